@@ -1,0 +1,1 @@
+"""The bilingual corpus: import, segmentation, alignment, storage and export. Never imports glossary/ or tui/."""

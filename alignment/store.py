@@ -1,0 +1,218 @@
+"""Reading and writing the corpus tables (pairs, documents, segments, beads). Rows become dataclasses here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlite_utils import Database
+
+from alignment.model import Bead, Document, Lang, Level, Pair, PairSummary, Segment
+from alignment.project import ProjectError, now, write
+
+
+class NotFound(ProjectError):
+    pass
+
+
+# --- pairs --------------------------------------------------------------------------------------------
+
+
+def _pair(row: dict) -> Pair:
+    return Pair(id=row["id"], name=row["name"], created=row["created"], updated=row["updated"])
+
+
+def get_pair(db: Database, name: str) -> Pair:
+    rows = list(db.query("SELECT * FROM pairs WHERE name = ?", [name]))
+    if not rows:
+        raise NotFound(f"no pair named {name!r} (see `taiyaku pairs`)")
+    return _pair(rows[0])
+
+
+def pair_exists(db: Database, name: str) -> bool:
+    return bool(list(db.query("SELECT 1 FROM pairs WHERE name = ?", [name])))
+
+
+def list_pairs(db: Database) -> list[Pair]:
+    return [_pair(r) for r in db.query("SELECT * FROM pairs ORDER BY name")]
+
+
+def resolve_pairs(db: Database, name: str | None, all_: bool) -> list[Pair]:
+    """The NAME|--all convention of the CLI."""
+    if all_ and name:
+        raise ProjectError("give a pair NAME or --all, not both")
+    if all_:
+        return list_pairs(db)
+    if not name:
+        raise ProjectError("give a pair NAME or --all")
+    return [get_pair(db, name)]
+
+
+def touch_pair(db: Database, pair_id: int) -> None:
+    db.execute("UPDATE pairs SET updated = ? WHERE id = ?", [now(), pair_id])
+
+
+def delete_pair(db: Database, name: str) -> None:
+    with write(db):
+        db.execute("DELETE FROM pairs WHERE name = ?", [name])
+
+
+def pair_summaries(db: Database) -> list[PairSummary]:
+    sql = """
+    SELECT p.name,
+      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+        WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'sentence') AS ja_sentences,
+      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+        WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'sentence') AS en_sentences,
+      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+        WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'clause') AS ja_clauses,
+      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+        WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'clause') AS en_clauses,
+      (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence') AS beads,
+      (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence'
+        AND b.status = 'confirmed') AS confirmed
+    FROM pairs p ORDER BY p.name
+    """
+    return [PairSummary(**row) for row in db.query(sql)]
+
+
+# --- documents and segments ---------------------------------------------------------------------------
+
+
+def _document(row: dict) -> Document:
+    return Document(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        lang=row["lang"],
+        raw_text=row["raw_text"],
+        text=row["text"],
+        offset_runs=tuple(tuple(r) for r in json.loads(row["offset_map"])),
+        encoding=row["encoding"],
+        source_path=row["source_path"],
+        segmented=bool(row["segmented"]),
+    )
+
+
+def get_document(db: Database, pair_id: int, lang: Lang) -> Document | None:
+    rows = list(db.query("SELECT * FROM documents WHERE pair_id = ? AND lang = ?", [pair_id, lang]))
+    return _document(rows[0]) if rows else None
+
+
+def get_segments(db: Database, document_id: int, level: Level = "sentence") -> list[Segment]:
+    sql = """SELECT s.id, s.idx, s.start, s."end", s.text, s.level, p.idx AS parent_idx
+             FROM segments s LEFT JOIN segments p ON s.parent_id = p.id
+             WHERE s.document_id = ? AND s.level = ? ORDER BY s.idx"""
+    return [
+        Segment(
+            index=r["idx"], start=r["start"], end=r["end"], text=r["text"], level=r["level"],
+            parent=r["parent_idx"], id=r["id"],
+        )
+        for r in db.query(sql, [document_id, level])
+    ]
+
+
+def pair_segments(db: Database, pair: Pair, lang: Lang, level: Level = "sentence") -> list[Segment]:
+    doc = get_document(db, pair.id, lang)
+    return get_segments(db, doc.id, level) if doc and doc.id is not None else []
+
+
+def insert_document(
+    db: Database,
+    pair_id: int,
+    doc: Document,
+    sentences: Sequence[Segment],
+    clauses: Sequence[Segment] = (),
+) -> int:
+    """Insert a document with its sentence and clause segments (caller holds the transaction)."""
+    document_id = db["documents"].insert(
+        {
+            "pair_id": pair_id,
+            "lang": doc.lang,
+            "source_path": doc.source_path,
+            "encoding": doc.encoding,
+            "segmented": int(doc.segmented),
+            "raw_text": doc.raw_text,
+            "text": doc.text,
+            "offset_map": json.dumps([list(r) for r in doc.offset_runs]),
+            "created": now(),
+        }
+    ).last_pk
+    replace_segments(db, document_id, sentences, clauses)
+    return int(document_id)
+
+
+def replace_segments(
+    db: Database, document_id: int, sentences: Sequence[Segment], clauses: Sequence[Segment] = ()
+) -> None:
+    db.execute("DELETE FROM segments WHERE document_id = ?", [document_id])
+    db["segments"].insert_all(
+        {"document_id": document_id, "level": "sentence", "idx": s.index, "start": s.start,
+         "end": s.end, "parent_id": None, "text": s.text}
+        for s in sentences
+    )
+    if clauses:
+        sentence_ids = {
+            r["idx"]: r["id"]
+            for r in db.query(
+                "SELECT id, idx FROM segments WHERE document_id = ? AND level = 'sentence'", [document_id]
+            )
+        }
+        db["segments"].insert_all(
+            {"document_id": document_id, "level": "clause", "idx": c.index, "start": c.start,
+             "end": c.end, "parent_id": sentence_ids.get(c.parent) if c.parent is not None else None,
+             "text": c.text}
+            for c in clauses
+        )
+
+
+def create_pair(db: Database, name: str, *, replace: bool = False) -> int:
+    """Create an empty pair row (caller holds the transaction)."""
+    if pair_exists(db, name):
+        if not replace:
+            raise ProjectError(f"a pair named {name!r} already exists (use --replace to re-import it)")
+        db.execute("DELETE FROM pairs WHERE name = ?", [name])
+    ts = now()
+    return int(db["pairs"].insert({"name": name, "created": ts, "updated": ts}).last_pk)
+
+
+# --- beads --------------------------------------------------------------------------------------------
+
+
+def _bead(row: dict) -> Bead:
+    return Bead(
+        ja=(row["ja_start"], row["ja_end"]),
+        en=(row["en_start"], row["en_end"]),
+        score=row["score"],
+        status=row["status"],
+        id=row["id"],
+        updated_by=row["updated_by"],
+        updated_at=row["updated_at"],
+    )
+
+
+def get_beads(db: Database, pair_id: int, level: Level = "sentence") -> list[Bead]:
+    return [
+        _bead(r)
+        for r in db.query(
+            "SELECT * FROM beads WHERE pair_id = ? AND level = ? ORDER BY ord", [pair_id, level]
+        )
+    ]
+
+
+def save_beads(
+    db: Database, pair_id: int, beads: Iterable[Bead], level: Level = "sentence", user: str | None = None
+) -> None:
+    """Replace the pair's beads at `level` with `beads`, in order, in one transaction."""
+    ts = now()
+    with write(db):
+        db.execute("DELETE FROM beads WHERE pair_id = ? AND level = ?", [pair_id, level])
+        db["beads"].insert_all(
+            {
+                "pair_id": pair_id, "level": level, "ord": i,
+                "ja_start": b.ja[0], "ja_end": b.ja[1], "en_start": b.en[0], "en_end": b.en[1],
+                "score": b.score, "status": b.status,
+                "updated_by": b.updated_by or user, "updated_at": b.updated_at or ts,
+            }
+            for i, b in enumerate(beads)
+        )
+        touch_pair(db, pair_id)

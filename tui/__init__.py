@@ -1,0 +1,1 @@
+"""Everything a person touches: the click CLI (`taiyaku`) and the Textual app."""

@@ -1,0 +1,27 @@
+"""The `taiyaku` command line: thin click commands over the alignment and glossary APIs."""
+
+from __future__ import annotations
+
+import click
+
+from tui.commands import register_all
+from tui.common import TaiyakuGroup
+
+
+@click.group(cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="taiyaku")
+def cli() -> None:
+    """taiyaku (対訳): align Japanese text with English renderings, tag entities and acronyms,
+    and build a controlled glossary, in one SQLite project file.
+
+    Every command takes --db PATH (or TAIYAKU_DB; default ./taiyaku.db).
+
+    Example:
+
+    \b
+        taiyaku demo --no-tui
+        taiyaku pairs --db taiyaku-demo/taiyaku.db
+    """
+
+
+register_all(cli)

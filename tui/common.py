@@ -1,0 +1,125 @@
+"""Shared pieces of the click CLI: the project option, one-line errors, tables and --json output."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from alignment.project import ProjectError, open_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return os.environ.get("USER", "analyst")
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        envvar="TAIYAKU_DB",
+        show_envvar=True,
+        help="Project file (default: ./taiyaku.db).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")(f)
+
+
+def quiet_option(f: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+
+
+def user_option(f: F) -> F:
+    return click.option("--user", default=default_user, show_default="login name",
+                        help="Who is doing this (recorded with every change).")(f)
+
+
+def open_db(db_path: str | None, *, create: bool = True, readonly: bool = False):
+    """Open the project with every migration set known to the tool (alignment, glossary, tui)."""
+    from tui.schema import all_migration_sets
+
+    return open_project(db_path, create=create, readonly=readonly, extra=all_migration_sets())
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console().print(table)
+
+
+def progress(iterable: Iterable[Any], *, label: str, length: int | None = None, quiet: bool = False):
+    """A progress bar on stderr, so stdout stays clean for --json and exports."""
+    if quiet or not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1":
+        return _NullBar(iterable)
+    return click.progressbar(iterable, label=label, length=length, file=sys.stderr)
+
+
+class _NullBar:
+    def __init__(self, iterable: Iterable[Any]) -> None:
+        self._it = iterable
+
+    def __enter__(self) -> Iterable[Any]:
+        return self._it
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class TaiyakuGroup(click.Group):
+    """Turns every error into one line on stderr and a non-zero exit: users never see a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except ProjectError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            raise click.exceptions.Exit(0) from None
+        except MemoryError:
+            raise click.ClickException("out of memory (is the input file too large?)") from None
+        except Exception as exc:  # the last line of defence, see class docstring
+            if os.environ.get("TAIYAKU_DEBUG"):
+                raise
+            raise click.ClickException(f"{type(exc).__name__}: {exc} (set TAIYAKU_DEBUG=1 for details)") from None
+
+
+def domain_errors(f: F) -> F:
+    """Map domain errors to click errors for commands outside a TaiyakuGroup (tests call commands directly)."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except ProjectError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
