@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+
 from sqlite_utils import Migrations
+
+# (module, attribute) of each package's own migration set, applied in this order after alignment's.
+MIGRATION_SETS: tuple[tuple[str, str], ...] = (
+    ("glossary.schema", "GLOSSARY"),
+    ("glossary.span_schema", "SPANS"),
+    ("tui.history", "HISTORY"),
+)
 
 
 def all_migration_sets() -> list[Migrations]:
-    """Migration sets of the packages above alignment. Each package owns its own set."""
     sets: list[Migrations] = []
-    try:
-        from glossary.schema import GLOSSARY
-    except ImportError:  # glossary schema not written yet
-        pass
-    else:
-        sets.append(GLOSSARY)
-    try:
-        from tui.history import HISTORY
-    except ImportError:
-        pass
-    else:
-        sets.append(HISTORY)
+    for module_name, attr in MIGRATION_SETS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # that area has not been written yet
+            if exc.name != module_name:
+                raise
+            continue
+        sets.append(getattr(module, attr))
     return sets
