@@ -8,6 +8,7 @@ import os
 import random
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -16,6 +17,17 @@ from sqlite_utils import Database, Migrations
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_MS = 10_000
+LOCK_TIMEOUT_ENV = "TAIYAKU_LOCK_TIMEOUT"
+"""Seconds a command waits for another writer before it gives up (default BUSY_TIMEOUT_MS)."""
+
+
+def lock_timeout() -> float:
+    """How long to wait for a lock held by another process, in seconds (TAIYAKU_LOCK_TIMEOUT overrides)."""
+    try:
+        value = float(os.environ.get(LOCK_TIMEOUT_ENV, ""))
+    except ValueError:
+        return BUSY_TIMEOUT_MS / 1000
+    return max(value, 0.0)
 
 
 class ProjectError(Exception):
@@ -119,29 +131,79 @@ def m001_corpus(db: Database) -> None:
 def _check_is_sqlite(path: Path) -> None:
     try:
         with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+            head = fh.read(100)
     except IsADirectoryError:
         raise ProjectError(f"{path} is a directory, not a taiyaku project file") from None
     except PermissionError:
         raise ProjectError(f"cannot read {path}: permission denied") from None
-    if head and head != SQLITE_HEADER:
+    if head and not head.startswith(SQLITE_HEADER):
         raise ProjectError(f"{path} is not a taiyaku project file (not an SQLite database)")
+    if head:
+        _check_not_truncated(path, head)
+
+
+def _check_not_truncated(path: Path, head: bytes) -> None:
+    """Refuse a file shorter than its own header says (a cut copy): SQLite would only fail later, mid-command.
+
+    The header's page count is trusted only when SQLite marks it valid (change counter = version-valid-for),
+    and only without a non-empty write-ahead log, whose pages may legitimately not be in the file yet.
+    """
+    size = path.stat().st_size
+    if len(head) < 100:
+        raise ProjectError(f"{path} is damaged (truncated to {size} bytes); restore it from a backup")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    valid = head[24:28] == head[92:96] and pages > 0
+    if valid and size < pages * page_size:
+        raise ProjectError(
+            f"{path} is damaged (truncated: {size} of {pages * page_size} bytes); restore it from a backup"
+        )
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file may not be written: by permission, or marked read-only (no write bit) for root too.
+
+    Root bypasses permissions, but a file someone made read-only (chmod a-w) is a decision to respect.
+    """
+    return not os.access(path, os.W_OK) or not (path.stat().st_mode & 0o222)
+
+
+def _readonly_uri(path: Path) -> str:
+    """A read-only SQLite URI; quoted, since `?`, `#` and `%` are legal in file names.
+
+    A WAL project in a folder we may not write cannot get its -shm/-wal files; with neither present, no
+    writer has it open, so it is opened as immutable (SQLite's documented way to read such a file).
+    """
+    query = "mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() and not os.access(path.parent if str(path.parent) else Path("."), os.W_OK):
+        query += "&immutable=1"
+    return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
 
 
 def _connect(path: Path, *, readonly: bool) -> Database:
-    uri = f"file:{path}?mode=ro" if readonly else str(path)
-    conn = sqlite3.connect(
-        uri, uri=readonly, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    uri = _readonly_uri(path) if readonly else str(path)
+    timeout = lock_timeout()
+    conn = sqlite3.connect(uri, uri=readonly, timeout=timeout, isolation_level=None, check_same_thread=False)
     db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     db.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _use_wal(db: Database) -> None:
+    """WAL + synchronous=NORMAL: readers never block the writer, and a killed process loses nothing committed.
+
+    Called only once the file is known to be ours: switching the journal mode rewrites the file header.
+    """
+    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
 
 
 def _unknown_applied(db: Database, migrations: Migrations) -> list[str]:
@@ -180,14 +242,34 @@ def ensure_schema(db: Database, path: Path | None, sets: MigrationSets) -> Path 
     if not pending:
         return None
     has_data = any(migrations.applied(db) for migrations in sets)
-    backup = backup_file(db, path, "pre-migration") if (has_data and path is not None) else None
+    backup = None
+    if has_data and path is not None:
+        try:
+            backup = backup_file(db, path, "pre-migration")
+        except (sqlite3.Error, OSError) as exc:
+            raise ProjectError(
+                f"could not write a backup before upgrading {path} ({_one_line(exc)}); project left unchanged"
+            ) from None
     try:
         with write(db):
             for migrations in pending:
                 migrations.apply(db)
-    except sqlite3.Error as exc:
-        raise ProjectError(f"migration failed, project left unchanged ({exc})") from exc
+    except ProjectError:
+        raise
+    except Exception as exc:  # any failure in a migration function: the transaction was rolled back
+        raise ProjectError(f"migration failed, project left unchanged ({_one_line(exc)})") from exc
     return backup
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _foreign_tables(db: Database, sets: MigrationSets) -> list[str]:
+    """Tables of an SQLite file that taiyaku never initialised (someone else's database)."""
+    if any(migrations.applied(db) for migrations in sets):
+        return []
+    return [t for t in db.table_names() if not t.startswith("sqlite_")]
 
 
 def open_project(
@@ -206,8 +288,10 @@ def open_project(
     existed = p.exists()
     if existed:
         _check_is_sqlite(p)
-        if not readonly and not os.access(p, os.W_OK):
+        if not readonly and _is_read_only(p):
             raise ProjectError(f"{p} is read-only; use a writable copy")
+        if not readonly and not os.access(p.parent, os.W_OK | os.X_OK):
+            raise ProjectError(f"folder {p.parent} is read-only; SQLite needs to write its journal beside {p.name}")
     elif not create:
         raise ProjectError(f"no project file at {p} (run `taiyaku import` or `taiyaku demo` first)")
     elif readonly:
@@ -215,21 +299,49 @@ def open_project(
     else:
         if p.parent and not p.parent.exists():
             raise ProjectError(f"folder {p.parent} does not exist")
+    db = None
     try:
         db = _connect(p, readonly=readonly)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        foreign = _foreign_tables(db, (ALIGNMENT, *extra)) if existed else []
+        if foreign:
+            raise ProjectError(
+                f"{p} is an SQLite database but not a taiyaku project (it has tables {', '.join(foreign[:3])}); "
+                "use another file"
+            )
+        if not readonly:
+            _use_wal(db)
         if readonly:
             for migrations in (ALIGNMENT, *extra):
                 if _unknown_applied(db, migrations):
                     raise ProjectError(f"{p} was written by a newer taiyaku; upgrade taiyaku to open it")
         else:
             ensure_schema(db, p if existed else None, (ALIGNMENT, *extra))
-    except sqlite3.DatabaseError as exc:
-        msg = str(exc)
-        if "locked" in msg or "busy" in msg:
-            raise ProjectError(f"{p} is locked by another program; try again in a moment") from None
-        raise ProjectError(f"{p} is not a usable taiyaku project file ({msg})") from None
+    except BaseException as exc:
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise project_error_from_sqlite(exc, p) from None
+        raise
     return db
+
+
+def project_error_from_sqlite(exc: sqlite3.Error, path: Path | None = None) -> ProjectError:
+    """Turn an SQLite error into the one-line message a user can act on (never a raw "database is locked")."""
+    msg = _one_line(exc)
+    where = str(path) if path is not None else "the project file"
+    if "locked" in msg or "busy" in msg:
+        return ProjectError(f"{where} is busy: another program is writing to it; try again in a moment")
+    if "readonly" in msg or "read-only" in msg:
+        return ProjectError(f"{where} is read-only; use a writable copy")
+    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
+        return ProjectError(f"{where} is damaged ({msg}); restore it from a backup")
+    if "disk is full" in msg or "disk I/O" in msg:
+        return ProjectError(f"could not write {where} ({msg}); check free space and the disk")
+    if "unable to open" in msg:
+        return ProjectError(f"cannot open {where} ({msg}); check the path and permissions")
+    return ProjectError(f"{where} is not a usable taiyaku project file ({msg})")
 
 
 # --- transactions -------------------------------------------------------------------------------------
@@ -239,14 +351,16 @@ def open_project(
 def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
     """One write transaction (BEGIN IMMEDIATE, so a second writer waits instead of failing mid-way).
 
-    Nested use becomes a savepoint via sqlite-utils' `atomic`. Contention beyond the busy timeout is
-    retried with jittered backoff before it is reported.
+    Nested use becomes a savepoint via sqlite-utils' `atomic`. SQLite's busy handler waits up to the lock
+    timeout; a busy error that comes back sooner (SQLite skips the handler in some cases) is retried with
+    jittered backoff until the same deadline, then reported as one line.
     """
     if db.conn.in_transaction:
         with db.atomic():
             yield db
         return
     delay = 0.05
+    deadline = time.monotonic() + lock_timeout()
     for attempt in range(retries + 1):
         try:
             db.conn.execute("BEGIN IMMEDIATE")
@@ -254,8 +368,10 @@ def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            if attempt == retries:
-                raise ProjectError("the project file stayed locked by another writer; try again") from None
+            if attempt == retries or time.monotonic() + delay > deadline:
+                raise ProjectError(
+                    "the project file stayed locked by another writer; try again in a moment"
+                ) from None
             time.sleep(delay + random.random() * delay)
             delay = min(delay * 2, 2.0)
     try:
@@ -273,6 +389,9 @@ def atomic_write_file(path: Path, write_fn: Callable[[Path], None]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write_fn(tmp)
+        # fsync before the rename, so even a power cut leaves the old file or the whole new one
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

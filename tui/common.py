@@ -6,13 +6,14 @@ import functools
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from alignment.project import ProjectError, open_project
+from alignment.project import ProjectError, open_project, project_error_from_sqlite
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +29,7 @@ def db_option(f: F) -> F:
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),  # a folder is refused by open_project, in one line like every project error
         default=None,
         envvar="TAIYAKU_DB",
         show_envvar=True,
@@ -74,7 +75,7 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
 
 def progress(iterable: Iterable[Any], *, label: str, length: int | None = None, quiet: bool = False):
     """A progress bar on stderr, so stdout stays clean for --json and exports."""
-    if quiet or not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1":
+    if quiet or (not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1"):
         return _NullBar(iterable)
     return click.progressbar(iterable, label=label, length=length, file=sys.stderr)
 
@@ -100,6 +101,10 @@ class TaiyakuGroup(click.Group):
             raise
         except ProjectError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:  # e.g. a lock held past the timeout outside `write`, a damaged page
+            if os.environ.get("TAIYAKU_DEBUG"):
+                raise
+            raise click.ClickException(str(project_error_from_sqlite(exc))) from None
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
         except BrokenPipeError:
@@ -109,7 +114,10 @@ class TaiyakuGroup(click.Group):
         except Exception as exc:  # the last line of defence, see class docstring
             if os.environ.get("TAIYAKU_DEBUG"):
                 raise
-            raise click.ClickException(f"{type(exc).__name__}: {exc} (set TAIYAKU_DEBUG=1 for details)") from None
+            # one line, whatever the exception's text holds (parsers put newlines and whole inputs in it)
+            text = " ".join(str(exc).split())
+            text = text if len(text) <= 300 else text[:297] + "..."
+            raise click.ClickException(f"{type(exc).__name__}: {text} (set TAIYAKU_DEBUG=1 for details)") from None
 
 
 def domain_errors(f: F) -> F:
@@ -121,5 +129,7 @@ def domain_errors(f: F) -> F:
             return f(*args, **kwargs)
         except ProjectError as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise click.ClickException(str(project_error_from_sqlite(exc))) from None
 
     return wrapper  # type: ignore[return-value]
