@@ -6,7 +6,7 @@ import click
 
 
 def register_all(cli: click.Group) -> None:
-    from tui.commands import aligning, annotate, corpus, glossary_cmds
+    from tui.commands import aligning, annotate, corpus, glossary_cmds, interop
 
-    for module in (corpus, aligning, glossary_cmds, annotate):
+    for module in (corpus, aligning, glossary_cmds, annotate, interop):
         module.register(cli)

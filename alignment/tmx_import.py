@@ -1,0 +1,263 @@
+"""Importing an existing TMX translation memory as a pair whose beads are all confirmed."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError
+
+from sqlite_utils import Database
+
+from alignment.model import Bead, Document, Lang, Segment
+from alignment.project import ProjectError, write
+from alignment.store import create_pair, insert_document, save_beads
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+INLINE_CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
+"""TMX elements holding native codes of the original format (RTF, HTML tags…), not translatable text."""
+LANG_ALIASES: dict[str, Lang] = {"ja": "ja", "jpn": "ja", "jp": "ja", "en": "en", "eng": "en"}
+SEPARATOR = "\n"
+"""Between units in the imported documents: each unit becomes one segment, one line."""
+
+ProgressFn = Callable[[int], None]
+"""Called with the number of bytes of the file read so far."""
+
+
+class TmxError(ProjectError):
+    """A file that is not a usable TMX (malformed, hostile, or without Japanese–English units)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TmxUnit:
+    """One translation unit with text on both sides."""
+
+    ja: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationMemory:
+    units: tuple[TmxUnit, ...]
+    skipped: int
+    """Units left out because one side is missing or empty."""
+    languages: tuple[str, ...]
+    """Every xml:lang seen in the file, as written, most frequent first."""
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class TmxImport:
+    pair: str
+    units: int
+    skipped: int
+
+
+def lang_of(code: str) -> Lang | None:
+    """`ja-JP`, `JA`, `ja_JP`, `jpn` → `ja`; likewise English; anything else → None."""
+    return LANG_ALIASES.get(re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0])
+
+
+def seg_text(seg: Element) -> str:
+    """The text of a `<seg>`: its own text and `<hi>`-style children, without inline native codes."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if _local(child.tag) not in INLINE_CODES:
+            parts.append(seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _CountingReader:
+    """A binary file wrapper that reports how far the parser has read."""
+
+    def __init__(self, fh: IO[bytes], on_progress: ProgressFn | None) -> None:
+        self._fh, self._on_progress, self.done = fh, on_progress, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self.done += len(data)
+        if self._on_progress is not None:
+            self._on_progress(self.done)
+        return data
+
+
+class _Transcoder:
+    """Decodes an encoding expat lacks (Shift_JIS, EUC-JP…) and hands the parser UTF-8 instead."""
+
+    def __init__(self, raw: _CountingReader, encoding: str) -> None:
+        self._raw, self._decoder, self._first = raw, codecs.getincrementaldecoder(encoding)(), True
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            data = self._raw.read(size)
+            text = self._decoder.decode(data, final=not data)
+            if self._first and text:
+                text, self._first = _DECLARED.sub(r'\1"UTF-8"', text, count=1), False
+            if text or not data:  # an empty result would tell the parser the file has ended
+                return text.encode("utf-8")
+
+
+_DECLARED = re.compile(r"""^(\ufeff?<\?xml[^>]*?encoding=)["'][^"']*["']""")
+EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii", "iso-8859-1",
+                             "latin-1", "latin1"})
+
+
+def sniff_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        return "utf-16"
+    match = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head)
+    return match.group(1).decode("ascii").lower() if match else "utf-8"
+
+
+def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = None) -> TranslationMemory:
+    """Stream a TMX file (1.1–1.4) with a hardened parser and keep its Japanese–English units.
+
+    defusedxml refuses entity declarations (expansion bombs) and external entities (XXE), and nothing is
+    ever fetched; a DOCTYPE naming tmx14.dtd, as many tools write, is fine.
+
+    Raises:
+        TmxError: unreadable, malformed or hostile XML, or not a TMX document (one-line message).
+    """
+    import defusedxml.ElementTree as safe_et
+    from defusedxml import DefusedXmlException
+
+    p = Path(path)
+    units: list[TmxUnit] = []
+    languages: Counter[str] = Counter()
+    skipped = 0
+    try:
+        with p.open("rb") as fh:
+            encoding = sniff_encoding(fh.read(200))
+            fh.seek(0)
+            reader: _CountingReader | _Transcoder = _CountingReader(fh, on_progress)
+            if encoding not in EXPAT_ENCODINGS:
+                try:
+                    reader = _Transcoder(reader, encoding)
+                except LookupError:
+                    raise TmxError(f"{p} declares an unknown encoding ({encoding})") from None
+            for unit, langs in _units(safe_et.iterparse(reader, ("start", "end")), p):
+                languages.update(langs)
+                if unit is None:
+                    skipped += 1
+                else:
+                    units.append(unit)
+    except FileNotFoundError:
+        raise TmxError(f"no such file: {p}") from None
+    except IsADirectoryError:
+        raise TmxError(f"{p} is a directory, not a TMX file") from None
+    except PermissionError:
+        raise TmxError(f"cannot read {p}: permission denied") from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        reason = str(exc).split(":", 1)[0]
+        raise TmxError(f"{p} is not well-formed XML ({reason} at line {line}, column {column + 1})") from None
+    except DefusedXmlException as exc:
+        raise TmxError(f"{p} was refused: it declares XML entities or a DTD ({type(exc).__name__})") from None
+    except UnicodeDecodeError as exc:
+        raise TmxError(f"{p} is not valid {encoding} text ({exc.reason})") from None
+    return TranslationMemory(tuple(units), skipped, tuple(lang for lang, _ in languages.most_common()), encoding)
+
+
+def _units(events: Iterator[tuple[str, Element]], path: Path) -> Iterator[tuple[TmxUnit | None, list[str]]]:
+    """(unit or None when a side is missing, the xml:lang codes of its variants) for every `<tu>`."""
+    root: Element | None = None
+    parent: Element | None = None
+    depth = 0
+    for event, elem in events:
+        if event == "start":
+            depth += 1
+            if root is None:
+                root = elem
+                if _local(elem.tag) != "tmx":
+                    raise TmxError(f"{path} is not a TMX file (its root element is <{_local(elem.tag)}>)")
+            elif depth == 2:  # <body>: the units' parent
+                parent = elem
+            continue
+        depth -= 1
+        if _local(elem.tag) != "tu":
+            continue
+        yield _unit(elem)
+        # Drop what has been read so a large memory is parsed in constant space.
+        if parent is not None:
+            parent.clear()
+    if root is None:
+        raise TmxError(f"{path} is empty")
+
+
+def _unit(tu: Element) -> tuple[TmxUnit | None, list[str]]:
+    texts: dict[Lang, str] = {}
+    codes: list[str] = []
+    for tuv in tu:
+        if _local(tuv.tag) != "tuv":
+            continue
+        code = tuv.get(XML_LANG) or tuv.get("lang") or ""
+        codes.append(code)
+        lang = lang_of(code)
+        seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
+        if lang is None or seg is None or lang in texts:
+            continue
+        texts[lang] = seg_text(seg)
+    ja, en = texts.get("ja", ""), texts.get("en", "")
+    if not ja.strip() or not en.strip():
+        return None, codes
+    return TmxUnit(ja=ja, en=en), codes
+
+
+def unit_document(texts: list[str], lang: Lang, source_path: str, encoding: str) -> tuple[Document, list[Segment]]:
+    """A document made of the units' texts, one per line, each one segment (offsets into that text)."""
+    segments: list[Segment] = []
+    pos = 0
+    for index, text in enumerate(texts):
+        segments.append(Segment(index=index, start=pos, end=pos + len(text), text=text))
+        pos += len(text) + len(SEPARATOR)
+    text = SEPARATOR.join(texts) + SEPARATOR
+    doc = Document(
+        id=None, pair_id=None, lang=lang, raw_text=text, text=text,
+        offset_runs=((0, 0, len(text)),), encoding=encoding, source_path=source_path, segmented=True,
+    )
+    return doc, segments
+
+
+def import_tmx(
+    db: Database,
+    path: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    replace: bool = False,
+    user: str | None = None,
+    on_progress: ProgressFn | None = None,
+) -> TmxImport:
+    """Bring a TMX in as a new pair: one 1-1 confirmed bead per unit that has Japanese and English.
+
+    The whole import is one transaction; on any error the project is unchanged.
+    """
+    p = Path(path)
+    pair_name = (name if name is not None else p.stem).strip()
+    if not pair_name:
+        raise TmxError("the pair name may not be empty (give --name)")
+    memory = read_tmx(p, on_progress=on_progress)
+    if not memory.units:
+        seen = ", ".join(memory.languages[:6]) or "none"
+        raise TmxError(
+            f"{p} has no unit with both Japanese and English text "
+            f"({memory.skipped} units; languages seen: {seen})"
+        )
+    ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(p), memory.encoding)
+    en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(p), memory.encoding)
+    beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status="confirmed") for i in range(len(memory.units))]
+    with write(db):
+        pair_id = create_pair(db, pair_name, replace=replace)
+        insert_document(db, pair_id, ja_doc, ja_segments)
+        insert_document(db, pair_id, en_doc, en_segments)
+        save_beads(db, pair_id, beads, user=user)
+    return TmxImport(pair=pair_name, units=len(memory.units), skipped=memory.skipped)
