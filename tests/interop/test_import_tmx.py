@@ -214,10 +214,12 @@ def test_missing_file_and_directory(run, tmp_path: Path) -> None:
         read_tmx(tmp_path)
 
 
+@pytest.mark.slow
 def test_tmx_written_by_omegat_imports(run, db_path: Path, tmp_path: Path) -> None:
     """A real tool's output: OmegaT's own project TMX (level 2, TMX 1.4) after a console run."""
-    from omegat_harness import build_project, run_console
+    from omegat_harness import build_project, require_omegat, run_console
 
+    require_omegat()
     tmx = """<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ja" segtype="paragraph"
       datatype="plaintext" o-tmf="x" adminlang="en" creationtool="t" creationtoolversion="1"/><body>
       <tu><tuv xml:lang="ja"><seg>防衛協力を強化する。</seg></tuv><tuv xml:lang="en"><seg>Strengthen defence cooperation.</seg></tuv></tu>
