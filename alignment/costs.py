@@ -1,0 +1,300 @@
+"""Bead scores: embedding similarity with a neighbour margin, length ratio, anchors; and Gale–Church.
+
+A scorer rates beads of one type (a JA segments, b EN segments) for a block of start positions at a time
+(see `alignment.dp.BandScorer`); higher is better and scores add up along an alignment. All per-segment
+features are kept as prefix sums, so the features of any run of consecutive segments cost O(1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+# numpy at module level: only the align/eval commands import this module, inside their bodies.
+import numpy as np
+
+from alignment.anchors import Anchors
+from alignment.dp import BeadType, Problem
+
+NEG = -np.inf
+MAX_ANCHOR_CELLS = 4_000_000
+"""Above this many (segment x distinct token) entries, anchor tokens are hashed into fewer columns."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How the signals combine into one bead score. Fitted on ../shared/dev-gold only (bench/align.py)."""
+
+    sim: float = 1.0
+    """Weight of the cosine similarity of the two sides' (concatenated) embeddings."""
+    margin: float = 1.0
+    """How much of the similarity to the neighbouring beads is subtracted (bertalign's margin)."""
+    length: float = 0.12
+    """Weight of the squared log length ratio (after the pair's own JA→EN ratio)."""
+    length_smooth: float = 12.0
+    """Characters added to both sides before the ratio, so short headings are not over-penalised."""
+    anchor_match: float = 0.12
+    anchor_miss: float = 0.04
+    anchor_cap: float = 4.0
+    skip: float = -0.3
+    """Score of a 1-0 or 0-1 bead (a dropped or added sentence)."""
+    priors: Mapping[BeadType, float] = field(default_factory=lambda: {
+        (1, 1): 0.0, (1, 2): -0.05, (2, 1): -0.05, (2, 2): -0.15, (1, 3): -0.15, (3, 1): -0.15,
+        (2, 3): -0.25, (3, 2): -0.25, (3, 3): -0.35,
+    })
+    """Added to beads of each n:m type; the larger the bead, the more evidence it needs."""
+    no_embedding_length: float = 1.0
+    """Length weight used instead when there are no embeddings (length must then carry the decision)."""
+    no_embedding_base: float = 0.5
+    """Score of a perfect-looking bead without embeddings, so beads beat skips."""
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+# --- per-side features ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One document's segments as prefix sums of their features (and optionally their embeddings).
+
+    `vectors[k - 1][i]` is the unit embedding of segments i .. i + k - 1 joined (the overlaps of vecalign);
+    runs longer than those, and every run on a coarsened side, use the normalised sum of single vectors.
+    """
+
+    n: int
+    len_csum: np.ndarray
+    anchor_csum: np.ndarray
+    anchor_total: np.ndarray
+    vectors: tuple[np.ndarray, ...] | None = None
+    vec_csum: np.ndarray | None = None
+    pooled: bool = False
+
+    def lengths(self, a: int, starts: np.ndarray) -> np.ndarray:
+        return self.len_csum[starts + a] - self.len_csum[starts]
+
+    def anchors(self, a: int, starts: np.ndarray) -> np.ndarray:
+        return self.anchor_csum[starts + a] - self.anchor_csum[starts]
+
+    def anchor_counts(self, a: int, starts: np.ndarray) -> np.ndarray:
+        return self.anchor_total[starts + a] - self.anchor_total[starts]
+
+    def range_vectors(self, a: int, starts: np.ndarray) -> np.ndarray:
+        """Unit vectors of runs of `a` segments starting at `starts` (clipped to the document)."""
+        assert self.vectors is not None and self.vec_csum is not None
+        starts = np.clip(starts, 0, max(self.n - a, 0))
+        if not self.pooled and a <= len(self.vectors):
+            return self.vectors[a - 1][starts]
+        v = self.vec_csum[starts + a] - self.vec_csum[starts]
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+
+
+def text_length(text: str) -> int:
+    """Characters without white space: Japanese has none, and English spacing is not content."""
+    return sum(1 for c in text if not c.isspace())
+
+
+def _csum(x: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(x) + 1, *x.shape[1:]), dtype=np.float64 if x.ndim == 1 else x.dtype)
+    np.cumsum(x, axis=0, out=out[1:])
+    return out
+
+
+def anchor_matrices(anchors: Anchors) -> tuple[np.ndarray, np.ndarray]:
+    """Dense (segments x token) count matrices for both sides, hashed into fewer columns for huge pairs."""
+    vocab = sorted({t for c in anchors.ja for t in c})
+    n_rows = max(len(anchors.ja), len(anchors.en), 1)
+    cols = max(1, min(len(vocab), max(64, MAX_ANCHOR_CELLS // n_rows)))
+    index = {t: k % cols for k, t in enumerate(vocab)}
+
+    def dense(counters: Sequence[Mapping[str, int]]) -> np.ndarray:
+        out = np.zeros((len(counters), cols), dtype=np.float32)
+        for row, counter in enumerate(counters):
+            for tok, c in counter.items():
+                out[row, index[tok]] += c
+        return out
+
+    return dense(anchors.ja), dense(anchors.en)
+
+
+def make_side(lengths: Sequence[int], anchors: np.ndarray, vectors: Sequence[np.ndarray] | None = None) -> Side:
+    n = len(lengths)
+    vec_csum = None
+    if vectors is not None:
+        vec_csum = _csum(np.asarray(vectors[0], dtype=np.float32))
+    return Side(
+        n=n,
+        len_csum=_csum(np.asarray(lengths, dtype=np.float64)),
+        anchor_csum=_csum(anchors.astype(np.float32)),
+        anchor_total=_csum(anchors.sum(axis=1).astype(np.float64)),
+        vectors=tuple(np.asarray(v, dtype=np.float32) for v in vectors) if vectors is not None else None,
+        vec_csum=vec_csum,
+    )
+
+
+def coarsen_side(side: Side) -> Side:
+    """Half as many segments: each new segment is two old ones (features summed, vectors pooled)."""
+    idx = np.minimum(np.arange(0, side.n + 1, 2), side.n)
+    if idx[-1] != side.n:
+        idx = np.append(idx, side.n)
+    vec_csum = side.vec_csum[idx] if side.vec_csum is not None else None
+    vectors = None
+    if vec_csum is not None:
+        v = np.diff(vec_csum, axis=0)
+        vectors = (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9),)
+        vec_csum = _csum(vectors[0])
+    return Side(
+        n=len(idx) - 1,
+        len_csum=side.len_csum[idx],
+        anchor_csum=side.anchor_csum[idx],
+        anchor_total=side.anchor_total[idx],
+        vectors=vectors,
+        vec_csum=vec_csum,
+        pooled=True,
+    )
+
+
+# --- the scorer -----------------------------------------------------------------------------------------
+
+
+def length_ratio(ja: Side, en: Side) -> float:
+    """EN characters per JA character over the whole pair (bertalign's char_ratio); 1 if either is empty."""
+    lj, le = float(ja.len_csum[-1]), float(en.len_csum[-1])
+    return le / lj if lj > 0 and le > 0 else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """Scores beads between two sides (a `dp.BandScorer`)."""
+
+    ja: Side
+    en: Side
+    weights: Weights = DEFAULT_WEIGHTS
+    ratio: float = 1.0
+
+    @property
+    def embeddings(self) -> bool:
+        return self.ja.vectors is not None and self.en.vectors is not None
+
+    def __call__(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        w = self.weights
+        if a == 0 or b == 0:
+            return np.full(j0.shape, w.skip)
+        i0c = np.clip(i0, 0, max(self.ja.n - a, 0))
+        j0c = np.clip(j0, 0, max(self.en.n - b, 0))
+        out = np.full(j0.shape, w.priors.get((a, b), -0.5), dtype=np.float64)
+        out += self.length_term(a, b, i0c, j0c)
+        out += self.anchor_term(a, b, i0c, j0c)
+        if self.embeddings:
+            out += self.similarity_term(a, b, i0c, j0c)
+        else:
+            out += w.no_embedding_base
+        return out
+
+    def length_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        w = self.weights
+        lj = self.ja.lengths(a, i0)[:, None] * self.ratio
+        le = self.en.lengths(b, j0)
+        d = np.log((le + w.length_smooth) / (lj + w.length_smooth))
+        weight = w.length if self.embeddings else w.no_embedding_length
+        return -weight * d * d
+
+    def anchor_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        w = self.weights
+        total = self.ja.anchor_counts(a, i0)[:, None] + self.en.anchor_counts(b, j0)
+        if not total.any():
+            return np.zeros(j0.shape)
+        x = self.ja.anchors(a, i0)
+        lo, hi = int(j0.min()), int(j0.max())
+        y = self.en.anchors(b, np.arange(lo, hi + 1))
+        shared = x.any(axis=0) & y.any(axis=0)
+        match = np.zeros(j0.shape)
+        if shared.any():
+            xs, ys = x[:, shared], y[:, shared]
+            block = np.minimum(xs[:, None, :], ys[None, :, :]).sum(axis=2)
+            match = np.take_along_axis(block, j0 - lo, axis=1)
+        miss = total - 2 * match
+        return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)
+
+    def similarity_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        """Cosine of the two sides minus (margin x) their mean cosine with the same-size neighbours."""
+        w = self.weights
+        ja, en = self.ja, self.en
+        r_lo, r_hi = int(i0.min()) - a, int(i0.max()) + a
+        c_lo, c_hi = int(j0.min()) - b, int(j0.max()) + b
+        rows = np.arange(r_lo, r_hi + 1)
+        cols = np.arange(c_lo, c_hi + 1)
+        x = ja.range_vectors(a, rows)
+        y = en.range_vectors(b, cols)
+        block = x @ y.T
+        ri = (i0 - r_lo)[:, None]
+        cj = j0 - c_lo
+        sim = block[ri, cj]
+        if w.margin == 0:
+            return w.sim * sim
+        # Neighbours: the runs of the same size just before and after, on each side (if they exist).
+        nb_sum = np.zeros(j0.shape)
+        nb_cnt = np.zeros(j0.shape)
+        for valid, vals in (
+            (j0 - b >= 0, block[ri, np.maximum(cj - b, 0)]),
+            (j0 + 2 * b <= en.n, block[ri, np.minimum(cj + b, block.shape[1] - 1)]),
+            (np.broadcast_to((i0 - a >= 0)[:, None], j0.shape), block[np.maximum(ri - a, 0), cj]),
+            (np.broadcast_to((i0 + 2 * a <= ja.n)[:, None], j0.shape),
+             block[np.minimum(ri + a, block.shape[0] - 1), cj]),
+        ):
+            nb_sum += np.where(valid, vals, 0.0)
+            nb_cnt += valid
+        nb = np.divide(nb_sum, nb_cnt, out=np.zeros(j0.shape), where=nb_cnt > 0)
+        return w.sim * (sim - w.margin * nb)
+
+
+def make_problem(scorer: Scorer, *, levels: int = 12) -> Problem:
+    """A `dp.Problem` whose coarser copies pool pairs of segments (for the coarse-to-fine band)."""
+
+    def coarsen() -> Problem:
+        ja, en = coarsen_side(scorer.ja), coarsen_side(scorer.en)
+        return make_problem(replace(scorer, ja=ja, en=en), levels=levels - 1)
+
+    return Problem(n=scorer.ja.n, m=scorer.en.n, scorer=scorer, coarsen=coarsen if levels > 0 else None)
+
+
+# --- Gale–Church baseline -------------------------------------------------------------------------------
+
+GALE_CHURCH_PRIORS: dict[BeadType, float] = {
+    (1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.089, (1, 2): 0.089, (2, 2): 0.011,
+}
+GALE_CHURCH_VARIANCE = 6.8
+
+
+def _norm_logsf(z: np.ndarray) -> np.ndarray:
+    """log(2 * (1 - Phi(|z|))), the two-sided tail of the standard normal, without underflow."""
+    erfc = np.vectorize(math.erfc, otypes=[float])
+    tail = erfc(np.abs(z) / math.sqrt(2.0))
+    return np.log(np.maximum(tail, 1e-300))
+
+
+@dataclass(frozen=True, slots=True)
+class GaleChurch:
+    """Gale & Church (1993) with the JA→EN character ratio estimated from the pair (a `dp.BandScorer`)."""
+
+    ja_csum: np.ndarray
+    en_csum: np.ndarray
+    ratio: float
+
+    @classmethod
+    def from_lengths(cls, ja: Sequence[int], en: Sequence[int]) -> GaleChurch:
+        lj, le = _csum(np.asarray(ja, float)), _csum(np.asarray(en, float))
+        ratio = le[-1] / lj[-1] if lj[-1] > 0 and le[-1] > 0 else 1.0
+        return cls(lj, le, float(ratio))
+
+    def __call__(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        n, m = len(self.ja_csum) - 1, len(self.en_csum) - 1
+        i0c = np.clip(i0, 0, max(n - a, 0))[:, None]
+        j0c = np.clip(j0, 0, max(m - b, 0))
+        l1 = self.ja_csum[i0c + a] - self.ja_csum[i0c]
+        l2 = self.en_csum[j0c + b] - self.en_csum[j0c]
+        mean = (l1 + l2 / self.ratio) / 2
+        z = np.where(mean > 0, (l1 * self.ratio - l2) / np.sqrt(GALE_CHURCH_VARIANCE * np.maximum(mean, 1e-9)), 0)
+        return _norm_logsf(z) + math.log(GALE_CHURCH_PRIORS[(a, b)])

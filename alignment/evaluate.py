@@ -1,0 +1,151 @@
+"""Strict and lax precision/recall/F1 of an alignment against gold beads, computed as vecalign's score.py does.
+
+Precision is over every predicted bead (1-0 and 0-1 included); recall is over the beads with both sides
+non-empty, with the roles of gold and prediction swapped (Sennrich & Volk 2011, vecalign). A bead is the
+pair (tuple of JA indexes, tuple of EN indexes); a predicted bead counts as a lax hit when one of its JA
+indexes belongs to a gold bead whose EN side shares an index with its EN side.
+
+>>> gold = [((0,), (0,)), ((1,), (1, 2)), ((2,), ())]
+>>> s = score([gold], [[((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), ())]])
+>>> round(s.precision_strict, 3), round(s.recall_strict, 3), round(s.precision_lax, 3), round(s.recall_lax, 3)
+(0.5, 0.5, 0.75, 1.0)
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from alignment.project import ProjectError
+
+IndexBead = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    tp_strict: int = 0
+    fp_strict: int = 0
+    tp_lax: int = 0
+    fp_lax: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(x + y for x, y in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return self.tp_strict, self.fp_strict, self.tp_lax, self.fp_lax
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision_strict: float
+    recall_strict: float
+    f1_strict: float
+    precision_lax: float
+    recall_lax: float
+    f1_lax: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def _normalise(beads: Iterable[IndexBead]) -> set[IndexBead]:
+    return {(tuple(x), tuple(y)) for x, y in beads if len(x) or len(y)}
+
+
+def precision_counts(gold: Iterable[IndexBead], test: Iterable[IndexBead]) -> Counts:
+    """vecalign's `_precision`: strict and lax hits and misses of `test` against `gold` (sets of beads)."""
+    test_set, gold_set = _normalise(test), _normalise(gold)
+    src_to_gold_tgt: dict[int, set[int]] = defaultdict(set)
+    for gold_src, gold_tgt in gold_set:
+        for s in gold_src:
+            src_to_gold_tgt[s].update(gold_tgt)
+    tp_s = fp_s = tp_l = fp_l = 0
+    for src, tgt in test_set:
+        if (src, tgt) in gold_set:
+            tp_s += 1
+            tp_l += 1
+            continue
+        fp_s += 1
+        targets = set().union(*(src_to_gold_tgt[s] for s in src)) if src else set()
+        if targets & set(tgt):
+            tp_l += 1
+        else:
+            fp_l += 1
+    return Counts(tp_s, fp_s, tp_l, fp_l)
+
+
+def _ratio(hit: int, miss: int, zero: float) -> float:
+    return hit / (hit + miss) if hit + miss else zero
+
+
+def _f1(p: float, r: float, zero: float) -> float:
+    return 2 * p * r / (p + r) if p + r else zero
+
+
+def score(gold_docs: Sequence[Sequence[IndexBead]], test_docs: Sequence[Sequence[IndexBead]],
+          *, zero: float = 0.0) -> Scores:
+    """vecalign's `score_multiple`: counts pooled over documents, then P/R/F1."""
+    if len(gold_docs) != len(test_docs):
+        raise ValueError("need as many predicted alignments as gold ones")
+    p = r = Counts()
+    for gold, test in zip(gold_docs, test_docs, strict=True):
+        p += precision_counts(gold, test)
+        test_no_del = [(x, y) for x, y in test if len(x) and len(y)]
+        gold_no_del = [(x, y) for x, y in gold if len(x) and len(y)]
+        r += precision_counts(test_no_del, gold_no_del)
+    ps, pl = _ratio(p.tp_strict, p.fp_strict, zero), _ratio(p.tp_lax, p.fp_lax, zero)
+    rs, rl = _ratio(r.tp_strict, r.fp_strict, zero), _ratio(r.tp_lax, r.fp_lax, zero)
+    return Scores(ps, rs, _f1(ps, rs, zero), pl, rl, _f1(pl, rl, zero))
+
+
+# --- gold files -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    """A gold alignment: the segments of both documents and the beads as index tuples."""
+
+    name: str
+    ja: tuple[str, ...]
+    en: tuple[str, ...]
+    beads: tuple[IndexBead, ...]
+
+
+def read_gold(path: str | Path) -> Gold:
+    """Read the dev-gold JSONL format: one `{"ja": [sentences], "en": [sentences]}` per bead, in order."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ProjectError(f"no gold file at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"cannot read {path}: {exc}") from None
+    ja: list[str] = []
+    en: list[str] = []
+    beads: list[IndexBead] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            ja_side, en_side = row["ja"], row["en"]
+            if not (isinstance(ja_side, list) and isinstance(en_side, list)):
+                raise TypeError("ja and en must be lists")
+            if not all(isinstance(s, str) for s in (*ja_side, *en_side)):
+                raise TypeError("sentences must be strings")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProjectError(f"{path}:{number}: not a gold bead ({exc})") from None
+        beads.append((tuple(range(len(ja), len(ja) + len(ja_side))), tuple(range(len(en), len(en) + len(en_side)))))
+        ja.extend(ja_side)
+        en.extend(en_side)
+    if not beads:
+        raise ProjectError(f"{path} holds no beads")
+    name = path.name.removesuffix(".jsonl").removesuffix(".gold")
+    return Gold(name=name, ja=tuple(ja), en=tuple(en), beads=tuple(beads))
+
+
+def ranges_to_indexes(beads: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> list[IndexBead]:
+    return [(tuple(range(*ja)), tuple(range(*en))) for ja, en in beads]
