@@ -1,0 +1,158 @@
+"""Glossary lookup benchmark: in-process p50/p95 and cold-CLI wall time on a generated termbase (JSON out).
+
+Usage: .venv/bin/python bench/glossary.py [--entries 100000] [--runs 15] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Running `python bench/glossary.py` puts bench/ first on sys.path, where this file would shadow the
+# glossary package; drop it so `import glossary` finds the real one.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+# (Japanese, English) building blocks of government/defence names; combined they give realistic terms.
+PARTS: tuple[tuple[str, str], ...] = (
+    ("海洋", "Maritime"), ("安全保障", "Security"), ("防衛", "Defense"), ("協力", "Cooperation"),
+    ("地域", "Regional"), ("情報", "Information"), ("融合", "Fusion"), ("センター", "Center"),
+    ("装備", "Equipment"), ("技術", "Technology"), ("協定", "Agreement"), ("円滑化", "Facilitation"),
+    ("部隊", "Forces"), ("演習", "Exercise"), ("太平洋", "Pacific"), ("インド", "Indo"), ("宇宙", "Space"),
+    ("サイバー", "Cyber"), ("能力", "Capability"), ("構築", "Building"), ("支援", "Support"),
+    ("共同", "Joint"), ("訓練", "Training"), ("同盟", "Alliance"), ("戦略", "Strategy"), ("対話", "Dialogue"),
+    ("枠組み", "Framework"), ("政策", "Policy"), ("会議", "Conference"), ("機構", "Organization"),
+    ("状況把握", "Domain Awareness"), ("海賊対策", "Anti-Piracy"), ("パートナーシップ", "Partnership"),
+    ("輸送", "Transport"), ("警戒監視", "Surveillance"), ("ミサイル", "Missile"), ("統合", "Integrated"),
+    ("司令部", "Command"), ("作戦", "Operations"), ("航空", "Air"), ("陸上", "Ground"), ("海上", "Maritime"),
+    ("自衛隊", "Self-Defense Forces"), ("研究", "Research"), ("開発", "Development"), ("移転", "Transfer"),
+    ("経済", "Economic"), ("強靱化", "Resilience"), ("災害", "Disaster"), ("救援", "Relief"),
+    ("人道", "Humanitarian"), ("平和", "Peace"), ("維持", "Keeping"), ("国際", "International"),
+    ("多国間", "Multilateral"), ("二国間", "Bilateral"), ("首脳", "Leaders"), ("閣僚", "Ministerial"),
+    ("事務局", "Secretariat"), ("計画", "Plan"), ("基地", "Base"), ("施設", "Facility"), ("通信", "Communications"),
+)
+PLACES = ("日米", "日豪", "日英", "日印", "日比", "日越", "ASEAN", "クアッド", "NATO", "インド太平洋")
+PLACES_EN = ("Japan-U.S.", "Japan-Australia", "Japan-UK", "Japan-India", "Japan-Philippines",
+             "Japan-Vietnam", "ASEAN", "Quad", "NATO", "Indo-Pacific")
+STATUSES = ("approved",) * 5 + ("proposed",) * 3 + ("deprecated", "forbidden")
+
+
+def generate_entries(n: int, seed: int = 4):
+    """n distinct entries with Japanese, English, often an acronym and sometimes variants."""
+    from glossary.model import Entry, Source, Variant
+    from glossary.store import identity_key
+
+    rng = random.Random(seed)
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Entry] = []
+    while len(out) < n:
+        parts = rng.sample(PARTS, rng.randint(2, 4))
+        ja = "".join(p[0] for p in parts)
+        en = " ".join(p[1] for p in parts)
+        if rng.random() < 0.4:
+            i = rng.randrange(len(PLACES))
+            ja, en = PLACES[i] + ja, f"{PLACES_EN[i]} {en}"
+        if rng.random() < 0.5:
+            k = rng.randint(2, 99)
+            ja, en = f"第{k}回{ja}", f"{en} {k}"
+        acronym = None
+        if rng.random() < 0.35:
+            acronym = "".join(w[0] for w in en.replace("-", " ").split() if w[0].isalpha()).upper()
+            acronym += rng.choice(("", "-IOR", "-" + str(rng.randint(1, 9)), "P", "C"))
+        variants = []
+        if rng.random() < 0.2:
+            variants.append(Variant("en", en.replace(" ", "-", 1)))
+        if rng.random() < 0.1:
+            variants.append(Variant("en", en.lower() + " program", forbidden=True))
+        entry = Entry(ja=ja, en=en, acronym=acronym, variants=tuple(variants), status=rng.choice(STATUSES),
+                      sources=(Source("bench", "ja", rng.randrange(500)),) if rng.random() < 0.3 else ())
+        key = identity_key(entry)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(entry)
+    return out
+
+
+QUERIES = ("協力", "海", "ＩＰＭＤＡ", "ipmda", "IFC-IOR", "センター", "Maritime", "maritime domain",
+           "日米共同", "ぱーとなーしっぷ", "第12回", "Partnership for", "zzz-no-such-term", "%", "a_b", "防衛装備")
+
+
+def build_project(path: Path, n: int) -> float:
+    from glossary import store
+    from tui.common import open_db
+
+    entries = generate_entries(n)
+    db = open_db(str(path))
+    t0 = time.perf_counter()
+    store.import_entries(db, entries, user="bench")
+    seconds = time.perf_counter() - t0
+    db.close()
+    return seconds
+
+
+def bench_in_process(path: Path, rounds: int) -> dict[str, float]:
+    from glossary import store
+    from tui.common import open_db
+
+    db = open_db(str(path))
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            store.lookup(db, q, limit=20)
+            times.append((time.perf_counter() - t0) * 1000)
+    db.close()
+    times.sort()
+    return {
+        "lookup_p50_ms": round(statistics.median(times), 2),
+        "lookup_p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+        "lookup_max_ms": round(times[-1], 2),
+        "lookups": len(times),
+    }
+
+
+def bench_cli(path: Path, runs: int) -> dict[str, float]:
+    exe = Path(sys.executable).with_name("taiyaku")
+    env = {**os.environ, "TAIYAKU_DB": str(path)}
+    out: dict[str, float] = {}
+    for label, args in (("cold_cli_table", ["協力"]), ("cold_cli_json", ["ipmda", "--json"])):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([str(exe), "glossary", "lookup", *args], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[f"{label}_p50_ms"] = round(statistics.median(times), 1)
+        out[f"{label}_max_ms"] = round(times[-1], 1)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--entries", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--keep", type=Path, help="build the project in this folder and keep it")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "bench-glossary.db"
+        build = None if path.exists() else build_project(path, args.entries)
+        result: dict[str, object] = {"entries": args.entries, "build_s": build and round(build, 1)}
+        result.update(bench_in_process(path, rounds=10))
+        result.update(bench_cli(path, args.runs))
+        print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

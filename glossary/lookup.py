@@ -1,0 +1,110 @@
+"""Lookup keys (width-, kana-, case-insensitive) and the ranked substring search over them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alignment.text import fold_char
+from glossary.model import FIELDS, RANKS, STATUSES, Field, Rank, Status
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# Dashes that NFKC leaves alone but that people type interchangeably in acronyms (IFC‐IOR, IFC−IOR).
+# The long vowel mark ー and the full-width hyphen (NFKC already maps it) are deliberately absent.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63", "-"))
+_SPACES = re.compile(r"\s+")
+
+
+def lookup_key(text: str) -> str:
+    """The key two spellings of a term share: NFKC, katakana → hiragana, Latin casefold, one dash, one space.
+
+    ＩＰＭＤＡ, ipmda and IPMDA share a key; so do インド and いんど, ｲﾝﾄﾞ and インド.
+    """
+    return _SPACES.sub(" ", fold_char(text).translate(_DASHES)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyHit:
+    entry_id: int
+    field: Field
+    term: str
+    rank: Rank
+
+
+_FIELD_ORDER = " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FIELDS))
+_STATUS_ORDER = " ".join(
+    f"WHEN '{s}' THEN {i}" for i, s in enumerate(("approved", "proposed", "deprecated", "forbidden"))
+)
+
+# One row per entry, scored by its best-matching term: rank exact (0) > prefix (1) > substring (2), then
+# the field (ja first), then the term's length, packed into one integer so GROUP BY can take min().
+# Entries are then ordered by rank, approved first, shortest matching term, oldest entry.
+# instr() instead of LIKE: % and _ in a query are plain characters. instr() instead of FTS5's trigram
+# tokenizer: that finds nothing for 1-2 character patterns such as 協力.
+_SEARCH_SQL = f"""
+WITH best AS (
+  SELECT entry_id,
+    min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 10000000
+        + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score
+  FROM glossary_lookup INDEXED BY glossary_lookup_entry
+  WHERE instr(key, :q) > 0
+  GROUP BY entry_id
+)
+SELECT b.entry_id, b.score, count(*) OVER () AS total
+FROM best b JOIN glossary_entries e ON e.id = b.entry_id
+WHERE 1 {{status_filter}}
+ORDER BY b.score / 10000000, CASE e.status {_STATUS_ORDER} END, b.score % 1000000, b.entry_id
+LIMIT :limit
+"""
+
+
+def search(
+    db: Database, query: str, *, limit: int = 20, statuses: Sequence[Status] = ()
+) -> tuple[list[KeyHit], int]:
+    """Entries whose Japanese, English, acronym or variant contains `query` (folded), best first.
+
+    Returns the hits (at most `limit`) and how many entries matched in all.
+    """
+    key = lookup_key(query)
+    if not key:
+        return [], 0
+    params: dict[str, object] = {"q": key, "n": len(key), "limit": max(0, limit)}
+    status_filter = ""
+    if statuses:
+        unknown = [s for s in statuses if s not in STATUSES]
+        if unknown:
+            raise ValueError(f"unknown status {unknown[0]!r}")
+        names = [f":s{i}" for i in range(len(statuses))]
+        params.update({f"s{i}": s for i, s in enumerate(statuses)})
+        status_filter = f"AND e.status IN ({', '.join(names)})"
+    rows = db.execute(_SEARCH_SQL.format(status_filter=status_filter), params).fetchall()
+    hits = [_hit(db, r[0], r[1], key) for r in rows]
+    total = rows[0][2] if rows else 0
+    if not rows and limit <= 0:
+        total = _count(db, key, status_filter, params)
+    return hits, total
+
+
+def _hit(db: Database, entry_id: int, score: int, key: str) -> KeyHit:
+    """Recover which term produced an entry's score (only done for the few rows shown)."""
+    rank_no, field = score // 10_000_000, FIELDS[score // 1_000_000 % 10]
+    length = score % 1_000_000
+    rows = db.execute(
+        "SELECT term, key FROM glossary_lookup WHERE entry_id = ? AND field = ? ORDER BY id", [entry_id, field]
+    ).fetchall()
+    for term, term_key in rows:
+        this = 0 if term_key == key else 1 if term_key.startswith(key) else 2
+        if len(term_key) == length and key in term_key and this == rank_no:
+            return KeyHit(entry_id=entry_id, field=field, term=term, rank=RANKS[rank_no])
+    # Only reachable if another writer changed the entry between the two queries.
+    return KeyHit(entry_id=entry_id, field=field, term=rows[0][0] if rows else "", rank=RANKS[rank_no])
+
+
+def _count(db: Database, key: str, status_filter: str, params: dict[str, object]) -> int:
+    sql = f"""SELECT count(DISTINCT k.entry_id) FROM glossary_lookup k JOIN glossary_entries e ON e.id = k.entry_id
+              WHERE instr(k.key, :q) > 0 {status_filter}"""
+    return int(db.execute(sql, params).fetchone()[0])
