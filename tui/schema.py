@@ -11,6 +11,7 @@ MIGRATION_SETS: tuple[tuple[str, str], ...] = (
     ("glossary.schema", "GLOSSARY"),
     ("glossary.span_schema", "SPANS"),
     ("tui.history", "HISTORY"),
+    ("tui.views", "VIEWS"),  # last: its views read the tables of every set above
 )
 
 

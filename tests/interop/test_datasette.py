@@ -1,0 +1,124 @@
+"""The project file in Datasette: its Python API opens the file, lists readable tables and views, and the
+views give aligned text and glossary terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alignment.model import Bead, Document
+from alignment.project import write
+from alignment.store import create_pair, insert_document, save_beads
+from alignment.text import line_segments
+from glossary import store as glossary
+from glossary.model import Entry, Variant
+
+datasette_app = pytest.importorskip("datasette.app", reason="datasette is in the test extra")
+
+JA = "日本とインドは協力する。\n両国は海洋安全保障を強化する。\nＩＰＭＤＡを推進する㈱😀。\n（イメージ）\n"
+EN = "Japan and India cooperate; the two countries strengthen maritime security.\nThey promote IPMDA 😀.\n"
+VIEWS = {"aligned_beads", "pair_overview", "glossary_terms", "glossary_overview"}
+
+
+def _document(text: str, lang: str) -> tuple[Document, list]:
+    doc = Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,  # type: ignore[arg-type]
+                   offset_runs=((0, 0, len(text)),), segmented=True)
+    return doc, line_segments(text)
+
+
+@pytest.fixture
+def project(db_path: Path) -> Path:
+    from tui.common import open_db
+
+    db = open_db(str(db_path))
+    try:
+        with write(db):
+            pair_id = create_pair(db, "jpin-2024")
+            for lang, text in (("ja", JA), ("en", EN)):
+                insert_document(db, pair_id, *_document(text, lang))
+            save_beads(db, pair_id, [
+                Bead(ja=(0, 2), en=(0, 1), score=0.91234567, status="confirmed"),
+                Bead(ja=(2, 3), en=(1, 2), score=0.8),
+                Bead(ja=(3, 4), en=(2, 2), score=0.1),
+            ], user="analyst")
+        glossary.add(db, Entry(
+            ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
+            en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved",
+            variants=(Variant("en", "IPMDA Partnership"), Variant("en", "Indo Pacific Maritime Partnership", True)),
+        ), user="analyst")
+        glossary.add(db, Entry(ja="防衛省", en="Ministry of Defense"), user="analyst")
+    finally:
+        db.close()
+    return db_path
+
+
+async def _get(ds, path: str):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response
+
+
+async def test_datasette_lists_readable_tables_and_views(project: Path) -> None:
+    ds = datasette_app.Datasette([str(project)])
+    await ds.invoke_startup()
+    info = (await _get(ds, "/taiyaku.json")).json()
+    views = {v["name"] for v in info["views"]}
+    tables = {t["name"] for t in info["tables"] if not t["hidden"]}
+    assert views >= VIEWS
+    assert {"pairs", "documents", "segments", "beads", "glossary_entries", "glossary_variants"} <= tables
+    # every table and view page renders (a broken view would fail here)
+    for name in sorted(views | tables):
+        await _get(ds, f"/taiyaku/{name}")
+
+
+async def test_aligned_beads_view_gives_text_of_each_side(project: Path) -> None:
+    ds = datasette_app.Datasette([str(project)])
+    rows = (await _get(ds, "/taiyaku/aligned_beads.json?_shape=array")).json()
+    assert [(r["pair"], r["bead"], r["type"], r["japanese"], r["english"], r["status"]) for r in rows] == [
+        ("jpin-2024", 0, "2-1", "日本とインドは協力する。\n両国は海洋安全保障を強化する。",
+         "Japan and India cooperate; the two countries strengthen maritime security.", "confirmed"),
+        ("jpin-2024", 1, "1-1", "ＩＰＭＤＡを推進する㈱😀。", "They promote IPMDA 😀.", "auto"),
+        ("jpin-2024", 2, "1-0", "（イメージ）", None, "auto"),
+    ]
+    assert rows[0]["score"] == 0.9123 and rows[0]["updated_by"] == "analyst"
+    assert (rows[2]["ja_first"], rows[2]["ja_last"], rows[2]["en_first"], rows[2]["en_last"]) == (3, 3, None, None)
+    db = ds.get_database("taiyaku")
+    low = await db.execute("SELECT bead FROM aligned_beads WHERE score < 0.5 ORDER BY score")
+    assert [r["bead"] for r in low.rows] == [2]
+
+
+async def test_glossary_views_and_facets(project: Path) -> None:
+    ds = datasette_app.Datasette([str(project)])
+    terms = (await _get(ds, "/taiyaku/glossary_terms.json?_shape=array&entry_id=1")).json()
+    assert sorted((t["role"], t["lang"], t["term"], t["status"]) for t in terms) == sorted([
+        ("term", "ja", "海洋状況把握のためのインド太平洋パートナーシップ", "approved"),
+        ("term", "en", "Indo-Pacific Partnership for Maritime Domain Awareness", "approved"),
+        ("acronym", None, "IPMDA", "approved"),
+        ("variant", "en", "IPMDA Partnership", "approved"),
+        ("forbidden", "en", "Indo Pacific Maritime Partnership", "approved"),
+    ])
+    faceted = (await _get(ds, "/taiyaku/glossary_terms.json?_facet=status")).json()
+    counts = {f["value"]: f["count"] for f in faceted["facet_results"]["status"]["results"]}
+    assert counts == {"approved": 5, "proposed": 2}
+    overview = (await _get(ds, "/taiyaku/pair_overview.json?_shape=array")).json()
+    assert overview == [{
+        "pair": "jpin-2024", "ja_sentences": 4, "en_sentences": 2, "beads": 3, "confirmed_beads": 1,
+        "ja_file": None, "en_file": None, "created": overview[0]["created"], "updated": overview[0]["updated"],
+    }]
+
+
+def test_views_are_only_made_over_existing_tables_and_rebuilt_idempotently(db_path: Path) -> None:
+    """A view over a missing table would break every later ALTER TABLE … RENAME in the file."""
+    from sqlite_utils import Database
+
+    from tui.views import V1, recreate
+
+    db = Database(memory=True)
+    db.execute("CREATE TABLE glossary_entries (id INTEGER PRIMARY KEY, ja, en, acronym, status, domain)")
+    db.execute("CREATE TABLE glossary_variants (entry_id, lang, usage, text)")
+    assert recreate(db, V1) == ["glossary_terms"]
+    assert recreate(db, V1) == ["glossary_terms"]
+    db.execute("CREATE TABLE t (a)")
+    db.execute("ALTER TABLE t RENAME TO t2")  # would fail with a dangling view
+    assert db.view_names() == ["glossary_terms"]
