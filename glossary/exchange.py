@@ -14,8 +14,8 @@ from glossary.model import ImportReport, Status
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-Format = Literal["tbx", "csv", "json"]
-FORMATS: tuple[Format, ...] = ("tbx", "csv", "json")
+Format = Literal["tbx", "csv", "json", "omegat"]
+FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
 
 
 def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence[Status] = ()) -> int:
@@ -29,6 +29,10 @@ def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence
         from glossary.tbx import write_tbx
 
         return write_tbx(entries, fh)
+    if fmt == "omegat":
+        from glossary.omegat import write_rows
+
+        return write_rows(entries, fh).entries
     raise ProjectError(f"unknown format {fmt!r} (use tbx, csv or json)")
 
 
@@ -40,6 +44,10 @@ def read_entries(path: Path, fmt: Format) -> Parsed:
 
             with path.open("rb") as fh:
                 return read_tbx(fh, name=str(path))
+        if fmt == "omegat":  # OmegaT writes .txt in the machine's encoding: detected, not assumed UTF-8
+            from glossary.omegat import read_parsed
+
+            return read_parsed(path)
         with path.open(encoding="utf-8-sig", newline="") as fh:
             if fmt == "csv":
                 return read_csv(fh)

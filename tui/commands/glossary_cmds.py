@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 # Only glossary.model/store are imported at command run time, never at CLI start-up: `taiyaku glossary
 # lookup` is a hot path that must start in well under 300 ms on a 100,000-entry termbase.
 STATUS_CHOICE = click.Choice(["proposed", "approved", "deprecated", "forbidden"])
-FORMATS = ("tbx", "csv", "json")
+FORMATS = ("tbx", "csv", "json", "omegat")
+SUFFIX_FORMATS = {"txt": "omegat", "utf8": "omegat", "tab": "omegat"}  # OmegaT's glossary file names
 
 
 @click.group("glossary")
@@ -404,9 +405,10 @@ def _format_for(path: str | None, given: str | None) -> str:
     if given:
         return given
     suffix = Path(path).suffix.lower().lstrip(".") if path else ""
+    suffix = SUFFIX_FORMATS.get(suffix, suffix)
     if suffix in FORMATS:
         return suffix
-    raise click.UsageError("give --format tbx, csv or json (cannot tell from the file name)")
+    raise click.UsageError("give --format tbx, csv, json or omegat (cannot tell from the file name)")
 
 
 @glossary_group.command("export")
@@ -418,7 +420,8 @@ def _format_for(path: str | None, given: str | None) -> str:
 @db_option
 def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], quiet: bool,
                db_path: str | None) -> None:
-    """Export the glossary as TBX-Basic, CSV or JSON (every field, including provenance).
+    """Export the glossary as TBX-Basic, CSV or JSON (every field, including provenance), or as an OmegaT
+    tab-separated glossary (--format omegat, or -o NAME.txt; put it in the OmegaT project's glossary/).
 
     Example:
 
@@ -460,7 +463,7 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
 @db_option
 def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: str, as_json: bool,
                quiet: bool, db_path: str | None) -> None:
-    """Import entries from TBX, CSV or JSON in one transaction.
+    """Import entries from TBX, CSV, JSON or an OmegaT glossary (.txt/.utf8/.tab) in one transaction.
 
     Bad rows are reported by line number and nothing is imported unless --skip-bad. An entry with the
     same Japanese, English and acronym as a stored one updates it; the others are added.

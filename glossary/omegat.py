@@ -1,0 +1,253 @@
+"""OmegaT's tab-separated glossary (source term, target term, comment per line): export and import."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from alignment.project import ProjectError, atomic_write_file
+from alignment.textio import read_text
+from glossary.csvio import Parsed
+from glossary.model import STATUSES, Entry, Status, Variant
+
+HEADER = "# taiyaku glossary for OmegaT: Japanese term<TAB>English term<TAB>comment"
+_FIELD_BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
+# OmegaT reads comments as `; `-free-form text; these keys let our own files come back as they went out.
+KEYS = ("variant of", "acronym of", "acronym", "also", "do not use", "domain", "definition", "note")
+WARNINGS: dict[Status, str] = {"deprecated": "DEPRECATED, do not use", "forbidden": "FORBIDDEN, do not use"}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of an OmegaT glossary."""
+
+    source: str
+    target: str
+    comment: str = ""
+
+    def line(self) -> str:
+        return "\t".join((self.source, self.target, self.comment)) if self.comment else f"{self.source}\t{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
+class OmegaTExport:
+    entries: int
+    """Entries written (those left out are not counted)."""
+    rows: int
+    skipped: tuple[str, ...]
+    """One line per entry left out (OmegaT needs a source and a target term)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OmegaTRead:
+    entries: tuple[Entry, ...]
+    bad: tuple[str, ...]
+    """One line per line of the file that could not be read (`line 4: …`)."""
+    lines: tuple[int, ...] = ()
+    """The line each entry starts on."""
+
+
+def _field(text: str | None) -> str:
+    """A term or comment flattened to one field: OmegaT has no escape for tabs or line breaks."""
+    return " ".join(_FIELD_BREAKS.sub(" ", text or "").split())
+
+
+def _comment(entry: Entry, *first: str) -> str:
+    parts = [WARNINGS.get(entry.status, entry.status), *first]
+    for key, value in (
+        ("also", " | ".join(entry.en_variants)),
+        ("do not use", " | ".join(entry.forbidden_en)),
+        ("domain", entry.domain),
+        ("definition", entry.definition),
+        ("note", entry.note),
+    ):
+        if value:
+            parts.append(f"{key}: {value}")
+    return _field("; ".join(parts))
+
+
+def entry_rows(entry: Entry) -> list[Row]:
+    """The lines for one entry: its Japanese term, each Japanese variant, and the acronym as it appears in
+    Japanese text, each with the English the translator should use.
+
+    An entry without a Japanese term is keyed by its acronym; one without English gets its acronym as target.
+    """
+    ja, en, acronym = _field(entry.ja), _field(entry.en), _field(entry.acronym)
+    source = ja or acronym
+    target = en or acronym
+    if not source or not target or source.startswith("#"):
+        return []
+    rows = [Row(source, target, _comment(entry, *([f"acronym: {acronym}"] if acronym else [])))]
+    for variant in entry.ja_variants:
+        text = _field(variant)
+        if text and not text.startswith("#"):
+            rows.append(Row(text, target, _comment(entry, f"variant of: {ja}")))
+    if acronym and source != acronym:
+        rows.append(Row(acronym, acronym, _comment(entry, f"acronym of: {en or ja}")))
+    return rows
+
+
+def _skip_reason(entry: Entry) -> str:
+    name = f"entry {entry.id}" if entry.id is not None else "an entry"
+    if (entry.ja or entry.acronym or "").lstrip().startswith("#"):
+        return f"{name} ({entry.label}): OmegaT reads a line starting with # as a comment"
+    return f"{name} ({entry.label}): OmegaT needs both a source and a target term"
+
+
+def write_rows(entries: Iterable[Entry], out: TextIO) -> OmegaTExport:
+    """Write OmegaT glossary lines to a text stream (open it as UTF-8, with newline="")."""
+    out.write(HEADER + "\n")
+    count = rows = 0
+    skipped: list[str] = []
+    for entry in entries:
+        count += 1
+        lines = entry_rows(entry)
+        if not lines:
+            skipped.append(_skip_reason(entry))
+        for row in lines:
+            out.write(row.line() + "\n")
+        rows += len(lines)
+    # Said in the file too: `glossary export` reports a count only, and OmegaT ignores these lines.
+    for reason in skipped:
+        out.write(f"# left out: {_field(reason)}\n")
+    return OmegaTExport(entries=count - len(skipped), rows=rows, skipped=tuple(skipped))
+
+
+def write_omegat(entries: Iterable[Entry], path: str | os.PathLike[str]) -> OmegaTExport:
+    """Write an OmegaT glossary file, whole or not at all (UTF-8: OmegaT detects it in .txt/.tab files and
+    assumes it for .utf8)."""
+    done: list[OmegaTExport] = []
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            done.append(write_rows(entries, fh))
+
+    atomic_write_file(Path(path), write)
+    return done[0]
+
+
+def parse_rows(text: str) -> Iterator[tuple[int, Row | str]]:
+    """(line number, Row or the reason the line is unreadable) for every line that is not blank or `#`."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.lstrip("\ufeff")
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[1].strip():
+            yield number, "no target term (OmegaT glossary lines are source<TAB>target<TAB>comment)"
+        elif not fields[0].strip():
+            yield number, "no source term"
+        else:
+            yield number, Row(fields[0].strip(), fields[1].strip(), "\t".join(fields[2:]).strip())
+
+
+def parse_comment(comment: str) -> tuple[Status | None, dict[str, str]]:
+    """Our own comments back into fields; anything else is a note. `; ` inside a value is kept."""
+    status: Status | None = None
+    fields: dict[str, str] = {}
+    last: str | None = None
+    for i, part in enumerate(comment.split("; ") if comment else []):
+        warned = {v: k for k, v in WARNINGS.items()}.get(part)
+        if i == 0 and (part in STATUSES or warned):
+            status = warned or part  # type: ignore[assignment]
+            continue
+        key = next((k for k in KEYS if part.startswith(f"{k}: ")), None)
+        if key is not None:
+            fields[key], last = part[len(key) + 2:], key
+        elif last is not None:
+            fields[last] += f"; {part}"
+        else:
+            fields["note"], last = part, "note"
+    return status, fields
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(" | ") if v.strip())
+
+
+def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "proposed") -> list[tuple[int, Entry]]:
+    """(first line, entry) from numbered OmegaT lines: one entry per source term (more targets become
+    English variants); lines our export wrote for variants and acronyms go back into their entry."""
+    entries: dict[str, tuple[int, Entry]] = {}
+    by_term: dict[str, str] = {}
+    attach: list[tuple[int, str, Row, dict[str, str]]] = []
+    for number, row in rows:
+        row_status, fields = parse_comment(row.comment)
+        if "variant of" in fields or "acronym of" in fields:
+            attach.append((number, "variant of" if "variant of" in fields else "acronym of", row, fields))
+            continue
+        if row.source in entries:
+            first, old = entries[row.source]
+            extra = () if row.target == old.en else (Variant("en", row.target),)
+            note = " / ".join(n for n in (old.note, fields.get("note")) if n) or None
+            entries[row.source] = first, dataclasses.replace(old, variants=(*old.variants, *extra), note=note)
+            continue
+        acronym = fields.get("acronym")
+        entries[row.source] = number, Entry(
+            # our export keys an entry without Japanese by its acronym, and gives one without English its
+            # acronym as target
+            ja=None if acronym == row.source else row.source,
+            en=None if acronym == row.target else row.target,
+            acronym=acronym, status=row_status or status,
+            variants=(*(Variant("en", v) for v in _split(fields.get("also"))),
+                      *(Variant("en", v, forbidden=True) for v in _split(fields.get("do not use")))),
+            domain=fields.get("domain"), definition=fields.get("definition"), note=fields.get("note"),
+        )
+        for term in (row.source, row.target, acronym):
+            if term:
+                by_term.setdefault(term, row.source)
+    for number, kind, row, fields in attach:
+        owner = by_term.get(fields[kind])
+        if owner is None:  # its entry is not in the file: keep the line as an entry of its own
+            entries.setdefault(row.source, (number, Entry(ja=row.source, en=row.target, status=status,
+                                                          note=row.comment)))
+            continue
+        first, old = entries[owner]
+        if kind == "variant of":
+            entries[owner] = first, dataclasses.replace(old, variants=(*old.variants, Variant("ja", row.source)))
+        elif not old.acronym:
+            entries[owner] = first, dataclasses.replace(old, acronym=row.source)
+    return sorted(entries.values(), key=lambda item: item[0])
+
+
+def read_omegat(path: str | os.PathLike[str], *, status: Status = "proposed") -> OmegaTRead:
+    """Read an OmegaT glossary (UTF-8/16 with or without BOM, or CP932/EUC-JP as Windows OmegaT writes .txt).
+
+    Raises ProjectError for a file that cannot be read at all; bad lines are returned, not raised.
+    """
+    text = read_text(path).text
+    rows: list[tuple[int, Row]] = []
+    bad: list[str] = []
+    for number, item in parse_rows(text):
+        if isinstance(item, Row):
+            rows.append((number, item))
+        else:
+            bad.append(f"line {number}: {item}")
+    if not rows and not bad:
+        raise ProjectError(f"{path} has no glossary lines (only comments)")
+    entries = rows_to_entries(rows, status=status)
+    return OmegaTRead(entries=tuple(e for _, e in entries), bad=tuple(bad), lines=tuple(n for n, _ in entries))
+
+
+def read_parsed(path: str | os.PathLike[str]) -> Parsed:
+    """The file as `glossary import` takes it: validated entries with their line, and the bad lines."""
+    from glossary.store import InvalidEntry, validate
+
+    read = read_omegat(path)
+    good: list[tuple[str, Entry]] = []
+    errors = list(read.bad)
+    for line, entry in zip(read.lines, read.entries, strict=True):
+        try:
+            good.append((f"line {line}", validate(entry)))
+        except InvalidEntry as exc:
+            errors.append(f"line {line}: {exc}")
+    return Parsed(entries=tuple(good), errors=tuple(sorted(errors, key=_line_number)))
+
+
+def _line_number(message: str) -> int:
+    return int(message.split(":", 1)[0].removeprefix("line "))
