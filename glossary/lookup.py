@@ -43,23 +43,44 @@ _STATUS_ORDER = " ".join(
 # One row per entry, scored by its best-matching term: rank exact (0) > prefix (1) > substring (2), then
 # the field (ja first), then the term's length, packed into one integer so GROUP BY can take min().
 # Entries are then ordered by rank, approved first, shortest matching term, oldest entry.
-# instr() instead of LIKE: % and _ in a query are plain characters. instr() instead of FTS5's trigram
-# tokenizer: that finds nothing for 1-2 character patterns such as 協力.
-_SEARCH_SQL = f"""
-WITH best AS (
-  SELECT entry_id,
-    min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 10000000
-        + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score
+# instr() instead of LIKE: % and _ in a query are plain characters. Queries of 3+ characters first ask
+# the trigram index for candidate keys; shorter ones (協力, 海) scan every key, since a trigram index
+# silently finds nothing for them.
+_SCORE = f"""min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 10000000
+        + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score"""
+_SCAN = f"""SELECT entry_id, {_SCORE}
   FROM glossary_lookup INDEXED BY glossary_lookup_entry
   WHERE instr(key, :q) > 0
-  GROUP BY entry_id
-)
+  GROUP BY entry_id"""
+_TRIGRAMS = f"""SELECT entry_id, {_SCORE}
+  FROM glossary_lookup
+  WHERE id IN (SELECT rowid FROM glossary_lookup_trigrams WHERE glossary_lookup_trigrams MATCH :m)
+    AND instr(key, :q) > 0
+  GROUP BY entry_id"""
+_SEARCH_SQL = f"""
+WITH best AS ({{best}})
 SELECT b.entry_id, b.score, count(*) OVER () AS total
 FROM best b JOIN glossary_entries e ON e.id = b.entry_id
 WHERE 1 {{status_filter}}
 ORDER BY b.score / 10000000, CASE e.status {_STATUS_ORDER} END, b.score % 1000000, b.entry_id
 LIMIT :limit
 """
+_MAX_TRIGRAMS = 12
+
+
+def trigram_query(key: str) -> str:
+    """An FTS5 query ANDing (at most a dozen, spread out) trigrams of `key`; instr() then confirms."""
+    grams = list(dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2)))
+    if len(grams) > _MAX_TRIGRAMS:
+        step = (len(grams) - 1) / (_MAX_TRIGRAMS - 1)
+        grams = [grams[round(i * step)] for i in range(_MAX_TRIGRAMS)]
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+
+
+def _has_trigrams(db: Database) -> bool:
+    return db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'glossary_lookup_trigrams'"
+    ).fetchone() is not None
 
 
 def search(
@@ -72,7 +93,7 @@ def search(
     key = lookup_key(query)
     if not key:
         return [], 0
-    params: dict[str, object] = {"q": key, "n": len(key), "limit": max(0, limit)}
+    params: dict[str, object] = {"q": key, "n": len(key), "limit": max(1, limit)}
     status_filter = ""
     if statuses:
         unknown = [s for s in statuses if s not in STATUSES]
@@ -81,11 +102,13 @@ def search(
         names = [f":s{i}" for i in range(len(statuses))]
         params.update({f"s{i}": s for i, s in enumerate(statuses)})
         status_filter = f"AND e.status IN ({', '.join(names)})"
-    rows = db.execute(_SEARCH_SQL.format(status_filter=status_filter), params).fetchall()
+    best = _SCAN
+    if len(key) >= 3 and _has_trigrams(db):
+        best = _TRIGRAMS
+        params["m"] = trigram_query(key)
+    rows = db.execute(_SEARCH_SQL.format(best=best, status_filter=status_filter), params).fetchall()
     hits = [_hit(db, r[0], r[1], key) for r in rows]
     total = rows[0][2] if rows else 0
-    if not rows and limit <= 0:
-        total = _count(db, key, status_filter, params)
     return hits, total
 
 
@@ -102,9 +125,3 @@ def _hit(db: Database, entry_id: int, score: int, key: str) -> KeyHit:
             return KeyHit(entry_id=entry_id, field=field, term=term, rank=RANKS[rank_no])
     # Only reachable if another writer changed the entry between the two queries.
     return KeyHit(entry_id=entry_id, field=field, term=rows[0][0] if rows else "", rank=RANKS[rank_no])
-
-
-def _count(db: Database, key: str, status_filter: str, params: dict[str, object]) -> int:
-    sql = f"""SELECT count(DISTINCT k.entry_id) FROM glossary_lookup k JOIN glossary_entries e ON e.id = k.entry_id
-              WHERE instr(k.key, :q) > 0 {status_filter}"""
-    return int(db.execute(sql, params).fetchone()[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Migrations
@@ -108,3 +109,41 @@ def m001_termbase(db: Database) -> None:
           e.created, e.created_by, e.updated, e.updated_by
         FROM glossary_entries e"""
     )
+
+
+@GLOSSARY()
+def m002_lookup_trigrams(db: Database) -> None:
+    """A trigram index over lookup keys, so queries of 3+ characters need not scan every key.
+
+    Patterns under 3 characters still scan (the trigram index cannot answer them). Where SQLite lacks
+    the trigram tokenizer (before 3.34) the index is simply absent and every lookup scans.
+    """
+    try:
+        db.execute(
+            """CREATE VIRTUAL TABLE glossary_lookup_trigrams USING fts5(
+                key, content='glossary_lookup', content_rowid='id',
+                tokenize='trigram case_sensitive 1', detail='none')"""
+        )
+    except sqlite3.OperationalError as exc:
+        if "tokenizer" in str(exc) or "fts5" in str(exc):
+            return
+        raise
+    db.execute(
+        """CREATE TRIGGER glossary_lookup_ai AFTER INSERT ON glossary_lookup BEGIN
+            INSERT INTO glossary_lookup_trigrams(rowid, key) VALUES (new.id, new.key);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER glossary_lookup_ad AFTER DELETE ON glossary_lookup BEGIN
+            INSERT INTO glossary_lookup_trigrams(glossary_lookup_trigrams, rowid, key)
+            VALUES ('delete', old.id, old.key);
+        END"""
+    )
+    db.execute(
+        """CREATE TRIGGER glossary_lookup_au AFTER UPDATE ON glossary_lookup BEGIN
+            INSERT INTO glossary_lookup_trigrams(glossary_lookup_trigrams, rowid, key)
+            VALUES ('delete', old.id, old.key);
+            INSERT INTO glossary_lookup_trigrams(rowid, key) VALUES (new.id, new.key);
+        END"""
+    )
+    db.execute("INSERT INTO glossary_lookup_trigrams(glossary_lookup_trigrams) VALUES ('rebuild')")

@@ -156,3 +156,39 @@ def test_lookup_command_imports_no_heavy_modules(db_path: Path, db) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "安全保障協力" in proc.stdout and '"acronym": "IPMDA"' in proc.stdout
     assert json.loads(proc.stderr.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["インド洋地域", "ipm", "ＩＰＭ", "fusion centre - indian ocean", "100%", '"quoted', "l_r", "協力協定",
+     "regional cooperation agreement on combating piracy and armed robbery", "ｾﾝﾀｰ", "(株)防", "zzz"],
+)
+def test_trigram_index_and_full_scan_agree(db, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossary import lookup
+
+    assert lookup._has_trigrams(db)
+    indexed = store.lookup(db, query, limit=50)
+    monkeypatch.setattr(lookup, "_has_trigrams", lambda _db: False)
+    scanned = store.lookup(db, query, limit=50)
+    assert indexed == scanned
+
+
+def test_trigram_index_follows_changes(db) -> None:
+    entry = store.add(db, Entry(ja="統合防空ミサイル防衛", en="Integrated Air and Missile Defense", acronym="IAMD"),
+                      user="t")
+    assert _ids(db, "air and missile") == [entry.id]
+    store.edit(db, entry.id, user="t", en="Integrated Air & Missile Defence")
+    assert _ids(db, "air and missile") == []
+    assert _ids(db, "air & missile") == [entry.id]
+    store.remove(db, entry.id, user="t")
+    assert _ids(db, "air & missile") == []
+    assert db.execute("SELECT count(*) FROM glossary_lookup_trigrams WHERE glossary_lookup_trigrams MATCH "
+                      "'\"iam\"'").fetchone()[0] == 0
+
+
+def test_trigram_query_is_bounded_and_quoted() -> None:
+    from glossary.lookup import trigram_query
+
+    assert trigram_query('a"bc') == '"a""b" AND """bc"'
+    assert trigram_query("x" * 3) == '"xxx"'
+    assert trigram_query("abcdefghijklmnopqrstuvwxyz").count(" AND ") == 11
