@@ -154,7 +154,16 @@ def test_import_malformed_tbx_and_non_utf8(run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not UTF-8" in result.output
 
 
-@pytest.mark.parametrize("name", ["lookup", "add", "edit", "set-status", "remove", "show", "export", "import",
+def test_list_filters_by_status_and_domain(run) -> None:
+    _add(run, "--ja", "協力", "--en", "cooperation", "--status", "approved", "--domain", "general")
+    _add(run, "--ja", "海", "--en", "sea", "--domain", "maritime")
+    assert [d["ja"] for d in json.loads(run("glossary", "list", "--json", "--status", "proposed").stdout)] == ["海"]
+    assert [d["ja"] for d in json.loads(run("glossary", "list", "--json", "--domain", "general").stdout)] == ["協力"]
+    result = run("glossary", "list")
+    assert "2 entries" in result.stdout and "cooperation" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["lookup", "list", "add", "edit", "set-status", "remove", "show", "export", "import",
                                   "check"])
 def test_every_command_has_help_with_an_example(run, name: str) -> None:
     result = run("glossary", name, "--help")

@@ -185,6 +185,36 @@ def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool,
     )
 
 
+@glossary_group.command("list")
+@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
+              help="Only entries with this status (repeatable).")
+@click.option("--domain", help="Only entries of this subject field.")
+@json_option
+@db_option
+def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, db_path: str | None) -> None:
+    """List entries in id order, e.g. the proposed ones waiting for review.
+
+    Example:
+
+    \b
+        taiyaku glossary list --status proposed
+    """
+    from glossary import store
+    from glossary.model import entry_to_dict
+
+    db = open_db(db_path, create=False)
+    entries = store.iter_entries(db, statuses=statuses, domain=domain)  # type: ignore[arg-type]
+    if as_json:
+        print_json([entry_to_dict(e) for e in entries])
+        return
+    rows = [[e.id, e.ja, e.en, e.acronym, e.status, e.domain, _variant_summary(e)] for e in entries]
+    if not rows:
+        click.echo("No entries.", err=True)
+        return
+    echo_plain_table(["id", "ja", "en", "acronym", "status", "domain", "variants"], rows,
+                     title=f"{len(rows)} entries")
+
+
 # --- add / edit / status / remove / show ----------------------------------------------------------------
 
 
