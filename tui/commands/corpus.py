@@ -1,9 +1,204 @@
-"""(placeholder: commands of this area are added here)"""
+"""Corpus commands: `import`, `pairs`, `segments`, `demo`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from tui.common import db_option, json_option, open_db, print_json, print_table, progress, quiet_option
+
+
+def _bar_updater(bar: object):
+    """A progress callback for `bar` (a click bar, or nothing when progress is hidden)."""
+    update = getattr(bar, "update", None)
+    return update if callable(update) else (lambda n: None)
+
+
+@click.command("import")
+@click.argument("ja_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("en_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Pair name (default: the Japanese file's stem).")
+@click.option("--segmented", is_flag=True,
+              help="Input is one segment per line: no repair, no sentence splitting (hunalign/vecalign style).")
+@click.option("--encoding", default=None,
+              help="Encoding of the files (default: detected; utf-8, utf-16, cp932/shift_jis, euc-jp).")
+@click.option("--en-encoding", default=None, help="Encoding of EN_FILE when it differs from --encoding.")
+@click.option("--replace", is_flag=True, help="Replace an existing pair of that name (re-import).")
+@db_option
+@json_option
+@quiet_option
+def import_cmd(
+    ja_file: Path,
+    en_file: Path | None,
+    name: str | None,
+    segmented: bool,
+    encoding: str | None,
+    en_encoding: str | None,
+    replace: bool,
+    db_path: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Import a Japanese text and (optionally) its English rendering as a document pair.
+
+    PDF extractions are repaired (wrapped lines joined, page furniture dropped, letter-spacing and
+    markdown emphasis removed); the raw text is kept unchanged beside the repaired document text.
+    Japanese is split into sentences by rule and into clauses with GiNZA (parses are cached in the
+    project); English into sentences and clauses by rule. Prints the pair's name. Nothing is written
+    unless the whole import succeeds.
+
+    Example:
+
+    \b
+        taiyaku import seeds/000_018672d04432ce13.txt seeds/en/000_018672d04432ce13.en.txt
+    """
+    from alignment.importer import default_name, plan_import, read_source, run_import
+
+    ja = read_source(ja_file, "ja", encoding)
+    en = read_source(en_file, "en", en_encoding or encoding) if en_file is not None else None
+    db = open_db(db_path)
+    try:
+        plan = plan_import(db, ja, en, name=name or default_name(ja_file), segmented=segmented, replace=replace)
+        total = plan.parse_count
+        with progress(range(total), label="Parsing sentences", length=total, quiet=quiet or as_json) as bar:
+            summary = run_import(db, plan, on_progress=_bar_updater(bar))
+    finally:
+        db.close()
+    if as_json:
+        print_json(summary.as_dict())
+    elif not quiet:
+        click.echo(summary.name)
+
+
+@click.command("pairs")
+@db_option
+@json_option
+def pairs_cmd(db_path: str | None, as_json: bool) -> None:
+    """List the document pairs in the project with their segment and bead counts.
+
+    Example:
+
+    \b
+        taiyaku pairs --db taiyaku-demo/taiyaku.db
+    """
+    from alignment.store import pair_summaries
+
+    db = open_db(db_path, create=False, readonly=True)
+    try:
+        summaries = pair_summaries(db)
+    finally:
+        db.close()
+    if as_json:
+        print_json([
+            {"name": s.name, "ja_sentences": s.ja_sentences, "en_sentences": s.en_sentences,
+             "ja_clauses": s.ja_clauses, "en_clauses": s.en_clauses, "beads": s.beads, "confirmed": s.confirmed}
+            for s in summaries
+        ])
+        return
+    if not summaries:
+        click.echo("No pairs yet: add one with `taiyaku import JA_FILE [EN_FILE]`.", err=True)
+        return
+    print_table(
+        ["pair", "JA sentences", "EN sentences", "JA clauses", "EN clauses", "beads", "confirmed"],
+        [(s.name, s.ja_sentences, s.en_sentences, s.ja_clauses, s.en_clauses, s.beads, s.confirmed)
+         for s in summaries],
+    )
+
+
+@click.command("segments")
+@click.argument("name")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Which side.")
+@click.option("--level", type=click.Choice(["sentence", "clause"]), default="sentence", show_default=True,
+              help="Sentences, or the clauses inside them.")
+@db_option
+@json_option
+def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json: bool) -> None:
+    """Show one side of a pair as segments: index, text and offsets into the document text.
+
+    Clauses also show the index of the sentence they belong to.
+
+    Example:
+
+    \b
+        taiyaku segments 000_018672d04432ce13 --lang ja --level clause
+    """
+    from alignment.project import ProjectError
+    from alignment.store import get_document, get_pair, get_segments
+
+    db = open_db(db_path, create=False, readonly=True)
+    try:
+        pair = get_pair(db, name)
+        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        if doc is None or doc.id is None:
+            raise ProjectError(f"pair {name!r} has no {lang.upper()} document")
+        segments = get_segments(db, doc.id, level)  # type: ignore[arg-type]
+    finally:
+        db.close()
+    if as_json:
+        print_json([
+            {"index": s.index, "start": s.start, "end": s.end, "text": s.text,
+             **({"sentence": s.parent} if level == "clause" else {})}
+            for s in segments
+        ])
+        return
+    columns = ["#", "start", "end", *(["sentence"] if level == "clause" else []), "text"]
+    print_table(
+        columns,
+        [(s.index, s.start, s.end, *([s.parent] if level == "clause" else []), s.text) for s in segments],
+        title=f"{name} · {lang.upper()} {level}s ({len(segments)})",
+    )
+
+
+@click.command("demo")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("taiyaku-demo"),
+              show_default=True, help="Folder for the demo project (its taiyaku.db is rebuilt from scratch).")
+@click.option("--no-tui", is_flag=True, help="Only build the project; do not open the TUI.")
+@json_option
+@quiet_option
+def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
+    """Build a demo project from the bundled seed documents and our English renderings.
+
+    Each seed becomes a pair named after its file (e.g. 000_018672d04432ce13). Running it again
+    rebuilds the project from scratch; the old one is replaced only when the new one is complete.
+
+    Example:
+
+    \b
+        taiyaku demo --dir taiyaku-demo --no-tui
+    """
+    from tui.demo import build_demo, launch_tui
+    from tui.seeds import seeds
+
+    seed_list = seeds()
+    quiet_bar = quiet or as_json
+    with progress(range(len(seed_list)), label="Building demo", length=len(seed_list), quiet=quiet_bar) as bar:
+        update = _bar_updater(bar)
+        last = [0]
+
+        def advance(label: str, done: int, total: int) -> None:
+            if done > last[0]:
+                update(done - last[0])
+                last[0] = done
+
+        path, results = build_demo(directory, seed_list=seed_list, on_progress=advance)
+    if as_json:
+        print_json({"project": str(path), "steps": [
+            {"step": r.step, "summary": r.summary, "rows": list(r.rows)} for r in results
+        ]})
+    elif not quiet:
+        for r in results:
+            if r.rows:
+                columns = list(r.rows[0])
+                print_table(columns, [[row[c] for c in columns] for row in r.rows], title=r.summary)
+            else:
+                click.echo(r.summary)
+        click.echo(f"Demo project: {path}")
+        click.echo(f"Try: taiyaku pairs --db {path}")
+    if not no_tui and not as_json and not launch_tui(path) and not quiet:
+        click.echo("(The TUI is not part of this build yet; explore with the commands above.)", err=True)
 
 
 def register(cli: click.Group) -> None:
-    return None
+    for command in (import_cmd, pairs_cmd, segments_cmd, demo_cmd):
+        cli.add_command(command)

@@ -1,0 +1,247 @@
+"""Importing a document pair: read, repair, segment, parse (cached), then write it all in one transaction."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from alignment import segment
+from alignment.model import Document, Lang, Segment
+from alignment.project import ProjectError, write
+from alignment.repair import Repaired, repair, unrepaired
+from alignment.store import create_pair, insert_document, pair_exists
+from alignment.text import line_segments
+from alignment.textio import read_text
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Progress = Callable[[int], None]
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One side of a pair to import: its raw text and where it came from."""
+
+    lang: Lang
+    raw: str
+    encoding: str = "utf-8"
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document repaired and split into sentences; clauses come with the parse."""
+
+    source: Source
+    repaired: Repaired
+    sentences: tuple[Segment, ...]
+    segmented: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything about an import that is cheap to work out, checked before any parsing starts."""
+
+    name: str
+    replace: bool
+    documents: tuple[Prepared, ...]
+
+    @property
+    def parse_count(self) -> int:
+        """How many Japanese sentences the import will parse (or find in the cache)."""
+        return sum(len(p.sentences) for p in self.documents if p.source.lang == "ja")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    lang: Lang
+    path: str | None
+    encoding: str
+    raw_chars: int
+    chars: int
+    sentences: int
+    clauses: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    name: str
+    pair_id: int
+    replaced: bool
+    segmented: bool
+    documents: tuple[DocumentSummary, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "pair_id": self.pair_id,
+            "replaced": self.replaced,
+            "segmented": self.segmented,
+            "documents": {
+                d.lang: {
+                    "path": d.path,
+                    "encoding": d.encoding,
+                    "raw_chars": d.raw_chars,
+                    "chars": d.chars,
+                    "sentences": d.sentences,
+                    "clauses": d.clauses,
+                }
+                for d in self.documents
+            },
+        }
+
+
+# --- names ------------------------------------------------------------------------------------------------
+
+
+def default_name(ja_path: str | os.PathLike[str]) -> str:
+    """A pair is named after its Japanese file: `seeds/000_x.txt` → `000_x`."""
+    return Path(ja_path).stem
+
+
+def check_name(name: str) -> str:
+    if not name or not name.strip():
+        raise ProjectError("a pair name cannot be empty")
+    if name != name.strip():
+        raise ProjectError(f"pair name {name!r} starts or ends with a space")
+    if len(name) > MAX_NAME:
+        raise ProjectError(f"pair name is too long ({len(name)} characters; at most {MAX_NAME})")
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in name):
+        raise ProjectError(f"pair name {name!r} contains control characters")
+    return name
+
+
+# --- preparing ----------------------------------------------------------------------------------------------
+
+
+def prepare(source: Source, *, segmented: bool = False, word_split: Callable[[str, str], bool] | None = None) -> Prepared:
+    """Repair (unless `segmented`) and split one document into sentences."""
+    if segmented:
+        repaired = unrepaired(source.raw)
+        sentences = line_segments(repaired.text)
+    else:
+        repaired = repair(source.raw, source.lang, word_split=word_split)
+        sentences = segment.to_segments(repaired.text, segment.sentences(repaired.text, source.lang))
+    if not sentences:
+        where = source.path or f"the {source.lang.upper()} text"
+        raise ProjectError(f"{where} contains no text to segment")
+    return Prepared(source, repaired, tuple(sentences), segmented)
+
+
+def plan_import(
+    db: Database,
+    ja: Source,
+    en: Source | None = None,
+    *,
+    name: str,
+    segmented: bool = False,
+    replace: bool = False,
+) -> Plan:
+    """Check the name and prepare both documents (no GiNZA parse yet, nothing written)."""
+    check_name(name)
+    if not replace and pair_exists(db, name):
+        raise ProjectError(f"a pair named {name!r} already exists (use --replace to re-import it)")
+    word_split = None
+    if not segmented:
+        from alignment.parse import splits_word
+
+        word_split = splits_word
+    documents = [prepare(ja, segmented=segmented, word_split=word_split)]
+    if en is not None:
+        documents.append(prepare(en, segmented=segmented))
+    return Plan(name, replace, tuple(documents))
+
+
+def _clauses(db: Database, prepared: Prepared, on_progress: Progress | None) -> list[Segment]:
+    text = prepared.repaired.text
+    sentences = prepared.sentences
+    if prepared.source.lang == "ja":
+        from alignment.parse import parse_texts
+
+        parses = parse_texts(db, [s.text for s in sentences], on_progress=on_progress)
+        per_sentence = [p.clauses for p in parses]
+    else:
+        per_sentence = [segment.en_clauses(s.text) for s in sentences]
+    return segment.clause_segments(text, sentences, per_sentence)
+
+
+def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None) -> ImportSummary:
+    """Parse the Japanese sentences (cache first), then write the pair in a single transaction."""
+    clauses = [_clauses(db, p, on_progress) for p in plan.documents]
+    with write(db):
+        replaced = plan.replace and pair_exists(db, plan.name)
+        pair_id = create_pair(db, plan.name, replace=plan.replace)
+        summaries = []
+        for prepared, doc_clauses in zip(plan.documents, clauses, strict=True):
+            src = prepared.source
+            doc = Document(
+                id=None,
+                pair_id=pair_id,
+                lang=src.lang,
+                raw_text=src.raw,
+                text=prepared.repaired.text,
+                offset_runs=prepared.repaired.runs,
+                encoding=src.encoding,
+                source_path=src.path,
+                segmented=prepared.segmented,
+            )
+            insert_document(db, pair_id, doc, prepared.sentences, doc_clauses)
+            summaries.append(
+                DocumentSummary(src.lang, src.path, src.encoding, len(src.raw), len(doc.text),
+                                len(prepared.sentences), len(doc_clauses))
+            )
+    segmented = any(p.segmented for p in plan.documents)
+    return ImportSummary(plan.name, pair_id, replaced, segmented, tuple(summaries))
+
+
+def read_source(path: str | os.PathLike[str], lang: Lang, encoding: str | None = None) -> Source:
+    decoded = read_text(path, encoding)
+    return Source(lang, decoded.text, decoded.encoding, str(path))
+
+
+def import_pair(
+    db: Database,
+    ja_path: str | os.PathLike[str],
+    en_path: str | os.PathLike[str] | None = None,
+    *,
+    name: str | None = None,
+    segmented: bool = False,
+    encoding: str | None = None,
+    en_encoding: str | None = None,
+    replace: bool = False,
+    on_progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a JA file (and optionally its EN rendering) as a pair named `name` (default: the JA file's stem).
+
+    Nothing is written unless everything succeeds; a bad file or an existing name leaves the project as it was.
+    """
+    ja = read_source(ja_path, "ja", encoding)
+    en = read_source(en_path, "en", en_encoding or encoding) if en_path is not None else None
+    plan = plan_import(db, ja, en, name=name or default_name(ja_path), segmented=segmented, replace=replace)
+    return run_import(db, plan, on_progress=on_progress)
+
+
+def import_texts(
+    db: Database,
+    name: str,
+    ja_text: str,
+    en_text: str | None = None,
+    *,
+    segmented: bool = False,
+    replace: bool = False,
+) -> ImportSummary:
+    """Import a pair from strings (tests, the TUI)."""
+    ja = Source("ja", ja_text)
+    en = Source("en", en_text) if en_text is not None else None
+    return run_import(db, plan_import(db, ja, en, name=name, segmented=segmented, replace=replace))
+
+
+def sentence_texts(plan: Plan, lang: Lang) -> Sequence[str]:
+    return [s.text for p in plan.documents if p.source.lang == lang for s in p.sentences]

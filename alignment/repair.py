@@ -1,0 +1,487 @@
+"""PDF line repair: the document text is the raw text with characters kept, deleted or swapped 1:1, plus a map back.
+
+PDF extractions hard-wrap lines at a fixed width, scatter blank lines and trailing spaces, space out
+heading letters (`国 防 相`) and, from some converters, leave markdown emphasis (`**…**`). Repair never
+inserts or reorders characters: each document character is a raw character (or, for the few documented
+substitutions, stands in for exactly one), so offsets map back to the raw text monotonically.
+
+Documented substitutions: a line break becomes a space when it joins two English lines, and a lone `\\r`,
+form feed or Unicode line separator that survives as a line break becomes `\\n`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from alignment.model import Lang
+
+WordSplit = Callable[[str, str], bool]
+"""(left context, right context) -> True when the junction falls inside a word (the break is a wrap)."""
+
+_BREAKS = re.compile(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
+
+# Line-end characters that close a sentence; closing brackets may follow them.
+_FINAL = "。！？!?"
+_CLOSERS = "」』）)】〕］｝〉》\"'”’"
+# Japanese line-breaking rules (kinsoku): a line never starts with these, so a line that does is a wrap.
+_CANNOT_START = "、。，．）)」』】〕］｝〉》ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々！？!?：；,.%％"
+# ...and never ends with these.
+_CANNOT_END = "（(「『【〔［｛〈《・"
+_OPENERS = "（(「『【〔［｛〈《"
+_PAIRS = {"（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕", "［": "］", "｛": "｝",
+          "〈": "〉", "《": "》"}
+
+# A list item, numbered paragraph or heading at the start of a line: never the continuation of a wrap.
+_STRONG_MARKER = re.compile(
+    r"""^(?:
+        [-–—‐−•◆◇■□●◎✓✔✗☑▶►▪◯※➡⇒→＊*]\s          # bullet + space (markdown-style "- ", "◆ ")
+      | [◆◇■□●◎✓✔☑▶►▪◯➡⇒※〇○]                   # bullets that never start a wrapped line
+      | [（(]\s*[0-9０-９]{1,3}\s*[)）]             # (１) (1)
+      | [（(][a-zA-Zａ-ｚＡ-Ｚア-ンｱ-ﾝ一二三四五六七八九十ⅰ-ⅻⅠ-Ⅻ]{1,3}[)）]   # (a) (ア) (ⅰ)
+      | [0-9０-９]{1,3}[.．)）](?![0-9０-９])       # 1. １．1)
+      | [0-9０-９]{1,3}\s*[\t\u3000]                 # footnote or section number: "1\t", "2　"
+      | [①-⑳㉑-㉟㊱-㊿❶-❿➀-➓Ⅰ-Ⅻ]                  # ① Ⅲ
+      | 第[0-9０-９一二三四五六七八九十百]+[章節条項款部編]
+      | KEY\s?WORDS?\b | 参照\s*$ | 出典\s*[:：] | 資料\s*[:：] | URL\s*[:：] | 注\s*[:：0-9０-９]
+    )""",
+    re.X,
+)
+# Characters that start list items in some documents but also start wrapped lines in others.
+_WEAK_MARKER = re.compile(r"^(?:[・…－ー〇○<＜【〔\[]|[-‐−]\S)")
+
+# A page number alone on its line: "12", "- 12 -", "－１２－", "p. 12", "12/40".
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-－–—]\s*)?(?:p\.?\s*)?([0-9０-９]{1,4})(?:\s*/\s*[0-9０-９]{1,4})?(?:\s*[-－–—])?\s*$")
+
+_EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_HIRAGANA_START = re.compile(r"[\u3041-\u3096]")
+
+
+# --- the offset map ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """(text_start, raw_start, length) runs tying document-text positions to raw-text positions."""
+
+    runs: tuple[tuple[int, int, int], ...]
+    text_len: int
+    raw_len: int
+
+    def to_raw(self, pos: int) -> int:
+        """The raw position of document position `pos`; `text_len` maps to `raw_len`.
+
+        Positions are monotone: pos < pos2 implies to_raw(pos) < to_raw(pos2).
+        """
+        if not 0 <= pos <= self.text_len:
+            raise IndexError(f"position {pos} outside the document (0..{self.text_len})")
+        if pos == self.text_len:
+            return self.raw_len
+        i = bisect.bisect_right(self.runs, (pos, float("inf"), 0)) - 1
+        t, r, _ = self.runs[i]
+        return r + (pos - t)
+
+    def range_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """A half-open document range as the half-open raw range from its first to its last character."""
+        if start >= end:
+            raw = self.to_raw(start)
+            return raw, raw
+        return self.to_raw(start), self.to_raw(end - 1) + 1
+
+
+def runs_from_sources(sources: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
+    """Compress per-character raw positions into (text_start, raw_start, length) runs."""
+    runs: list[tuple[int, int, int]] = []
+    for t, r in enumerate(sources):
+        if runs and runs[-1][1] + runs[-1][2] == r and runs[-1][0] + runs[-1][2] == t:
+            t0, r0, n = runs[-1]
+            runs[-1] = (t0, r0, n + 1)
+        else:
+            runs.append((t, r, 1))
+    return tuple(runs)
+
+
+def identity_runs(text: str) -> tuple[tuple[int, int, int], ...]:
+    return ((0, 0, len(text)),) if text else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Repaired:
+    raw: str
+    text: str
+    runs: tuple[tuple[int, int, int], ...]
+
+    @property
+    def offsets(self) -> OffsetMap:
+        return OffsetMap(self.runs, len(self.text), len(self.raw))
+
+    def to_raw(self, pos: int) -> int:
+        return self.offsets.to_raw(pos)
+
+
+class _Edits:
+    """Per raw character: keep it (None), delete it (""), or stand a different character in for it."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.out: list[str | None] = [None] * len(raw)
+
+    def delete(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            self.out[i] = ""
+
+    def substitute(self, pos: int, ch: str) -> None:
+        assert len(ch) == 1
+        self.out[pos] = ch
+
+    def result(self) -> Repaired:
+        chars: list[str] = []
+        sources: list[int] = []
+        for i, (orig, new) in enumerate(zip(self.raw, self.out, strict=True)):
+            c = orig if new is None else new
+            if c:
+                chars.append(c)
+                sources.append(i)
+        return Repaired(self.raw, "".join(chars), runs_from_sources(sources))
+
+
+# --- lines ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    """Raw offset of the first character of the line."""
+    end: int
+    """Raw offset just past the line's last character (before its break)."""
+    brk: tuple[int, int]
+    """The raw range of the line break that follows (empty at the end of the text)."""
+    text: str
+    lo: int = 0
+    hi: int = 0
+    """The stripped content, as raw offsets [lo, hi)."""
+
+    @property
+    def content(self) -> str:
+        return self.text[self.lo - self.start : self.hi - self.start]
+
+    @property
+    def blank(self) -> bool:
+        return self.lo >= self.hi
+
+
+def _split_lines(raw: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    for m in _BREAKS.finditer(raw):
+        lines.append(_Line(pos, m.start(), (m.start(), m.end()), raw[pos : m.start()]))
+        pos = m.end()
+    if pos < len(raw) or not lines:
+        lines.append(_Line(pos, len(raw), (len(raw), len(raw)), raw[pos:]))
+    for line in lines:
+        stripped_left = len(line.text) - len(line.text.lstrip())
+        stripped_right = len(line.text.rstrip())
+        line.lo = line.start + stripped_left
+        line.hi = line.start + max(stripped_left, stripped_right)
+    return lines
+
+
+def em_width(text: str) -> float:
+    """Display width in ems: full-width characters 1, half-width 0.5."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Widths:
+    """The width at which the document's lines were wrapped, if they were, in ems and in characters.
+
+    Lines of other text areas (captions, boxes) are not "full"; the other join rules decide for them.
+    """
+
+    ems: tuple[float, ...] = ()
+    chars: tuple[int, ...] = ()
+
+    @property
+    def wrapped(self) -> bool:
+        return bool(self.ems or self.chars)
+
+    @property
+    def main_em(self) -> float | None:
+        return self.ems[0] if self.ems else None
+
+    def full(self, text: str) -> bool:
+        """Does the line reach one of the wrap widths (within a character of it, for indents and ASCII)?"""
+        em = em_width(text)
+        n = len(text)
+        return any(w - 1.5 <= em <= w + 1.5 for w in self.ems) or any(w - 1 <= n <= w + 1 for w in self.chars)
+
+
+def _wrap_width(values: Sequence[float], tolerance: float) -> float | None:
+    """The width where most lines pile up, if a good share (15%) of all lines do: the wrap width."""
+    counts = Counter(v for v in values if v >= 12)
+    if not counts:
+        return None
+    best, n = max(
+        ((w, sum(c for v, c in counts.items() if w - tolerance <= v <= w)) for w in counts),
+        key=lambda wn: (wn[1], wn[0]),
+    )
+    return best if n >= max(4, 0.15 * len(values)) else None
+
+
+def _wrap_widths(lines: Sequence[_Line]) -> _Widths:
+    contents = [ln.content for ln in lines if not ln.blank]
+    em = _wrap_width([round(em_width(c) * 2) / 2 for c in contents], 1.5)
+    chars = _wrap_width([float(len(c)) for c in contents], 1.0)
+    return _Widths(() if em is None else (em,), () if chars is None else (int(chars),))
+
+
+# --- page furniture -------------------------------------------------------------------------------------
+
+
+def _furniture(lines: Sequence[_Line], raw: str) -> set[int]:
+    """Indexes of lines that are clearly page furniture: page-number sequences and repeated running headers.
+
+    A lone number counts as a page number only as part of an increasing run of three or more that sits
+    next to form feeds or spans real pages (on average at least 20 lines apart): numbered figure labels
+    ("1", "2", "3" a few lines apart on one slide) stay.
+    """
+    numbered = [(i, _page_number(ln.content)) for i, ln in enumerate(lines) if not ln.blank]
+    numbered = [(i, n) for i, n in numbered if n is not None]
+    page_breaks = {i for i, ln in enumerate(lines) if "\f" in raw[ln.brk[0] : ln.brk[1]]}
+    near_break = {j for i in page_breaks for j in range(i - 2, i + 4)}
+    dropped: set[int] = set()
+    run: list[tuple[int, int]] = []
+    for item in [*numbered, (-1, -1)]:
+        if run and item[1] == run[-1][1] + 1:
+            run.append(item)
+            continue
+        if len(run) >= 3:
+            spacing = (run[-1][0] - run[0][0]) / (len(run) - 1)
+            at_breaks = sum(1 for i, _ in run if i in near_break)
+            if spacing >= 20 or at_breaks >= len(run) - 1:
+                dropped.update(i for i, _ in run)
+        run = [item]
+    # Running headers: the same short line repeated next to page breaks or dropped page numbers.
+    anchors = page_breaks | dropped
+    if anchors:
+        near = {j for i in anchors for j in range(i - 3, i + 4)}
+        texts = Counter(ln.content for i, ln in enumerate(lines) if not ln.blank and i in near)
+        for i, ln in enumerate(lines):
+            if i in near and not ln.blank and texts[ln.content] >= 3 and len(ln.content) <= 60:
+                dropped.add(i)
+    return dropped
+
+
+def _page_number(text: str) -> int | None:
+    m = _PAGE_NUMBER.match(text)
+    return int(unicodedata.normalize("NFKC", m.group(1))) if m else None
+
+
+# --- in-line repairs -------------------------------------------------------------------------------------
+
+
+def _delete_emphasis(line: _Line, edits: _Edits) -> None:
+    """Markdown `**bold**` from PDF-to-markdown converters: drop the markers, keep the words."""
+    content = line.content
+    for m in _EMPHASIS.finditer(content):
+        start = line.lo + m.start()
+        end = line.lo + m.end()
+        edits.delete(start, start + 2)
+        edits.delete(end - 2, end)
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
+            or 0xF900 <= code <= 0xFAFF or code == 0x3005)
+
+
+def _is_word_char(ch: str) -> bool:
+    """Kana, kanji or the long-vowel mark: where a Japanese word can be cut by a wrap."""
+    return _is_cjk(ch) or ch == "ー"
+
+
+_SPACED_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30050-9A-Z]"
+_SPACED_RUN = re.compile(rf"(?<![A-Za-z0-9]){_SPACED_CHAR}(?:[ \u3000]{_SPACED_CHAR})+(?![A-Za-z0-9])")
+
+
+def _repair_spacing(line: _Line, edits: _Edits) -> None:
+    """Close up letter-spaced words (`国 防 相 会 議`, `令和 8 年 3 月`, `A P T`), only where that is safe.
+
+    A run qualifies when it has at least three single characters separated by single spaces and is not
+    all digits (a row of numbers is a table), or is exactly two capital letters glued to Japanese text
+    on the right (`A Iを`). Two-character runs of Japanese (`主な 検討事項`) are left alone: those spaces
+    may separate words.
+    """
+    content = line.content
+    for m in _SPACED_RUN.finditer(content):
+        chars = m.group()[::2]
+        after = content[m.end() :].lstrip("*")[:1]  # emphasis markers are going anyway
+        ok = len(chars) >= 3 and not chars.isdigit()
+        ok = ok or (len(chars) == 2 and chars.isupper() and chars.isascii() and bool(after) and _is_cjk(after))
+        if ok:
+            for k in range(m.start() + 1, m.end(), 2):
+                edits.delete(line.lo + k, line.lo + k + 1)
+
+
+# --- joining wrapped lines -------------------------------------------------------------------------------
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip(_CLOSERS)
+    if not t:
+        return False
+    if t[-1] in _FINAL:
+        return True
+    return t[-1] == "．" and len(t) > 1 and not t[-2].isdigit()
+
+
+def _open_bracket_tail(text: str, window: int = 60) -> bool:
+    """True when the text ends inside a bracket opened within its last `window` characters."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append(i)
+        elif stack and ch == _PAIRS.get(text[stack[-1]]):
+            stack.pop()
+    return bool(stack) and len(text) - stack[-1] <= window
+
+
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    hard: bool
+    """A whitespace-only line (a paragraph gap in PDF extractions), not just empty lines."""
+    empties: int
+
+
+def _join_ja(prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths,
+             word_split: WordSplit | None) -> bool:
+    """Is the break between `prev` and `nxt` a wrap inside one sentence (Japanese rules)?"""
+    if gap.hard:
+        return False
+    full = widths.full(prev)
+    if _STRONG_MARKER.match(nxt):
+        return False
+    if prev[-1] in _CANNOT_END or nxt[0] in _CANNOT_START:
+        return True
+    if _WEAK_MARKER.match(nxt) and not full:
+        return False
+    in_bracket = _open_bracket_tail(paragraph)
+    if _ends_sentence(prev):
+        return in_bracket and full
+    if full or (in_bracket and gap.empties <= 1):
+        return True
+    # In a wrapped document, a line that runs past the grid and stops mid-sentence continues on a line that
+    # starts with a particle or verb ending (…を推進 / する。).
+    if widths.wrapped and em_width(prev) > (widths.main_em or 0) + 1.5 and _HIRAGANA_START.match(nxt):
+        return True
+    # A box or full-page paragraph in a column layout: far wider than the column, cut mid-phrase.
+    if widths.wrapped and em_width(prev) >= 1.8 * (widths.main_em or 0) and _is_word_char(prev[-1]):
+        return _is_word_char(nxt[0])
+    if word_split is not None and em_width(prev) >= 10 and _is_word_char(prev[-1]) and _is_word_char(nxt[0]):
+        return word_split(prev[-12:], nxt[:12])
+    return False
+
+
+def _join_en(prev: str, nxt: str, gap: _Gap, widths: _Widths) -> bool:
+    """Is the break between two English lines a wrap? Adjacent lines join unless the next starts an item."""
+    if gap.hard or _STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
+        return False
+    if gap.empties == 0:
+        short = widths.em is not None and em_width(prev) < 0.6 * widths.em
+        heading = short and not re.search(r"[.,;:]$", prev)
+        return not heading or nxt[:1].islower()
+    # Blank lines between wrapped lines (PDF): a full line cut mid-sentence, continued in lower case.
+    return widths.full(prev) and not _ends_sentence(prev) and nxt[:1].islower()
+
+
+def _keep_space_between(prev: str, nxt: str) -> bool:
+    """Japanese text wraps without spaces, but two Latin words cut at a line end did have one."""
+    return bool(_ASCII_LETTER.fullmatch(prev[-1:]) and _ASCII_LETTER.fullmatch(nxt[:1]))
+
+
+# --- the repair -------------------------------------------------------------------------------------------
+
+
+def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repaired:
+    """Repair PDF-extracted `raw` text into the document text (see module docstring).
+
+    Lines are kept as lines; wrapped lines are joined; blank lines collapse to one empty line between
+    paragraphs; page furniture is dropped; markdown emphasis markers and letter-spacing are removed.
+
+    Args:
+        word_split: tells whether two line fragments join inside a word (a Japanese tokenizer); used for
+            documents without a fixed wrap width. Without it only width and punctuation rules apply.
+    """
+    edits = _Edits(raw)
+    lines = _split_lines(raw)
+    furniture = _furniture(lines, raw)
+    for i in furniture:
+        lines[i].lo = lines[i].hi = lines[i].start  # treated as blank from here on
+        edits.delete(lines[i].start, lines[i].end)
+    widths = _wrap_widths(lines)
+
+    for line in lines:
+        edits.delete(line.start, line.lo)
+        edits.delete(line.hi, line.end)
+        if line.blank:
+            continue
+        _delete_emphasis(line, edits)
+        if lang == "ja":
+            _repair_spacing(line, edits)
+
+    content = [i for i, ln in enumerate(lines) if not ln.blank]
+    # Before the first content line and after the last: nothing survives.
+    if content:
+        edits.delete(0, lines[content[0]].lo)
+        edits.delete(lines[content[-1]].hi, len(raw))
+    else:
+        edits.delete(0, len(raw))
+        return edits.result()
+
+    paragraph = lines[content[0]].content
+    for a, b in itertools.pairwise(content):
+        prev, nxt = lines[a], lines[b]
+        between = lines[a + 1 : b]
+        gap = _Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
+        p, n = prev.content, nxt.content
+        joined = _join_ja(p, paragraph, n, gap, widths, word_split) if lang == "ja" else _join_en(p, n, gap, widths)
+        # Everything from the end of prev's content to the start of next's content is the gap.
+        gap_start, gap_end = prev.hi, nxt.lo
+        edits.delete(gap_start, gap_end)
+        if joined:
+            if lang == "en":
+                _keep_one(edits, raw, prev, " ")
+            elif _keep_space_between(p, n) and prev.end > prev.hi:
+                edits.out[prev.hi] = None  # the raw trailing space stays
+            paragraph += n
+        else:
+            _keep_one(edits, raw, prev, "\n")
+            if between:
+                _keep_one(edits, raw, between[0], "\n")
+            paragraph = n
+    return edits.result()
+
+
+def _keep_one(edits: _Edits, raw: str, line: _Line, ch: str) -> None:
+    """Keep the line's break as a single `ch` (its `\\n` where it has one, else a 1:1 substitution)."""
+    start, end = line.brk
+    if start == end:
+        return
+    nl = raw.find("\n", start, end)
+    if ch == "\n" and nl >= 0:
+        edits.out[nl] = None
+    else:
+        edits.substitute(start, ch)
+
+
+def unrepaired(raw: str) -> Repaired:
+    """The identity repair (`--segmented`): the document text is the raw text."""
+    return Repaired(raw, raw, identity_runs(raw))

@@ -1,0 +1,154 @@
+"""Reading text files for import: encoding detection (UTF-8/16, Shift_JIS/CP932, EUC-JP) and clear refusals."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from alignment.project import ProjectError
+
+# Refuse very large inputs before decoding: a project file is not the place for a 100 MB dump.
+MAX_BYTES = 50_000_000
+
+# Leading bytes of formats people try to import by mistake, with the name shown in the error.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file; extract its text first (for example with pdftotext)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx/.xlsx?); save it as plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document; save it as plain text first"),
+    (b"{\\rtf", "an RTF document; save it as plain text first"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"SQLite format 3\x00", "an SQLite database (a project file?)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Tried in order when there is no BOM; CP932 is the Windows superset of Shift_JIS.
+_CANDIDATES: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
+
+# Control characters a text file may legitimately contain (form feed: pdftotext page breaks).
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    """The codec that decoded the bytes, as Python names it (`utf-8`, `utf-8-sig`, `utf-16`, `cp932`, `euc_jp`)."""
+
+
+def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Decoded:
+    """Read a text file for import, detecting its encoding unless one is named.
+
+    Raises ProjectError (one line) for a missing, unreadable, binary, undecodable, empty or blank file.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise ProjectError(f"{p} is a directory, not a text file")
+        if size > MAX_BYTES:
+            raise ProjectError(f"{p} is too large to import ({size // 1_000_000} MB; the limit is "
+                               f"{MAX_BYTES // 1_000_000} MB)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ProjectError(f"no such file: {p}") from None
+    except PermissionError:
+        raise ProjectError(f"cannot read {p}: permission denied") from None
+    except OSError as exc:
+        raise ProjectError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return decode_bytes(data, encoding, name=str(p))
+
+
+def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input") -> Decoded:
+    """Decode `data` as text: BOM first, then the named encoding, then UTF-8, CP932 and EUC-JP."""
+    if not data:
+        raise ProjectError(f"{name} is empty")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ProjectError(f"{name} is {what}, not a text file")
+    decoded = _decode_named(data, encoding, name) if encoding else _detect(data, name)
+    _check_text(decoded.text, name)
+    return decoded
+
+
+def _decode_named(data: bytes, encoding: str, name: str) -> Decoded:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise ProjectError(f"unknown encoding {encoding!r} (try utf-8, utf-16, cp932, shift_jis or euc-jp)") from None
+    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        codec = "utf-8-sig"
+    if codec in {"utf-16", "utf-32"} and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
+                                                               codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ProjectError(f"{name} has no byte-order mark; name the byte order ({codec}-le or {codec}-be)")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ProjectError(
+            f"{name} cannot be decoded as {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            f"is invalid there"
+        ) from None
+    return Decoded(text.removeprefix("\ufeff"), codec)
+
+
+def _detect(data: bytes, name: str) -> Decoded:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(codec).removeprefix("\ufeff"), codec)
+            except UnicodeDecodeError:
+                raise ProjectError(f"{name} starts with a {codec} byte-order mark but is not valid {codec}") from None
+    if b"\x00" in data:
+        raise ProjectError(f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark, "
+                           f"or name it with --encoding utf-16-le)")
+    decodable: list[Decoded] = []
+    for codec in _CANDIDATES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec == "utf-8":  # valid UTF-8 is almost never an accident for non-ASCII input
+            return Decoded(text, codec)
+        decodable.append(Decoded(text, codec))
+    if not decodable:
+        raise ProjectError(
+            f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; name the encoding with --encoding"
+        )
+    return max(decodable, key=lambda d: _japanese_score(d.text))
+
+
+def _japanese_score(text: str) -> float:
+    """How much a decoding looks like Japanese: kana weigh most, then common kanji; oddities count against."""
+    score = 0.0
+    for ch in text[:20_000]:
+        code = ord(ch)
+        if 0x3041 <= code <= 0x30FF or ch in "、。「」":
+            score += 2
+        elif 0x4E00 <= code <= 0x9FFF:
+            score += 1
+        elif 0xFF61 <= code <= 0xFF9F:  # half-width katakana: rare in real text, common in mis-decodings
+            score -= 1
+        elif unicodedata.category(ch) in {"Co", "Cn", "Cc"} and ch not in _ALLOWED_CONTROLS:
+            score -= 5
+    return score / max(1, min(len(text), 20_000))
+
+
+def _check_text(text: str, name: str) -> None:
+    if not text.strip():
+        raise ProjectError(f"{name} contains no text (only whitespace)")
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    if "\x00" in sample or controls > max(2, len(sample) // 200):
+        raise ProjectError(f"{name} looks binary (it contains control characters), not a text file")
