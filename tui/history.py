@@ -137,6 +137,13 @@ def _apply_beads(db: Database, op: Op, forward: bool, user: str) -> None:
     replace_beads(db, op["pair_id"], current, start, start + len(expect), target, level=op["level"], user=user)
 
 
+@register_op("splice")
+def _apply_splice(db: Database, op: Op, forward: bool, user: str) -> None:
+    from alignment.render import apply_splice
+
+    apply_splice(db, op, forward=forward)
+
+
 def rows_op(table: str, key: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None) -> Op:
     """A row of `table` (found by `key`) went from `before` to `after` (None: absent)."""
     return {"op": "rows", "table": table, "key": key, "before": before, "after": after}

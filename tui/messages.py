@@ -1,0 +1,41 @@
+"""App-wide messages: small dataclasses posted to screens (toolong's style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tui.history import Entry
+
+
+@dataclass
+class ProjectChanged(Message, bubble=False):
+    """The project changed under the current screen (undo, redo): reload what it shows."""
+
+    entry: Entry | None = None
+    """The history entry that was undone or redone, when that is what happened."""
+
+
+@dataclass
+class RealignFinished(Message, bubble=False):
+    """A realignment computed in a worker thread (beads in pair indexes), or the reason it failed."""
+
+    pair_id: int
+    beads: list | None
+    error: str | None = None
+
+
+@dataclass
+class OpenPair(Message):
+    """Open a pair's alignment view (from the pair list, the glossary's provenance, an undo)."""
+
+    name: str
+    bead: int | None = None
+
+
+@dataclass
+class OpenGlossary(Message):
+    """Show the glossary screen, optionally on one entry."""
+
+    entry_id: int | None = None

@@ -1,0 +1,1 @@
+"""Screens of the annotation app: the pair list, the alignment view, the glossary, help and modals."""

@@ -1,0 +1,62 @@
+"""The help screen: every key of the screen it was opened from, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+INTRO = """\
+taiyaku aligns Japanese text with its English, tags entities and acronyms, and builds the glossary.
+Every action is written to the project file at once (there is no save) and can be undone, even after a
+restart. ctrl+p opens the command palette, which lists every action by name.
+
+Symbols in the alignment: ✓ confirmed  ◦ not yet confirmed  ▾ low score (worth a look)  ! QA problem
+  ∅ nothing on that side (1-0 or 0-1)   type 2-1 = two Japanese segments with one English segment
+"""
+
+
+def describe_keys(key: str) -> str:
+    names = {"question_mark": "?", "space": "space", "left_square_bracket": "[", "right_square_bracket": "]",
+             "left_curly_bracket": "{", "right_curly_bracket": "}", "full_stop": ".", "comma": ","}
+    return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+def binding_rows(sections: Iterable[tuple[str, Sequence[BindingType]]]) -> list[tuple[str, str, str]]:
+    """(section, keys, what it does) for every binding with a description."""
+    rows = []
+    for section, bindings in sections:
+        for b in bindings:
+            if isinstance(b, Binding) and b.description:
+                rows.append((section, describe_keys(b.key), b.tooltip or b.description))
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
+
+    def __init__(self, title: str, rows: Sequence[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = list(rows)
+
+    def compose(self) -> ComposeResult:
+        table = Table(title=f"Keys: {self.title_text}", expand=True, show_lines=False, header_style="bold")
+        table.add_column("", style="dim", no_wrap=True)
+        table.add_column("Key", style="bold cyan", no_wrap=True)
+        table.add_column("Action")
+        last = None
+        for section, keys, what in self.rows:
+            table.add_row(section if section != last else "", keys, what)
+            last = section
+        with VerticalScroll(id="help-body", classes="dialog dialog-wide"):
+            yield Static(Text(INTRO))
+            yield Static(table)
+            yield Static(Text("escape closes this help", style="dim"))

@@ -1,0 +1,245 @@
+"""Small dialogs: confirm, write the English of a bead, pick a label, pick or edit a glossary entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Yes or no; `y`/`enter` confirm, `n`/`escape` cancel."""
+
+    BINDINGS: ClassVar = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="primary", id="yes")
+                yield Button("No (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class RenderModal(ModalScreen[str | None]):
+    """Write or edit our English for a bead: one English segment per non-empty line (paste works)."""
+
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, japanese: str, english: str, *, title: str) -> None:
+        super().__init__()
+        self.japanese = japanese
+        self.english = english
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="render-source"):
+                yield Static(self.japanese, id="render-ja")
+            yield Label("English (one segment per line; ctrl+s saves, escape cancels):")
+            yield TextArea(self.english, id="render-en", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#render-en", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#render-en", TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class PickModal(ModalScreen[str | None]):
+    """Choose one of a few values (a span label, an entry status) by arrow keys or by typing to filter."""
+
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None) -> None:
+        """`choices` are (value, text shown)."""
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="type to filter", id="pick-filter")
+            yield OptionList(*self._options(""), id="pick-list")
+
+    def _options(self, query: str) -> list[Option]:
+        q = query.casefold()
+        return [Option(text, id=value) for value, text in self.choices if q in text.casefold() or q in value.casefold()]
+
+    def on_mount(self) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        for n, (value, _) in enumerate(self.choices):
+            if value == self.current:
+                options.highlighted = n
+        self.query_one("#pick-filter", Input).focus()
+
+    @on(Input.Changed, "#pick-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        options.clear_options()
+        options.add_options(self._options(event.value))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#pick-filter")
+    def _submit_filter(self) -> None:
+        options = self.query_one("#pick-list", OptionList)
+        if options.highlighted is not None and options.option_count:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def on_key(self, event) -> None:
+        # Arrows move in the list while the filter keeps the focus, so typing and choosing need no tab.
+        options = self.query_one("#pick-list", OptionList)
+        if event.key in ("down", "up") and options.option_count:
+            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            event.stop()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryForm:
+    """The fields of a glossary entry as the entry dialog edits them."""
+
+    ja: str = ""
+    en: str = ""
+    acronym: str = ""
+    status: str = "proposed"
+    domain: str = ""
+    note: str = ""
+    variants_ja: str = ""
+    """Comma-separated."""
+    variants_en: str = ""
+    forbidden_en: str = ""
+
+
+class EntryModal(ModalScreen[EntryForm | None]):
+    """Create or edit a glossary entry; `ctrl+s` saves. Every field takes pasted Japanese or English."""
+
+    BINDINGS: ClassVar = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    FIELDS: ClassVar = [
+        ("ja", "Japanese"),
+        ("en", "English"),
+        ("acronym", "Acronym"),
+        ("variants_ja", "Japanese variants (comma-separated)"),
+        ("variants_en", "English variants"),
+        ("forbidden_en", "Forbidden English"),
+        ("domain", "Domain"),
+        ("note", "Note"),
+    ]
+
+    def __init__(
+        self,
+        form: EntryForm,
+        *,
+        title: str,
+        statuses: Sequence[str],
+        validate: Callable[[EntryForm], str | None] | None = None,
+        context: str = "",
+    ) -> None:
+        super().__init__()
+        self.form = form
+        self.title_text = title
+        self.statuses = list(statuses)
+        self.validate = validate
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog dialog-wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.context:
+                yield Static(self.context, classes="entry-context")
+            for name, label in self.FIELDS:
+                yield Label(label)
+                yield Input(getattr(self.form, name), id=f"entry-{name.replace('_', '-')}")
+            yield Label("Status")
+            yield Select([(s, s) for s in self.statuses], value=self.form.status, allow_blank=False, id="entry-status")
+            yield Static("", id="entry-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-ja", Input).focus()
+
+    def current(self) -> EntryForm:
+        values = {name: self.query_one(f"#entry-{name.replace('_', '-')}", Input).value.strip() for name, _ in self.FIELDS}
+        status = self.query_one("#entry-status", Select).value
+        return EntryForm(status=str(status), **values)
+
+    def action_save(self) -> None:
+        form = self.current()
+        problem = self.validate(form) if self.validate else None
+        if problem:
+            self.query_one("#entry-error", Static).update(f"[b red]{problem}[/]")
+            return
+        self.dismiss(form)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()

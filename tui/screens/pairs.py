@@ -1,0 +1,86 @@
+"""The pair list: every document pair with its progress (beads confirmed, spans decided, QA problems)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.messages import OpenPair, ProjectChanged
+from tui.session import PairProgress, Session
+
+
+def percent(done: int, total: int) -> str:
+    return f"{100 * done // total}%" if total else "–"
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    if not total:
+        return "·" * width
+    filled = round(width * done / total)
+    return "█" * filled + "·" * (width - filled)
+
+
+class PairListScreen(Screen[None]):
+    BINDINGS: ClassVar = [
+        Binding("enter", "open_pair", "Open", id="pairs.open"),
+        Binding("g", "app.glossary", "Glossary", id="pairs.glossary"),
+        Binding("f5", "refresh", "Refresh", id="pairs.refresh"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.rows: list[PairProgress] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="pairs-title")
+        yield DataTable(id="pairs-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pairs-table", DataTable)
+        table.add_columns("Pair", "Beads", "Confirmed", "", "Spans decided", "QA", "JA", "EN")
+        self.action_refresh()
+        table.focus()
+
+    def action_refresh(self) -> None:
+        table = self.query_one("#pairs-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.rows = self.session.progress()
+        for p in self.rows:
+            spans = f"{p.spans_decided}/{p.spans_suggested + p.spans_decided}" if (p.spans_suggested or p.spans_decided) else "–"
+            table.add_row(
+                p.name, str(p.beads), f"{p.confirmed} ({percent(p.confirmed, p.beads)})",
+                progress_bar(p.confirmed, p.beads), spans, str(p.qa_problems) if p.qa_problems else "–",
+                str(p.ja_segments), str(p.en_segments), key=p.name,
+            )
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        title = self.query_one("#pairs-title", Static)
+        if self.rows:
+            title.update(f" {len(self.rows)} pairs in {self.session.path or 'the project'} — enter opens one")
+        else:
+            title.update(" This project has no pairs yet: `taiyaku import JA_FILE EN_FILE` or `taiyaku demo`.")
+
+    def action_open_pair(self) -> None:
+        table = self.query_one("#pairs-table", DataTable)
+        if self.rows:
+            self.post_message(OpenPair(self.rows[table.cursor_row].name))
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(OpenPair(str(event.row_key.value)))
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def on_project_changed(self, message: ProjectChanged) -> None:
+        self.action_refresh()

@@ -1,0 +1,235 @@
+"""What the annotation app does to a project, without any Textual: load pairs, edit beads, undo, realign.
+
+Screens call these methods and show the results; every method that changes the project writes it (and its
+history entry) in one transaction before it returns, so there is nothing to save and nothing to lose.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from alignment import edit
+from alignment.model import Bead, Pair, Segment
+from alignment.project import ProjectError, write
+from alignment.store import get_beads, get_pair, list_pairs, pair_segments
+from tui import history
+
+Realigner = Callable[[Sequence[str], Sequence[str]], list[Bead]]
+"""Aligns two lists of segment texts; beads index into them from 0. Runs in a worker thread."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairProgress:
+    name: str
+    beads: int
+    confirmed: int
+    ja_segments: int
+    en_segments: int
+    spans_suggested: int = 0
+    spans_decided: int = 0
+    qa_problems: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PairState:
+    """One pair as the app holds it: its segments and its current beads (as stored)."""
+
+    pair: Pair
+    ja: tuple[Segment, ...]
+    en: tuple[Segment, ...]
+    beads: tuple[Bead, ...]
+    ja_texts: tuple[str, ...] = field(default=())
+    en_texts: tuple[str, ...] = field(default=())
+
+    @property
+    def confirmed(self) -> int:
+        return sum(1 for b in self.beads if b.status == "confirmed")
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """A run of unconfirmed beads handed to the realigner: beads[start:stop] over these segments."""
+
+    start: int
+    stop: int
+    ja: tuple[int, int]
+    en: tuple[int, int]
+
+
+class Session:
+    """The project file, the analyst, and the helpers the app needs (passed in, so tests can swap them)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        user: str,
+        path: Path | None = None,
+        realigner: Realigner | None = None,
+    ) -> None:
+        self.db = db
+        self.user = user
+        self.path = path
+        self.realigner = realigner
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def progress(self) -> list[PairProgress]:
+        rows = self.db.execute(
+            """SELECT p.name,
+                 (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence'),
+                 (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence'
+                    AND b.status = 'confirmed'),
+                 (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+                    WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'sentence'),
+                 (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+                    WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'sentence')
+               FROM pairs p ORDER BY p.name"""
+        ).fetchall()
+        return [PairProgress(*r) for r in rows]
+
+    def pair_names(self) -> list[str]:
+        return [p.name for p in list_pairs(self.db)]
+
+    def load(self, name: str) -> PairState:
+        pair = get_pair(self.db, name)
+        ja = tuple(pair_segments(self.db, pair, "ja"))
+        en = tuple(pair_segments(self.db, pair, "en"))
+        beads = tuple(get_beads(self.db, pair.id))
+        if not beads and (ja or en):
+            # A pair nobody aligned yet: show every segment unaligned, so it can be worked by hand.
+            beads = tuple(self._unaligned(pair.id, len(ja), len(en)))
+        return PairState(pair, ja, en, beads, tuple(s.text for s in ja), tuple(s.text for s in en))
+
+    def _unaligned(self, pair_id: int, n_ja: int, n_en: int) -> list[Bead]:
+        from alignment.store import save_beads
+
+        beads = [Bead((i, i + 1), (0, 0)) for i in range(n_ja)] + [Bead((n_ja, n_ja), (i, i + 1)) for i in range(n_en)]
+        save_beads(self.db, pair_id, beads, user=self.user)
+        return get_beads(self.db, pair_id)
+
+    def reload_beads(self, state: PairState) -> PairState:
+        return replace(state, beads=tuple(get_beads(self.db, state.pair.id)))
+
+    # --- changing beads ----------------------------------------------------------------------------
+
+    def change_beads(
+        self, state: PairState, new: Sequence[Bead], *, action: str, summary: str, cursor: int
+    ) -> PairState:
+        """Store an edit made by one of alignment.edit's functions, with its history entry."""
+        stored = history.commit_beads(
+            self.db, state.pair.id, state.beads, new, user=self.user, action=action,
+            summary=f"{state.pair.name}: {summary}", cursor=cursor,
+        )
+        return replace(state, beads=tuple(stored))
+
+    def stretch(self, state: PairState, cursor: int) -> Stretch | None:
+        """The unconfirmed run of beads around the cursor, with the segments it covers."""
+        start, stop = edit.unconfirmed_stretch(state.beads, cursor)
+        if start == stop:
+            return None
+        first, last = state.beads[start], state.beads[stop - 1]
+        return Stretch(start, stop, (first.ja[0], last.ja[1]), (first.en[0], last.en[1]))
+
+    def compute_realignment(self, state: PairState, stretch: Stretch) -> list[Bead]:
+        """Align the stretch's segments again (slow; call from a worker). Returns beads in pair indexes."""
+        if self.realigner is None:
+            raise ProjectError("no aligner is available in this installation")
+        ja = state.ja_texts[stretch.ja[0] : stretch.ja[1]]
+        en = state.en_texts[stretch.en[0] : stretch.en[1]]
+        beads = self.realigner(ja, en)
+        edit.check_cover(beads, len(ja), len(en))
+        return [
+            Bead(
+                (b.ja[0] + stretch.ja[0], b.ja[1] + stretch.ja[0]),
+                (b.en[0] + stretch.en[0], b.en[1] + stretch.en[0]),
+                score=b.score,
+            )
+            for b in beads
+        ]
+
+    def apply_realignment(self, state: PairState, stretch: Stretch, beads: Sequence[Bead]) -> PairState:
+        """Put a computed realignment in place of the stretch (refused if the stretch changed meanwhile)."""
+        current = state.beads[stretch.start : stretch.stop]
+        if (
+            len(current) != stretch.stop - stretch.start
+            or not current
+            or (current[0].ja[0], current[-1].ja[1]) != stretch.ja
+            or (current[0].en[0], current[-1].en[1]) != stretch.en
+            or any(b.status == "confirmed" for b in current)
+        ):
+            raise ProjectError("the beads changed while realigning; realign again")
+        new = [*state.beads[: stretch.start], *beads, *state.beads[stretch.stop :]]
+        return self.change_beads(
+            state, new, action="realign", cursor=stretch.start,
+            summary=f"realign beads {stretch.start + 1}–{stretch.stop} ({stretch.stop - stretch.start} → {len(beads)})",
+        )
+
+    # --- our English ------------------------------------------------------------------------------
+
+    def render(self, state: PairState, bead_index: int, typed: str) -> PairState:
+        """Make `typed` the English of a bead (new English segments, or replacing the bead's), logged."""
+        from alignment.render import render
+
+        with write(self.db):
+            splice = render(self.db, state.pair.id, bead_index, typed, user=self.user)
+            n = len(splice["segs_after"])
+            what = "remove the English" if not n else f"write {n} English segment{'s' if n > 1 else ''}"
+            history.record(
+                self.db, user=self.user, action="render", summary=f"{state.pair.name}: {what} for bead {bead_index + 1}",
+                ops=[splice], pair_id=state.pair.id, bead=bead_index,
+            )
+        return self.load(state.pair.name)
+
+    # --- undo and redo -----------------------------------------------------------------------------
+
+    def undo(self) -> history.Entry | None:
+        return history.undo(self.db, self.user)
+
+    def redo(self) -> history.Entry | None:
+        return history.redo(self.db, self.user)
+
+
+def default_realigner(path: Path | None) -> Realigner | None:
+    """The project's aligner (embeddings when the encoder is installed, approved glossary pairs as anchors).
+
+    None when this installation has no aligner. The returned function opens its own connection, because it
+    runs in a worker thread.
+    """
+    try:
+        from alignment.aligner import align_texts
+    except ImportError:
+        return None
+
+    def realign(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
+        from alignment import embed
+        from tui.common import open_db
+
+        db = open_db(str(path)) if path is not None else None
+        try:
+            embedder = None
+            note = embed.unavailable_reason()
+            if note is None:
+                embedder = functools.partial(embed.embed, db=db)
+            beads, _signals = align_texts(ja, en, embedder=embedder, glossary=_anchor_pairs(db), note=note)
+        finally:
+            if db is not None:
+                db.close()
+        return list(beads)
+
+    return realign
+
+
+def _anchor_pairs(db: Database | None) -> list[tuple[str, str]]:
+    if db is None:
+        return []
+    try:
+        from glossary.store import anchor_pairs
+    except ImportError:
+        return []
+    return list(anchor_pairs(db))

@@ -1,0 +1,69 @@
+"""The glossary panel beside the alignment: entries found in the current bead and its QA state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+STATUS_STYLE = {"approved": "bold green", "proposed": "yellow", "deprecated": "dim strike", "forbidden": "bold red"}
+STATUS_SYMBOL = {"approved": "✓", "proposed": "?", "deprecated": "⋯", "forbidden": "✗"}
+
+
+@dataclass(frozen=True, slots=True)
+class PanelEntry:
+    id: int
+    ja: str
+    en: str
+    acronym: str | None
+    status: str
+    english_found: bool | None = None
+    """Whether the approved English occurs on the bead's English side (None: not checked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PanelProblem:
+    kind: str
+    """`missing` (approved English absent) or `forbidden` (a forbidden/deprecated English used)."""
+    text: str
+
+
+class GlossaryPanel(Static):
+    DEFAULT_CSS = """
+    GlossaryPanel { padding: 0 1; }
+    """
+
+    def show(
+        self, entries: Sequence[PanelEntry], problems: Sequence[PanelProblem], *, available: bool = True
+    ) -> None:
+        parts: list[Text] = [Text("Glossary", style="bold underline")]
+        if not available:
+            parts.append(Text("no glossary in this installation", style="dim italic"))
+            self.update(Group(*parts))
+            return
+        if not entries:
+            parts.append(Text("no entry matches this bead", style="dim italic"))
+        for e in entries:
+            line = Text(f"{STATUS_SYMBOL.get(e.status, ' ')} ", style=STATUS_STYLE.get(e.status, ""))
+            line.append(e.ja, style="bold")
+            if e.acronym:
+                line.append(f" ({e.acronym})", style="bold")
+            line.append(f"  #{e.id}", style="dim")
+            parts.append(line)
+            english = Text("   → ")
+            english.append(e.en or "(no English yet)", style=STATUS_STYLE.get(e.status, "") if e.en else "dim italic")
+            if e.english_found is True:
+                english.append("  ✓ used", style="green")
+            elif e.english_found is False:
+                english.append("  ! absent", style="bold red")
+            parts.append(english)
+        parts.append(Text(""))
+        parts.append(Text("QA", style="bold underline"))
+        if not problems:
+            parts.append(Text("✓ no problem in this bead", style="green"))
+        for p in problems:
+            parts.append(Text(f"! {p.text}", style="bold red" if p.kind == "forbidden" else "red"))
+        self.update(Group(*parts))
