@@ -99,32 +99,43 @@ def build_project(path: Path, n: int) -> float:
     return seconds
 
 
+def _pcts(times: list[float], prefix: str) -> dict[str, float]:
+    times = sorted(times)
+    return {
+        f"{prefix}_p50_ms": round(statistics.median(times), 2),
+        f"{prefix}_p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+    }
+
+
 def bench_in_process(path: Path, rounds: int) -> dict[str, float]:
     from glossary import store
+    from glossary.lookup import lookup_key
     from tui.common import open_db
 
     db = open_db(str(path))
-    times = []
+    short: list[float] = []
+    long: list[float] = []
     for _ in range(rounds):
         for q in QUERIES:
             t0 = time.perf_counter()
             store.lookup(db, q, limit=20)
-            times.append((time.perf_counter() - t0) * 1000)
+            ms = (time.perf_counter() - t0) * 1000
+            (short if len(lookup_key(q)) < 3 else long).append(ms)
     db.close()
-    times.sort()
-    return {
-        "lookup_p50_ms": round(statistics.median(times), 2),
-        "lookup_p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
-        "lookup_max_ms": round(times[-1], 2),
-        "lookups": len(times),
-    }
+    out = _pcts(short + long, "lookup")
+    out.update(_pcts(short, "lookup_1_2_chars"))
+    out.update(_pcts(long, "lookup_3plus_chars"))
+    out["lookups"] = len(short) + len(long)
+    return out
 
 
 def bench_cli(path: Path, runs: int) -> dict[str, float]:
     exe = Path(sys.executable).with_name("taiyaku")
     env = {**os.environ, "TAIYAKU_DB": str(path)}
     out: dict[str, float] = {}
-    for label, args in (("cold_cli_table", ["協力"]), ("cold_cli_json", ["ipmda", "--json"])):
+    cases = (("cold_cli_table_協力", ["協力"]), ("cold_cli_json_ipmda", ["ipmda", "--json"]),
+             ("cold_cli_table_maritime_domain", ["maritime domain"]))
+    for label, args in cases:
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -148,9 +159,13 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "bench-glossary.db"
         build = None if path.exists() else build_project(path, args.entries)
-        result: dict[str, object] = {"entries": args.entries, "build_s": build and round(build, 1)}
+        result: dict[str, object] = {
+            "entries": args.entries, "build_s": build and round(build, 1),
+            "load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+        }
         result.update(bench_in_process(path, rounds=10))
         result.update(bench_cli(path, args.runs))
+        result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
         print(json.dumps(result, indent=2))
 
 

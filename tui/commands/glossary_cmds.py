@@ -547,13 +547,16 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
         taiyaku glossary check seed000 --strict
     """
     from alignment.store import resolve_pairs
-    from glossary.qa import check, problem_to_dict
+    from glossary import store
+    from glossary.qa import build_rules, check, problem_to_dict
 
     db = open_db(db_path, create=False)
+    pairs = resolve_pairs(db, name, all_)
+    rules = build_rules(store.iter_entries(db, statuses=("approved", "deprecated", "forbidden")))
     problems = []
     unaligned = []
-    for pair in resolve_pairs(db, name, all_):
-        result = check(db, pair)
+    for pair in pairs:
+        result = check(db, pair, rules)
         if result is None:
             unaligned.append(pair.name)
             continue
