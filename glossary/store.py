@@ -53,8 +53,9 @@ EDITABLE = ("ja", "en", "acronym", "variants", "status", "domain", "definition",
 MAX_TERM = 500
 _CHUNK = 500  # ids per IN (...) query, well under SQLite's parameter limit
 
-# XML 1.0 cannot carry C0 controls, so neither can a TBX export: refuse them at the door.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# XML 1.0 cannot carry C0 controls, lone surrogates or U+FFFE/U+FFFF, so neither can a TBX export (nor
+# UTF-8 files, for surrogates): refuse them at the door.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _TERM_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]")
 
 
@@ -492,7 +493,7 @@ def import_entries(db: Database, entries: Iterable[Entry], *, user: str) -> Impo
 
     An entry whose ja, en and acronym match a stored entry updates it (variants and sources are
     merged, other fields taken from the file when set); any other entry is added, keeping its id,
-    created and updated stamps when the id is free. Entries must already be validated.
+    created and updated stamps when the id is free.
     """
     added: list[int] = []
     updated: list[int] = []
@@ -500,6 +501,7 @@ def import_entries(db: Database, entries: Iterable[Entry], *, user: str) -> Impo
     ts = now()
     with write(db):
         for entry in entries:
+            entry = validate(entry)
             dup = find_duplicate(db, entry)
             if dup is None:
                 free = entry.id is not None and not db.execute(

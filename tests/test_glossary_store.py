@@ -46,6 +46,7 @@ def test_add_then_get_returns_every_field(db) -> None:
         (Entry(), "needs a Japanese term"),
         (Entry(ja="  ", en=""), "needs a Japanese term"),
         (Entry(en="a\x00b"), "control character"),
+        (Entry(en="lone \ud800 surrogate"), "control character"),
         (Entry(en="two\nlines"), "line break"),
         (Entry(en="x", status="final"), "unknown status"),  # type: ignore[arg-type]
         (Entry(en="Fusion Centre", variants=(Variant("en", "fusion centre", forbidden=True),)), "both"),
