@@ -56,6 +56,18 @@ new File(props.getProjectRoot(), 'glossary-check.tsv').write(out.toString(), 'UT
 SOURCE_NAME = "document.utf8"
 """`.utf8`: OmegaT's text filter reads it as UTF-8 whatever the machine's locale."""
 
+# With one file per unit, the text filter must not split a file at its line breaks (a unit may hold one:
+# a list marker on its own line); the whole file is then one OmegaT segment, with no trailing newline.
+WHOLE_FILE_FILTERS = """<?xml version="1.0" encoding="UTF-8"?>
+<filters removeTags="false" removeSpacesNonseg="false" preserveSpaces="false" ignoreFileContext="false">
+  <filter enabled="true" className="org.omegat.filters2.text.TextFilter">
+    <files sourceFilenameMask="*.utf8" sourceEncoding="UTF-8" targetEncoding="UTF-8"
+           targetFilenamePattern="${filename}"/>
+    <option name="segmentOn" value="NEVER"/>
+  </filter>
+</filters>
+"""
+
 
 def omegat_binary() -> str | None:
     return shutil.which("omegat")
@@ -85,7 +97,11 @@ class OmegaTRun:
         ]
 
     def target_paragraphs(self) -> list[str]:
-        text = (self.project / "target" / SOURCE_NAME).read_text(encoding="utf-8")
+        """The translated text: a line per paragraph, or each unit's file in order (`one_file_each`)."""
+        target = self.project / "target"
+        if not (target / SOURCE_NAME).exists():
+            return [f.read_text(encoding="utf-8") for f in sorted(target.glob("unit-*.utf8"))]
+        text = (target / SOURCE_NAME).read_text(encoding="utf-8")
         return [p for p in text.split("\n") if p.strip()]
 
     def glossary_check(self) -> list[list[str]]:
@@ -103,9 +119,11 @@ def build_project(
     source: str = "ja",
     target: str = "en",
     sentence_seg: bool = False,
+    one_file_each: bool = False,
 ) -> Path:
-    """An OmegaT project: `paragraphs` (one per line) as the source file, TMX files in tm/auto/ (where
-    OmegaT inserts 100% matches by itself), glossary files in glossary/."""
+    """An OmegaT project: `paragraphs` (one per line) as the source file, or each in a file of its own,
+    whole (`one_file_each`: for units holding line breaks); TMX files in tm/auto/ (where OmegaT inserts 100%
+    matches by itself), glossary files in glossary/."""
     if any(c.isspace() for c in str(root)):
         raise ValueError(f"the Debian omegat launcher splits paths on spaces: {root}")
     for sub in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
@@ -116,7 +134,15 @@ def build_project(
         ),
         encoding="utf-8",
     )
-    (root / "source" / SOURCE_NAME).write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    if one_file_each:
+        (root / "omegat" / "filters.xml").write_text(WHOLE_FILE_FILTERS, encoding="utf-8")
+        width = len(str(len(paragraphs)))
+        for i, paragraph in enumerate(paragraphs):
+            (root / "source" / f"unit-{i:0{width}d}.utf8").write_text(paragraph, encoding="utf-8")
+    else:
+        if any("\n" in p for p in paragraphs):
+            raise ValueError("a paragraph holds a line break: use one_file_each")
+        (root / "source" / SOURCE_NAME).write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     for name, data in (tmx or {}).items():
         (root / "tm" / "auto" / name).write_bytes(data)
     for name, data in (glossaries or {}).items():

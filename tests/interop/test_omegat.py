@@ -52,6 +52,22 @@ def test_harness_translates_from_a_handwritten_tmx_and_leaves_unknown_text_alone
 
 
 @pytest.mark.slow
+def test_harness_one_file_per_unit_keeps_line_breaks_inside_a_unit(omegat: str, tmp_path: Path) -> None:
+    units = ["１.\n以下の分野で協力する。", "防衛省は海洋安全保障を強化する。日本はＩＰＭＤＡを推進する。", "未知の文。"]
+    tmx = HANDWRITTEN_TMX.replace(
+        "<tu>", '<tu><tuv xml:lang="ja"><seg>１.\n以下の分野で協力する。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>1. They cooperate in these areas.</seg></tuv></tu><tu>', 1)
+    project = build_project(tmp_path / "omt", units, tmx={"h.tmx": tmx.encode()}, one_file_each=True)
+    run = run_console(project)
+    assert run.errors() == []
+    assert run.target_paragraphs() == [
+        "1. They cooperate in these areas.",
+        "The Ministry of Defense will strengthen maritime security. Japan promotes IPMDA & MDA.",
+        "未知の文。",
+    ]
+
+
+@pytest.mark.slow
 def test_harness_reads_a_tab_separated_glossary_through_omegat(omegat: str, tmp_path: Path) -> None:
     glossary = "# comment line\n防衛省\tMinistry of Defense\tapproved\nＩＰＭＤＡ\tIPMDA\n".encode()
     project = build_project(tmp_path / "omt", ["防衛省。"], glossaries={"glossary.txt": glossary})
@@ -190,3 +206,41 @@ def test_missing_omegat_skips_locally_but_fails_in_ci(tmp_path: Path, monkeypatc
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
         require_omegat()
+
+
+# --- our TMX export, in OmegaT --------------------------------------------------------------------------
+
+
+def _bead_units(db_path: Path, pair: str) -> list[tuple[str, str, str]]:
+    """(Japanese, English, type) of each bead with text on both sides, joined as a TMX unit holds them."""
+    from alignment import store
+    from alignment.export import TMX_JOIN
+    from tui.common import open_db
+
+    db = open_db(str(db_path))
+    try:
+        p = store.get_pair(db, pair)
+        ja = [s.text for s in store.pair_segments(db, p, "ja")]
+        en = [s.text for s in store.pair_segments(db, p, "en")]
+        return [
+            (TMX_JOIN["ja"].join(ja[slice(*b.ja)]), TMX_JOIN["en"].join(en[slice(*b.en)]), b.type)
+            for b in store.get_beads(db, p.id) if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
+        ]
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+def test_omegat_translates_seed_000_from_our_tmx_export(omegat: str, run, seed_project: Path, tmp_path: Path) -> None:
+    """Every unit of the aligned seed (a multi-sentence 2-2 unit too) comes out of
+    OmegaT in our English."""
+    units = _bead_units(seed_project, "seed000")
+    assert len(units) > 40 and "2-2" in {t for _, _, t in units}
+    project = build_project(tmp_path / "omt", [ja for ja, _, _ in units], one_file_each=True)
+    exported = run("export", "seed000", "--format", "tmx", "-o", str(project / "tm" / "auto" / "seed000.tmx"))
+    assert exported.exit_code == 0, exported.output
+    result = run_console(project)
+    assert result.errors() == []
+    translated = result.target_paragraphs()
+    missed = [(ja, en, got) for (ja, en, _), got in zip(units, translated, strict=True) if got != en]
+    assert missed == []
