@@ -102,6 +102,10 @@ def _entry_options(f):
     return f
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _width(text: str) -> int:
     """Terminal cells: East Asian wide and full-width characters take two (ＩＰＭＤＡ is 10 cells)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -570,7 +574,8 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
     elif problems:
         print_table(
             ["pair", "bead", "kind", "entry", "term", "expected / found", "ja", "en"],
-            ([p.pair, p.bead, p.kind, p.entry_id, p.term, p.detail, p.ja_text, p.en_text] for p in problems),
+            ([p.pair, p.bead, p.kind, p.entry_id, p.term, p.detail, _clip(p.ja_text, 40), _clip(p.en_text, 80)]
+             for p in problems),
             title=f"{len(problems)} term problem(s)",
         )
     else:
