@@ -166,7 +166,7 @@ def main() -> None:
         result.update(bench_in_process(path, rounds=10))
         result.update(bench_cli(path, args.runs))
         result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

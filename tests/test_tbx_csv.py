@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alignment.project import ProjectError, open_project
 from glossary import store
@@ -33,7 +35,7 @@ ENTRIES = [
     Entry(ja="＝数式", en="=SUM(A1:A3)", variants=(Variant("en", "+81 3 1234"), Variant("en", "-minus"),
                                                     Variant("en", "@handle"), Variant("en", "'=quoted"),
                                                     Variant("en", "a | b"))),
-    Entry(en="emoji 🚢 and ㈱ and ｶﾀｶﾅ", domain="test"),
+    Entry(en="emoji 🚢 and ㈱ and ｶﾀｶﾅ", domain="test", definition="日本語の定義（英語の用語のみ）"),
     Entry(ja="協力"),
 ]
 
@@ -191,6 +193,15 @@ def test_formula_cells_are_neutralised_and_restored(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["plain", "協力", "'quoted", "a=b", "", "1-2"])
 def test_harmless_cells_are_left_alone(cell: str) -> None:
     assert neutralise(cell) == cell == unneutralise(cell)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip)
+                .filter(bool), max_size=5))
+def test_list_cells_round_trip(values: list[str]) -> None:
+    from glossary.csvio import _join, _split
+
+    assert _split(unneutralise(neutralise(_join(values)))) == [v for v in values if v.strip()]
 
 
 def test_csv_export_neutralises_formula_cells(source_db) -> None:
