@@ -308,27 +308,73 @@ def _is_word_char(ch: str) -> bool:
     return _is_cjk(ch) or ch == "ー"
 
 
-_SPACED_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30050-9A-Z]"
-_SPACED_RUN = re.compile(rf"(?<![A-Za-z0-9]){_SPACED_CHAR}(?:[ \u3000]{_SPACED_CHAR})+(?![A-Za-z0-9])")
+def _spaced_char(ch: str) -> bool:
+    return _is_cjk(ch) or (ch.isdigit() and ch.isascii()) or "A" <= ch <= "Z"
+
+
+def _core(token: str) -> str:
+    return token.replace("*", "")  # emphasis markers are deleted anyway
+
+
+def _single(token: str) -> bool:
+    core = _core(token)
+    return len(core) == 1 and _spaced_char(core)
+
+
+def _run_end(token: str) -> bool:
+    """The last letter of a spaced run may have text glued to it: `T（高度…`, `T※1`, `Tによる`."""
+    core = _core(token)
+    if not core or not _spaced_char(core[0]):
+        return False
+    if len(core) == 1 or not (core[1].isalnum() or _is_cjk(core[1])):
+        return True
+    return "A" <= core[0] <= "Z" and _is_cjk(core[1])
+
+
+def _glued_start(token: str) -> bool:
+    """`等のA P T`, `、A I`: a spaced capital run may start glued to the Japanese before it."""
+    core = _core(token)
+    return len(core) >= 2 and "A" <= core[-1] <= "Z" and not core[-2].isascii()
 
 
 def _repair_spacing(line: _Line, edits: _Edits) -> None:
     """Close up letter-spaced words (`国 防 相 会 議`, `令和 8 年 3 月`, `A P T`), only where that is safe.
 
-    A run qualifies when it has at least three single characters separated by single spaces and is not
-    all digits (a row of numbers is a table), or is exactly two capital letters glued to Japanese text
-    on the right (`A Iを`). Two-character runs of Japanese (`主な 検討事項`) are left alone: those spaces
-    may separate words.
+    A run is three or more single characters separated by single spaces, not all digits (a row of
+    numbers is a table), or two spaced capitals glued to Japanese on either side (`A I学習`, `のA I`). A
+    neighbouring word of at most two Japanese characters is closed up with it (`令和 8年`); spaces
+    between longer words (`主な 検討事項`, `ランク A と ランク B`) are left alone.
     """
     content = line.content
-    for m in _SPACED_RUN.finditer(content):
-        chars = m.group()[::2]
-        after = content[m.end() :].lstrip("*")[:1]  # emphasis markers are going anyway
-        ok = len(chars) >= 3 and not chars.isdigit()
-        ok = ok or (len(chars) == 2 and chars.isupper() and chars.isascii() and bool(after) and _is_cjk(after))
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"[^ \u3000]+", content)]
+    words = [content[a:b] for a, b in tokens]
+
+    def gap(k: int) -> bool:  # a single space between token k and k+1
+        return k + 1 < len(tokens) and tokens[k + 1][0] - tokens[k][1] == 1
+
+    i = 0
+    while i < len(tokens):
+        glued_start = _glued_start(words[i])
+        if not (_single(words[i]) or glued_start):
+            i += 1
+            continue
+        k = i
+        while gap(k) and _single(words[k + 1]):
+            k += 1
+        if gap(k) and _run_end(words[k + 1]):
+            k += 1
+        cores = [_core(w) for w in words[i : k + 1]]
+        letters = cores[0][-1] + "".join(c[0] for c in cores[1:])
+        glued_end = k > i and len(cores[-1]) > 1 and _is_cjk(cores[-1][1])
+        ok = k - i + 1 >= 3 and not letters.isdigit()
+        ok = ok or (k - i + 1 == 2 and letters.isupper() and letters.isascii() and (glued_start or glued_end))
         if ok:
-            for k in range(m.start() + 1, m.end(), 2):
-                edits.delete(line.lo + k, line.lo + k + 1)
+            first = i
+            if i > 0 and gap(i - 1) and len(words[i - 1]) <= 2 and all(_is_cjk(c) for c in words[i - 1]):
+                first = i - 1
+            for g in range(first, k):
+                edits.delete(line.lo + tokens[g][1], line.lo + tokens[g + 1][0])
+        i = k + 1 if k > i else i + 1
 
 
 # --- joining wrapped lines -------------------------------------------------------------------------------
@@ -395,8 +441,9 @@ def _join_en(prev: str, nxt: str, gap: _Gap, widths: _Widths) -> bool:
     if gap.hard or _STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
         return False
     if gap.empties == 0:
-        short = widths.em is not None and em_width(prev) < 0.6 * widths.em
-        heading = short and not re.search(r"[.,;:]$", prev)
+        # A short line without punctuation followed by a capital is a heading, not a wrapped line.
+        limit = 0.6 * widths.main_em if widths.main_em else 50
+        heading = em_width(prev) < limit and not re.search(r"[.,;:\-]$", prev)
         return not heading or nxt[:1].islower()
     # Blank lines between wrapped lines (PDF): a full line cut mid-sentence, continued in lower case.
     return widths.full(prev) and not _ends_sentence(prev) and nxt[:1].islower()

@@ -15,15 +15,15 @@ MAX_BYTES = 50_000_000
 
 # Leading bytes of formats people try to import by mistake, with the name shown in the error.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file; extract its text first (for example with pdftotext)"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx/.xlsx?); save it as plain text first"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document; save it as plain text first"),
-    (b"{\\rtf", "an RTF document; save it as plain text first"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"SQLite format 3\x00", "an SQLite database (a project file?)"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"%PDF", "a PDF file, not text: extract its text first (for example with pdftotext)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx or .xlsx?), not text: save it as plain text first"),
+    (b"\xd0\xcf\x11\xe0", "an Office document, not text: save it as plain text first"),
+    (b"{\\rtf", "an RTF document, not text: save it as plain text first"),
+    (b"\x89PNG", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"GIF8", "a GIF image, not text"),
+    (b"SQLite format 3\x00", "an SQLite database (a project file?), not text"),
+    (b"\x1f\x8b", "a gzip archive, not text"),
 )
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -77,7 +77,7 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
         raise ProjectError(f"{name} is empty")
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise ProjectError(f"{name} is {what}, not a text file")
+            raise ProjectError(f"{name} is {what}")
     decoded = _decode_named(data, encoding, name) if encoding else _detect(data, name)
     _check_text(decoded.text, name)
     return decoded
@@ -121,12 +121,24 @@ def _detect(data: bytes, name: str) -> Decoded:
             continue
         if codec == "utf-8":  # valid UTF-8 is almost never an accident for non-ASCII input
             return Decoded(text, codec)
-        decodable.append(Decoded(text, codec))
+        if _oddities(text) <= max(2, len(text) // 100):
+            decodable.append(Decoded(text, codec))
     if not decodable:
         raise ProjectError(
             f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; name the encoding with --encoding"
         )
     return max(decodable, key=lambda d: _japanese_score(d.text))
+
+
+def _oddities(text: str) -> int:
+    """Characters real text hardly has: controls, private-use and unassigned code points.
+
+    CP932 maps the stray bytes 0x80, 0xA0 and 0xFD–0xFF to such characters, so arbitrary binary data
+    "decodes" as CP932 unless this is checked.
+    """
+    return sum(
+        1 for ch in text[:100_000] if unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in _ALLOWED_CONTROLS
+    )
 
 
 def _japanese_score(text: str) -> float:
