@@ -1,0 +1,333 @@
+"""`glossary harvest`: propose termbase entries from acronym definitions and accepted entity spans.
+
+A Japanese definition gives the Japanese long form and the acronym; the English long form comes from the
+aligned bead when the pair is aligned (the English side's own definition of the acronym, or the words
+that spell it out), else from an English expansion stated in the Japanese text, else from the English
+document's definition. Nothing already in the termbase is proposed again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from alignment.model import Bead, Document, Lang, Pair, Segment
+from alignment.store import get_beads, get_document, get_segments
+from alignment.text import nfkc
+from glossary import store as glossary_store
+from glossary.acronyms import Definition, acronym_key, find_expansion, initials_match
+from glossary.match import term_key
+from glossary.model import Entry, Source
+from glossary.spans import Span, list_spans, stored_definitions, suggestions_current
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+EnFrom = Literal["bead", "inline", "gloss", "document"]
+Result = Literal["proposed", "exists", "dry-run"]
+_SKIP_LABELS = frozenset({"DATE", "QUANTITY"})
+_EXCERPT = 240
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One entry harvest proposed (or found already present)."""
+
+    pair: str
+    origin: Literal["acronym", "span"]
+    ja: str | None
+    en: str | None
+    acronym: str | None
+    lang: Lang
+    """Language of the segment that justifies the entry."""
+    segment: int | None
+    bead: int | None
+    en_from: EnFrom | None
+    excerpt: str | None
+    result: Result = "proposed"
+    entry_id: int | None = None
+    """The new entry, or the existing one that made this a duplicate."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "pair": self.pair, "origin": self.origin, "ja": self.ja, "en": self.en, "acronym": self.acronym,
+            "lang": self.lang, "segment_index": self.segment, "bead_index": self.bead, "en_from": self.en_from,
+            "result": self.result, "entry_id": self.entry_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    doc: Document
+    segments: list[Segment]
+    defs: list[tuple[int | None, Definition]]
+
+
+# --- small helpers ------------------------------------------------------------------------------------
+
+
+def clean_term(text: str | None) -> str | None:
+    """A term as the termbase stores it: NFKC, whitespace runs (PDF tabs, wrapped lines) as one space."""
+    if not text:
+        return None
+    out = re.sub(r"\s+", " ", nfkc(text)).strip(" ・,")
+    # letter-spacing left by PDF extraction (ASEAN地 域フォーラム) is not part of a Japanese term
+    out = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", out)
+    return out or None
+
+
+def _fold(text: str) -> str:
+    return term_key(text)
+
+
+class _Beads:
+    """Which bead holds a segment, and the other side's text of that bead."""
+
+    def __init__(self, beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]) -> None:
+        self.beads = list(beads)
+        self.ja = {s.index: s for s in ja}
+        self.en = {s.index: s for s in en}
+        self.of_ja = {i: k for k, b in enumerate(self.beads) for i in range(*b.ja)}
+        self.of_en = {i: k for k, b in enumerate(self.beads) for i in range(*b.en)}
+
+    def en_segments(self, bead: int) -> list[Segment]:
+        return [self.en[i] for i in range(*self.beads[bead].en) if i in self.en]
+
+    def ja_segments(self, bead: int) -> list[Segment]:
+        return [self.ja[i] for i in range(*self.beads[bead].ja) if i in self.ja]
+
+
+def _sides(db: Database, pair: Pair) -> dict[str, _Side]:
+    """The pair's documents with their acronym definitions (stored, or found afresh when stale)."""
+    docs = {lang: get_document(db, pair.id, lang) for lang in ("ja", "en")}
+    current = all(d is None or suggestions_current(db, d) for d in docs.values())
+    if current:
+        located = [(sd.lang, sd.segment, sd.definition) for sd in stored_definitions(db, pair)]
+    else:
+        from glossary.suggest import analyse_pair
+
+        located = [(a.doc.lang, seg, d) for a in analyse_pair(db, pair) for seg, d in a.definitions]
+    out: dict[str, _Side] = {}
+    for lang, doc in docs.items():
+        if doc is None or doc.id is None:
+            continue
+        out[lang] = _Side(doc, get_segments(db, doc.id), [(seg, d) for lg, seg, d in located if lg == lang])
+    return out
+
+
+def _excerpt(side: _Side, segment: int | None) -> str | None:
+    if segment is None:
+        return None
+    seg = next((s for s in side.segments if s.index == segment), None)
+    return seg.text[:_EXCERPT] if seg else None
+
+
+# --- English long forms -------------------------------------------------------------------------------
+
+
+def _same_acronym(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and acronym_key(a).casefold() == acronym_key(b).casefold()  # type: ignore[arg-type]
+
+
+def _en_from_bead(short: str, bead: int, beads: _Beads, en: _Side | None) -> str | None:
+    if en is None:
+        return None
+    segs = beads.en_segments(bead)
+    idxs = {s.index for s in segs}
+    for seg, d in en.defs:
+        if seg in idxs and d.en and _same_acronym(d.short, short):
+            return d.en
+    for s in segs:
+        found = find_expansion(s.text, short)
+        if found:
+            return s.text[found[0]:found[1]]
+    return None
+
+
+def _english_long_form(
+    short: str, ja_form: str | None, ja_defs: Sequence[tuple[int | None, Definition]],
+    sides: dict[str, _Side], beads: _Beads | None,
+) -> tuple[str | None, EnFrom | None, int | None]:
+    """(English long form, where it came from, bead index) for an acronym defined in the JA document."""
+    en_side = sides.get("en")
+    bead_idx = None
+    if beads is not None:
+        for seg, _ in ja_defs:
+            if seg is None or seg not in beads.of_ja:
+                continue
+            bead_idx = beads.of_ja[seg] if bead_idx is None else bead_idx
+            en = _en_from_bead(short, beads.of_ja[seg], beads, en_side)
+            if en:
+                return en, "bead", beads.of_ja[seg]
+    for _, d in ja_defs:
+        if d.en:
+            return d.en, "inline", bead_idx
+    ja_glosses = [d for _, d in sides["ja"].defs if d.short is None and d.en and d.ja] if "ja" in sides else []
+    for d in ja_glosses:
+        if (ja_form and _fold(d.ja or "") == _fold(ja_form)) or initials_match(d.en or "", short):
+            return d.en, "gloss", bead_idx
+    if en_side is not None:
+        for _, d in en_side.defs:
+            if d.en and _same_acronym(d.short, short):
+                return d.en, "document", bead_idx
+    return None, None, bead_idx
+
+
+# --- proposals ----------------------------------------------------------------------------------------
+
+
+def acronym_proposals(pair: Pair, sides: dict[str, _Side], beads: _Beads | None) -> list[Proposal]:
+    """One proposal per acronym defined in the pair (Japanese definitions first, then English-only ones)."""
+    out: list[Proposal] = []
+    seen: set[str] = set()
+    ja_side = sides.get("ja")
+    groups: dict[str, list[tuple[int | None, Definition]]] = {}
+    for seg, d in ja_side.defs if ja_side else []:
+        if d.short:
+            groups.setdefault(acronym_key(d.short).casefold(), []).append((seg, d))
+    for key, defs in groups.items():
+        short = defs[0][1].short or ""
+        forms = [d.ja for _, d in defs if d.ja]
+        ja_form = _most_common(forms)
+        en, en_from, bead = _english_long_form(short, ja_form, defs, sides, beads)
+        seg = next((s for s, d in defs if d.ja and ja_form and _fold(d.ja) == _fold(ja_form)), defs[0][0])
+        if not (ja_form or en):
+            continue
+        seen.add(key)
+        out.append(Proposal(
+            pair=pair.name, origin="acronym", ja=clean_term(ja_form), en=clean_term(en), acronym=clean_term(short),
+            lang="ja", segment=seg, bead=bead, en_from=en_from, excerpt=_excerpt(ja_side, seg),  # type: ignore[arg-type]
+        ))
+    en_side = sides.get("en")
+    for seg, d in en_side.defs if en_side else []:
+        if not d.short or not d.en:
+            continue
+        key = acronym_key(d.short).casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        bead = beads.of_en.get(seg) if beads is not None and seg is not None else None
+        out.append(Proposal(
+            pair=pair.name, origin="acronym", ja=None, en=clean_term(d.en), acronym=clean_term(d.short), lang="en",
+            segment=seg, bead=bead, en_from="document", excerpt=_excerpt(en_side, seg),
+        ))
+    return out
+
+
+def _most_common(forms: Sequence[str]) -> str | None:
+    if not forms:
+        return None
+    counts = Counter(_fold(f) for f in forms)
+    best = max(counts.values())
+    return next(f for f in forms if counts[_fold(f)] == best)
+
+
+def span_proposals(
+    pair: Pair, spans: Sequence[Span], sides: dict[str, _Side], beads: _Beads | None, defined: set[str]
+) -> list[Proposal]:
+    """Entries from accepted entity spans not yet linked to an entry, with the aligned rendering if any.
+
+    The rendering is the accepted English span of the same label in the aligned bead, when there is
+    exactly one; for an accepted acronym span, the words that spell it out in the bead.
+    """
+    out: list[Proposal] = []
+    en_side = sides.get("en")
+    en_spans = [s for s in spans if s.lang == "en"]
+    used_en: set[int | None] = set()
+    for s in spans:
+        if s.lang != "ja" or s.entry_id is not None or s.label in _SKIP_LABELS:
+            continue
+        text = clean_term(s.text)
+        if not text or _fold(text) in defined:
+            continue
+        bead = beads.of_ja.get(s.segment) if beads is not None and s.segment is not None else None
+        en: str | None = None
+        if s.label == "ACRONYM":
+            if bead is not None and en_side is not None:
+                en = _en_from_bead(text, bead, beads, en_side)  # type: ignore[arg-type]
+            out.append(Proposal(pair.name, "span", None, clean_term(en), text, "ja", s.segment, bead,
+                                "bead" if en else None, _excerpt(sides["ja"], s.segment)))
+            continue
+        if bead is not None:
+            idxs = {x.index for x in beads.en_segments(bead)}  # type: ignore[union-attr]
+            cands = [e for e in en_spans if e.segment in idxs and e.label == s.label and e.entry_id is None]
+            texts = {_fold(e.text) for e in cands}
+            if len(texts) == 1:
+                en = cands[0].text
+                used_en.update(e.id for e in cands)
+        out.append(Proposal(pair.name, "span", text, clean_term(en), None, "ja", s.segment, bead,
+                            "bead" if en else None, _excerpt(sides["ja"], s.segment)))
+    for e in en_spans:
+        if e.id in used_en or e.entry_id is not None or e.label in _SKIP_LABELS | {"ACRONYM"}:
+            continue
+        text = clean_term(e.text)
+        if text and _fold(text) not in defined and en_side is not None:
+            bead = beads.of_en.get(e.segment) if beads is not None and e.segment is not None else None
+            out.append(Proposal(pair.name, "span", None, text, None, "en", e.segment, bead, None,
+                                _excerpt(en_side, e.segment)))
+    return out
+
+
+def _existing(db: Database, p: Proposal) -> Entry | None:
+    """An entry that already covers the proposal: same acronym, or (without one) the same term."""
+    if p.acronym:
+        found = glossary_store.find_by_term(db, p.acronym, fields=("acronym",))
+        if found:
+            return found[0]
+    if p.ja:
+        found = glossary_store.find_by_term(db, p.ja, fields=("ja", "variant_ja"))
+        if found and (not p.acronym or not found[0].acronym):
+            return found[0]
+    if p.en and not p.ja and not p.acronym:
+        found = glossary_store.find_by_term(db, p.en, fields=("en", "variant_en"))
+        if found:
+            return found[0]
+    return None
+
+
+def _entry(p: Proposal, user: str) -> Entry:
+    how = "acronym definition" if p.origin == "acronym" else "accepted span"
+    note = f"Harvested from an {how}" + (f"; English from the {p.en_from}." if p.en_from else ".")
+    return Entry(
+        ja=p.ja, en=p.en, acronym=p.acronym, status="proposed", note=note,
+        sources=(Source(pair=p.pair, lang=p.lang, segment_index=p.segment, bead_index=p.bead, excerpt=p.excerpt,
+                        added_by=user),),
+    )
+
+
+def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) -> list[Proposal]:
+    """Propose termbase entries (status `proposed`, with provenance) from the pair; returns every proposal
+    with its result: `proposed` (added), `exists` (an entry already has it) or `dry-run`."""
+    sides = _sides(db, pair)
+    beads: _Beads | None = None
+    if "ja" in sides and "en" in sides:
+        bead_list = get_beads(db, pair.id)
+        if bead_list:
+            beads = _Beads(bead_list, sides["ja"].segments, sides["en"].segments)
+    proposals = acronym_proposals(pair, sides, beads)
+    defined = {_fold(t) for p in proposals for t in (p.ja, p.en, p.acronym) if t}
+    accepted = list_spans(db, pair, statuses=("accepted",))
+    proposals += span_proposals(pair, accepted, sides, beads, defined)
+    out: list[Proposal] = []
+    planned: set[tuple[str, str]] = set()
+    for p in proposals:
+        keys = {("acronym", _fold(p.acronym))} if p.acronym else {(f, _fold(t)) for f, t in (("ja", p.ja), ("en", p.en)) if t}
+        existing = _existing(db, p)
+        if existing is not None:
+            out.append(replace(p, result="exists", entry_id=existing.id))
+        elif keys & planned:
+            continue  # the same concept twice in one run
+        elif dry_run:
+            out.append(replace(p, result="dry-run"))
+        else:
+            try:
+                stored = glossary_store.add(db, _entry(p, user), user=user)
+            except glossary_store.DuplicateEntry as exc:
+                out.append(replace(p, result="exists", entry_id=exc.existing.id))
+            else:
+                out.append(replace(p, result="proposed", entry_id=stored.id))
+        planned |= keys
+    return out

@@ -1,0 +1,431 @@
+"""Entity spans and acronym definitions: the model, and reading/writing them in the project file.
+
+A span is a half-open code-point range of a document's text with a label, the source that proposed it
+and a status. Suggestions are synced per document: a new run adds what is new, refreshes what is still
+proposed, drops stale suggestions, and never touches a span a person accepted, rejected or added.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from alignment.model import Document, Lang, Pair, Segment
+from alignment.project import ProjectError, now, write
+from alignment.store import get_document, get_segments
+from glossary.acronyms import Definition
+from glossary.labels import LABELS
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SpanSource = Literal["ginza", "acronym", "glossary", "user"]
+SpanStatus = Literal["suggested", "accepted", "rejected"]
+SOURCES: tuple[SpanSource, ...] = ("ginza", "acronym", "glossary", "user")
+STATUSES: tuple[SpanStatus, ...] = ("suggested", "accepted", "rejected")
+
+# When two sources propose the same (range, label), the row records the most specific one:
+# a glossary match carries its entry, an acronym rule is exact where GiNZA's label is a guess.
+_PRIORITY: dict[str, int] = {"glossary": 0, "acronym": 1, "ginza": 2}
+
+
+class SpanNotFound(ProjectError):
+    pass
+
+
+class InvalidSpan(ProjectError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled range of a document's text (half-open code points into Document.text)."""
+
+    start: int
+    end: int
+    label: str
+    source: SpanSource = "user"
+    status: SpanStatus = "suggested"
+    entry_id: int | None = None
+    hint: str | None = None
+    """GiNZA's own label when GiNZA proposed or confirmed the span (e.g. `Political_Organization_Other`)."""
+    lang: Lang = "ja"
+    segment: int | None = None
+    """Index of the sentence segment holding the span's start."""
+    text: str = ""
+    """The covered text (filled when read from the project)."""
+    id: int | None = None
+    created_by: str | None = None
+    created_at: str | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    added: int = 0
+    refreshed: int = 0
+    """Still-suggested spans proposed again (their source, entry or hint may have changed)."""
+    removed: int = 0
+    """Suggestions no source proposes any more."""
+    kept: int = 0
+    """Spans proposed again that a person had already accepted or rejected (left as they were)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDefinition:
+    """An acronym definition as recorded by the last suggestion run, with where it was found."""
+
+    pair_id: int
+    lang: Lang
+    segment: int | None
+    definition: Definition
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def segment_index_of(segments: Sequence[Segment], start: int) -> int | None:
+    """Index of the segment whose range holds `start` (segments sorted by start), or None."""
+    starts = [s.start for s in segments]
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and segments[i].start <= start < segments[i].end:
+        return segments[i].index
+    return None
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _span(row: dict[str, Any], text: str) -> Span:
+    return Span(
+        start=row["start"], end=row["end"], label=row["label"], source=row["source"], status=row["status"],
+        entry_id=row["entry_id"], hint=row["hint"], lang=row["lang"], segment=row["segment_idx"],
+        text=text[row["start"]:row["end"]], id=row["id"], created_by=row["created_by"],
+        created_at=row["created_at"], updated_by=row["updated_by"], updated_at=row["updated_at"],
+    )
+
+
+def _check_label(label: str) -> str:
+    label = (label or "").strip().upper()
+    if label not in LABELS:
+        raise InvalidSpan(f"unknown label {label!r} (use one of {', '.join(LABELS)})")
+    return label
+
+
+def _document(db: Database, pair: Pair, lang: Lang) -> Document:
+    doc = get_document(db, pair.id, lang)
+    if doc is None or doc.id is None:
+        raise ProjectError(f"pair {pair.name!r} has no {lang.upper()} document")
+    return doc
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def list_spans(
+    db: Database,
+    pair: Pair,
+    *,
+    lang: Lang | None = None,
+    statuses: Sequence[SpanStatus] = (),
+    sources: Sequence[SpanSource] = (),
+    labels: Sequence[str] = (),
+) -> list[Span]:
+    """The pair's spans in document order (JA first), with their text, optionally filtered."""
+    out: list[Span] = []
+    for lang_ in (lang,) if lang else ("ja", "en"):
+        doc = get_document(db, pair.id, lang_)
+        if doc is None or doc.id is None:
+            continue
+        sql = "SELECT * FROM spans WHERE document_id = ?"
+        params: list[Any] = [doc.id]
+        for column, values in (("status", statuses), ("source", sources), ("label", labels)):
+            if values:
+                sql += f" AND {column} IN ({','.join('?' * len(values))})"
+                params.extend(values)
+        sql += ' ORDER BY start, "end" DESC, label'
+        out.extend(_span(row, doc.text) for row in db.query(sql, params))
+    return out
+
+
+def get_span(db: Database, span_id: int) -> Span:
+    rows = list(db.query(
+        "SELECT s.*, d.text AS doc_text FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.id = ?",
+        [span_id],
+    ))
+    if not rows:
+        raise SpanNotFound(f"no span {span_id}")
+    return _span(rows[0], rows[0]["doc_text"])
+
+
+def count_spans(db: Database, pair: Pair) -> dict[str, int]:
+    """Spans of the pair by status."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in db.query("SELECT status, count(*) AS n FROM spans WHERE pair_id = ? GROUP BY status", [pair.id]):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+# --- writing: people ----------------------------------------------------------------------------------
+
+
+def add_span(
+    db: Database, pair: Pair, lang: Lang, start: int, end: int, label: str, *, user: str,
+    entry_id: int | None = None, status: SpanStatus = "accepted",
+) -> Span:
+    """A span drawn by a person (source `user`, accepted unless said otherwise).
+
+    If a suggestion with the same range and label exists, it becomes the person's decision instead.
+    """
+    label = _check_label(label)
+    doc = _document(db, pair, lang)
+    if not (0 <= start < end <= len(doc.text)):
+        raise InvalidSpan(f"span {start}–{end} is outside the {lang.upper()} text (0–{len(doc.text)})")
+    if status not in STATUSES:
+        raise InvalidSpan(f"unknown status {status!r}")
+    segment = segment_index_of(get_segments(db, doc.id), start)  # type: ignore[arg-type]
+    ts = now()
+    with write(db):
+        existing = db.execute(
+            'SELECT id FROM spans WHERE document_id = ? AND start = ? AND "end" = ? AND label = ?',
+            [doc.id, start, end, label],
+        ).fetchone()
+        if existing:
+            db.execute(
+                "UPDATE spans SET status = ?, entry_id = coalesce(?, entry_id), updated_by = ?, updated_at = ? "
+                "WHERE id = ?",
+                [status, entry_id, user, ts, existing[0]],
+            )
+            span_id = existing[0]
+        else:
+            span_id = db.execute(
+                """INSERT INTO spans (pair_id, document_id, lang, segment_idx, start, "end", label, source,
+                   status, entry_id, hint, created_by, created_at, updated_by, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, 'user', ?, ?, NULL, ?, ?, ?, ?)""",
+                [pair.id, doc.id, lang, segment, start, end, label, status, entry_id, user, ts, user, ts],
+            ).lastrowid
+    return get_span(db, int(span_id))
+
+
+def set_status(db: Database, span_id: int, status: SpanStatus, *, user: str) -> Span:
+    """Accept, reject or reopen a span (a person's decision, recorded with who and when)."""
+    if status not in STATUSES:
+        raise InvalidSpan(f"unknown status {status!r} (use one of {', '.join(STATUSES)})")
+    with write(db):
+        get_span(db, span_id)
+        db.execute("UPDATE spans SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+                   [status, user, now(), span_id])
+    return get_span(db, span_id)
+
+
+def set_label(db: Database, span_id: int, label: str, *, user: str) -> Span:
+    """Relabel a span; the result is the person's (accepted) decision."""
+    label = _check_label(label)
+    with write(db):
+        span = get_span(db, span_id)
+        if span.label != label:
+            clash = db.execute(
+                'SELECT s.id FROM spans s JOIN spans t ON t.document_id = s.document_id AND t.start = s.start '
+                'AND t."end" = s."end" WHERE t.id = ? AND s.label = ?',
+                [span_id, label],
+            ).fetchone()
+            if clash:
+                raise InvalidSpan(f"span {clash[0]} already covers that text with label {label}")
+        db.execute("UPDATE spans SET label = ?, status = 'accepted', updated_by = ?, updated_at = ? WHERE id = ?",
+                   [label, user, now(), span_id])
+    return get_span(db, span_id)
+
+
+def link_entry(db: Database, span_id: int, entry_id: int | None, *, user: str) -> Span:
+    with write(db):
+        get_span(db, span_id)
+        db.execute("UPDATE spans SET entry_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+                   [entry_id, user, now(), span_id])
+    return get_span(db, span_id)
+
+
+def remove_span(db: Database, span_id: int) -> Span:
+    with write(db):
+        span = get_span(db, span_id)
+        db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+    return span
+
+
+# --- writing: suggestion runs -------------------------------------------------------------------------
+
+
+def merge_proposals(proposals: Iterable[Span]) -> list[Span]:
+    """One proposal per (start, end, label): the most specific source wins, entry and hint are kept."""
+    best: dict[tuple[int, int, str], Span] = {}
+    for p in proposals:
+        old = best.get(p.key)
+        if old is None:
+            best[p.key] = p
+            continue
+        win, lose = (p, old) if _PRIORITY[p.source] < _PRIORITY[old.source] else (old, p)
+        best[p.key] = Span(
+            start=win.start, end=win.end, label=win.label, source=win.source, status="suggested",
+            entry_id=win.entry_id or lose.entry_id, hint=win.hint or lose.hint, lang=win.lang,
+            segment=win.segment if win.segment is not None else lose.segment,
+        )
+    return sorted(best.values(), key=lambda s: (s.start, -s.end, s.label))
+
+
+def sync_suggestions(
+    db: Database, pair: Pair, doc: Document, proposals: Sequence[Span], *, user: str,
+    definitions: Sequence[tuple[int | None, Definition]] = (),
+) -> SyncReport:
+    """Make the document's suggested spans equal `proposals`, in one transaction.
+
+    Accepted, rejected and user spans are never changed; suggested ones no longer proposed are removed.
+    The document's acronym definitions are replaced by `definitions` ((segment index, definition) pairs).
+    """
+    proposals = merge_proposals(proposals)
+    ts = now()
+    added = refreshed = removed = kept = 0
+    with write(db):
+        current = {
+            (r["start"], r["end"], r["label"]): r
+            for r in db.query('SELECT id, start, "end", label, status, source FROM spans WHERE document_id = ?',
+                              [doc.id])
+        }
+        wanted = {p.key for p in proposals}
+        stale = [r["id"] for k, r in current.items() if r["status"] == "suggested" and r["source"] != "user"
+                 and k not in wanted]
+        for i in range(0, len(stale), 500):
+            chunk = stale[i:i + 500]
+            db.execute(f"DELETE FROM spans WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        removed = len(stale)
+        inserts = []
+        updates = []
+        for p in proposals:
+            row = current.get(p.key)
+            if row is None:
+                inserts.append((pair.id, doc.id, doc.lang, p.segment, p.start, p.end, p.label, p.source,
+                                p.entry_id, p.hint, user, ts, user, ts))
+            elif row["status"] == "suggested" and row["source"] != "user":
+                updates.append((p.source, p.entry_id, p.hint, p.segment, row["id"]))
+            else:
+                kept += 1
+        db.conn.executemany(
+            """INSERT INTO spans (pair_id, document_id, lang, segment_idx, start, "end", label, source, status,
+               entry_id, hint, created_by, created_at, updated_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?, ?, ?)""",
+            inserts,
+        )
+        # Refreshing a suggestion is not a decision: who/when stay those of the run that first proposed it.
+        db.conn.executemany(
+            "UPDATE spans SET source = ?, entry_id = ?, hint = ?, segment_idx = ? WHERE id = ?", updates
+        )
+        added, refreshed = len(inserts), len(updates)
+        _replace_definitions(db, pair.id, doc, definitions)
+        db.execute(
+            "INSERT OR REPLACE INTO suggest_runs (document_id, ran_at, ran_by, text_hash) VALUES (?, ?, ?, ?)",
+            [doc.id, ts, user, text_hash(doc.text)],
+        )
+    return SyncReport(added=added, refreshed=refreshed, removed=removed, kept=kept)
+
+
+def _replace_definitions(
+    db: Database, pair_id: int, doc: Document, definitions: Sequence[tuple[int | None, Definition]]
+) -> None:
+    db.execute("DELETE FROM acronym_definitions WHERE document_id = ?", [doc.id])
+
+    def lo(span: tuple[int, int] | None) -> int | None:
+        return span[0] if span else None
+
+    def hi(span: tuple[int, int] | None) -> int | None:
+        return span[1] if span else None
+
+    db.conn.executemany(
+        """INSERT INTO acronym_definitions (pair_id, document_id, lang, segment_idx, rule, short, short_start,
+           short_end, ja, ja_start, ja_end, en, en_start, en_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (pair_id, doc.id, doc.lang, seg, d.rule, d.short, lo(d.short_span), hi(d.short_span), d.ja,
+             lo(d.ja_span), hi(d.ja_span), d.en, lo(d.en_span), hi(d.en_span))
+            for seg, d in definitions
+        ],
+    )
+
+
+def stored_definitions(db: Database, pair: Pair) -> list[StoredDefinition]:
+    """The pair's acronym definitions from the last suggestion run, in document order (JA first)."""
+
+    def span(a: int | None, b: int | None) -> tuple[int, int] | None:
+        return (a, b) if a is not None and b is not None else None
+
+    rows = db.query(
+        """SELECT * FROM acronym_definitions WHERE pair_id = ?
+           ORDER BY CASE lang WHEN 'ja' THEN 0 ELSE 1 END, coalesce(short_start, ja_start, en_start), id""",
+        [pair.id],
+    )
+    return [
+        StoredDefinition(
+            pair_id=r["pair_id"], lang=r["lang"], segment=r["segment_idx"],
+            definition=Definition(
+                r["short"], span(r["short_start"], r["short_end"]), r["ja"], span(r["ja_start"], r["ja_end"]),
+                r["en"], span(r["en_start"], r["en_end"]), r["rule"],
+            ),
+        )
+        for r in rows
+    ]
+
+
+def suggestions_current(db: Database, doc: Document) -> bool:
+    """Whether suggestions ran on exactly this document text."""
+    row = db.execute("SELECT text_hash FROM suggest_runs WHERE document_id = ?", [doc.id]).fetchone()
+    return bool(row) and row[0] == text_hash(doc.text)
+
+
+# --- export -------------------------------------------------------------------------------------------
+
+
+def export_records(db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] = ()) -> Iterator[dict[str, Any]]:
+    """One JSON-ready object per sentence segment, spans with offsets relative to the segment text.
+
+    `{"pair", "lang", "segment_index", "text", "spans": [{"start", "end", "label", "text", "source",
+    "status", "entry_id"}]}`; a span belongs to the segment holding its start. Segments without spans are
+    included (with an empty list), so the export is the whole corpus.
+    """
+    for lang in ("ja", "en"):
+        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        if doc is None or doc.id is None:
+            continue
+        segments = get_segments(db, doc.id)
+        by_segment: dict[int, list[Span]] = {}
+        for span in list_spans(db, pair, lang=lang, statuses=statuses):  # type: ignore[arg-type]
+            idx = segment_index_of(segments, span.start)
+            if idx is not None:
+                by_segment.setdefault(idx, []).append(span)
+        for seg in segments:
+            yield {
+                "pair": pair.name,
+                "lang": lang,
+                "segment_index": seg.index,
+                "text": seg.text,
+                "spans": [
+                    {
+                        "start": s.start - seg.start, "end": s.end - seg.start, "label": s.label,
+                        "text": s.text, "source": s.source, "status": s.status, "entry_id": s.entry_id,
+                    }
+                    for s in by_segment.get(seg.index, [])
+                ],
+            }
+
+
+def span_to_dict(span: Span, pair: str) -> dict[str, Any]:
+    return {
+        "id": span.id, "pair": pair, "lang": span.lang, "segment_index": span.segment, "start": span.start,
+        "end": span.end, "text": span.text, "label": span.label, "source": span.source, "status": span.status,
+        "entry_id": span.entry_id, "hint": span.hint, "created_by": span.created_by,
+        "created_at": span.created_at, "updated_by": span.updated_by, "updated_at": span.updated_at,
+    }
