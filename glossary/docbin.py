@@ -1,0 +1,229 @@
+"""Spans as NLP training data: spaCy DocBin files (one per language) and Prodigy-style JSONL.
+
+Each sentence segment becomes one Doc, tokenised as the target pipeline tokenises (GiNZA's ja_ginza for
+Japanese, spaCy's blank English otherwise). A span must start and end on token boundaries; one that does
+not is reported and left out, never moved to the nearest boundary, because a shifted entity is a wrong
+training example. Input records have the shape of `spans export --format jsonl` (offsets relative to the
+segment text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from alignment.project import ProjectError, atomic_write_file
+
+SPAN_KEY = "sc"
+"""doc.spans key for every exported span, nested and overlapping ones included (spaCy's spancat default)."""
+DEFAULT_STATUSES = ("accepted",)
+"""Training data holds decisions: suggestions are left out unless asked for."""
+
+Tokenizer = Callable[[str], Any]
+"""Text → spaCy Doc (tokens only), e.g. `nlp.make_doc`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A span that is not where the export put spans: outside the tokens, or only in doc.spans."""
+
+    pair: str
+    lang: str
+    segment_index: int
+    start: int
+    end: int
+    label: str
+    text: str
+    reason: str
+
+    def line(self) -> str:
+        return (f"{self.pair} {self.lang} segment {self.segment_index} [{self.start}:{self.end}] {self.label} "
+                f"{self.text!r}: {self.reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    docs: dict[str, int] = field(default_factory=dict)
+    """Docs (segments) written per language."""
+    spans: int = 0
+    """Spans written (on token boundaries)."""
+    misfits: tuple[Problem, ...] = ()
+    """Spans left out: their ends are not token boundaries."""
+    overlaps: tuple[Problem, ...] = ()
+    """Spans in doc.spans but not in doc.ents, which cannot overlap (DocBin only)."""
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def load_tokenizers(langs: Iterable[str]) -> dict[str, Tokenizer]:
+    """`make_doc` of ja_ginza for Japanese (loaded once per process) and of a blank English pipeline."""
+    out: dict[str, Tokenizer] = {}
+    for lang in set(langs):
+        if lang == "ja":
+            from alignment.parse import load_nlp
+
+            out["ja"] = load_nlp().make_doc
+        elif lang == "en":
+            import spacy  # noqa: TID251  (lazy: only this export needs it)
+
+            out["en"] = spacy.blank("en").make_doc
+        else:
+            raise ProjectError(f"no tokenizer for language {lang!r}")
+    return out
+
+
+def _included(record: Mapping[str, Any], statuses: Sequence[str]) -> list[Mapping[str, Any]]:
+    return [s for s in record.get("spans", []) if s.get("status", "accepted") in statuses]
+
+
+def _misfit_reason(doc: Any, start: int, end: int) -> str:
+    if end > len(doc.text):
+        return f"runs past the end of its segment ({len(doc.text)} characters)"
+    inside = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    cut = [t for t in inside if t.idx < start or t.idx + len(t.text) > end]
+    shown = ", ".join(f"{t.text!r} [{t.idx}:{t.idx + len(t.text)}]" for t in cut)
+    return f"not on token boundaries (cuts token {shown})" if shown else "not on token boundaries"
+
+
+def _problem(record: Mapping[str, Any], span: Mapping[str, Any], reason: str) -> Problem:
+    return Problem(
+        pair=str(record.get("pair", "")), lang=str(record["lang"]), segment_index=int(record["segment_index"]),
+        start=int(span["start"]), end=int(span["end"]), label=str(span["label"]),
+        text=str(span["text"] if "text" in span else record["text"][span["start"]:span["end"]]), reason=reason,
+    )
+
+
+def fit_spans(doc: Any, record: Mapping[str, Any], spans: Iterable[Mapping[str, Any]]) -> tuple[list[Any], list[Problem]]:
+    """spaCy Spans for the spans that sit on token boundaries (strict), and a Problem for each that does not."""
+    fitted: list[Any] = []
+    problems: list[Problem] = []
+    for span in spans:
+        start, end = int(span["start"]), int(span["end"])
+        sp = doc.char_span(start, end, label=str(span["label"]), alignment_mode="strict") if end <= len(doc.text) else None
+        if sp is None:
+            problems.append(_problem(record, span, _misfit_reason(doc, start, end)))
+        else:
+            fitted.append(sp)
+    return fitted, problems
+
+
+def pick_ents(spans: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """Non-overlapping entities, longest first (an organisation wins over the place nested in its name),
+    then earliest; returns (entities, the spans left out of them)."""
+    chosen: list[Any] = []
+    left: list[Any] = []
+    for sp in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if any(sp.start < c.end and c.start < sp.end for c in chosen):
+            left.append(sp)
+        else:
+            chosen.append(sp)
+    return sorted(chosen, key=lambda s: s.start), sorted(left, key=lambda s: s.start)
+
+
+def build_docs(
+    records: Iterable[Mapping[str, Any]], tokenizers: Mapping[str, Tokenizer], *,
+    statuses: Sequence[str] = DEFAULT_STATUSES,
+) -> tuple[dict[str, list[Any]], ExportReport]:
+    """A Doc per segment record, grouped by language, with doc.spans[SPAN_KEY], doc.ents and user_data."""
+    docs: dict[str, list[Any]] = {}
+    misfits: list[Problem] = []
+    overlaps: list[Problem] = []
+    count = 0
+    for record in records:
+        lang = str(record["lang"])
+        doc = tokenizers[lang](str(record["text"]))
+        spans = _included(record, statuses)
+        fitted, problems = fit_spans(doc, record, spans)
+        misfits.extend(problems)
+        ents, left = pick_ents(fitted)
+        doc.spans[SPAN_KEY] = sorted(fitted, key=lambda s: (s.start, s.end))
+        doc.ents = ents
+        by_range = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
+        for sp in left:
+            overlaps.append(_problem(record, by_range[(sp.start_char, sp.end_char, sp.label_)],
+                                     f"overlaps an entity; in doc.spans[{SPAN_KEY!r}] only"))
+        doc.user_data.update({"pair": record.get("pair"), "lang": lang, "segment_index": record["segment_index"]})
+        docs.setdefault(lang, []).append(doc)
+        count += len(fitted)
+    report = ExportReport(docs={k: len(v) for k, v in docs.items()}, spans=count, misfits=tuple(misfits),
+                          overlaps=tuple(overlaps))
+    return docs, report
+
+
+def docbin_paths(output: str | os.PathLike[str], langs: Iterable[str]) -> dict[str, Path]:
+    """`corpus.spacy` (or `corpus`) → `corpus.ja.spacy`, `corpus.en.spacy`; a folder → `folder/ja.spacy`…"""
+    out = Path(output)
+    if out.is_dir():
+        return {lang: out / f"{lang}.spacy" for lang in langs}
+    stem = out.name.removesuffix(".spacy")
+    return {lang: out.with_name(f"{stem}.{lang}.spacy") for lang in langs}
+
+
+def write_docbin(
+    records: Iterable[Mapping[str, Any]], output: str | os.PathLike[str], *,
+    tokenizers: Mapping[str, Tokenizer] | None = None, statuses: Sequence[str] = DEFAULT_STATUSES,
+) -> ExportReport:
+    """Write one DocBin per language present in `records` (each file whole or not at all)."""
+    from spacy.tokens import DocBin  # noqa: TID251  (lazy: only this export needs it)
+
+    records = list(records)
+    langs = sorted({str(r["lang"]) for r in records})
+    paths = docbin_paths(output, langs)
+    for path in paths.values():
+        if not path.parent.is_dir():
+            raise ProjectError(f"folder {path.parent} does not exist")
+    docs, report = build_docs(records, tokenizers or load_tokenizers(langs), statuses=statuses)
+    for lang, path in paths.items():
+        data = DocBin(docs=docs[lang], store_user_data=True).to_bytes()
+        atomic_write_file(path, lambda tmp, data=data: tmp.write_bytes(data))
+    return ExportReport(docs=report.docs, spans=report.spans, misfits=report.misfits, overlaps=report.overlaps,
+                        files={lang: str(p) for lang, p in paths.items()})
+
+
+def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
+                 extra: Mapping[tuple[int, int, str], Mapping[str, Any]]) -> dict[str, Any]:
+    """A Prodigy task: text, tokens, spans with token_start/token_end (Prodigy's token_end is inclusive),
+    our provenance in meta and in each span, answer "accept"."""
+    spans = []
+    for sp in sorted(fitted, key=lambda s: (s.start_char, s.end_char)):
+        original = extra[(sp.start_char, sp.end_char, sp.label_)]
+        spans.append({
+            "start": sp.start_char, "end": sp.end_char, "token_start": sp.start, "token_end": sp.end - 1,
+            "label": sp.label_, "text": sp.text, "source": original.get("source"),
+            "status": original.get("status"), "entry_id": original.get("entry_id"),
+        })
+    return {
+        "text": doc.text,
+        "tokens": [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+                   for t in doc],
+        "spans": spans,
+        "meta": {"pair": record.get("pair"), "lang": record["lang"], "segment_index": record["segment_index"]},
+        "answer": "accept",
+    }
+
+
+def write_prodigy(
+    records: Iterable[Mapping[str, Any]], out: TextIO, *,
+    tokenizers: Mapping[str, Tokenizer] | None = None, statuses: Sequence[str] = DEFAULT_STATUSES,
+) -> ExportReport:
+    """One Prodigy task per segment, streamed to `out` as JSON lines."""
+    records = list(records)
+    langs = sorted({str(r["lang"]) for r in records})
+    tokenizers = tokenizers or load_tokenizers(langs)
+    docs: dict[str, int] = {}
+    misfits: list[Problem] = []
+    count = 0
+    for record in records:
+        lang = str(record["lang"])
+        doc = tokenizers[lang](str(record["text"]))
+        spans = _included(record, statuses)
+        fitted, problems = fit_spans(doc, record, spans)
+        misfits.extend(problems)
+        extra = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
+        out.write(json.dumps(prodigy_task(doc, record, fitted, extra), ensure_ascii=False) + "\n")
+        docs[lang] = docs.get(lang, 0) + 1
+        count += len(fitted)
+    return ExportReport(docs=docs, spans=count, misfits=tuple(misfits))
