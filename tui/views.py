@@ -103,6 +103,22 @@ GLOSSARY_TERMS_V1 = View(
 
 V1: tuple[View, ...] = (ALIGNED_BEADS_V1, PAIR_OVERVIEW_V1, GLOSSARY_TERMS_V1)
 
+SPANS_WITH_TEXT_V2 = View(
+    "spans_with_text",
+    ("spans", "pairs", "documents", "glossary_entries"),
+    """SELECT p.name AS pair, s.lang, s.segment_idx AS segment,
+        substr(d.text, s.start + 1, s."end" - s.start) AS text,
+        s.label, s.status, s.source, s.hint AS ginza_label,
+        s.entry_id, e.ja AS entry_ja, e.en AS entry_en, e.acronym AS entry_acronym,
+        s.start, s."end", s.updated_by, s.updated_at, s.id AS span_id
+    FROM spans s
+    JOIN pairs p ON p.id = s.pair_id
+    JOIN documents d ON d.id = s.document_id
+    LEFT JOIN glossary_entries e ON e.id = s.entry_id""",
+)
+
+V2: tuple[View, ...] = (*V1, SPANS_WITH_TEXT_V2)
+
 
 def recreate(db: Database, views: Sequence[View]) -> list[str]:
     """Drop and create `views`, skipping those whose tables are missing; returns the names created."""
@@ -119,3 +135,8 @@ def recreate(db: Database, views: Sequence[View]) -> list[str]:
 @VIEWS()
 def m001_browsing_views(db: Database) -> None:
     recreate(db, V1)
+
+
+@VIEWS()
+def m002_spans_view(db: Database) -> None:
+    recreate(db, V2)

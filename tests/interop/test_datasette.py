@@ -9,16 +9,17 @@ import pytest
 
 from alignment.model import Bead, Document
 from alignment.project import write
-from alignment.store import create_pair, insert_document, save_beads
+from alignment.store import create_pair, get_pair, insert_document, save_beads
 from alignment.text import line_segments
 from glossary import store as glossary
 from glossary.model import Entry, Variant
+from glossary.spans import add_span
 
 datasette_app = pytest.importorskip("datasette.app", reason="datasette is in the test extra")
 
 JA = "日本とインドは協力する。\n両国は海洋安全保障を強化する。\nＩＰＭＤＡを推進する㈱😀。\n（イメージ）\n"
 EN = "Japan and India cooperate; the two countries strengthen maritime security.\nThey promote IPMDA 😀.\n"
-VIEWS = {"aligned_beads", "pair_overview", "glossary_terms", "glossary_overview"}
+VIEWS = {"aligned_beads", "pair_overview", "glossary_terms", "glossary_overview", "spans_with_text"}
 
 
 def _document(text: str, lang: str) -> tuple[Document, list]:
@@ -42,12 +43,16 @@ def project(db_path: Path) -> Path:
                 Bead(ja=(2, 3), en=(1, 2), score=0.8),
                 Bead(ja=(3, 4), en=(2, 2), score=0.1),
             ], user="analyst")
-        glossary.add(db, Entry(
+        ipmda = glossary.add(db, Entry(
             ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
             en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved",
             variants=(Variant("en", "IPMDA Partnership"), Variant("en", "Indo Pacific Maritime Partnership", True)),
         ), user="analyst")
         glossary.add(db, Entry(ja="防衛省", en="Ministry of Defense"), user="analyst")
+        pair = get_pair(db, "jpin-2024")
+        start = JA.index("ＩＰＭＤＡ")
+        add_span(db, pair, "ja", start, start + 5, "ORG", user="analyst", entry_id=ipmda.id)
+        add_span(db, pair, "en", EN.index("India"), EN.index("India") + 5, "GPE", user="analyst", status="rejected")
     finally:
         db.close()
     return db_path
@@ -106,6 +111,16 @@ async def test_glossary_views_and_facets(project: Path) -> None:
         "pair": "jpin-2024", "ja_sentences": 4, "en_sentences": 2, "beads": 3, "confirmed_beads": 1,
         "ja_file": None, "en_file": None, "created": overview[0]["created"], "updated": overview[0]["updated"],
     }]
+
+
+async def test_spans_view_gives_text_and_glossary_entry(project: Path) -> None:
+    ds = datasette_app.Datasette([str(project)])
+    rows = (await _get(ds, "/taiyaku/spans_with_text.json?_shape=array&_sort=span_id")).json()
+    assert [(r["pair"], r["lang"], r["segment"], r["text"], r["label"], r["status"], r["entry_acronym"])
+            for r in rows] == [
+        ("jpin-2024", "ja", 2, "ＩＰＭＤＡ", "ORG", "accepted", "IPMDA"),
+        ("jpin-2024", "en", 0, "India", "GPE", "rejected", None),
+    ]
 
 
 def test_views_are_only_made_over_existing_tables_and_rebuilt_idempotently(db_path: Path) -> None:
