@@ -1,14 +1,32 @@
-"""Aligning a pair: sentence level or clause level, around confirmed beads, with a report of the signals used."""
+"""Aligning a pair: sentence level or clause level, around confirmed beads, with a report of the signals used.
+
+Confirmed beads are fixed points: the pair is cut at them and only the stretches in between are searched
+again, so a person's decisions are never undone by the machine. At clause level the sentence beads are cut
+points too: JA clauses are aligned to EN clauses inside each sentence bead.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from alignment.model import Bead
+from alignment.model import Bead, Level, Pair, Segment
+from alignment.project import ProjectError, write
 
-Embedder = Callable[[Sequence[str]], "object"]
-"""Texts -> unit vectors, shape (len(texts), dim) (alignment.embed.embed bound to a project)."""
+if TYPE_CHECKING:
+    import numpy as np
+    from sqlite_utils import Database
+
+    from alignment.costs import Weights
+
+Span = tuple[int, int]
+Stretch = tuple[Span, Span]
+Embedder = Callable[[Sequence[str]], "np.ndarray"]
+"""Texts -> unit vectors, shape (len(texts), dim)."""
+Progress = Callable[[str, int, int], None]
+"""on_progress(stage, done, total): stage is "embed" or "align"."""
 
 OVERLAP = 3
 """Runs of up to this many consecutive segments are embedded as one text (vecalign's overlaps)."""
@@ -20,47 +38,203 @@ class Signals:
     """Which evidence an alignment used, for the `align` summary."""
 
     embeddings: bool
-    length: bool = True
     anchors: tuple[str, ...] = ()
     note: str | None = None
     """Why embeddings were not used, when they were not."""
 
+    def names(self) -> list[str]:
+        return [*(["embeddings"] if self.embeddings else []), "length", *(["anchors"] if self.anchors else [])]
+
     def describe(self) -> str:
-        parts = ["embeddings" if self.embeddings else None, "length" if self.length else None]
+        parts = ["embeddings"] if self.embeddings else []
+        parts.append("length")
         if self.anchors:
             parts.append("anchors (" + ", ".join(self.anchors) + ")")
-        text = ", ".join(p for p in parts if p)
-        return text + (f"; no embeddings: {self.note}" if self.note else "")
+        return ", ".join(parts) + (f"; no embeddings: {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
+    """The result of aligning one pair at one level."""
+
+    pair: str
+    level: Level
     beads: tuple[Bead, ...]
     signals: Signals
-    realigned: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = field(default=())
-    """The stretches (JA range, EN range) that were actually searched (the gaps between confirmed beads)."""
+    realigned: tuple[Stretch, ...]
+    """The stretches that were searched (the gaps between fixed beads)."""
+    fixed: int
+    """How many confirmed beads were kept as they were."""
+
+
+# --- features -------------------------------------------------------------------------------------------
 
 
 def overlap_texts(texts: Sequence[str], lang: str, k: int = OVERLAP) -> list[list[str]]:
-    """[runs of 1, runs of 2, …]: runs[r][i] is segments i .. i + r joined as one text."""
+    """[runs of 1, runs of 2, …]: runs[r - 1][i] is segments i .. i + r - 1 joined as one text."""
     joiner = JOINERS[lang]
     return [[joiner.join(texts[i : i + r]) for i in range(len(texts) - r + 1)] for r in range(1, k + 1)]
 
 
-def embed_overlaps(ja: Sequence[str], en: Sequence[str], embedder: Embedder):
-    """Embed every run of up to OVERLAP segments on both sides in one call (so one progress bar, one cache pass)."""
+def embed_overlaps(ja: Sequence[str], en: Sequence[str], embedder: Embedder
+                   ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Embed every run of up to OVERLAP segments on both sides in one call (one cache pass, one progress bar)."""
     import numpy as np
 
     runs_ja, runs_en = overlap_texts(ja, "ja"), overlap_texts(en, "en")
     flat = [t for runs in (*runs_ja, *runs_en) for t in runs]
-    vecs = np.asarray(embedder(flat), dtype=np.float32) if flat else np.zeros((0, 512), np.float32)
-    out: list[list[object]] = [[], []]
+    vecs = np.asarray(embedder(flat), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
+    out: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
     pos = 0
-    for side, runs_side in enumerate((runs_ja, runs_en)):
+    for side, runs_side in zip(out, (runs_ja, runs_en), strict=True):
         for runs in runs_side:
-            out[side].append(vecs[pos : pos + len(runs)])
+            side.append(vecs[pos : pos + len(runs)])
             pos += len(runs)
-    return out[0], out[1]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Everything the scorer needs about both documents, computed once and sliced per stretch."""
+
+    ja_len: list[int]
+    en_len: list[int]
+    ja_anchors: np.ndarray
+    en_anchors: np.ndarray
+    ja_vectors: list[np.ndarray] | None
+    en_vectors: list[np.ndarray] | None
+    ratio: float
+    signals: Signals
+
+
+def features(
+    ja: Sequence[str],
+    en: Sequence[str],
+    *,
+    embedder: Embedder | None,
+    glossary: Iterable[tuple[str, str]] = (),
+    note: str | None = None,
+) -> Features:
+    from alignment import costs
+    from alignment.anchors import find_anchors
+
+    anchors = find_anchors(ja, en, glossary)
+    anc_ja, anc_en = costs.anchor_matrices(anchors)
+    vec_ja = vec_en = None
+    if embedder is not None and ja and en:
+        vec_ja, vec_en = embed_overlaps(ja, en, embedder)
+    ja_len = [costs.text_length(t) for t in ja]
+    en_len = [costs.text_length(t) for t in en]
+    lj, le = sum(ja_len), sum(en_len)
+    signals = Signals(embeddings=vec_ja is not None, anchors=tuple(anchors.kinds()),
+                      note=None if embedder is not None else note)
+    return Features(ja_len, en_len, anc_ja, anc_en, vec_ja, vec_en, le / lj if lj and le else 1.0, signals)
+
+
+def _slice_vectors(vectors: list[np.ndarray] | None, start: int, end: int) -> list[np.ndarray] | None:
+    if vectors is None:
+        return None
+    # Runs of k segments that start inside [start, end) and stay inside it.
+    return [v[start : max(start, end - k + 1)] for k, v in enumerate(vectors, 1)]
+
+
+def _scorer(feats: Features, stretch: Stretch, weights: Weights | None):
+    from alignment import costs
+
+    (j0, j1), (e0, e1) = stretch
+    ja = costs.make_side(feats.ja_len[j0:j1], feats.ja_anchors[j0:j1], _slice_vectors(feats.ja_vectors, j0, j1))
+    en = costs.make_side(feats.en_len[e0:e1], feats.en_anchors[e0:e1], _slice_vectors(feats.en_vectors, e0, e1))
+    return costs.Scorer(ja, en, weights or costs.DEFAULT_WEIGHTS, feats.ratio)
+
+
+def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = None) -> list[Bead]:
+    """Best beads for one stretch (JA range, EN range), with document-wide indexes and scores."""
+    from alignment import costs, dp
+
+    (j0, _), (e0, _) = stretch
+    scorer = _scorer(feats, stretch, weights)
+    path = dp.search(costs.make_problem(scorer), dp.BEAD_TYPES)
+    scores = bead_scores(scorer, path)
+    return [
+        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(s, 4))
+        for ((a0, a1), (b0, b1)), s in zip(path, scores, strict=True)
+    ]
+
+
+def bead_scores(scorer, path: Sequence[Stretch], chunk: int = 64) -> list[float]:
+    """The score of every bead of a path, one scorer call per bead type and run of `chunk` beads.
+
+    Consecutive beads lie close together, so each call's matrix products stay small.
+    """
+    import numpy as np
+
+    out = [0.0] * len(path)
+    for c0 in range(0, len(path), chunk):
+        by_type: dict[tuple[int, int], list[int]] = {}
+        for k in range(c0, min(c0 + chunk, len(path))):
+            (a0, a1), (b0, b1) = path[k]
+            by_type.setdefault((a1 - a0, b1 - b0), []).append(k)
+        for (a, b), ks in by_type.items():
+            i0 = np.array([path[k][0][0] for k in ks])
+            j0 = np.array([[path[k][1][0]] for k in ks])
+            for k, v in zip(ks, scorer(a, b, i0, j0)[:, 0], strict=True):
+                out[k] = float(v)
+    return out
+
+
+# --- fixed beads and stretches --------------------------------------------------------------------------
+
+
+def check_fixed(fixed: Sequence[Bead], n: int, m: int) -> list[Bead]:
+    """Confirmed beads in order; refuses beads that overlap, cross, or point past the documents."""
+    beads = sorted(fixed, key=lambda b: (b.ja[0], b.en[0]))
+    prev_ja = prev_en = 0
+    for b in beads:
+        empty = b.ja[0] == b.ja[1] and b.en[0] == b.en[1]
+        if empty or not (0 <= b.ja[0] <= b.ja[1] <= n and 0 <= b.en[0] <= b.en[1] <= m):
+            raise ProjectError(f"confirmed bead JA {b.ja} EN {b.en} does not fit the segments; re-confirm it")
+        if b.ja[0] < prev_ja or b.en[0] < prev_en:
+            raise ProjectError(f"confirmed beads overlap or cross near JA {b.ja[0]} / EN {b.en[0]}")
+        prev_ja, prev_en = b.ja[1], b.en[1]
+    return beads
+
+
+def _outside(node: tuple[int, int], bead: Bead) -> bool:
+    """True when a path through `node` can still contain `bead` (the node is before or after it)."""
+    i, j = node
+    return (i <= bead.ja[0] and j <= bead.en[0]) or (i >= bead.ja[1] and j >= bead.en[1])
+
+
+def stretches(n: int, m: int, fixed: Sequence[Bead], cuts: Iterable[tuple[int, int]] = ()) -> list[Stretch]:
+    """The gaps left between fixed beads (and extra cut nodes the path must pass), in order.
+
+    A cut node inside or across a fixed bead is ignored (fixed beads win), as is one that would make the
+    path go backwards.
+
+    >>> stretches(4, 4, [Bead(ja=(1, 2), en=(1, 3))], cuts=[(3, 3), (1, 2)])
+    [((0, 1), (0, 1)), ((2, 3), (3, 3)), ((3, 4), (3, 4))]
+    """
+    fixed_nodes = {(0, 0), (n, m)} | {node for b in fixed for node in ((b.ja[0], b.en[0]), (b.ja[1], b.en[1]))}
+    cut_nodes = {
+        (i, j) for i, j in cuts
+        if 0 <= i <= n and 0 <= j <= m and all(_outside((i, j), b) for b in fixed)
+    }
+    chain: list[tuple[int, int]] = []
+    for node in sorted(fixed_nodes | cut_nodes):
+        # Fixed nodes are mutually monotone and every kept cut is outside every fixed bead, so only a cut
+        # can break monotonicity here (cuts that disagree with each other).
+        if chain and node[1] < chain[-1][1]:
+            if node not in fixed_nodes:
+                continue
+            while chain and chain[-1][1] > node[1]:
+                chain.pop()
+        chain.append(node)
+    fixed_spans = {(b.ja, b.en) for b in fixed}
+    return [
+        ((i0, i1), (j0, j1))
+        for (i0, j0), (i1, j1) in itertools.pairwise(chain)
+        if ((i0, i1), (j0, j1)) not in fixed_spans and (i0, j0) != (i1, j1)
+    ]
 
 
 def align_texts(
@@ -69,36 +243,180 @@ def align_texts(
     *,
     embedder: Embedder | None = None,
     glossary: Iterable[tuple[str, str]] = (),
-    weights=None,
+    fixed: Sequence[Bead] = (),
+    cuts: Iterable[tuple[int, int]] = (),
+    weights: Weights | None = None,
     note: str | None = None,
-) -> tuple[list[Bead], Signals]:
+    on_progress: Progress | None = None,
+) -> tuple[list[Bead], Signals, list[Stretch]]:
     """Align two lists of segment texts; beads use 0-based half-open ranges into them.
 
     Args:
         embedder: computes sentence embeddings; None aligns on length and anchors only.
         glossary: (ja, en) term pairs used as anchors.
+        fixed: beads kept exactly as given (confirmed); only the gaps between them are aligned.
+        cuts: nodes (i, j) every alignment must pass through (sentence-bead ends at clause level).
         note: why there is no embedder (reported in the signals).
+    Returns:
+        All beads in order (fixed ones as the very objects passed in), the signals, and the stretches
+        that were searched.
     """
-    import numpy as np
+    fixed = check_fixed(fixed, len(ja), len(en))
+    feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
+    todo = stretches(len(ja), len(en), fixed, cuts)
+    beads: list[Bead] = list(fixed)
+    for k, stretch in enumerate(todo):
+        beads.extend(align_stretch(feats, stretch, weights))
+        if on_progress:
+            on_progress("align", k + 1, len(todo))
+    beads.sort(key=lambda b: (b.ja[0], b.en[0]))
+    return beads, feats.signals, todo
 
+
+def gale_church(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
+    """The plain Gale–Church baseline (character lengths, ratio from the pair, the paper's priors)."""
     from alignment import costs, dp
-    from alignment.anchors import find_anchors
 
-    weights = weights or costs.DEFAULT_WEIGHTS
-    anchors = find_anchors(ja, en, glossary)
-    anc_ja, anc_en = costs.anchor_matrices(anchors)
-    vec_ja = vec_en = None
-    if embedder is not None and ja and en:
-        vec_ja, vec_en = embed_overlaps(ja, en, embedder)
-    side_ja = costs.make_side([costs.text_length(t) for t in ja], anc_ja, vec_ja)
-    side_en = costs.make_side([costs.text_length(t) for t in en], anc_en, vec_en)
-    scorer = costs.Scorer(side_ja, side_en, weights, costs.length_ratio(side_ja, side_en))
-    ranges = dp.search(costs.make_problem(scorer), dp.BEAD_TYPES)
-    beads = []
-    for (j0, j1), (e0, e1) in ranges:
-        a, b = j1 - j0, e1 - e0
-        s = scorer(a, b, np.array([j0]), np.array([[e0]]))[0, 0]
-        beads.append(Bead(ja=(j0, j1), en=(e0, e1), score=round(float(s), 4)))
-    signals = Signals(embeddings=vec_ja is not None, anchors=tuple(anchors.kinds()),
-                      note=None if embedder is not None else note)
-    return beads, signals
+    scorer = costs.GaleChurch.from_lengths([costs.text_length(t) for t in ja], [costs.text_length(t) for t in en])
+    problem = dp.Problem(n=len(ja), m=len(en), scorer=scorer)
+    return [Bead(ja=a, en=b) for a, b in dp.search(problem, dp.GALE_CHURCH_TYPES, max_full_cells=10**9)]
+
+
+# --- pairs in a project ---------------------------------------------------------------------------------
+
+
+def make_embedder(db: Database | None, use_embeddings: bool, on_progress: Progress | None = None
+                  ) -> tuple[Embedder | None, str | None]:
+    """An embedder bound to the project's cache, or None with the reason."""
+    from alignment import embed
+
+    if not use_embeddings:
+        return None, "turned off (--no-embeddings)"
+    reason = embed.unavailable_reason()
+    if reason:
+        return None, reason
+
+    def embedder(texts: Sequence[str]) -> np.ndarray:
+        total = embed.count_missing(texts, db) if on_progress else 0
+        done = 0
+
+        def tick(k: int) -> None:
+            nonlocal done
+            done += k
+            if on_progress:
+                on_progress("embed", done, total)
+
+        return embed.embed(texts, db, on_progress=tick)
+
+    return embedder, None
+
+
+def _texts(segments: Sequence[Segment]) -> list[str]:
+    return [s.text for s in segments]
+
+
+def _tiles(beads: Sequence[Bead], n: int, m: int) -> bool:
+    i = j = 0
+    for b in beads:
+        if b.ja[0] != i or b.en[0] != j:
+            return False
+        i, j = b.ja[1], b.en[1]
+    return (i, j) == (n, m)
+
+
+def align_pair(
+    db: Database,
+    pair: Pair,
+    *,
+    level: Level = "sentence",
+    use_embeddings: bool = True,
+    glossary: Iterable[tuple[str, str]] = (),
+    weights: Weights | None = None,
+    user: str | None = None,
+    on_progress: Progress | None = None,
+) -> Alignment:
+    """Align a stored pair and save the beads (one transaction); confirmed beads stay exactly as they are.
+
+    At clause level the pair's sentence beads (aligned first if there are none) bound the clause search.
+    """
+    from alignment import store
+
+    ja_segs = store.pair_segments(db, pair, "ja", level)
+    en_segs = store.pair_segments(db, pair, "en", level)
+    if store.get_document(db, pair.id, "en") is None:
+        raise ProjectError(f"pair {pair.name!r} has no English document to align with")
+    if level == "clause" and not (ja_segs and en_segs):
+        raise ProjectError(f"pair {pair.name!r} has no clause segments on both sides (re-import it)")
+    current = store.get_beads(db, pair.id, level)
+    fixed = [b for b in current if b.status == "confirmed"]
+    cuts: list[tuple[int, int]] = []
+    if level == "clause":
+        cuts = _clause_cuts(db, pair, ja_segs, en_segs, use_embeddings=use_embeddings, glossary=glossary,
+                            weights=weights, user=user, on_progress=on_progress)
+    embedder, note = make_embedder(db, use_embeddings, on_progress)
+    beads, signals, todo = align_texts(
+        _texts(ja_segs), _texts(en_segs), embedder=embedder, glossary=glossary, fixed=fixed, cuts=cuts,
+        weights=weights, note=note, on_progress=on_progress,
+    )
+    save_alignment(db, pair.id, current, beads, level=level, user=user)
+    stored = store.get_beads(db, pair.id, level)
+    return Alignment(pair=pair.name, level=level, beads=tuple(stored), signals=signals,
+                     realigned=tuple(todo), fixed=len(fixed))
+
+
+def _clause_cuts(db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs) -> list[tuple[int, int]]:
+    """Clause-index nodes at every sentence-bead boundary (aligning sentences first if needed)."""
+    from alignment import store
+
+    sentence_beads = store.get_beads(db, pair.id, "sentence")
+    if not sentence_beads:
+        sentence_beads = list(align_pair(db, pair, level="sentence", **kwargs).beads)
+    first_ja = _first_clause(ja)
+    first_en = _first_clause(en)
+    return [(first_ja.get(b.ja[0], len(ja)), first_en.get(b.en[0], len(en))) for b in sentence_beads]
+
+
+def _first_clause(clauses: Sequence[Segment]) -> dict[int, int]:
+    """Sentence index -> index of its first clause (sentences without clauses map to the next one's)."""
+    out: dict[int, int] = {}
+    for c in clauses:
+        if c.parent is not None:
+            out.setdefault(c.parent, c.index)
+    if out:
+        # A sentence with no clause of its own starts where the next sentence's first clause starts.
+        nxt = len(clauses)
+        for s in range(max(out), -1, -1):
+            nxt = out.setdefault(s, nxt)
+    return out
+
+
+def save_alignment(db: Database, pair_id: int, current: Sequence[Bead], beads: Sequence[Bead], *,
+                   level: Level, user: str | None) -> None:
+    """Store `beads`; when the stored alignment is intact, only the rows between confirmed beads change."""
+    from alignment import store
+
+    with write(db):
+        n = max((b.ja[1] for b in beads), default=0)
+        m = max((b.en[1] for b in beads), default=0)
+        if not any(b.status == "confirmed" for b in current) or not _tiles(current, n, m):
+            store.save_beads(db, pair_id, beads, level=level, user=user)
+            return
+        # Replace each run of auto beads by the new beads of the same stretch, last run first so the
+        # positions of earlier runs in `current` stay valid.
+        runs: list[tuple[int, int]] = []
+        k = 0
+        while k < len(current):
+            if current[k].status == "confirmed":
+                k += 1
+                continue
+            start = k
+            while k < len(current) and current[k].status != "confirmed":
+                k += 1
+            runs.append((start, k))
+        new_auto = [b for b in beads if b.status != "confirmed"]
+        for start, stop in reversed(runs):
+            lo_ja, lo_en = current[start].ja[0], current[start].en[0]
+            hi_ja, hi_en = current[stop - 1].ja[1], current[stop - 1].en[1]
+            repl = [b for b in new_auto if lo_ja <= b.ja[0] and b.ja[1] <= hi_ja and lo_en <= b.en[0]
+                    and b.en[1] <= hi_en]
+            store.replace_beads(db, pair_id, current, start, stop, repl, level=level, user=user)

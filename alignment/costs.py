@@ -37,6 +37,11 @@ class Weights:
     anchor_match: float = 0.12
     anchor_miss: float = 0.04
     anchor_cap: float = 4.0
+    gain: float = 0.0
+    """Weight of the merge gain: how much more similar an n:m bead is than its best sub-bead (one end
+    segment dropped). USE embeddings of a concatenation stay close to any of its parts, so without this an
+    unrelated extra sentence is cheaply absorbed into a merge instead of being left as 1-0 / 0-1."""
+    gain_cap: float = 0.15
     skip: float = -0.3
     """Score of a 1-0 or 0-1 bead (a dropped or added sentence)."""
     priors: Mapping[BeadType, float] = field(default_factory=lambda: {
@@ -189,6 +194,8 @@ class Scorer:
         out += self.anchor_term(a, b, i0c, j0c)
         if self.embeddings:
             out += self.similarity_term(a, b, i0c, j0c)
+            if w.gain and (a > 1 or b > 1):
+                out += self.gain_term(a, b, i0c, j0c)
         else:
             out += w.no_embedding_base
         return out
@@ -217,6 +224,25 @@ class Scorer:
             match = np.take_along_axis(block, j0 - lo, axis=1)
         miss = total - 2 * match
         return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)
+
+    def raw_similarity(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        """Cosine of the runs ja[i0 : i0 + a] and en[j0 : j0 + b] (one matrix product per block)."""
+        c_lo, c_hi = int(j0.min()), int(j0.max())
+        block = self.ja.range_vectors(a, i0) @ self.en.range_vectors(b, np.arange(c_lo, c_hi + 1)).T
+        return np.take_along_axis(block, j0 - c_lo, axis=1)
+
+    def gain_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        """Cosine of the bead minus the best cosine of a sub-bead with one end segment left out."""
+        w = self.weights
+        best = np.full(j0.shape, -np.inf)
+        if b > 1:
+            best = np.maximum(best, self.raw_similarity(a, b - 1, i0, j0))
+            best = np.maximum(best, self.raw_similarity(a, b - 1, i0, np.minimum(j0 + 1, self.en.n - b + 1)))
+        if a > 1:
+            best = np.maximum(best, self.raw_similarity(a - 1, b, i0, j0))
+            best = np.maximum(best, self.raw_similarity(a - 1, b, np.minimum(i0 + 1, self.ja.n - a + 1), j0))
+        gain = self.raw_similarity(a, b, i0, j0) - best
+        return w.gain * np.clip(gain, -w.gain_cap, w.gain_cap)
 
     def similarity_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
         """Cosine of the two sides minus (margin x) their mean cosine with the same-size neighbours."""

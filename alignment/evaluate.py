@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from alignment.model import Document, Lang
 from alignment.project import ProjectError
 
 IndexBead = tuple[tuple[int, ...], tuple[int, ...]]
@@ -149,3 +150,62 @@ def read_gold(path: str | Path) -> Gold:
 
 def ranges_to_indexes(beads: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> list[IndexBead]:
     return [(tuple(range(*ja)), tuple(range(*en))) for ja, en in beads]
+
+
+# --- running an evaluation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """How one aligner run did on one gold file."""
+
+    gold: Gold
+    predicted: tuple[IndexBead, ...]
+    scores: Scores
+    signals: str
+
+
+def _document(lang: Lang, sentences: Sequence[str]) -> Document:
+    for s in sentences:
+        if not s.strip() or "\n" in s or "\r" in s:
+            raise ProjectError(f"gold sentence {s!r} is empty or spans lines; cannot use it as a segment")
+    text = "\n".join(s.strip() for s in sentences) + "\n"
+    return Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,
+                    offset_runs=((0, 0, len(text)),), segmented=True)
+
+
+def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | None = None,
+             on_progress=None) -> Evaluation:
+    """Align the gold sentences (as segmented input, in a throw-away project) and score the result."""
+    import tempfile
+
+    from alignment import aligner, store
+    from alignment.project import open_project, write
+    from alignment.text import line_segments
+
+    with tempfile.TemporaryDirectory(dir=workdir, prefix="taiyaku-eval-") as tmp:
+        db = open_project(Path(tmp) / "eval.db")
+        try:
+            with write(db):
+                pair_id = store.create_pair(db, gold.name)
+                sides: tuple[tuple[Lang, Sequence[str]], ...] = (("ja", gold.ja), ("en", gold.en))
+                for lang, sentences in sides:
+                    doc = _document(lang, sentences)
+                    segments = line_segments(doc.text)
+                    if len(segments) != len(sentences):
+                        raise ProjectError(f"{gold.name}: could not segment the gold {lang} sentences one per line")
+                    store.insert_document(db, pair_id, doc, segments)
+            result = aligner.align_pair(db, store.get_pair(db, gold.name), use_embeddings=use_embeddings,
+                                        on_progress=on_progress)
+        finally:
+            db.close()
+    predicted = tuple(ranges_to_indexes((b.ja, b.en) for b in result.beads))
+    return Evaluation(gold, predicted, score([gold.beads], [predicted]), result.signals.describe())
+
+
+def evaluate_baseline(gold: Gold) -> Evaluation:
+    """The plain Gale–Church baseline on the same gold sentences."""
+    from alignment.aligner import gale_church
+
+    predicted = tuple(ranges_to_indexes((b.ja, b.en) for b in gale_church(gold.ja, gold.en)))
+    return Evaluation(gold, predicted, score([gold.beads], [predicted]), "Gale–Church (length only)")

@@ -1,9 +1,365 @@
-"""(placeholder: commands of this area are added here)"""
+"""Alignment commands: `align`, `beads`, `eval`, `export` (and the demo's align step)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
 import click
+
+from tui.common import (
+    db_option,
+    json_option,
+    open_db,
+    print_json,
+    print_table,
+    progress,
+    quiet_option,
+    user_option,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from alignment.aligner import Alignment
+    from alignment.model import Bead, Pair
+
+LEVELS = ("sentence", "clause")
+PREVIEW = 48
+
+
+def _level_option(f):
+    return click.option("--level", type=click.Choice(LEVELS), default="sentence", show_default=True,
+                        help="Sentence beads, or clause beads inside sentence beads.")(f)
+
+
+def _preview(texts: Sequence[str], width: int = PREVIEW) -> str:
+    text = " / ".join(texts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _StageBars:
+    """Progress bars opened lazily per stage, once the stage knows its total (embedding, then aligning)."""
+
+    LABELS: ClassVar[dict[str, str]] = {"embed": "Embedding", "align": "Aligning"}
+
+    def __init__(self, prefix: str, quiet: bool) -> None:
+        self._prefix, self._quiet = prefix, quiet
+        self._bars: dict[str, tuple[Any, Any, int]] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if stage not in self._bars:
+            ctx = progress(range(total), label=f"{self.LABELS.get(stage, stage)} {self._prefix}", length=total,
+                           quiet=self._quiet)
+            self._bars[stage] = (ctx, ctx.__enter__(), 0)
+        ctx, bar, seen = self._bars[stage]
+        update = getattr(bar, "update", None)
+        if callable(update) and done > seen:
+            update(done - seen)
+        self._bars[stage] = (ctx, bar, max(seen, done))
+
+    def close(self) -> None:
+        for ctx, _, _ in self._bars.values():
+            ctx.__exit__(None, None, None)
+        self._bars.clear()
+
+
+def glossary_anchors(db: Database) -> list[tuple[str, str]]:
+    """Approved glossary pairs and acronyms as plain (ja, en) strings for the aligner (none if no glossary)."""
+    try:
+        from glossary.store import anchor_pairs
+    except ImportError:
+        return []
+    import sqlite3
+
+    try:
+        return anchor_pairs(db)
+    except sqlite3.OperationalError:  # a project without the glossary tables
+        return []
+
+
+def run_align(db: Database, pairs: Sequence[Pair], *, level: str, use_embeddings: bool, user: str | None,
+              quiet: bool = True, on_progress: Callable[[str, int, int], None] | None = None) -> list[Alignment]:
+    from alignment.aligner import align_pair
+
+    glossary = glossary_anchors(db)
+    results = []
+    for pair in pairs:
+        bars = _StageBars(pair.name, quiet) if on_progress is None else None
+        try:
+            results.append(align_pair(db, pair, level=level, use_embeddings=use_embeddings,  # type: ignore[arg-type]
+                                      glossary=glossary, user=user, on_progress=on_progress or bars))
+        finally:
+            if bars:
+                bars.close()
+    return results
+
+
+def _bead_row(index: int, bead: Bead, ja: Sequence[str], en: Sequence[str]) -> dict[str, Any]:
+    return {
+        "index": index, "ja": ja[slice(*bead.ja)], "en": en[slice(*bead.en)], "ja_index": bead.ja_indexes,
+        "en_index": bead.en_indexes, "type": bead.type, "score": bead.score, "status": bead.status,
+    }
+
+
+def _lowest(db: Database, result: Alignment, pair: Pair, count: int) -> list[dict[str, Any]]:
+    from alignment.store import pair_segments
+
+    ja = [s.text for s in pair_segments(db, pair, "ja", result.level)]
+    en = [s.text for s in pair_segments(db, pair, "en", result.level)]
+    scored = [(b.score, k) for k, b in enumerate(result.beads) if b.score is not None and b.status == "auto"]
+    return [_bead_row(k, result.beads[k], ja, en) for _, k in sorted(scored)[:count]]
+
+
+def _summary(db: Database, result: Alignment, pair: Pair, lowest: int) -> dict[str, Any]:
+    types = Counter(b.type for b in result.beads)
+    return {
+        "pair": result.pair,
+        "level": result.level,
+        "beads": len(result.beads),
+        "types": dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "confirmed_kept": result.fixed,
+        "stretches_realigned": len(result.realigned),
+        "signals": result.signals.names(),
+        "anchors": list(result.signals.anchors),
+        "no_embeddings_reason": result.signals.note,
+        "lowest": _lowest(db, result, pair, lowest),
+    }
+
+
+@click.command("align")
+@click.argument("name", required=False)
+@click.option("--all", "all_", is_flag=True, help="Align every pair that has an English document.")
+@click.option("--no-embeddings", is_flag=True, help="Align on length and anchors only (no sentence encoder).")
+@_level_option
+@click.option("--lowest", default=5, show_default=True, type=click.IntRange(0),
+              help="How many of the lowest-scoring beads to list for review.")
+@db_option
+@json_option
+@quiet_option
+@user_option
+def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, lowest: int, db_path: str | None,
+              as_json: bool, quiet: bool, user: str) -> None:
+    """Align a pair's Japanese and English segments into beads (1-1, 2-1, 1-0 … up to 3 a side).
+
+    Uses multilingual sentence embeddings (cached in the project), the pair's own JA/EN length ratio,
+    and anchors: numbers, list markers, acronyms and Latin tokens, and approved glossary pairs.
+    Confirmed beads are kept as they are; only the stretches between them are aligned again.
+    `--level clause` aligns clauses inside each sentence bead. Prints the bead types, the signals
+    used and the lowest-scoring beads (the place to start reviewing).
+
+    Example:
+
+    \b
+        taiyaku align 000_018672d04432ce13
+    """
+    from alignment.store import get_document, resolve_pairs
+
+    db = open_db(db_path)
+    try:
+        pairs = resolve_pairs(db, name, all_)
+        if all_:
+            pairs = [p for p in pairs if get_document(db, p.id, "en") is not None]
+        results = run_align(db, pairs, level=level, use_embeddings=not no_embeddings, user=user,
+                            quiet=quiet or as_json)
+        summaries = [_summary(db, r, p, lowest) for r, p in zip(results, pairs, strict=True)]
+    finally:
+        db.close()
+    if as_json:
+        print_json(summaries)
+        return
+    if quiet:
+        return
+    if not summaries:
+        click.echo("No pair with an English document to align.")
+    for s in summaries:
+        types = ", ".join(f"{t} ×{n}" for t, n in s["types"].items())
+        click.echo(f"{s['pair']}: {s['beads']} beads ({s['level']} level): {types}")
+        signals = ", ".join(s["signals"])
+        if s["anchors"]:
+            signals = signals.replace("anchors", "anchors (" + ", ".join(s["anchors"]) + ")")
+        click.echo(f"  signals: {signals}")
+        if s["no_embeddings_reason"]:
+            click.echo(f"  no embeddings: {s['no_embeddings_reason']}")
+        if s["confirmed_kept"]:
+            click.echo(f"  kept {s['confirmed_kept']} confirmed beads; realigned {s['stretches_realigned']} "
+                       "stretches between them")
+        if s["lowest"]:
+            print_table(
+                ["#", "type", "score", "JA", "EN"],
+                [(r["index"], r["type"], f"{r['score']:.3f}", _preview(r["ja"]), _preview(r["en"]))
+                 for r in s["lowest"]],
+                title="Lowest-scoring beads",
+            )
+
+
+@click.command("beads")
+@click.argument("name")
+@_level_option
+@click.option("--sort", "sort_by", type=click.Choice(["order", "score"]), default="order", show_default=True,
+              help="Document order, or lowest score first (a review queue).")
+@click.option("--status", type=click.Choice(["auto", "confirmed"]), default=None, help="Only beads with this status.")
+@db_option
+@json_option
+def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool) -> None:
+    """Show a pair's alignment: index, JA, EN, type, score and status of every bead.
+
+    Example:
+
+    \b
+        taiyaku beads 000_018672d04432ce13 --sort score
+    """
+    from alignment.project import ProjectError
+    from alignment.store import get_beads, get_pair, pair_segments
+
+    db = open_db(db_path, create=False)
+    try:
+        pair = get_pair(db, name)
+        beads = get_beads(db, pair.id, level)  # type: ignore[arg-type]
+        ja = [s.text for s in pair_segments(db, pair, "ja", level)]  # type: ignore[arg-type]
+        en = [s.text for s in pair_segments(db, pair, "en", level)]  # type: ignore[arg-type]
+    finally:
+        db.close()
+    if not beads and not as_json:
+        raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
+    rows = [_bead_row(k, b, ja, en) for k, b in enumerate(beads) if status is None or b.status == status]
+    if sort_by == "score":
+        rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["index"]))
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        ["#", "JA", "EN", "type", "score", "status"],
+        [(r["index"], " ".join(r["ja"]), " ".join(r["en"]), r["type"],
+          "" if r["score"] is None else f"{r['score']:.3f}", r["status"]) for r in rows],
+    )
+
+
+def _scores_row(name: str, s: Any) -> dict[str, Any]:
+    return {"file": name, **{k: round(v, 4) for k, v in s.as_dict().items()}}
+
+
+@click.command("eval")
+@click.argument("gold_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-embeddings", is_flag=True, help="Align on length and anchors only.")
+@click.option("--baseline", is_flag=True, help="Also score a plain Gale–Church alignment of the same text.")
+@json_option
+@quiet_option
+def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, as_json: bool, quiet: bool) -> None:
+    """Score the aligner against gold alignments (strict and lax precision, recall, F1, as vecalign does).
+
+    GOLD is JSONL, one bead per line: {"ja": [sentences], "en": [sentences]}. The gold sentences are
+    aligned as segmented input in a throw-away project (your project is not touched). With several
+    files, the last row pools the counts of all of them.
+
+    Example:
+
+    \b
+        taiyaku eval ../shared/dev-gold/kyoto_HST00871.gold.jsonl --baseline
+    """
+    from alignment.evaluate import evaluate, evaluate_baseline, read_gold, score
+
+    golds = [read_gold(p) for p in gold_files]
+    runs = []
+    with progress(golds, label="Aligning gold files", quiet=quiet or as_json or len(golds) < 2) as bar:
+        for gold in bar:
+            runs.append(evaluate(gold, use_embeddings=not no_embeddings))
+    base = [evaluate_baseline(g) for g in golds] if baseline else []
+    rows = [{**_scores_row(r.gold.name, r.scores), "signals": r.signals} for r in runs]
+    base_rows = [_scores_row(b.gold.name, b.scores) for b in base]
+    if len(golds) > 1:
+        rows.append({**_scores_row("(all)", score([r.gold.beads for r in runs], [r.predicted for r in runs])),
+                     "signals": ""})
+        if base:
+            base_rows.append(_scores_row("(all)", score([b.gold.beads for b in base], [b.predicted for b in base])))
+    if as_json:
+        print_json({"aligner": rows, **({"gale_church": base_rows} if baseline else {})})
+        return
+    if quiet:
+        return
+    cols = ["file", "P strict", "R strict", "F1 strict", "P lax", "R lax", "F1 lax"]
+    keys = ["precision_strict", "recall_strict", "f1_strict", "precision_lax", "recall_lax", "f1_lax"]
+
+    def table(data: list[dict[str, Any]], title: str) -> None:
+        print_table(cols, [(r["file"], *(f"{r[k]:.3f}" for k in keys)) for r in data], title=title)
+
+    table(rows, f"taiyaku aligner ({runs[0].signals})")
+    if base:
+        table(base_rows, "Gale–Church baseline")
+
+
+@click.command("export")
+@click.argument("name", required=False)
+@click.option("--all", "all_", is_flag=True, help="Export every pair that has beads.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "tsv", "tmx"]), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (written whole or not at all); default: standard output.")
+@click.option("--confirmed-only", is_flag=True, help="Only beads a person has confirmed.")
+@_level_option
+@db_option
+@quiet_option
+def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, confirmed_only: bool, level: str,
+               db_path: str | None, quiet: bool) -> None:
+    """Export aligned pairs as JSONL (one object per bead), TSV (JA, EN) or TMX 1.4b.
+
+    JSONL keys: pair, ja, en, ja_index, en_index (0-based segment positions), type, status, score.
+    TSV: multi-segment sides joined with a space; tabs, newlines and backslashes escaped as \\t \\n \\\\.
+    TMX: srclang ja, one <tu> per bead with text on both sides, bead metadata as <prop>s.
+
+    Example:
+
+    \b
+        taiyaku export 000_018672d04432ce13 --format tmx -o 000.tmx
+    """
+    from alignment.export import bead_records, export
+    from alignment.project import ProjectError
+    from alignment.store import resolve_pairs
+
+    db = open_db(db_path, create=False)
+    try:
+        pairs = resolve_pairs(db, name, all_)
+        if name and not confirmed_only:
+            from alignment.store import get_beads
+
+            if not get_beads(db, pairs[0].id, level):  # type: ignore[arg-type]
+                raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
+        records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
+        count = export(records, fmt, output, stdout=click.get_text_stream("stdout"))  # type: ignore[arg-type]
+    finally:
+        db.close()
+    if output is not None and not quiet:
+        click.echo(f"wrote {count} beads to {output}", err=True)
+
+
+def _demo_align(ctx: Any) -> Any:
+    """Demo step: align every pair that has English (embeddings when the package is there)."""
+    from alignment.store import get_document, list_pairs
+    from tui.demo import StepResult
+
+    pairs = [p for p in list_pairs(ctx.db) if get_document(ctx.db, p.id, "en") is not None]
+    rows = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"align {pair.name}", k, len(pairs))
+        (result,) = run_align(ctx.db, [pair], level="sentence", use_embeddings=True, user="demo",
+                              on_progress=lambda *_: None)
+        types = Counter(b.type for b in result.beads)
+        rows.append({"pair": pair.name, "beads": len(result.beads), "types": dict(types),
+                     "signals": result.signals.names()})
+    ctx.on_progress("align", len(pairs), len(pairs))
+    total = sum(r["beads"] for r in rows)
+    return StepResult("align", f"aligned {len(rows)} pairs with English ({total} beads)", tuple(rows))
 
 
 def register(cli: click.Group) -> None:
-    return None
+    for command in (align_cmd, beads_cmd, eval_cmd, export_cmd):
+        cli.add_command(command)
+    try:
+        from tui.demo import DemoStep, add_step
+    except ImportError:  # the demo is not there yet
+        return
+    add_step(DemoStep("align", _demo_align), after="import")
+

@@ -1,0 +1,220 @@
+"""Exporting aligned pairs: JSONL (one object per bead), TSV (JA and EN columns) and TMX 1.4b (streamed).
+
+Records are produced lazily from the project, one bead at a time, and every writer streams them, so the
+size of an export is bounded by the disk, not by memory. Files are written to a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TextIO
+from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
+
+from alignment.model import Level, Pair
+from alignment.project import ProjectError, atomic_write_file
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Format = Literal["jsonl", "tsv", "tmx"]
+FORMATS: tuple[Format, ...] = ("jsonl", "tsv", "tmx")
+TOOL = "taiyaku"
+
+# Characters XML 1.0 cannot carry at all, not even as character references (C0 controls, lone surrogates,
+# U+FFFE/U+FFFF). They are replaced by U+FFFD so the file stays well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+@dataclass(frozen=True, slots=True)
+class BeadRecord:
+    """One bead with its text, as every format sees it."""
+
+    pair: str
+    ja: tuple[str, ...]
+    en: tuple[str, ...]
+    ja_index: tuple[int, ...]
+    en_index: tuple[int, ...]
+    type: str
+    status: str
+    score: float | None
+
+    def as_json(self) -> dict[str, object]:
+        """Exactly the keys of the JSONL format, in its order."""
+        return {
+            "pair": self.pair, "ja": list(self.ja), "en": list(self.en), "ja_index": list(self.ja_index),
+            "en_index": list(self.en_index), "type": self.type, "status": self.status, "score": self.score,
+        }
+
+
+def bead_records(db: Database, pairs: Sequence[Pair], *, level: Level = "sentence",
+                 confirmed_only: bool = False) -> Iterator[BeadRecord]:
+    """The beads of `pairs` in order; pairs with no beads at `level` yield nothing."""
+    from alignment import store
+
+    for pair in pairs:
+        beads = store.get_beads(db, pair.id, level)
+        if not beads:
+            continue
+        ja = [s.text for s in store.pair_segments(db, pair, "ja", level)]
+        en = [s.text for s in store.pair_segments(db, pair, "en", level)]
+        for bead in beads:
+            if confirmed_only and bead.status != "confirmed":
+                continue
+            if bead.ja[1] > len(ja) or bead.en[1] > len(en):
+                raise ProjectError(f"pair {pair.name!r}: a bead points past the segments; align it again")
+            yield BeadRecord(
+                pair=pair.name, ja=tuple(ja[slice(*bead.ja)]), en=tuple(en[slice(*bead.en)]),
+                ja_index=tuple(bead.ja_indexes), en_index=tuple(bead.en_indexes), type=bead.type,
+                status=bead.status, score=bead.score,
+            )
+
+
+# --- writers --------------------------------------------------------------------------------------------
+
+
+def write_jsonl(records: Iterable[BeadRecord], out: TextIO) -> int:
+    count = 0
+    for rec in records:
+        out.write(json.dumps(rec.as_json(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def tsv_field(text: str) -> str:
+    r"""Escape a TSV cell so that a tab or line break in the text cannot split a row (backslash first).
+
+    >>> print(tsv_field("a\tb\nc\\d"))
+    a\tb\nc\\d
+    """
+    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text)
+
+
+def write_tsv(records: Iterable[BeadRecord], out: TextIO) -> int:
+    """Two columns, JA then EN; the segments of a side are joined with a space."""
+    count = 0
+    for rec in records:
+        out.write(tsv_field(" ".join(rec.ja)) + "\t" + tsv_field(" ".join(rec.en)) + "\n")
+        count += 1
+    return count
+
+
+def xml_text(text: str) -> str:
+    """Text XML can hold: impossible characters become U+FFFD, and CR/CRLF become LF as a parser would."""
+    return _NOT_XML.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class _Tmx:
+    """A thin layer over XMLGenerator: elements with attributes and text, indented for people."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+        self._depth = 0
+
+    def start(self, name: str, attrs: dict[str, str] | None = None) -> None:
+        self._xml.ignorableWhitespace("\n" + "  " * self._depth)
+        self._xml.startElement(name, AttributesImpl({k: xml_text(v) for k, v in (attrs or {}).items()}))
+        self._depth += 1
+
+    def end(self, name: str, *, inline: bool = False) -> None:
+        self._depth -= 1
+        if not inline:
+            self._xml.ignorableWhitespace("\n" + "  " * self._depth)
+        self._xml.endElement(name)
+
+    def leaf(self, name: str, text: str, attrs: dict[str, str] | None = None) -> None:
+        self.start(name, attrs)
+        self._xml.characters(xml_text(text))
+        self.end(name, inline=True)
+
+    def begin_document(self) -> None:
+        self._xml.startDocument()
+
+    def end_document(self) -> None:
+        self._xml.ignorableWhitespace("\n")
+        self._xml.endDocument()
+
+
+TMX_JOIN = {"ja": "", "en": " "}
+"""How the segments of a multi-segment side are joined in TMX: Japanese has no spaces between sentences."""
+
+
+def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sentence") -> int:
+    """TMX 1.4b with srclang ja: one <tu> per bead that has text on both sides, metadata as <prop>s."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tool_version = version("taiyaku")
+    except PackageNotFoundError:
+        tool_version = "0"
+    tmx = _Tmx(out)
+    tmx.begin_document()
+    tmx.start("tmx", {"version": "1.4"})
+    tmx.start("header", {
+        "creationtool": TOOL, "creationtoolversion": tool_version, "segtype": segtype, "o-tmf": TOOL,
+        "adminlang": "en", "srclang": "ja", "datatype": "plaintext",
+        "creationdate": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"),
+    })
+    tmx.end("header", inline=True)
+    tmx.start("body")
+    count = 0
+    for rec in records:
+        if not rec.ja or not rec.en:
+            continue
+        tmx.start("tu", {"srclang": "ja"})
+        for prop, value in (
+            ("x-pair", rec.pair), ("x-type", rec.type), ("x-status", rec.status),
+            ("x-score", "" if rec.score is None else repr(rec.score)),
+            ("x-ja-index", " ".join(map(str, rec.ja_index))), ("x-en-index", " ".join(map(str, rec.en_index))),
+        ):
+            tmx.leaf("prop", value, {"type": prop})
+        for lang, side in (("ja", rec.ja), ("en", rec.en)):
+            tmx.start("tuv", {"xml:lang": lang})
+            tmx.leaf("seg", TMX_JOIN[lang].join(side))
+            tmx.end("tuv")
+        tmx.end("tu")
+        count += 1
+    tmx.end("body")
+    tmx.end("tmx")
+    tmx.end_document()
+    return count
+
+
+WRITERS: dict[Format, Callable[[Iterable[BeadRecord], TextIO], int]] = {
+    "jsonl": write_jsonl, "tsv": write_tsv, "tmx": write_tmx,
+}
+
+
+def export(records: Iterable[BeadRecord], fmt: Format, path: str | Path | None = None,
+           *, stdout: TextIO | None = None) -> int:
+    """Write `records` in `fmt` to `path` atomically (or to stdout); returns how many records were written."""
+    if fmt not in WRITERS:
+        raise ProjectError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
+    writer = WRITERS[fmt]
+    if path is None or str(path) == "-":
+        return writer(records, stdout or sys.stdout)
+    target = Path(path)
+    if target.is_dir():
+        raise ProjectError(f"{target} is a folder; give a file name")
+    if not target.parent.exists():
+        raise ProjectError(f"folder {target.parent} does not exist")
+    count = 0
+
+    def write(tmp: Path) -> None:
+        nonlocal count
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            count = writer(records, fh)
+
+    try:
+        atomic_write_file(target, write)
+    except PermissionError:
+        raise ProjectError(f"cannot write {target}: permission denied") from None
+    return count

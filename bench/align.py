@@ -1,0 +1,146 @@
+"""Alignment benchmark: dev-gold F1 (with and without embeddings, and Gale–Church), and time/memory at scale.
+
+Prints one JSON object. Usage:
+
+    .venv/bin/python bench/align.py [--sizes 1000 5000 10000] [--skip-quality] [--skip-speed]
+
+Quality: every ../shared/dev-gold/*.gold.jsonl file is aligned as segmented input (as `taiyaku eval` does)
+with embeddings, without, and with the plain Gale–Church baseline, in the same run.
+
+Speed: pairs of N x N segments are built by concatenating the real sentences of the dev-gold files and
+the seeds' English renderings (JA and EN of the same beads, so the pair is a genuine translation). The
+embeddings are computed and cached first; the timed part is the alignment with cached embeddings
+(features + anchors + the banded coarse-to-fine DP), measured with wall time and tracemalloc's peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_GOLD = ROOT.parent / "shared" / "dev-gold"
+
+
+def quality(gold_dir: Path) -> dict[str, object]:
+    from alignment.evaluate import evaluate, evaluate_baseline, read_gold, score
+
+    files = sorted(gold_dir.glob("*.gold.jsonl"))
+    if not files:
+        raise SystemExit(f"no gold files in {gold_dir}")
+    per_file: dict[str, dict[str, object]] = {}
+    pooled: dict[str, tuple[list, list]] = {"embeddings": ([], []), "no_embeddings": ([], []),
+                                            "gale_church": ([], [])}
+    for path in files:
+        gold = read_gold(path)
+        runs = {
+            "embeddings": evaluate(gold, use_embeddings=True),
+            "no_embeddings": evaluate(gold, use_embeddings=False),
+            "gale_church": evaluate_baseline(gold),
+        }
+        per_file[gold.name] = {
+            name: {"f1_strict": round(r.scores.f1_strict, 4), "f1_lax": round(r.scores.f1_lax, 4),
+                   "precision_strict": round(r.scores.precision_strict, 4),
+                   "recall_strict": round(r.scores.recall_strict, 4)}
+            for name, r in runs.items()
+        }
+        per_file[gold.name]["signals"] = runs["embeddings"].signals
+        for name, r in runs.items():
+            pooled[name][0].append(gold.beads)
+            pooled[name][1].append(r.predicted)
+    summary = {}
+    for name, (golds, preds) in pooled.items():
+        s = score(golds, preds)
+        mean = sum(f[name]["f1_strict"] for f in per_file.values()) / len(per_file)  # type: ignore[index]
+        summary[name] = {"pooled_f1_strict": round(s.f1_strict, 4), "pooled_f1_lax": round(s.f1_lax, 4),
+                         "mean_f1_strict": round(mean, 4),
+                         "min_f1_strict": min(f[name]["f1_strict"] for f in per_file.values())}  # type: ignore[index]
+    summary["margin_over_gale_church"] = round(
+        summary["embeddings"]["mean_f1_strict"] - summary["gale_church"]["mean_f1_strict"], 4)
+    return {"files": per_file, "summary": summary}
+
+
+def real_sentences() -> tuple[list[str], list[str]]:
+    """JA and EN sentences of genuine translation beads (dev-gold), in order."""
+    from alignment.evaluate import read_gold
+
+    ja: list[str] = []
+    en: list[str] = []
+    for path in sorted(DEV_GOLD.glob("*.gold.jsonl")):
+        gold = read_gold(path)
+        ja.extend(gold.ja)
+        en.extend(gold.en)
+    return ja, en
+
+
+def build(n: int, ja: list[str], en: list[str]) -> tuple[list[str], list[str]]:
+    reps = n // len(ja) + 1
+    return (ja * reps)[:n], (en * reps)[:n]
+
+
+def speed(sizes: list[int], db_path: Path) -> list[dict[str, object]]:
+    import numpy as np
+
+    from alignment import aligner, embed
+    from alignment.project import open_project
+
+    db = open_project(db_path)
+    embedder = lambda texts: embed.embed(texts, db)  # noqa: E731
+    ja_all, en_all = real_sentences()
+    out = []
+    for n in sizes:
+        ja, en = build(n, ja_all, en_all)
+        t0 = time.perf_counter()
+        aligner.embed_overlaps(ja, en, embedder)  # fills the cache (mostly hits after the first size)
+        t_embed = time.perf_counter() - t0
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        beads, signals, _ = aligner.align_texts(ja, en, embedder=embedder)
+        elapsed = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        t0 = time.perf_counter()
+        aligner.align_texts(ja, en, embedder=None)
+        elapsed_plain = time.perf_counter() - t0
+        ones = sum(1 for b in beads if b.type == "1-1")
+        out.append({
+            "segments": f"{n}x{n}",
+            "seconds_cached_embeddings": round(elapsed, 2),
+            "peak_mib": round(peak / 2**20, 1),
+            "seconds_without_embeddings": round(elapsed_plain, 2),
+            "seconds_embedding_fill": round(t_embed, 2),
+            "beads": len(beads),
+            "share_1_1": round(ones / max(len(beads), 1), 4),
+            "signals": signals.describe(),
+            "numpy": np.__version__,
+        })
+    db.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000])
+    parser.add_argument("--gold-dir", type=Path, default=DEV_GOLD)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/taiyaku-bench-embeddings.db"),
+                        help="Project file used as the embedding cache for the speed runs.")
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args(argv)
+    result: dict[str, object] = {}
+    if not args.skip_quality:
+        result["quality"] = quality(args.gold_dir)
+    if not args.skip_speed:
+        result["speed"] = speed(args.sizes, args.cache)
+    result["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
