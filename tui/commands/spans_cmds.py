@@ -1,0 +1,323 @@
+"""Span commands: `suggest`, `spans list|export|accept|reject`, and `glossary harvest`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tui.common import (
+    db_option,
+    json_option,
+    open_db,
+    print_json,
+    print_table,
+    progress,
+    quiet_option,
+    user_option,
+)
+
+# Heavy modules (GiNZA through alignment.parse) are imported inside the commands that need them, so
+# `taiyaku --help` and `taiyaku glossary lookup` stay light.
+
+STATUS_CHOICE = click.Choice(["suggested", "accepted", "rejected"])
+SOURCE_CHOICE = click.Choice(["ginza", "acronym", "glossary", "user"])
+
+
+def _preview(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --- suggest ------------------------------------------------------------------------------------------
+
+
+@click.command("suggest")
+@click.argument("name", required=False)
+@click.option("--all", "all_", is_flag=True, help="Suggest spans for every pair.")
+@db_option
+@json_option
+@quiet_option
+@user_option
+def suggest_cmd(name: str | None, all_: bool, db_path: str | None, as_json: bool, quiet: bool, user: str) -> None:
+    """Suggest entity and acronym spans for a pair from GiNZA, the acronym rules and the glossary.
+
+    GiNZA entities (Japanese) are read from the import's cached parse and mapped to the project's
+    labels (GiNZA's own label is kept as a hint). The acronym rules find acronyms with their Japanese
+    and English long forms, full-width or not, and tag every later occurrence; glossary terms,
+    variants and acronyms are matched regardless of width, kana and Latin case. Running it again
+    never duplicates a span and never changes one a person accepted or rejected; suggestions no
+    source makes any more are dropped.
+
+    Example:
+
+    \b
+        taiyaku suggest 000_018672d04432ce13
+    """
+    from alignment.store import resolve_pairs
+    from glossary.suggest import glossary_matcher, suggest_pair, work_size
+
+    db = open_db(db_path)
+    try:
+        pairs = resolve_pairs(db, name, all_)
+        matcher = glossary_matcher(db)
+        total = sum(work_size(db, p) for p in pairs)
+        reports = []
+        with progress(range(total), label="Suggesting spans", length=total, quiet=quiet or as_json) as bar:
+            for pair in pairs:
+                last = 0
+
+                def advance(done: int, _total: int) -> None:
+                    nonlocal last
+                    if hasattr(bar, "update"):
+                        bar.update(done - last)
+                    last = done
+
+                reports.append(suggest_pair(db, pair, user=user, matcher=matcher, on_progress=advance))
+    finally:
+        db.close()
+    rows = [
+        {
+            "pair": r.pair, "definitions": r.definitions, "added": r.added, "removed": r.removed,
+            "kept": r.kept, "proposed": r.by_source, "chars": r.chars,
+        }
+        for r in reports
+    ]
+    if as_json:
+        print_json(rows)
+    elif not quiet:
+        print_table(
+            ["pair", "acronym definitions", "new", "dropped", "decided (kept)", "proposed by source"],
+            [(r["pair"], r["definitions"], r["added"], r["removed"], r["kept"],
+              ", ".join(f"{k} {v}" for k, v in sorted(r["proposed"].items()))) for r in rows],
+        )
+
+
+# --- spans --------------------------------------------------------------------------------------------
+
+
+@click.group("spans")
+def spans_group() -> None:
+    """Entity and acronym spans of a pair: list, export, accept or reject them.
+
+    Example:
+
+    \b
+        taiyaku spans list 000_018672d04432ce13 --source acronym
+    """
+
+
+@spans_group.command("list")
+@click.argument("name")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default=None, help="Only one side.")
+@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only these statuses (repeatable).")
+@click.option("--source", "sources", multiple=True, type=SOURCE_CHOICE, help="Only these sources (repeatable).")
+@click.option("--label", "labels", multiple=True, help="Only these labels (repeatable), e.g. ORG, ACRONYM.")
+@db_option
+@json_option
+def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tuple[str, ...],
+             labels: tuple[str, ...], db_path: str | None, as_json: bool) -> None:
+    """List a pair's spans in document order: id, side, segment, offsets, text, label, source, status.
+
+    Offsets are code points into the document text (see `taiyaku segments`).
+
+    Example:
+
+    \b
+        taiyaku spans list 000_018672d04432ce13 --status suggested --json
+    """
+    from alignment.store import get_pair
+    from glossary.spans import list_spans, span_to_dict
+
+    db = open_db(db_path, create=False)
+    try:
+        pair = get_pair(db, name)
+        spans = list_spans(db, pair, lang=lang, statuses=statuses, sources=sources,  # type: ignore[arg-type]
+                           labels=[lb.upper() for lb in labels])
+    finally:
+        db.close()
+    if as_json:
+        print_json([span_to_dict(s, pair.name) for s in spans])
+        return
+    if not spans:
+        click.echo(f"No spans in {pair.name} (run `taiyaku suggest {pair.name}`).", err=True)
+        return
+    print_table(
+        ["id", "lang", "seg", "start–end", "text", "label", "source", "status", "entry", "GiNZA"],
+        [(s.id, s.lang, s.segment, f"{s.start}–{s.end}", _preview(s.text), s.label, s.source, s.status,
+          s.entry_id, s.hint) for s in spans],
+    )
+
+
+@spans_group.command("export")
+@click.argument("name", required=False)
+@click.option("--all", "all_", is_flag=True, help="Export every pair.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per segment.")
+@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
+              help="Only spans with these statuses (repeatable; default: all).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@db_option
+@quiet_option
+def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...], output: Path | None,
+               db_path: str | None, quiet: bool) -> None:
+    """Export spans as JSON lines, one object per sentence segment:
+
+    {"pair", "lang", "segment_index", "text", "spans": [{"start", "end", "label", "text", "source",
+    "status", "entry_id"}]} with offsets relative to the segment text. Japanese segments come first,
+    then English; segments without spans are included with an empty list.
+
+    Example:
+
+    \b
+        taiyaku spans export --all --format jsonl -o spans.jsonl
+    """
+    from alignment.project import ProjectError, atomic_write_file
+    from alignment.store import resolve_pairs
+    from glossary.spans import export_records
+
+    db = open_db(db_path, create=False)
+    try:
+        pairs = resolve_pairs(db, name, all_)
+        lines = (
+            json.dumps(rec, ensure_ascii=False) + "\n"
+            for pair in pairs for rec in export_records(db, pair, statuses=statuses)  # type: ignore[arg-type]
+        )
+        count = 0
+        if output is None:
+            for line in lines:
+                sys.stdout.write(line)
+                count += 1
+            sys.stdout.flush()
+        else:
+            if output.parent and not output.parent.exists():
+                raise ProjectError(f"folder {output.parent} does not exist")
+
+            def write(tmp: Path) -> None:
+                nonlocal count
+                with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                    for line in lines:
+                        fh.write(line)
+                        count += 1
+
+            atomic_write_file(output, write)
+    finally:
+        db.close()
+    if output is not None and not quiet:
+        click.echo(f"Wrote {count} segments to {output}", err=True)
+
+
+def _decide(ids: tuple[int, ...], status: str, db_path: str | None, user: str, quiet: bool) -> None:
+    from alignment.project import write
+    from glossary.spans import set_status
+
+    db = open_db(db_path, create=False)
+    try:
+        with write(db):  # all or nothing: one unknown id leaves every span as it was
+            done = [set_status(db, i, status, user=user) for i in ids]  # type: ignore[arg-type]
+    finally:
+        db.close()
+    if not quiet:
+        for s in done:
+            click.echo(f"{s.id}\t{status}\t{s.label}\t{s.text}")
+
+
+@spans_group.command("accept")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@db_option
+@quiet_option
+@user_option
+def accept_cmd(ids: tuple[int, ...], db_path: str | None, quiet: bool, user: str) -> None:
+    """Accept spans by id (see `taiyaku spans list`); later suggestion runs leave them as they are.
+
+    Example:
+
+    \b
+        taiyaku spans accept 12 13
+    """
+    _decide(ids, "accepted", db_path, user, quiet)
+
+
+@spans_group.command("reject")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@db_option
+@quiet_option
+@user_option
+def reject_cmd(ids: tuple[int, ...], db_path: str | None, quiet: bool, user: str) -> None:
+    """Reject spans by id; a rejected suggestion is never proposed again, and harvest ignores it.
+
+    Example:
+
+    \b
+        taiyaku spans reject 14
+    """
+    _decide(ids, "rejected", db_path, user, quiet)
+
+
+# --- glossary harvest ---------------------------------------------------------------------------------
+
+
+@click.command("harvest")
+@click.argument("name", required=False)
+@click.option("--all", "all_", is_flag=True, help="Harvest from every pair.")
+@click.option("--dry-run", is_flag=True, help="Show what would be proposed; change nothing.")
+@db_option
+@json_option
+@quiet_option
+@user_option
+def harvest_cmd(name: str | None, all_: bool, dry_run: bool, db_path: str | None, as_json: bool, quiet: bool,
+                user: str) -> None:
+    """Propose glossary entries from a pair's acronym definitions and accepted entity spans.
+
+    Each acronym defined in the Japanese text gives an entry (status `proposed`, with the pair and
+    segment as provenance): Japanese long form, acronym, and the English long form taken from the
+    aligned bead when the pair is aligned (else from an expansion stated in the text or the English
+    document's own definition). Accepted entity spans give entries with their aligned rendering when
+    one is found. An entry the glossary already has is reported, never added twice.
+
+    Example:
+
+    \b
+        taiyaku glossary harvest 000_018672d04432ce13
+    """
+    from alignment.store import resolve_pairs
+    from glossary.harvest import harvest_pair
+
+    db = open_db(db_path)
+    try:
+        pairs = resolve_pairs(db, name, all_)
+        proposals = [p for pair in pairs for p in harvest_pair(db, pair, user=user, dry_run=dry_run)]
+    finally:
+        db.close()
+    if as_json:
+        print_json([p.to_dict() for p in proposals])
+        return
+    if quiet:
+        return
+    if not proposals:
+        click.echo("Nothing to harvest (run `taiyaku suggest` first, or accept some spans).", err=True)
+        return
+    result_word = {"proposed": "proposed", "exists": "exists", "dry-run": "would propose"}
+    many = len(pairs) > 1
+    print_table(
+        ["entry", "JA", "acronym", "EN", "EN from", *(["pair"] if many else []), "seg", "result"],
+        [(p.entry_id, p.ja, p.acronym, p.en, p.en_from, *([p.pair] if many else []), p.segment,
+          result_word[p.result]) for p in proposals],
+    )
+    new = sum(p.result == "proposed" for p in proposals)
+    if not dry_run:
+        click.echo(f"{new} new entries proposed, {len(proposals) - new} already in the glossary.", err=True)
+
+
+# --- registration -------------------------------------------------------------------------------------
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(suggest_cmd)
+    cli.add_command(spans_group)
+    from tui.commands.glossary_cmds import glossary_group
+
+    glossary_group.add_command(harvest_cmd)
