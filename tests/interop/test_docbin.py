@@ -146,3 +146,44 @@ def test_pick_ents_prefers_the_longest_then_the_earliest(tokenizers) -> None:
 def test_docbin_paths() -> None:
     assert docbin_paths("out/corpus.spacy", ["ja"]) == {"ja": Path("out/corpus.ja.spacy")}
     assert docbin_paths("corpus", ["en", "ja"]) == {"en": Path("corpus.en.spacy"), "ja": Path("corpus.ja.spacy")}
+
+
+@pytest.mark.slow
+def test_spans_export_docbin_and_prodigy_from_the_seed_project(run, seed_project: Path, ja_vocab,
+                                                               tmp_path: Path) -> None:
+    """suggest → accept → `spans export --format docbin|prodigy`: what was accepted comes back on token
+    boundaries with the same text and label; a span drawn across a token is reported and left out."""
+    import spacy
+
+    from alignment import store
+    from glossary.spans import add_span
+    from tui.common import open_db
+
+    assert run("suggest", "seed000", "-q").exit_code == 0
+    spans = json.loads(run("spans", "list", "seed000", "--json").stdout)
+    assert run("spans", "accept", *(str(s["id"]) for s in spans if s["source"] == "acronym"), "-q").exit_code == 0
+    db = open_db(str(seed_project))
+    try:
+        pair = store.get_pair(db, "seed000")
+        text = store.get_document(db, pair.id, "ja").text
+        start = text.index("インド太平洋") + 1  # "ンド太": cuts the tokens インド and 太平洋
+        add_span(db, pair, "ja", start, start + 3, "GPE", user="analyst")
+    finally:
+        db.close()
+    accepted = [s for s in spans if s["source"] == "acronym"]
+    result = run("spans", "export", "seed000", "--format", "docbin", "-o", str(tmp_path / "seed.spacy"))
+    assert result.exit_code == 0, result.output
+    assert "left out: seed000 ja segment" in result.output and "'ンド太'" in result.output
+    from spacy.tokens import DocBin
+
+    got = set()
+    for lang, vocab in (("ja", ja_vocab), ("en", spacy.blank("en").vocab)):
+        docs = list(DocBin().from_disk(tmp_path / f"seed.{lang}.spacy").get_docs(vocab))
+        assert all(d.user_data["pair"] == "seed000" for d in docs)
+        got |= {(lang, d.user_data["segment_index"], s.text, s.label_) for d in docs for s in d.spans["sc"]}
+    assert got == {(s["lang"], s["segment_index"], s["text"], s["label"]) for s in accepted}
+
+    prodigy = run("spans", "export", "seed000", "--format", "prodigy", "-q")
+    tasks = [json.loads(line) for line in prodigy.stdout.splitlines()]
+    assert sum(len(t["spans"]) for t in tasks) == len(accepted)
+    assert all(t["text"][s["start"]:s["end"]] == s["text"] for t in tasks for s in t["spans"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -53,6 +56,65 @@ def import_tmx_cmd(
     elif not quiet:
         skipped = f" ({result.skipped} units without both Japanese and English left out)" if result.skipped else ""
         click.echo(f"{result.pair}: {result.units} confirmed beads{skipped}")
+
+
+def export_spans_for_training(
+    db: Any, pairs: Sequence[Any], fmt: str, statuses: Sequence[str], output: Path | None, quiet: bool
+) -> None:
+    """`spans export --format docbin|prodigy`: accepted spans (or --status) as NLP training data.
+
+    DocBin needs -o (one binary file per language is written beside it); Prodigy JSONL goes to stdout
+    without -o. Spans that do not sit on token boundaries are listed on stderr and left out.
+    """
+    from alignment.project import ProjectError, atomic_write_file
+    from glossary.docbin import DEFAULT_STATUSES, load_tokenizers, write_docbin, write_prodigy
+    from glossary.spans import export_records
+
+    chosen = tuple(statuses) or DEFAULT_STATUSES
+    records = [rec for pair in pairs for rec in export_records(db, pair)]
+    if fmt == "docbin" and output is None:
+        raise ProjectError("--format docbin writes binary files: give -o FILE.spacy (one file per language)")
+    if output is not None and not output.parent.is_dir():
+        raise ProjectError(f"folder {output.parent} does not exist")
+    if not quiet:
+        click.echo("Loading tokenizers…", err=True)
+    loaded = load_tokenizers({r["lang"] for r in records})
+    with progress(range(len(records)), label="Tokenizing segments", length=len(records), quiet=quiet) as bar:
+
+        def counted(tokenize: Callable[[str], Any]) -> Callable[[str], Any]:
+            def run(text: str) -> Any:
+                if hasattr(bar, "update"):
+                    bar.update(1)
+                return tokenize(text)
+
+            return run
+
+        tokenizers = {lang: counted(tokenize) for lang, tokenize in loaded.items()}
+        if fmt == "docbin":
+            report = write_docbin(records, output, tokenizers=tokenizers, statuses=chosen)  # type: ignore[arg-type]
+        elif output is None:
+            report = write_prodigy(records, sys.stdout, tokenizers=tokenizers, statuses=chosen)
+        else:
+            reports = []
+
+            def write(tmp: Path) -> None:
+                with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                    reports.append(write_prodigy(records, fh, tokenizers=tokenizers, statuses=chosen))
+
+            atomic_write_file(output, write)
+            report = reports[0]
+    for problem in report.misfits:
+        click.echo(f"left out: {problem.line()}", err=True)
+    if quiet:
+        return
+    docs = ", ".join(f"{n} {lang}" for lang, n in sorted(report.docs.items()))
+    where = ", ".join(report.files.values()) or (str(output) if output else "standard output")
+    click.echo(
+        f"Wrote {report.spans} spans ({'/'.join(chosen)}) in {docs} segments to {where}; "
+        f"{len(report.misfits)} left out (not on token boundaries)"
+        + (f", {len(report.overlaps)} nested or overlapping kept in doc.spans only" if report.overlaps else ""),
+        err=True,
+    )
 
 
 def register(cli: click.Group) -> None:

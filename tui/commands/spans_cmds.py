@@ -154,8 +154,9 @@ def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tu
 @spans_group.command("export")
 @click.argument("name", required=False)
 @click.option("--all", "all_", is_flag=True, help="Export every pair.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format: one JSON object per segment.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "docbin", "prodigy"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per segment; or spaCy DocBin files (one per language, "
+                   "needs -o) or Prodigy JSONL, both of accepted spans unless --status.")
 @click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
               help="Only spans with these statuses (repeatable; default: all).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -174,6 +175,7 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
 
     \b
         taiyaku spans export --all --format jsonl -o spans.jsonl
+        taiyaku spans export --all --format docbin -o corpus.spacy
     """
     from alignment.project import ProjectError, atomic_write_file
     from alignment.store import resolve_pairs
@@ -182,6 +184,11 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
     db = open_db(db_path, create=False)
     try:
         pairs = resolve_pairs(db, name, all_)
+        if fmt != "jsonl":
+            from tui.commands.interop import export_spans_for_training
+
+            export_spans_for_training(db, pairs, fmt, statuses, output, quiet)
+            return
         lines = (
             json.dumps(rec, ensure_ascii=False) + "\n"
             for pair in pairs for rec in export_records(db, pair, statuses=statuses)  # type: ignore[arg-type]
