@@ -179,15 +179,24 @@ def _english_long_form(
 # --- proposals ----------------------------------------------------------------------------------------
 
 
-def acronym_proposals(pair: Pair, sides: dict[str, _Side], beads: _Beads | None) -> list[Proposal]:
-    """One proposal per acronym defined in the pair (Japanese definitions first, then English-only ones)."""
+def acronym_proposals(
+    pair: Pair, sides: dict[str, _Side], beads: _Beads | None, rejected: frozenset[tuple[str, int, int]] = frozenset()
+) -> list[Proposal]:
+    """One proposal per acronym defined in the pair (Japanese definitions first, then English-only ones).
+
+    A definition whose acronym or long form a person rejected as a span is left out.
+    """
     out: list[Proposal] = []
     seen: set[str] = set()
     ja_side = sides.get("ja")
     groups: dict[str, list[tuple[int | None, Definition]]] = {}
     for seg, d in ja_side.defs if ja_side else []:
-        if d.short:
-            groups.setdefault(acronym_key(d.short).casefold(), []).append((seg, d))
+        if not d.short:
+            continue
+        if _rejected(d, "ja", rejected):
+            seen.add(acronym_key(d.short).casefold())  # vetoed for the whole pair
+            continue
+        groups.setdefault(acronym_key(d.short).casefold(), []).append((seg, d))
     for key, defs in groups.items():
         short = defs[0][1].short or ""
         forms = [d.ja for _, d in defs if d.ja]
@@ -206,7 +215,8 @@ def acronym_proposals(pair: Pair, sides: dict[str, _Side], beads: _Beads | None)
         if not d.short or not d.en:
             continue
         key = acronym_key(d.short).casefold()
-        if key in seen:
+        if key in seen or _rejected(d, "en", rejected):
+            seen.add(key)
             continue
         seen.add(key)
         bead = beads.of_en.get(seg) if beads is not None and seg is not None else None
@@ -215,6 +225,10 @@ def acronym_proposals(pair: Pair, sides: dict[str, _Side], beads: _Beads | None)
             segment=seg, bead=bead, en_from="document", excerpt=_excerpt(en_side, seg),
         ))
     return out
+
+
+def _rejected(d: Definition, lang: str, rejected: frozenset[tuple[str, int, int]]) -> bool:
+    return any(span and (lang, *span) in rejected for span in (d.short_span, d.ja_span, d.en_span))
 
 
 def _most_common(forms: Sequence[str]) -> str | None:
@@ -307,7 +321,13 @@ def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) 
         bead_list = get_beads(db, pair.id)
         if bead_list:
             beads = _Beads(bead_list, sides["ja"].segments, sides["en"].segments)
-    proposals = acronym_proposals(pair, sides, beads)
+    # a rejected acronym, or a rejected long form proposed by the acronym rules, vetoes its definition
+    # (a rejected GiNZA label on the same text does not: that rejects the label, not the term)
+    rejected = frozenset(
+        (s.lang, s.start, s.end) for s in list_spans(db, pair, statuses=("rejected",))
+        if s.label == "ACRONYM" or s.source == "acronym"
+    )
+    proposals = acronym_proposals(pair, sides, beads, rejected)
     defined = {_fold(t) for p in proposals for t in (p.ja, p.en, p.acronym) if t}
     accepted = list_spans(db, pair, statuses=("accepted",))
     proposals += span_proposals(pair, accepted, sides, beads, defined)
