@@ -235,3 +235,19 @@ def test_tmx_written_by_omegat_imports(run, db_path: Path, tmp_path: Path) -> No
     assert sorted(_pair_units(db_path, "from-omegat")) == sorted(
         [("防衛協力を強化する。", "Strengthen defence cooperation."), ("ＲｅＣＡＡＰに参加する。", "Take part in ReCAAP.")]
     )
+
+
+def test_tmx_written_by_translate_toolkit_imports(run, db_path: Path, tmp_path: Path) -> None:
+    from translate.storage.tmx import tmxfile
+
+    tm = tmxfile(sourcelanguage="ja-JP", targetlanguage="en-US")
+    pairs = [("防衛協力を強化する。", "Strengthen defence cooperation."),
+             ("ＲｅＣＡＡＰ<協定>に参加する & 貢献する。", "Take part in the ReCAAP <agreement> & contribute.")]
+    for ja, en in pairs:
+        tm.addtranslation(ja, "ja-JP", en, "en-US")
+    path = tmp_path / "tt.tmx"
+    path.write_bytes(bytes(tm))
+    result = run("import-tmx", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"pair": "tt", "units": 2, "skipped": 0}
+    assert _pair_units(db_path, "tt") == pairs
