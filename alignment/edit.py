@@ -9,6 +9,7 @@ not touch are returned as the very same objects, which lets callers find the cha
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -51,9 +52,34 @@ def _check_index(beads: Sequence[Bead], i: int) -> None:
         raise EditError(f"no bead {i} (the alignment has {len(beads)})")
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """old[start:old_stop] became new[start:new_stop]; everything else is the same objects."""
+
+    start: int
+    old_stop: int
+    new_stop: int
+
+
+class Edited(list):
+    """The bead list an edit returns, remembering which window of the input it replaced.
+
+    It is an ordinary list; `window` just spares callers a scan of 20,000 beads to find what changed.
+    """
+
+    window: Window
+
+
+def _edited(beads: list[Bead], window: Window) -> Edited:
+    out = Edited(beads)
+    out.window = window
+    return out
+
+
 def _splice(beads: Sequence[Bead], start: int, stop: int, new: Sequence[Bead]) -> list[Bead]:
     """beads[start:stop] replaced by `new`, dropping beads that became empty on both sides."""
-    return [*beads[:start], *(b for b in new if not _is_empty(b)), *beads[stop:]]
+    kept = [b for b in new if not _is_empty(b)]
+    return _edited([*beads[:start], *kept, *beads[stop:]], Window(start, stop, start + len(kept)))
 
 
 # --- merging and splitting ----------------------------------------------------------------------------
@@ -152,11 +178,15 @@ def pull_segment(beads: Sequence[Bead], i: int, side: Side, direction: Direction
 def set_status(beads: Sequence[Bead], indexes: Sequence[int] | range, status: BeadStatus) -> list[Bead]:
     """Set the status of the given beads; the alignment itself is unchanged, so scores are kept."""
     out = list(beads)
+    changed = []
     for i in indexes:
         _check_index(beads, i)
         if out[i].status != status:
             out[i] = replace(out[i], status=status, id=None, updated_by=None, updated_at=None)
-    return out
+            changed.append(i)
+    if not changed:
+        return _edited(out, Window(0, 0, 0))
+    return _edited(out, Window(min(changed), max(changed) + 1, max(changed) + 1))
 
 
 def confirm(beads: Sequence[Bead], i: int) -> list[Bead]:
@@ -192,26 +222,20 @@ def check_cover(beads: Sequence[Bead], n_ja: int, n_en: int) -> None:
         raise EditError(f"beads end at {pos['ja']}/{pos['en']}, documents have {n_ja}/{n_en} segments")
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """old[start:old_stop] became new[start:new_stop]; everything else is the same objects."""
-
-    start: int
-    old_stop: int
-    new_stop: int
-
-
 def changed_window(old: Sequence[Bead], new: Sequence[Bead]) -> Window:
-    """Find the changed stretch by object identity (edits return untouched beads as the same objects)."""
+    """Find the changed stretch: the window an edit reported, or a scan by object identity.
+
+    The comparisons run in C (`map(operator.is_, …)`): about a millisecond for 20,000 beads.
+    """
+    window = getattr(new, "window", None)
+    if isinstance(window, Window) and len(new) - len(old) == window.new_stop - window.old_stop:
+        return window
     n_old, n_new = len(old), len(new)
-    start = 0
-    limit = min(n_old, n_new)
-    while start < limit and old[start] is new[start]:
-        start += 1
-    tail = 0
-    limit -= start
-    while tail < limit and old[n_old - 1 - tail] is new[n_new - 1 - tail]:
-        tail += 1
+    same = list(map(operator.is_, old, new))
+    start = same.index(False) if False in same else min(n_old, n_new)
+    limit = min(n_old, n_new) - start
+    same_tail = list(map(operator.is_, reversed(old[n_old - limit :]), reversed(new[n_new - limit :])))
+    tail = same_tail.index(False) if False in same_tail else limit
     return Window(start, n_old - tail, n_new - tail)
 
 

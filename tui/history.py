@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database, Migrations
 
+from alignment.edit import Window, changed_window
 from alignment.model import Bead, Level
 from alignment.project import ProjectError, now, write
 from alignment.store import get_beads, replace_beads
@@ -279,14 +280,13 @@ def commit_beads(
     summary: str,
     cursor: int | None = None,
     level: Level = "sentence",
+    window: Window | None = None,
 ) -> list[Bead]:
     """Store an edit of the pair's beads (only the rows that changed) and log it, in one transaction.
 
     Returns the new bead list as stored (changed beads with their row ids and stamps).
     """
-    from alignment.edit import changed_window
-
-    w = changed_window(old, new)
+    w = window or changed_window(old, new)
     if w.start == w.old_stop == w.new_stop:
         return list(old)
     with write(db):

@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from alignment import edit
-from alignment.model import Bead, Pair, Segment
+from alignment.model import Bead, Pair
 from alignment.project import ProjectError, write
-from alignment.store import get_beads, get_pair, list_pairs, pair_segments
+from alignment.store import get_beads, get_pair, list_pairs, segment_texts
 from tui import history
 
 Realigner = Callable[[Sequence[str], Sequence[str]], list[Bead]]
@@ -40,15 +40,20 @@ class PairState:
     """One pair as the app holds it: its segments and its current beads (as stored)."""
 
     pair: Pair
-    ja: tuple[Segment, ...]
-    en: tuple[Segment, ...]
     beads: tuple[Bead, ...]
     ja_texts: tuple[str, ...] = field(default=())
+    """Japanese sentence texts by segment index."""
     en_texts: tuple[str, ...] = field(default=())
+    confirmed: int = -1
+    """How many beads are confirmed (kept up to date by edits, so no keypress counts 20,000 beads)."""
 
-    @property
-    def confirmed(self) -> int:
-        return sum(1 for b in self.beads if b.status == "confirmed")
+    def __post_init__(self) -> None:
+        if self.confirmed < 0:
+            object.__setattr__(self, "confirmed", count_confirmed(self.beads))
+
+
+def count_confirmed(beads: Sequence[Bead]) -> int:
+    return sum(1 for b in beads if b.status == "confirmed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +103,13 @@ class Session:
 
     def load(self, name: str) -> PairState:
         pair = get_pair(self.db, name)
-        ja = tuple(pair_segments(self.db, pair, "ja"))
-        en = tuple(pair_segments(self.db, pair, "en"))
+        ja = tuple(segment_texts(self.db, pair.id, "ja"))
+        en = tuple(segment_texts(self.db, pair.id, "en"))
         beads = tuple(get_beads(self.db, pair.id))
         if not beads and (ja or en):
             # A pair nobody aligned yet: show every segment unaligned, so it can be worked by hand.
             beads = tuple(self._unaligned(pair.id, len(ja), len(en)))
-        return PairState(pair, ja, en, beads, tuple(s.text for s in ja), tuple(s.text for s in en))
+        return PairState(pair, beads, ja, en)
 
     def _unaligned(self, pair_id: int, n_ja: int, n_en: int) -> list[Bead]:
         from alignment.store import save_beads
@@ -114,7 +119,7 @@ class Session:
         return get_beads(self.db, pair_id)
 
     def reload_beads(self, state: PairState) -> PairState:
-        return replace(state, beads=tuple(get_beads(self.db, state.pair.id)))
+        return replace(state, beads=tuple(get_beads(self.db, state.pair.id)), confirmed=-1)
 
     # --- changing beads ----------------------------------------------------------------------------
 
@@ -122,11 +127,16 @@ class Session:
         self, state: PairState, new: Sequence[Bead], *, action: str, summary: str, cursor: int
     ) -> PairState:
         """Store an edit made by one of alignment.edit's functions, with its history entry."""
+        w = edit.changed_window(state.beads, new)
         stored = history.commit_beads(
             self.db, state.pair.id, state.beads, new, user=self.user, action=action,
-            summary=f"{state.pair.name}: {summary}", cursor=cursor,
+            summary=f"{state.pair.name}: {summary}", cursor=cursor, window=w,
         )
-        return replace(state, beads=tuple(stored))
+        confirmed = (
+            state.confirmed - count_confirmed(state.beads[w.start : w.old_stop])
+            + count_confirmed(stored[w.start : w.new_stop])
+        )
+        return replace(state, beads=tuple(stored), confirmed=confirmed)
 
     def stretch(self, state: PairState, cursor: int) -> Stretch | None:
         """The unconfirmed run of beads around the cursor, with the segments it covers."""

@@ -137,7 +137,7 @@ class AlignScreen(Screen[None]):
         pct = f"{100 * done // total}%" if total else "–"
         busy = "  ·  realigning…" if self.realigning else ""
         self.query_one("#status-line", Static).update(
-            f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}"
+            f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}", layout=False
         )
 
     @on(BeadTable.CursorMoved)
