@@ -39,6 +39,8 @@ class BeadRecord:
     """One bead with its text, as every format sees it."""
 
     pair: str
+    index: int
+    """Position of the bead in the pair's alignment (not part of the JSONL object)."""
     ja: tuple[str, ...]
     en: tuple[str, ...]
     ja_index: tuple[int, ...]
@@ -66,13 +68,13 @@ def bead_records(db: Database, pairs: Sequence[Pair], *, level: Level = "sentenc
             continue
         ja = [s.text for s in store.pair_segments(db, pair, "ja", level)]
         en = [s.text for s in store.pair_segments(db, pair, "en", level)]
-        for bead in beads:
+        for index, bead in enumerate(beads):
             if confirmed_only and bead.status != "confirmed":
                 continue
             if bead.ja[1] > len(ja) or bead.en[1] > len(en):
                 raise ProjectError(f"pair {pair.name!r}: a bead points past the segments; align it again")
             yield BeadRecord(
-                pair=pair.name, ja=tuple(ja[slice(*bead.ja)]), en=tuple(en[slice(*bead.en)]),
+                pair=pair.name, index=index, ja=tuple(ja[slice(*bead.ja)]), en=tuple(en[slice(*bead.en)]),
                 ja_index=tuple(bead.ja_indexes), en_index=tuple(bead.en_indexes), type=bead.type,
                 status=bead.status, score=bead.score,
             )
@@ -169,7 +171,7 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
     for rec in records:
         if not rec.ja or not rec.en:
             continue
-        tmx.start("tu", {"srclang": "ja"})
+        tmx.start("tu", {"tuid": f"{rec.pair}:{rec.index}", "srclang": "ja"})
         for prop, value in (
             ("x-pair", rec.pair), ("x-type", rec.type), ("x-status", rec.status),
             ("x-score", "" if rec.score is None else repr(rec.score)),

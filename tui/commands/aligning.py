@@ -328,7 +328,7 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
             if not get_beads(db, pairs[0].id, level):  # type: ignore[arg-type]
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
         records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
-        count = export(records, fmt, output, stdout=click.get_text_stream("stdout"))  # type: ignore[arg-type]
+        count = export(records, fmt, output)  # type: ignore[arg-type]
     finally:
         db.close()
     if output is not None and not quiet:
