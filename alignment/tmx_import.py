@@ -245,15 +245,22 @@ def import_tmx(
     pair_name = (name if name is not None else p.stem).strip()
     if not pair_name:
         raise TmxError("the pair name may not be empty (give --name)")
-    memory = read_tmx(p, on_progress=on_progress)
+    return store_memory(db, read_tmx(p, on_progress=on_progress), p, pair_name, replace=replace, user=user)
+
+
+def store_memory(
+    db: Database, memory: TranslationMemory, path: Path, pair_name: str, *, replace: bool = False,
+    user: str | None = None,
+) -> TmxImport:
+    """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction)."""
     if not memory.units:
         seen = ", ".join(memory.languages[:6]) or "none"
         raise TmxError(
-            f"{p} has no unit with both Japanese and English text "
+            f"{path} has no unit with both Japanese and English text "
             f"({memory.skipped} units; languages seen: {seen})"
         )
-    ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(p), memory.encoding)
-    en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(p), memory.encoding)
+    ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
+    en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
     beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status="confirmed") for i in range(len(memory.units))]
     with write(db):
         pair_id = create_pair(db, pair_name, replace=replace)

@@ -34,8 +34,11 @@ def import_tmx_cmd(
     \b
         taiyaku import-tmx memory.tmx --name defence-tm
     """
-    from alignment.tmx_import import import_tmx
+    from alignment.tmx_import import TmxError, read_tmx, store_memory
 
+    pair_name = (name if name is not None else tmx_file.stem).strip()
+    if not pair_name:
+        raise TmxError("the pair name may not be empty (give --name)")
     db = open_db(db_path)
     try:
         size = max(tmx_file.stat().st_size, 1) if tmx_file.is_file() else 1
@@ -48,7 +51,10 @@ def import_tmx_cmd(
                     bar.update(done - seen)
                 seen = done
 
-            result = import_tmx(db, tmx_file, name=name, replace=replace, user=user, on_progress=advance)
+            memory = read_tmx(tmx_file, on_progress=advance)
+        if not (quiet or as_json) and len(memory.units) > 10_000:
+            click.echo(f"Storing {len(memory.units)} units…", err=True)
+        result = store_memory(db, memory, tmx_file, pair_name, replace=replace, user=user)
     finally:
         db.close()
     if as_json:
