@@ -16,8 +16,8 @@ def _bar_updater(bar: object):
 
 
 @click.command("import")
-@click.argument("ja_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("en_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ja_file", type=click.Path(path_type=Path))
+@click.argument("en_file", required=False, type=click.Path(path_type=Path))
 @click.option("--name", default=None, help="Pair name (default: the Japanese file's stem).")
 @click.option("--segmented", is_flag=True,
               help="Input is one segment per line: no repair, no sentence splitting (hunalign/vecalign style).")
