@@ -1,0 +1,93 @@
+"""Benchmark `suggest` on seed 002 next to raw GiNZA on the same sentences, in the same run; prints JSON.
+
+    .venv/bin/python bench/glossary_suggest.py [--seed seeds/002_93202f0a6b3f2ef7.txt] [--repeat 3]
+
+- suggest (warm): the usual case, GiNZA's parse already cached by the import;
+- suggest (cold): the parse cache emptied first, so suggest pays for GiNZA itself;
+- raw GiNZA: the same pipeline (alignment.parse.load_nlp) over the same sentence texts, nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alignment.importer import import_pair  # noqa: E402
+from alignment.parse import BATCH_SIZE, load_nlp  # noqa: E402
+from alignment.project import open_project  # noqa: E402
+from alignment.store import get_document, get_pair, get_segments  # noqa: E402
+from glossary.suggest import glossary_matcher, suggest_pair  # noqa: E402
+from tui.schema import all_migration_sets  # noqa: E402
+
+
+def _timed(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=Path, default=ROOT / "seeds" / "002_93202f0a6b3f2ef7.txt")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the warm suggest (median reported)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_project(Path(tmp) / "bench.db", extra=all_migration_sets())
+        load_nlp()  # model loading is a one-off cost, kept out of every figure below
+        t0 = time.perf_counter()
+        name = import_pair(db, args.seed).name
+        import_s = time.perf_counter() - t0
+        pair = get_pair(db, name)
+        doc = get_document(db, pair.id, "ja")
+        assert doc is not None and doc.id is not None
+        texts = [s.text for s in get_segments(db, doc.id)]
+        chars = sum(len(t) for t in texts)
+        matcher = glossary_matcher(db)
+
+        warm_s, report = _timed(lambda: suggest_pair(db, pair, user="bench", matcher=matcher), args.repeat)
+
+        db.execute("DELETE FROM parses")
+        t0 = time.perf_counter()
+        suggest_pair(db, pair, user="bench", matcher=matcher)
+        cold_s = time.perf_counter() - t0
+
+        nlp = load_nlp()
+        t0 = time.perf_counter()
+        ents = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=BATCH_SIZE))
+        ginza_s = time.perf_counter() - t0
+        spans = db.execute("SELECT count(*) FROM spans WHERE document_id = ?", [doc.id]).fetchone()[0]
+        db.close()
+
+    print(json.dumps({
+        "seed": args.seed.name,
+        "sentences": len(texts),
+        "chars": chars,
+        "import_s": round(import_s, 2),
+        "suggest_warm_s": round(warm_s, 3),
+        "suggest_warm_chars_per_s": round(chars / warm_s),
+        "suggest_cold_s": round(cold_s, 2),
+        "suggest_cold_chars_per_s": round(chars / cold_s),
+        "ginza_raw_s": round(ginza_s, 2),
+        "ginza_raw_chars_per_s": round(chars / ginza_s),
+        "warm_speedup_over_raw_ginza": round(ginza_s / warm_s, 1),
+        "cold_overhead_over_raw_ginza": round(cold_s / ginza_s, 3),
+        "ginza_entities": ents,
+        "spans": spans,
+        "acronym_definitions": report.definitions,  # type: ignore[attr-defined]
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
