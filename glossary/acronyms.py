@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Literal, Protocol
 
 Rule = Literal["paren", "ika", "colon", "reverse", "ruby", "footnote", "gloss", "sh", "sh-reverse"]
@@ -116,27 +117,41 @@ class _Norm:
         return self.inverse[min(max(pos, 0), len(self.inverse) - 1)]
 
 
+@cache
+def _nfkc_char(c: str) -> str:
+    return unicodedata.normalize("NFKC", c).translate(_DASHES)
+
+
 def _normalise(text: str) -> _Norm:
+    n = len(text)
+    if not any(unicodedata.combining(c) or c in "\uff9e\uff9f" for c in set(text)):
+        # every character normalises on its own: map by prefix sums of the pieces' lengths
+        pieces = [_nfkc_char(c) for c in text]
+        inverse = [0, *accumulate(len(p) for p in pieces)]
+        if inverse[-1] == n:
+            return _Norm("".join(pieces), tuple(range(n)), tuple(range(1, n + 1)), tuple(inverse))
+        starts = [i for i, p in enumerate(pieces) for _ in p]
+        return _Norm("".join(pieces), tuple(starts), tuple(i + 1 for i in starts), tuple(inverse))
+    # a base character and its combining marks (ｶﾞ, e + ́) normalise together
     chars: list[str] = []
-    starts: list[int] = []
+    starts_: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
+    inv = [0] * (n + 1)
+    i = 0
     while i < n:
         j = i + 1
         while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f"):
             j += 1
+        inv[i] = len(chars)
         for c in unicodedata.normalize("NFKC", text[i:j]).translate(_DASHES):
             chars.append(c)
-            starts.append(i)
+            starts_.append(i)
             ends.append(j)
+        for o in range(i + 1, j):  # inside a cluster: the next normalised character
+            inv[o] = len(chars)
         i = j
-    inverse = [len(chars)] * (n + 1)
-    k = len(chars)
-    for o in range(n, -1, -1):
-        while k > 0 and starts[k - 1] >= o:
-            k -= 1
-        inverse[o] = k
-    return _Norm("".join(chars), tuple(starts), tuple(ends), tuple(inverse))
+    inv[n] = len(chars)
+    return _Norm("".join(chars), tuple(starts_), tuple(ends), tuple(inv))
 
 
 def nfkc(text: str) -> str:
@@ -274,9 +289,9 @@ def _en_long_form(text: str, end: int, short: str, lo: int = 0) -> tuple[int, in
 
 def _sentence_start(text: str, end: int) -> int:
     """Where the clause holding `end` starts, for bounding a long-form search (., ;, :, newline, bracket)."""
-    best = 0
+    best = lo = max(0, end - 400)
     for ch in ".;:\n()（）[]「」“”\"。、":
-        i = text.rfind(ch, 0, end)
+        i = text.rfind(ch, lo, end)
         if ch == "." and i > 0 and i + 1 < len(text) and not text[i + 1].isspace():
             continue  # 2.0, U.S.
         best = max(best, i + 1)
@@ -807,23 +822,23 @@ def find_occurrences(text: str, known: Iterable[str], *, bare: bool = True) -> l
     n = _normalise(text)
     t = n.text
     keys = sorted({acronym_key(k) for k in known if k and acronym_key(k)}, key=len, reverse=True)
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(t))  # 1 where an occurrence was already found (longest keys go first)
     out: list[Occurrence] = []
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+    def claim(a: int, b: int, short: str, is_known: bool) -> None:
+        if not any(taken[a:b]):
+            taken[a:b] = b"\x01" * (b - a)
+            s, e = n.orig(a, b)
+            out.append(Occurrence(s, e, short, is_known))
 
-    for k in keys:
-        for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(k) + r"(?![A-Za-z0-9])", t):
-            if free(m.start(), m.end()):
-                taken.append(m.span())
-                s, e = n.orig(*m.span())
-                out.append(Occurrence(s, e, k, True))
+    if keys:
+        # one pass for all known acronyms: an alternation, longest first, whole words only
+        pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, keys)) + r")(?![A-Za-z0-9])")
+        for m in pattern.finditer(t):
+            claim(m.start(), m.end(), m.group(), True)
     if bare:
         for m in _BARE.finditer(t):
             form = acronym_form(m.group())
-            if form and len(form) <= 10 and free(*m.span()):
-                taken.append(m.span())
-                s, e = n.orig(*m.span())
-                out.append(Occurrence(s, e, form, False))
+            if form and len(form) <= 10:
+                claim(m.start(), m.end(), form, False)
     return sorted(out, key=lambda o: (o.start, o.end))

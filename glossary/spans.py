@@ -92,13 +92,31 @@ class StoredDefinition:
 # --- helpers ------------------------------------------------------------------------------------------
 
 
+class SegmentIndex:
+    """Finds the sentence segment holding an offset (segments sorted by start, as stored)."""
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        self.segments = list(segments)
+        self.starts = [s.start for s in self.segments]
+
+    def of(self, start: int) -> int | None:
+        """Index of the segment whose range holds `start`, or None (between segments)."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and self.segments[i].start <= start < self.segments[i].end:
+            return self.segments[i].index
+        return None
+
+    def holding(self, start: int, end: int) -> int | None:
+        """Index of the segment holding all of [start, end), or None."""
+        i = bisect.bisect_right(self.starts, start) - 1
+        if i >= 0 and self.segments[i].start <= start and end <= self.segments[i].end:
+            return self.segments[i].index
+        return None
+
+
 def segment_index_of(segments: Sequence[Segment], start: int) -> int | None:
     """Index of the segment whose range holds `start` (segments sorted by start), or None."""
-    starts = [s.start for s in segments]
-    i = bisect.bisect_right(starts, start) - 1
-    if i >= 0 and segments[i].start <= start < segments[i].end:
-        return segments[i].index
-    return None
+    return SegmentIndex(segments).of(start)
 
 
 def text_hash(text: str) -> str:
@@ -401,9 +419,10 @@ def export_records(db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] =
         if doc is None or doc.id is None:
             continue
         segments = get_segments(db, doc.id)
+        locate = SegmentIndex(segments)
         by_segment: dict[int, list[Span]] = {}
         for span in list_spans(db, pair, lang=lang, statuses=statuses):  # type: ignore[arg-type]
-            idx = segment_index_of(segments, span.start)
+            idx = locate.of(span.start)
             if idx is not None:
                 by_segment.setdefault(idx, []).append(span)
         for seg in segments:

@@ -16,7 +16,7 @@ from glossary import store as glossary_store
 from glossary.acronyms import Definition, Token, find_definitions, find_occurrences, first_offset
 from glossary.labels import ginza_label, head_label
 from glossary.match import Matcher, Term
-from glossary.spans import Span, SyncReport, segment_index_of, sync_suggestions
+from glossary.spans import SegmentIndex, Span, SyncReport, sync_suggestions
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -105,11 +105,6 @@ def definition_spans(d: Definition, lang: Lang) -> list[Span]:
     return out
 
 
-def _inside(segments: Sequence[Segment], ends: dict[int, int], start: int, end: int) -> int | None:
-    idx = segment_index_of(segments, start)
-    return idx if idx is not None and end <= ends[idx] else None
-
-
 def build_proposals(
     doc: Document,
     segments: Sequence[Segment],
@@ -145,9 +140,9 @@ def build_proposals(
             continue
         raw.append(Span(start, end, label, "ginza", hint=ene, lang=lang))
     out: list[Span] = []
-    seg_ends = {s.index: s.end for s in segments}
+    locate = SegmentIndex(segments)
     for s in raw:
-        idx = _inside(segments, seg_ends, s.start, s.end)
+        idx = locate.holding(s.start, s.end)
         if idx is None:
             continue
         hint = s.hint or hints.get((s.start, s.end))
@@ -191,14 +186,14 @@ def analyse_pair(
             advance(len(segments))
         docs.append((doc, segments, tokens, ents))
     found = {doc.lang: find_definitions(doc.text, doc.lang, tokens) for doc, _, tokens, _ in docs}
+    # Glossary acronyms are tagged by the glossary matcher itself (as ACRONYM spans linked to their entry).
     known = {d.short for defs in found.values() for d in defs if d.short}
-    if matcher:
-        known |= {t.text for t in matcher.terms if t.field == "acronym"}
     out = []
     for doc, segments, tokens, ents in docs:
         defs = found[doc.lang]
         proposals = build_proposals(doc, segments, defs, known, matcher, tokens, ents)
-        located = tuple((segment_index_of(segments, first_offset(d)), d) for d in defs)
+        locate = SegmentIndex(segments)
+        located = tuple((locate.of(first_offset(d)), d) for d in defs)
         out.append(DocumentAnalysis(doc, tuple(segments), located, tuple(proposals)))
     return out
 
