@@ -812,7 +812,8 @@ def _dedupe(defs: list[Definition]) -> list[Definition]:
 
 # --- occurrences --------------------------------------------------------------------------------------
 
-_BARE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-/&][A-Za-z0-9]+)*(?![A-Za-z0-9])")
+# a hyphen continues an acronym only into more capitals or digits: IFC-IOR, HA/DR, but ASEAN-led is ASEAN
+_BARE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-/&][A-Z0-9][A-Za-z0-9]*)*(?![A-Za-z0-9])")
 
 
 def find_occurrences(text: str, known: Iterable[str], *, bare: bool = True) -> list[Occurrence]:

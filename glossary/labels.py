@@ -125,15 +125,19 @@ _EN_HEADS: MappingProxyType[str, str] = MappingProxyType({
     "vehicle": "EQUIPMENT", "missile": "EQUIPMENT", "system": "EQUIPMENT", "antenna": "EQUIPMENT",
     "aircraft": "EQUIPMENT", "radar": "EQUIPMENT", "network": "EQUIPMENT", "satellite": "EQUIPMENT",
 })
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z-]*)\W*$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# An English name's head is its last word before a preposition or a dash: Regional Cooperation
+# *Agreement* on Combating Piracy…, Information Fusion *Centre* – Indian Ocean Region.
+_EN_TAIL = re.compile(r"\s+(?:of|on|for|in|against|between|to|at|under|with|and the)\s.*$|\s+[-–—]\s.*$", re.I)
 
 
 def head_label(text: str, default: str = "TERM") -> str:
     """The class a term's head word suggests (`…協定` → LAW, `… Agency` → ORG), else `default`."""
     t = unicodedata.normalize("NFKC", text).strip()
-    m = _LAST_WORD.search(t)
-    if m and m.end(1) == len(t.rstrip(" )）.")):
-        return _EN_HEADS.get(m.group(1).lower(), default)
+    if t and not _CJK.search(t):
+        words = _EN_WORD.findall(_EN_TAIL.sub("", t))
+        return _EN_HEADS.get(words[-1].lower(), default) if words else default
     best: tuple[int, str] | None = None
     for suffix, label in _JA_HEADS:
         if t.endswith(suffix) and (best is None or len(suffix) > best[0]):

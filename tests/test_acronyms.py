@@ -260,3 +260,8 @@ def test_occurrences_full_width_or_not_whole_words_case_kept() -> None:
 def test_occurrences_of_known_acronyms_only() -> None:
     text = "ＡＳＥＡＮとＩＰＭＤＡ"
     assert [o.short for o in find_occurrences(text, ["IPMDA"], bare=False)] == ["IPMDA"]
+
+
+def test_bare_acronyms_stop_at_a_lowercase_suffix() -> None:
+    text = "ASEAN-led frameworks, IFC-IOR and HA/DR"
+    assert [text[o.start:o.end] for o in find_occurrences(text, [])] == ["ASEAN", "IFC-IOR", "HA/DR"]

@@ -114,7 +114,7 @@ def test_suggest_three_sources_and_idempotent_runs(project, run) -> None:
     assert ("ja", "ＩＰＭＤＡ", "ACRONYM", "acronym") in texts
     assert ("en", "IPMDA", "ACRONYM", "acronym") in texts
     assert ("ja", "海洋状況把握のためのインド太平洋パートナーシップ", "POLICY", "acronym") in texts
-    assert ("en", "Information Fusion Centre – Indian Ocean Region", "TERM", "acronym") in texts
+    assert ("en", "Information Fusion Centre – Indian Ocean Region", "ORG", "acronym") in texts
     linked = [s for s in spans if s.source == "glossary"]
     assert {(s.lang, s.text) for s in linked} == {("ja", "防衛装備庁"), ("en", "Acquisition, Technology and Logistics Agency")}
     assert all(s.entry_id == 1 for s in linked)
@@ -145,3 +145,32 @@ def test_suggest_errors(run) -> None:
     result = run("suggest")
     assert result.exit_code == 1 and "give a pair NAME or --all" in result.output
     assert run("suggest", "--all", "--json").output.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("term", "label"),
+    [
+        ("Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia", "LAW"),
+        ("Information Fusion Centre – Indian Ocean Region", "ORG"),
+        ("Indo-Pacific Partnership for Maritime Domain Awareness", "POLICY"),
+        ("ASEAN Defence Ministers’ Meeting", "EVENT"),
+        ("国連海洋法条約", "LAW"),
+        ("防衛装備庁", "ORG"),
+        ("日印共同訓練", "EVENT"),
+        ("測位・航法・時刻", "TERM"),
+    ],
+)
+def test_long_forms_are_labelled_by_their_head_word(term: str, label: str) -> None:
+    from glossary.labels import head_label
+
+    assert head_label(term) == label
+
+
+def test_every_ginza_label_maps_to_a_project_label_or_is_dropped() -> None:
+    from alignment.parse import load_nlp
+    from glossary.labels import GINZA_LABELS, LABELS, ginza_label
+
+    ner = load_nlp().get_pipe("ner")
+    assert all(ginza_label(lb) in (*LABELS, None) for lb in ner.labels)
+    assert {v for v in GINZA_LABELS.values() if v} <= set(LABELS)
+    assert ginza_label("Political_Organization_Other") == "ORG" and ginza_label("Ordinal_Number") is None
