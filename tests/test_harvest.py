@@ -175,3 +175,20 @@ def test_existing_entry_is_reported_not_duplicated(small, run) -> None:
     assert result.exit_code == 0
     assert "already in the glossary" in result.output
     assert len(glossary_store.find_by_term(small, "ATLA", fields=("acronym",))) == 1
+
+
+@pytest.mark.slow
+def test_demo_suggests_and_harvests_every_pair(tmp_path: Path) -> None:
+    import tui.cli  # noqa: F401  (registers every command and its demo steps)
+    from tui.demo import STEPS, build_demo
+    from tui.seeds import seeds
+
+    names = [s.name for s in STEPS]
+    assert names.index("suggest") > names.index("import") and names.index("harvest") == names.index("suggest") + 1
+    if "align" in names:
+        assert names.index("suggest") > names.index("align")
+    seed = [s for s in seeds() if s.name == SEED_000]
+    steps = [s for s in STEPS if s.name != "align"]  # alignment has its own tests; keep this one quick
+    _, results = build_demo(tmp_path / "demo", seed_list=seed, steps=steps)
+    harvest = next(r for r in results if r.step == "harvest")
+    assert harvest.rows == ({"pair": SEED_000, "proposed": 12, "complete_triples": 12, "already_there": 0},)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -319,6 +320,62 @@ def harvest_cmd(name: str | None, all_: bool, dry_run: bool, db_path: str | None
         click.echo(f"{new} new entries proposed, {len(proposals) - new} already in the glossary.", err=True)
 
 
+# --- demo steps ---------------------------------------------------------------------------------------
+
+
+def _demo_suggest(ctx: Any) -> Any:
+    """Demo step: suggest spans on every pair."""
+    from alignment.store import list_pairs
+    from glossary.suggest import glossary_matcher, suggest_pair
+    from tui.demo import StepResult
+
+    pairs = list_pairs(ctx.db)
+    matcher = glossary_matcher(ctx.db)
+    rows = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"suggest {pair.name}", k, len(pairs))
+        r = suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
+        rows.append({"pair": pair.name, "acronym_definitions": r.definitions, "spans": r.added,
+                     "by_source": dict(sorted(r.by_source.items()))})
+    ctx.on_progress("suggest", len(pairs), len(pairs))
+    total = sum(r["spans"] for r in rows)
+    return StepResult("suggest", f"suggested {total} spans on {len(rows)} pairs", tuple(rows))
+
+
+def _demo_harvest(ctx: Any) -> Any:
+    """Demo step: harvest glossary entries from every pair (acronym definitions with their triples)."""
+    from alignment.store import list_pairs
+    from glossary.harvest import harvest_pair
+    from tui.demo import StepResult
+
+    pairs = list_pairs(ctx.db)
+    rows = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"harvest {pair.name}", k, len(pairs))
+        proposals = harvest_pair(ctx.db, pair, user="demo")
+        rows.append({
+            "pair": pair.name,
+            "proposed": sum(p.result == "proposed" for p in proposals),
+            "complete_triples": sum(bool(p.result == "proposed" and p.ja and p.en and p.acronym) for p in proposals),
+            "already_there": sum(p.result == "exists" for p in proposals),
+        })
+    ctx.on_progress("harvest", len(pairs), len(pairs))
+    total = sum(r["proposed"] for r in rows)
+    return StepResult("harvest", f"proposed {total} glossary entries from acronym definitions", tuple(rows))
+
+
+def _add_demo_steps() -> None:
+    try:
+        from tui.demo import DemoStep, add_step
+    except ImportError:  # the demo is not there
+        return
+    try:
+        add_step(DemoStep("suggest", _demo_suggest), after="align")
+    except ValueError:  # no align step: suggest straight after import
+        add_step(DemoStep("suggest", _demo_suggest), after="import")
+    add_step(DemoStep("harvest", _demo_harvest), after="suggest")
+
+
 # --- registration -------------------------------------------------------------------------------------
 
 
@@ -328,3 +385,4 @@ def register(cli: click.Group) -> None:
     from tui.commands.glossary_cmds import glossary_group
 
     glossary_group.add_command(harvest_cmd)
+    _add_demo_steps()
