@@ -153,33 +153,10 @@ def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = N
 
     (j0, _), (e0, _) = stretch
     scorer = _scorer(feats, stretch, weights)
-    path = dp.search(costs.make_problem(scorer), dp.BEAD_TYPES)
-    scores = bead_scores(scorer, path)
     return [
-        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(s, 4))
-        for ((a0, a1), (b0, b1)), s in zip(path, scores, strict=True)
+        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(score, 4))
+        for ((a0, a1), (b0, b1)), score in dp.search_scored(costs.make_problem(scorer), dp.BEAD_TYPES)
     ]
-
-
-def bead_scores(scorer, path: Sequence[Stretch], chunk: int = 64) -> list[float]:
-    """The score of every bead of a path, one scorer call per bead type and run of `chunk` beads.
-
-    Consecutive beads lie close together, so each call's matrix products stay small.
-    """
-    import numpy as np
-
-    out = [0.0] * len(path)
-    for c0 in range(0, len(path), chunk):
-        by_type: dict[tuple[int, int], list[int]] = {}
-        for k in range(c0, min(c0 + chunk, len(path))):
-            (a0, a1), (b0, b1) = path[k]
-            by_type.setdefault((a1 - a0, b1 - b0), []).append(k)
-        for (a, b), ks in by_type.items():
-            i0 = np.array([path[k][0][0] for k in ks])
-            j0 = np.array([[path[k][1][0]] for k in ks])
-            for k, v in zip(ks, scorer(a, b, i0, j0)[:, 0], strict=True):
-                out[k] = float(v)
-    return out
 
 
 # --- fixed beads and stretches --------------------------------------------------------------------------

@@ -96,7 +96,7 @@ class Side:
     def range_vectors(self, a: int, starts: np.ndarray) -> np.ndarray:
         """Unit vectors of runs of `a` segments starting at `starts` (clipped to the document)."""
         assert self.vectors is not None and self.vec_csum is not None
-        starts = np.clip(starts, 0, max(self.n - a, 0))
+        starts = np.minimum(np.maximum(starts, 0), max(self.n - a, 0))
         if not self.pooled and a <= len(self.vectors):
             return self.vectors[a - 1][starts]
         v = self.vec_csum[starts + a] - self.vec_csum[starts]
@@ -178,31 +178,90 @@ def length_ratio(ja: Side, en: Side) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class SimBand:
+    """Cosines of runs of `a` JA and `b` EN segments for the start nodes near a search band.
+
+    values[i0, k] is the cosine for JA run start i0 and EN run start left[i0] + k; NaN where not computed.
+    """
+
+    left: np.ndarray
+    values: np.ndarray
+
+    def lookup(self, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        rows = np.minimum(np.maximum(i0, 0), len(self.left) - 1)
+        k = j0 - self.left[rows]
+        inside = (i0 >= 0) & (i0 < len(self.left)) & (k >= 0) & (k < self.values.shape[1])
+        vals = self.values[rows, np.minimum(np.maximum(k, 0), self.values.shape[1] - 1)]
+        return np.where(inside, vals, np.nan)
+
+
+# How far (in nodes) similarity lookups reach beyond a band cell: margin neighbours and merge-gain sub-beads
+# sit at most 3 rows / 6 columns away for runs of up to 3 segments.
+_REACH_ROWS, _REACH_COLS = 7, 6
+_SIM_ROWS_PER_BLOCK = 16
+
+
+def sim_band(ja: Side, en: Side, a: int, b: int, band_lo: np.ndarray, band_width: int) -> SimBand:
+    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 16 rows."""
+    n = ja.n
+    lo = band_lo
+    left = lo[np.arange(n + 1)] - _REACH_COLS
+    right = lo[np.minimum(np.arange(n + 1) + _REACH_ROWS, n)] + band_width + _REACH_COLS
+    width = int((right - left).max()) + 1
+    values = np.full((n + 1, width), np.nan, dtype=np.float32)
+    last_row, last_col = n - a, en.n - b
+    for s0 in range(0, last_row + 1, _SIM_ROWS_PER_BLOCK):
+        s1 = min(s0 + _SIM_ROWS_PER_BLOCK, last_row + 1)
+        c0, c1 = max(int(left[s0]), 0), min(int(right[s1 - 1]), last_col)
+        if c1 < c0:
+            continue
+        block = ja.range_vectors(a, np.arange(s0, s1)) @ en.range_vectors(b, np.arange(c0, c1 + 1)).T
+        cols = left[s0:s1, None] + np.arange(width)[None, :]
+        inside = (cols >= c0) & (cols <= c1)
+        gathered = np.take_along_axis(block, np.clip(cols - c0, 0, c1 - c0), axis=1)
+        values[s0:s1] = np.where(inside, gathered, np.nan)
+    return SimBand(left=left, values=values)
+
+
+@dataclass(frozen=True, slots=True)
 class Scorer:
-    """Scores beads between two sides (a `dp.BandScorer`)."""
+    """Scores beads between two sides (a `dp.BandScorer`).
+
+    `prepare(band)` returns a copy that computes each run-size similarity once over the band and answers
+    every later question (the bead itself, its margin neighbours, its merge-gain sub-beads) by lookup.
+    """
 
     ja: Side
     en: Side
     weights: Weights = DEFAULT_WEIGHTS
     ratio: float = 1.0
+    band_lo: np.ndarray | None = None
+    band_width: int = 0
+    _sims: dict[tuple[int, int], SimBand] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def embeddings(self) -> bool:
         return self.ja.vectors is not None and self.en.vectors is not None
 
+    def prepare(self, band) -> Scorer:
+        if not self.embeddings:
+            return self
+        return replace(self, band_lo=band.lo, band_width=band.width, _sims={})
+
     def __call__(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
         w = self.weights
         if a == 0 or b == 0:
             return np.full(j0.shape, w.skip if self.embeddings else w.no_embedding_skip)
-        i0c = np.clip(i0, 0, max(self.ja.n - a, 0))
-        j0c = np.clip(j0, 0, max(self.en.n - b, 0))
+        i0c = np.minimum(np.maximum(i0, 0), max(self.ja.n - a, 0))
+        j0c = np.minimum(np.maximum(j0, 0), max(self.en.n - b, 0))
         out = np.full(j0.shape, w.priors.get((a, b), -0.5), dtype=np.float64)
         out += self.length_term(a, b, i0c, j0c)
         out += self.anchor_term(a, b, i0c, j0c)
         if self.embeddings:
-            out += self.similarity_term(a, b, i0c, j0c)
+            sim = self.cosine(a, b, i0c[:, None], j0c)
+            out += self.similarity_term(a, b, i0c, j0c, sim)
             if w.gain and (a > 1 or b > 1):
-                out += self.gain_term(a, b, i0c, j0c)
+                out += self.gain_term(a, b, i0c, j0c, sim)
         else:
             out += w.no_embedding_base
         return out
@@ -232,55 +291,57 @@ class Scorer:
         miss = total - 2 * match
         return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)
 
-    def raw_similarity(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
-        """Cosine of the runs ja[i0 : i0 + a] and en[j0 : j0 + b] (one matrix product per block)."""
-        c_lo, c_hi = int(j0.min()), int(j0.max())
-        block = self.ja.range_vectors(a, i0) @ self.en.range_vectors(b, np.arange(c_lo, c_hi + 1)).T
-        return np.take_along_axis(block, j0 - c_lo, axis=1)
+    def cosine(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+        """Cosine of runs ja[i0 : i0 + a] and en[j0 : j0 + b] (broadcast shapes); NaN for runs off the ends."""
+        valid = (i0 >= 0) & (i0 <= self.ja.n - a) & (j0 >= 0) & (j0 <= self.en.n - b)
+        if self.band_lo is not None:
+            key = (a, b)
+            if key not in self._sims:
+                self._sims[key] = sim_band(self.ja, self.en, a, b, self.band_lo, self.band_width)
+            return np.where(valid, self._sims[key].lookup(i0, j0), np.nan)
+        i0b, j0b = np.broadcast_arrays(i0, j0)
+        if not valid.any():
+            return np.full(j0b.shape, np.nan)
+        r_lo, r_hi = int(i0b[valid].min()), int(i0b[valid].max())
+        c_lo, c_hi = int(j0b[valid].min()), int(j0b[valid].max())
+        block = self.ja.range_vectors(a, np.arange(r_lo, r_hi + 1)) @ self.en.range_vectors(
+            b, np.arange(c_lo, c_hi + 1)).T
+        vals = block[np.clip(i0b - r_lo, 0, r_hi - r_lo), np.clip(j0b - c_lo, 0, c_hi - c_lo)]
+        return np.where(valid, vals, np.nan)
 
-    def gain_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
-        """Cosine of the bead minus the best cosine of a sub-bead with one end segment left out."""
-        w = self.weights
-        best = np.full(j0.shape, -np.inf)
-        if b > 1:
-            best = np.maximum(best, self.raw_similarity(a, b - 1, i0, j0))
-            best = np.maximum(best, self.raw_similarity(a, b - 1, i0, np.minimum(j0 + 1, self.en.n - b + 1)))
-        if a > 1:
-            best = np.maximum(best, self.raw_similarity(a - 1, b, i0, j0))
-            best = np.maximum(best, self.raw_similarity(a - 1, b, np.minimum(i0 + 1, self.ja.n - a + 1), j0))
-        gain = self.raw_similarity(a, b, i0, j0) - best
-        return w.gain * np.clip(gain, -w.gain_cap, w.gain_cap)
-
-    def similarity_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
+    def similarity_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray,
+                        sim: np.ndarray | None = None) -> np.ndarray:
         """Cosine of the two sides minus (margin x) their mean cosine with the same-size neighbours."""
         w = self.weights
-        ja, en = self.ja, self.en
-        r_lo, r_hi = int(i0.min()) - a, int(i0.max()) + a
-        c_lo, c_hi = int(j0.min()) - b, int(j0.max()) + b
-        rows = np.arange(r_lo, r_hi + 1)
-        cols = np.arange(c_lo, c_hi + 1)
-        x = ja.range_vectors(a, rows)
-        y = en.range_vectors(b, cols)
-        block = x @ y.T
-        ri = (i0 - r_lo)[:, None]
-        cj = j0 - c_lo
-        sim = block[ri, cj]
+        rows = i0[:, None]
+        if sim is None:
+            sim = self.cosine(a, b, rows, j0)
         if w.margin == 0:
             return w.sim * sim
-        # Neighbours: the runs of the same size just before and after, on each side (if they exist).
-        nb_sum = np.zeros(j0.shape)
-        nb_cnt = np.zeros(j0.shape)
-        for valid, vals in (
-            (j0 - b >= 0, block[ri, np.maximum(cj - b, 0)]),
-            (j0 + 2 * b <= en.n, block[ri, np.minimum(cj + b, block.shape[1] - 1)]),
-            (np.broadcast_to((i0 - a >= 0)[:, None], j0.shape), block[np.maximum(ri - a, 0), cj]),
-            (np.broadcast_to((i0 + 2 * a <= ja.n)[:, None], j0.shape),
-             block[np.minimum(ri + a, block.shape[0] - 1), cj]),
-        ):
-            nb_sum += np.where(valid, vals, 0.0)
-            nb_cnt += valid
-        nb = np.divide(nb_sum, nb_cnt, out=np.zeros(j0.shape), where=nb_cnt > 0)
+        # Neighbours: the runs of the same size just before and after, on each side (where they exist).
+        near = np.stack([self.cosine(a, b, rows, j0 - b), self.cosine(a, b, rows, j0 + b),
+                         np.broadcast_to(self.cosine(a, b, rows - a, j0), j0.shape),
+                         np.broadcast_to(self.cosine(a, b, rows + a, j0), j0.shape)])
+        count = (~np.isnan(near)).sum(axis=0)
+        nb = np.divide(np.nansum(near, axis=0), count, out=np.zeros(j0.shape), where=count > 0)
         return w.sim * (sim - w.margin * nb)
+
+    def gain_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray, sim: np.ndarray | None = None
+                  ) -> np.ndarray:
+        """Cosine of the bead minus the best cosine of a sub-bead with one end segment left out."""
+        w = self.weights
+        rows = i0[:, None]
+        if sim is None:
+            sim = self.cosine(a, b, rows, j0)
+        subs = []
+        if b > 1:
+            subs += [self.cosine(a, b - 1, rows, j0), self.cosine(a, b - 1, rows, j0 + 1)]
+        if a > 1:
+            subs += [self.cosine(a - 1, b, rows, j0), self.cosine(a - 1, b, rows + 1, j0)]
+        stacked = np.stack([np.broadcast_to(x, j0.shape) for x in subs])
+        best = np.where(np.isnan(stacked), -np.inf, stacked).max(axis=0)
+        gain = np.where(np.isfinite(best), sim - best, 0.0)
+        return w.gain * np.clip(gain, -w.gain_cap, w.gain_cap)
 
 
 def make_problem(scorer: Scorer, *, levels: int = 12) -> Problem:

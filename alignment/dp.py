@@ -17,6 +17,7 @@ so `fill` is pure arithmetic that can be tested on tiny integer tables.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -101,66 +102,91 @@ def fill(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType] = BEAD_T
     back = np.full((n + 1, width), -1, dtype=np.int8)
     cols = np.arange(width)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
+    # Candidates of every bead type for one row, stacked so that one argmax picks the best per cell.
+    steps = [(k, t, a, b) for k, (t, (a, b)) in enumerate((t, ab) for t, ab in enumerate(types) if ab[0] > 0)]
+    step_type = np.asarray([t for _, t, _, _ in steps], dtype=np.int8)
+    cand = np.empty((len(steps), width))
+    lo_list = [int(x) for x in lo]
     for i in range(n + 1):
-        row = np.full(width, NEG)
-        arg = np.full(width, -1, dtype=np.int8)
-        if i == 0:
-            row[cols + lo[0] == 0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a == 0 or i < a:
+        cand.fill(NEG)
+        li = lo_list[i]
+        for row_k, t, a, b in steps:
+            if i < a:
                 continue
             # Column j of row i comes from column j - b of row i - a: a plain shift between band rows.
-            d = int(lo[i] - lo[i - a]) - b
-            k0, k1 = max(0, -d), min(width, width - d)
-            if k0 >= k1:
-                continue
-            cand = best[i - a, k0 + d : k1 + d] + scores[t, i, k0:k1]
-            seg = row[k0:k1]
-            better = cand > seg
-            seg[better] = cand[better]
-            arg[k0:k1][better] = t
+            d = li - lo_list[i - a] - b
+            k0, k1 = (0, width - d) if d >= 0 else (-d, width)
+            if k0 < k1:
+                np.add(best[i - a, k0 + d : k1 + d], scores[t, i, k0:k1], out=cand[row_k, k0:k1])
+        if steps:
+            pick = cand.argmax(axis=0)
+            row = cand[pick, cols]
+            arg = np.where(row > NEG, step_type[pick], -1).astype(np.int8)
+        else:
+            row = np.full(width, NEG)
+            arg = np.full(width, -1, dtype=np.int8)
+        if i == 0 and li == 0:
+            row[0], arg[0] = 0.0, -1
         if insert_t >= 0:
             _insertions(row, arg, scores[insert_t, i], insert_t)
-        row[cols + lo[i] > band.m] = NEG
+        if li + width - 1 > band.m:
+            row[band.m - li + 1 :] = NEG
         best[i], back[i] = row, arg
     return DpTable(best, back, band, types)
 
 
 def _insertions(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:
-    """Add 0-1 beads inside one row: row[k] = max(row[k], row[k-1] + step[k]), as a prefix max (in place)."""
-    step = np.where(np.isfinite(step), step, NEG)
-    step[0] = 0.0
-    if not np.isfinite(step[1:]).all():
-        # A gap in the step costs would make the running sums meaningless; fall back to the plain loop.
-        for k in range(1, len(row)):
-            cand = row[k - 1] + step[k]
-            if cand > row[k]:
-                row[k], arg[k] = cand, t
+    """Add 0-1 beads inside one row: row[k] = max(row[k], row[k-1] + step[k]), as a prefix max (in place).
+
+    An impossible step (-inf) cuts the row into runs that are scanned separately.
+    """
+    finite = step[1:] > NEG
+    if finite.all():
+        _scan(row, arg, step, t)
         return
-    csum = np.cumsum(step)
+    edges = [0, *(np.flatnonzero(~finite) + 1).tolist(), len(row)]
+    for k0, k1 in itertools.pairwise(edges):
+        if k1 - k0 > 1:
+            _scan(row[k0:k1], arg[k0:k1], step[k0:k1], t)
+
+
+def _scan(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:
+    # csum[k] = step[1] + … + step[k]: the first cell is where a run of insertions starts (its own step,
+    # from outside the run, may well be impossible).
+    csum = np.empty(len(row))
+    csum[0] = 0.0
+    np.cumsum(step[1:], out=csum[1:])
     y = row - csum
     run = np.maximum.accumulate(y)
-    from_left = np.zeros(len(row), dtype=bool)
-    from_left[1:] = run[:-1] > y[1:]
+    from_left = np.empty(len(row), dtype=bool)
+    from_left[0] = False
+    np.greater(run[:-1], y[1:], out=from_left[1:])
     row[from_left] = (csum + run)[from_left]
     arg[from_left] = t
 
 
 def backtrace(table: DpTable) -> list[BeadRange]:
     """Follow back-pointers from (n, m) to (0, 0); beads in document order."""
+    return [bead for bead, _ in backtrace_scored(table)]
+
+
+def backtrace_scored(table: DpTable) -> list[tuple[BeadRange, float]]:
+    """The beads of the best path with each bead's own score (the rise of the path score across it)."""
     band, types = table.band, table.bead_types
     i, j = band.n, band.m
     k = j - int(band.lo[i])
     if not (0 <= k < band.width) or not np.isfinite(table.scores[i, k]):
         raise ValueError("no path through the band reaches the end")
-    beads: list[BeadRange] = []
+    beads: list[tuple[BeadRange, float]] = []
+    here = float(table.scores[i, k])
     while i > 0 or j > 0:
         t = int(table.back[i, j - int(band.lo[i])])
         if t < 0:
             raise ValueError(f"broken back-pointer at ({i}, {j})")
         a, b = types[t]
-        beads.append(((i - a, i), (j - b, j)))
-        i, j = i - a, j - b
+        before = float(table.scores[i - a, j - b - int(band.lo[i - a])])
+        beads.append((((i - a, i), (j - b, j)), here - before))
+        i, j, here = i - a, j - b, before
     beads.reverse()
     return beads
 
@@ -172,6 +198,9 @@ def score_band(scorer: BandScorer, band: Band, bead_types: Sequence[BeadType], *
     The scorer is called with a block of consecutive start rows at a time so it can use one matrix
     product per block instead of one per cell.
     """
+    prepare = getattr(scorer, "prepare", None)
+    if prepare is not None:  # a scorer may precompute what it needs over the whole band first
+        scorer = prepare(band)
     out = np.full((len(bead_types), n + 1, band.width), NEG, dtype=np.float64)
     cols = band.columns()
     for t, (a, b) in enumerate(bead_types):
@@ -183,7 +212,7 @@ def score_band(scorer: BandScorer, band: Band, bead_types: Sequence[BeadType], *
             if not ok.any():
                 continue
             i0 = np.arange(r0 - a, r1 - a)
-            vals = scorer(a, b, i0, np.clip(j0, 0, max(m - b, 0)))
+            vals = scorer(a, b, i0, np.minimum(np.maximum(j0, 0), max(m - b, 0)))
             out[t, r0:r1] = np.where(ok, vals, NEG)
     return out
 
@@ -232,19 +261,29 @@ class Problem:
     coarsen: Callable[[], Problem] | None = None
 
 
-def search(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max_full_cells: int = 160_000,
-           margin: int = 8) -> list[BeadRange]:
+def search(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max_full_cells: int = 40_000,
+           margin: int = 5, coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES) -> list[BeadRange]:
     """Best alignment: a full DP for small inputs, else align a half-size copy first and search near it.
 
-    Time and memory are O((n + m) * band width) per level and the levels halve, so the whole search is
-    about linear in the document length (vecalign's and FastDTW's recursion).
+    Each level's band is the coarser level's path, doubled and widened by `margin` nodes; coarse levels
+    only need the rough shape of the path, so they use the cheaper `coarse_bead_types`. Time and memory are
+    O((n + m) * band width) per level and the levels halve, so the whole search is about linear in the
+    length of the documents (the recursion of vecalign and FastDTW).
     """
+    return [bead for bead, _ in search_scored(problem, bead_types, max_full_cells=max_full_cells, margin=margin,
+                                              coarse_bead_types=coarse_bead_types)]
+
+
+def search_scored(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max_full_cells: int = 40_000,
+                  margin: int = 5, coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES
+                  ) -> list[tuple[BeadRange, float]]:
+    """`search`, with each bead's own score."""
     n, m = problem.n, problem.m
     if (n + 1) * (m + 1) <= max_full_cells or problem.coarsen is None or min(n, m) < 4:
         band = full_band(n, m)
     else:
-        coarse = problem.coarsen()
-        band = band_from_path(search(coarse, bead_types, max_full_cells=max_full_cells, margin=margin), n, m,
-                              factor=2, margin=margin)
+        path = search(problem.coarsen(), coarse_bead_types, max_full_cells=max_full_cells, margin=margin,
+                      coarse_bead_types=coarse_bead_types)
+        band = band_from_path(path, n, m, factor=2, margin=margin)
     scores = score_band(problem.scorer, band, bead_types, n=n, m=m)
-    return backtrace(fill(scores, band, bead_types))
+    return backtrace_scored(fill(scores, band, bead_types))

@@ -200,9 +200,11 @@ def test_length_term_is_zero_at_the_pairs_ratio_and_negative_elsewhere() -> None
 
 
 def test_skip_beads_cost_the_skip_constant() -> None:
-    s = _scorer([10], [10], skip=-0.25)
-    assert one(s, 1, 0, 0, 0) == -0.25
-    assert one(s, 0, 1, 0, 0) == -0.25
+    s = _scorer([10], [10], skip=-0.25, no_embedding_skip=-0.5)
+    assert one(s, 1, 0, 0, 0) == one(s, 0, 1, 0, 0) == -0.5  # no embeddings: the length-only skip
+    vec = [np.ones((1, 2), np.float32) / np.sqrt(2)]
+    s = _scorer([10], [10], ja_vecs=vec, en_vecs=vec, skip=-0.25, no_embedding_skip=-0.5)
+    assert one(s, 1, 0, 0, 0) == one(s, 0, 1, 0, 0) == -0.25
 
 
 def test_anchor_term_rewards_shared_tokens_and_penalises_unmatched_ones() -> None:
