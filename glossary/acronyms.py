@@ -370,7 +370,8 @@ def find_expansion(text: str, short: str, *, max_extra: int = 4) -> tuple[int, i
             span_text = text[wi.start():words[k - 1].end()]
             if re.search(r"[.;:()\n]", span_text):
                 break
-            if initials_match(span_text, short):
+            # at least two words: a lone word (or the acronym itself) spells nothing out
+            if k - i >= 2 and initials_match(span_text, short):
                 best = (wi.start(), words[k - 1].end())
         if best:
             return best

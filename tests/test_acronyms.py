@@ -265,3 +265,8 @@ def test_occurrences_of_known_acronyms_only() -> None:
 def test_bare_acronyms_stop_at_a_lowercase_suffix() -> None:
     text = "ASEAN-led frameworks, IFC-IOR and HA/DR"
     assert [text[o.start:o.end] for o in find_occurrences(text, [])] == ["ASEAN", "IFC-IOR", "HA/DR"]
+
+
+def test_an_acronym_does_not_expand_itself() -> None:
+    assert find_expansion("an inter-company cooperation document (TCA) was agreed", "TCA") is None
+    assert find_expansion("the Japan-India Maritime Exercise JIMEX", "JIMEX") == (4, 33)
