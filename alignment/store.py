@@ -120,6 +120,15 @@ def segment_texts(db: Database, pair_id: int, lang: Lang, level: Level = "senten
     )]
 
 
+def segment_starts(db: Database, pair_id: int, lang: Lang, level: Level = "sentence") -> list[int]:
+    """The start offsets of a document's segments, in order (with segment_texts: a light view of 20,000)."""
+    return [r[0] for r in db.execute(
+        "SELECT s.start FROM segments s JOIN documents d ON s.document_id = d.id"
+        " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? ORDER BY s.idx",
+        [pair_id, lang, level],
+    )]
+
+
 def pair_segments(db: Database, pair: Pair, lang: Lang, level: Level = "sentence") -> list[Segment]:
     doc = get_document(db, pair.id, lang)
     return get_segments(db, doc.id, level) if doc and doc.id is not None else []

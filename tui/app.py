@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from alignment.project import ProjectError
 from tui.messages import OpenGlossary, OpenPair, ProjectChanged
 from tui.screens.align import AlignScreen
+from tui.screens.glossary import GlossaryScreen
 from tui.screens.help import HelpScreen, binding_rows
 from tui.screens.pairs import PairListScreen
 from tui.session import Realigner, Session, default_realigner
@@ -49,7 +50,12 @@ class AnnotateApp(App[None]):
         self.push_screen(AlignScreen(self.session, message.name, message.bead or 0))
 
     def on_open_glossary(self, message: OpenGlossary) -> None:
-        self.notify("The glossary screen needs the glossary package.", severity="warning")
+        if not self.session.annotations.available:
+            self.notify("The glossary screen needs the glossary package.", severity="warning")
+            return
+        if isinstance(self.screen, GlossaryScreen):
+            return
+        self.push_screen(GlossaryScreen(self.session, message.entry_id))
 
     def action_glossary(self) -> None:
         self.post_message(OpenGlossary())
@@ -122,3 +128,10 @@ def make_app(
 
         get_pair(db, pair)  # an unknown pair is a one-line error before the screen opens
     return AnnotateApp(session, pair=pair, bead=bead)
+
+
+def run_app(db_path: str | Path, *, user: str | None = None, pair: str | None = None) -> None:
+    """Open the app on a project and run it until the analyst quits (what `taiyaku demo` ends with)."""
+    from tui.common import default_user
+
+    make_app(db_path, user=user or default_user(), pair=pair).run()

@@ -16,8 +16,9 @@ from sqlite_utils import Database
 from alignment import edit
 from alignment.model import Bead, Pair
 from alignment.project import ProjectError, write
-from alignment.store import get_beads, get_pair, list_pairs, segment_texts
+from alignment.store import get_beads, get_pair, list_pairs, segment_starts, segment_texts
 from tui import history
+from tui.annotations import Annotations
 
 Realigner = Callable[[Sequence[str], Sequence[str]], list[Bead]]
 """Aligns two lists of segment texts; beads index into them from 0. Runs in a worker thread."""
@@ -44,6 +45,9 @@ class PairState:
     ja_texts: tuple[str, ...] = field(default=())
     """Japanese sentence texts by segment index."""
     en_texts: tuple[str, ...] = field(default=())
+    ja_starts: tuple[int, ...] = field(default=())
+    """Where each Japanese segment starts in the document text (spans are document offsets)."""
+    en_starts: tuple[int, ...] = field(default=())
     confirmed: int = -1
     """How many beads are confirmed (kept up to date by edits, so no keypress counts 20,000 beads)."""
 
@@ -81,6 +85,7 @@ class Session:
         self.user = user
         self.path = path
         self.realigner = realigner
+        self.annotations = Annotations(db, user=user)
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -96,7 +101,41 @@ class Session:
                     WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'sentence')
                FROM pairs p ORDER BY p.name"""
         ).fetchall()
-        return [PairProgress(*r) for r in rows]
+        out = []
+        for r in rows:
+            pair = get_pair(self.db, r[0])
+            suggested, decided = self.annotations.span_counts(pair.id)
+            out.append(PairProgress(*r, spans_suggested=suggested, spans_decided=decided))
+        return out
+
+    def worker_db(self) -> Database:
+        """A connection of its own for a worker thread (the app's stays with the app)."""
+        from tui.common import open_db
+
+        return open_db(str(self.path)) if self.path is not None else self.db
+
+    def qa_counts(self) -> dict[str, int]:
+        """QA problems per pair (reads every bead of every pair: call from a worker)."""
+        if not self.annotations.available:
+            return {}
+        from glossary.qa import check
+
+        db = self.worker_db()
+        try:
+            rules = Annotations(db, user=self.user).rules()
+            return {p.name: len(check(db, p, rules) or []) for p in list_pairs(db)}
+        finally:
+            if db is not self.db:
+                db.close()
+
+    def pair_problems(self, pair: Pair) -> frozenset[int]:
+        """Bead indexes of the pair with a QA problem (call from a worker)."""
+        db = self.worker_db()
+        try:
+            return Annotations(db, user=self.user).pair_problems(pair)
+        finally:
+            if db is not self.db:
+                db.close()
 
     def pair_names(self) -> list[str]:
         return [p.name for p in list_pairs(self.db)]
@@ -109,7 +148,10 @@ class Session:
         if not beads and (ja or en):
             # A pair nobody aligned yet: show every segment unaligned, so it can be worked by hand.
             beads = tuple(self._unaligned(pair.id, len(ja), len(en)))
-        return PairState(pair, beads, ja, en)
+        return PairState(
+            pair, beads, ja, en, tuple(segment_starts(self.db, pair.id, "ja")),
+            tuple(segment_starts(self.db, pair.id, "en")),
+        )
 
     def _unaligned(self, pair_id: int, n_ja: int, n_en: int) -> list[Bead]:
         from alignment.store import save_beads
@@ -117,6 +159,15 @@ class Session:
         beads = [Bead((i, i + 1), (0, 0)) for i in range(n_ja)] + [Bead((n_ja, n_ja), (i, i + 1)) for i in range(n_en)]
         save_beads(self.db, pair_id, beads, user=self.user)
         return get_beads(self.db, pair_id)
+
+    def bead_of_segment(self, name: str, lang: str, segment: int) -> int | None:
+        """The position of the sentence bead holding a segment (for provenance given by segment)."""
+        beads = get_beads(self.db, get_pair(self.db, name).id)
+        for k, b in enumerate(beads):
+            a, z = b.ja if lang == "ja" else b.en
+            if a <= segment < z:
+                return k
+        return None
 
     def reload_beads(self, state: PairState) -> PairState:
         return replace(state, beads=tuple(get_beads(self.db, state.pair.id)), confirmed=-1)
@@ -188,13 +239,34 @@ class Session:
 
         with write(self.db):
             splice = render(self.db, state.pair.id, bead_index, typed, user=self.user)
+            span_ops = self.annotations.follow_splice(state.pair, splice)
             n = len(splice["segs_after"])
             what = "remove the English" if not n else f"write {n} English segment{'s' if n > 1 else ''}"
             history.record(
                 self.db, user=self.user, action="render", summary=f"{state.pair.name}: {what} for bead {bead_index + 1}",
-                ops=[splice], pair_id=state.pair.id, bead=bead_index,
+                ops=[splice, *span_ops], pair_id=state.pair.id, bead=bead_index,
             )
         return self.load(state.pair.name)
+
+    def token_edges(self, lang: str, text: str) -> list[int]:
+        """Token boundaries of a segment: GiNZA's for Japanese (cached parse, or parsed now: slow, so the span
+        editor calls this from a worker), word edges for English."""
+        if lang != "ja":
+            from tui.annotations import english_edges
+
+            return english_edges(text)
+        from alignment.parse import parse_texts
+
+        db = self.worker_db()
+        try:
+            parse = parse_texts(db, [text])[0]
+        finally:
+            if db is not self.db:
+                db.close()
+        edges = {0, len(text)}
+        for t in parse.tokens:
+            edges.update((t.start, t.end))
+        return sorted(edges)
 
     # --- undo and redo -----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -41,11 +41,11 @@ class PairListScreen(Screen[None]):
         yield Header()
         yield Static("", id="pairs-title")
         yield DataTable(id="pairs-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#pairs-table", DataTable)
-        table.add_columns("Pair", "Beads", "Confirmed", "", "Spans decided", "QA", "JA", "EN")
+        self.columns = table.add_columns("Pair", "Beads", "Confirmed", "", "Spans decided", "QA", "JA", "EN")
         self.action_refresh()
         table.focus()
 
@@ -63,11 +63,28 @@ class PairListScreen(Screen[None]):
             )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self._qa_worker()
         title = self.query_one("#pairs-title", Static)
         if self.rows:
             title.update(f" {len(self.rows)} pairs in {self.session.path or 'the project'} — enter opens one")
         else:
             title.update(" This project has no pairs yet: `taiyaku import JA_FILE EN_FILE` or `taiyaku demo`.")
+
+    @work(thread=True, exclusive=True, group="qa-counts")
+    def _qa_worker(self) -> None:
+        try:
+            counts = self.session.qa_counts()
+        except Exception:  # advisory figures: the list works without them
+            return
+        self.app.call_from_thread(self._qa_ready, counts)
+
+    def _qa_ready(self, counts: dict[str, int]) -> None:
+        table = self.query_one("#pairs-table", DataTable)
+        for name, n in counts.items():
+            try:
+                table.update_cell(name, self.columns[5], str(n) if n else "–")
+            except Exception:  # the row went away meanwhile
+                continue
 
     def action_open_pair(self) -> None:
         table = self.query_one("#pairs-table", DataTable)

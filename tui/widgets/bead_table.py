@@ -136,7 +136,7 @@ class BeadTable(ScrollView, can_focus=True):
         """Replace what the table shows (cheap: nothing is laid out until a line is drawn)."""
         self._data = data
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(data.beads) + 1)
+        self.virtual_size = Size(self._width, len(data.beads) + 1)
         target = self._cursor if cursor is None else cursor
         self._cursor = max(0, min(target, len(data.beads) - 1))
         self._scroll_cursor_into_view()
@@ -150,15 +150,24 @@ class BeadTable(ScrollView, can_focus=True):
         old = self._cursor
         self._cursor = index
         if index != old:
-            self._cache.discard((old, self.size.width, True))
+            self._cache.discard((old, self._width, True))
             self.refresh_lines(old + 1)
             self.refresh_lines(index + 1)
         self._scroll_cursor_into_view()
         self.post_message(self.CursorMoved(self, index))
 
+    @property
+    def _width(self) -> int:
+        """Cells for the rows: the widget minus its scrollbar."""
+        return self.scrollable_content_region.width
+
+    @property
+    def _height(self) -> int:
+        return self.scrollable_content_region.height
+
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self.virtual_size = Size(event.size.width, len(self._data.beads) + 1)
+        self.virtual_size = Size(self._width, len(self._data.beads) + 1)
         self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
@@ -169,10 +178,10 @@ class BeadTable(ScrollView, can_focus=True):
 
     @property
     def _page(self) -> int:
-        return max(1, self.size.height - 2)
+        return max(1, self._height - 2)
 
     def _scroll_cursor_into_view(self) -> None:
-        rows = max(1, self.size.height - 1)
+        rows = max(1, self._height - 1)
         top = round(self.scroll_y)
         if self._cursor < top:
             self.scroll_to(y=self._cursor, animate=False, immediate=True)
@@ -212,7 +221,7 @@ class BeadTable(ScrollView, can_focus=True):
         return index_w, ja_w, rest - ja_w
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         if y == 0:
             return self._header(width)
         row = round(self.scroll_y) + y - 1

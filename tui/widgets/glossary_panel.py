@@ -32,6 +32,9 @@ class PanelProblem:
 
 
 class GlossaryPanel(Static):
+    entries: list[PanelEntry] = []  # noqa: RUF012 - replaced, never mutated
+    problems: list[PanelProblem] = []  # noqa: RUF012
+
     DEFAULT_CSS = """
     GlossaryPanel { padding: 0 1; }
     """
@@ -39,6 +42,8 @@ class GlossaryPanel(Static):
     def show(
         self, entries: Sequence[PanelEntry], problems: Sequence[PanelProblem], *, available: bool = True
     ) -> None:
+        self.entries = list(entries)
+        self.problems = list(problems)
         parts: list[Text] = [Text("Glossary", style="bold underline")]
         if not available:
             parts.append(Text("no glossary in this installation", style="dim italic"))
