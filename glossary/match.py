@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from alignment.text import fold
+from alignment.text import fold, fold_char
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63", "-"))
 _END = ""  # trie key of the terms ending at a node (no folded character is empty)
@@ -25,6 +25,8 @@ class Term:
     field: str = "ja"
     """Where the term sits in its entry: ja, en, acronym, variant_ja, variant_en."""
     status: str = "approved"
+    key: str | None = None
+    """The folded key when already known (the termbase stores it); computed from `text` otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,11 @@ def _fold_text(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
 
 
 def term_key(text: str) -> str:
-    """The folded form under which a term is matched (single spaces, unified dashes)."""
-    return " ".join(_fold_text(text)[0].split())
+    """The folded form under which a term is matched (single spaces, unified dashes).
+
+    The same key as the termbase's lookup key (glossary.lookup.lookup_key), so stored keys can be reused.
+    """
+    return " ".join(fold_char(text).translate(_DASHES).split())
 
 
 def _is_word(c: str) -> bool:
@@ -61,8 +66,9 @@ class Matcher:
     def __init__(self, terms: Iterable[Term]) -> None:
         self._root: dict[str, dict] = {}
         self.terms: list[Term] = []
+        shared: list[list[Term]] = []
         for term in terms:
-            key = term_key(term.text)
+            key = term.key if term.key is not None else term_key(term.text)
             if not key:
                 continue
             self.terms.append(term)
@@ -71,6 +77,9 @@ class Matcher:
                 node = node.setdefault(c, {})
             bucket = node.setdefault(_END, [])  # type: ignore[arg-type]
             bucket.append(term)
+            if len(bucket) == 2:
+                shared.append(bucket)
+        for bucket in shared:  # several entries share the key: the approved, then the oldest, first
             bucket.sort(key=lambda t: (_STATUS_ORDER.get(t.status, 9), t.entry_id, t.field != "ja"))
 
     def __bool__(self) -> bool:

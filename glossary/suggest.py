@@ -67,7 +67,7 @@ class SuggestReport:
 def glossary_matcher(db: Database) -> Matcher:
     """Every term, variant and acronym of the termbase (forbidden renderings excepted)."""
     return Matcher(
-        Term(k.term, k.entry_id, k.field, k.status) for k in glossary_store.terms(db) if k.field in _MATCH_FIELDS
+        Term(k.term, k.entry_id, k.field, k.status, k.key) for k in glossary_store.terms(db) if k.field in _MATCH_FIELDS
     )
 
 
