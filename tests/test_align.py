@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ def add_pair(db, name: str, ja: Sequence[str], en: Sequence[str] | None,
             clause_segs: list[Segment] = []
             for s in sentences:
                 cuts = [0, *(clauses or {}).get(lang, {}).get(s.index, ()), len(s.text)]  # type: ignore[call-overload]
-                for a, b in zip(cuts, cuts[1:], strict=False):
+                for a, b in itertools.pairwise(cuts):
                     clause_segs.append(Segment(len(clause_segs), s.start + a, s.start + b, s.text[a:b],
                                                level="clause", parent=s.index))
             store.insert_document(db, pair_id, doc, sentences, clause_segs)
@@ -301,3 +302,24 @@ def test_eval_command_reports_strict_and_lax(run) -> None:
     assert data["gale_church"][0]["file"] == "jpin2008_secdecl_preamble"
     table = run("eval", str(path), str(DEV_GOLD / "kyoto_HST00871.gold.jsonl"), "--no-embeddings")
     assert "(all)" in table.output and "F1 strict" in table.output
+
+
+@pytest.mark.slow
+def test_demo_aligns_every_pair_with_english(tmp_path: Path) -> None:
+    import tui.cli  # noqa: F401  (registers the demo's align step)
+    from tui.demo import STEPS, build_demo
+    from tui.seeds import seeds
+
+    chosen = [s for s in seeds() if s.name.startswith(("000_", "003_"))]
+    assert [s.en is not None for s in chosen] == [True, False]
+    steps = [s for s in STEPS if s.name in ("import", "align")]
+    assert [s.name for s in steps] == ["import", "align"]
+    path, results = build_demo(tmp_path / "demo", seed_list=chosen, steps=steps)
+    assert results[-1].step == "align" and [r["pair"] for r in results[-1].rows] == [chosen[0].name]
+    db = open_project(path)
+    try:
+        beads = store.get_beads(db, store.get_pair(db, chosen[0].name).id)
+        assert [b.type for b in beads] == ["1-1"] * 57
+        assert store.get_beads(db, store.get_pair(db, chosen[1].name).id) == []
+    finally:
+        db.close()
