@@ -74,13 +74,6 @@ class Definition:
     def key(self) -> str | None:
         return acronym_key(self.short) if self.short else None
 
-    def shifted(self, by: int) -> Definition:
-        def mv(span: tuple[int, int] | None) -> tuple[int, int] | None:
-            return (span[0] + by, span[1] + by) if span else None
-
-        return Definition(self.short, mv(self.short_span), self.ja, mv(self.ja_span), self.en,
-                          mv(self.en_span), self.rule)
-
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
@@ -171,7 +164,7 @@ _HIRA = "\u3041-\u3096\u309d\u309e"
 _JA_RE = re.compile(f"[{_KANJI}{_KATA}{_HIRA}]")
 _CJK_RE = re.compile(f"[{_KANJI}{_KATA}]")
 _UNIT_RE = re.compile(f"[{_KANJI}]+|[{_KATA}]+|[A-Za-z]+")
-_OPEN, _CLOSE = "(【[", ")】]"
+_OPEN, _CLOSE = "(【[〔", ")】]〕"
 _PAIR = dict(zip(_OPEN, _CLOSE, strict=True))
 
 
@@ -537,8 +530,6 @@ def _bracket_pairs(t: str) -> Iterator[tuple[int, int]]:
                 _, o = stack.pop()
                 if i - o <= 200:
                     yield o, i
-        elif c == "\n" and stack and len(stack) > 8:
-            stack.clear()
 
 
 _MARKER_BEFORE = re.compile(r"(?:\s|\[※\]|※[0-9¹²³⁴⁵⁶⁷⁸⁹⁰]*|\*)*$")
@@ -557,6 +548,8 @@ def _clean_phrase(text: str) -> bool:
         _GLUED.search(w.group()) and not re.fullmatch(r"(?:Mc|Mac|De|La|Le|i)[A-Z][a-z]+", w.group())
         for w in _words(text)
     )
+
+
 _REVERSE_STOP = re.compile(r"当時|イメージ|写真|出典|抜粋|参考|資料|図表|略|以下|次頁|前頁|予定|仮称|通称|いずれも")
 
 
@@ -609,7 +602,6 @@ class _Finder:
         ]
         self.idx = _TokenIndex(self.t, mapped)
         self.out: list[Definition] = []
-        self.claimed: set[tuple[int, int]] = set()
 
     # results are built from normalised spans, mapped back here
     def add(self, rule: Rule, short: str | None, sf: tuple[int, int] | None,
@@ -647,7 +639,9 @@ class _Finder:
                 return (q if ja_units(inner) * 2 >= sf_letters(short) else None), None
             en = _en_long_form(t, q[1], short, lo=q[0])
             return None, en
-        digits = len(t[:end]) - len(t[:end].rstrip("0123456789"))
+        digits = 0
+        while digits < 3 and end - digits > 0 and t[end - digits - 1] in "0123456789":
+            digits += 1
         if end > digits and _JA_RE.match(t[end - 1 - digits]):  # 会合14（…）: a footnote number, Japanese
             return ja_long_form(t, end, short, idx=self.idx, strict=strict), None
         if end > 0 and re.match(r"[A-Za-z0-9]", t[end - 1]):
