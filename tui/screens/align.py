@@ -176,7 +176,7 @@ class AlignScreen(Screen[None]):
         marks = [self._mark(s) for s in spans]
         self.query_one(BeadDetail).show(ja, en, marks, selected=self.selected_span, show_rejected=self.show_rejected,
                                         header=header)
-        self._panel(i)
+        self._panel(i, marks)
         self._status()
 
     # --- spans and glossary of the current bead -------------------------------------------------------
@@ -206,7 +206,7 @@ class AlignScreen(Screen[None]):
         en = " ".join(self.state.en_texts[k] for k in range(*bead.en))
         return ja, en
 
-    def _panel(self, i: int) -> None:
+    def _panel(self, i: int, marks: list[SpanMark]) -> None:
         panel = self.query_one(GlossaryPanel)
         if not self.notes.available:
             panel.show([], [], available=False)
@@ -216,11 +216,12 @@ class AlignScreen(Screen[None]):
             found = self.notes.bead_entries(ja, en)
             problems = self.notes.bead_problems(ja, en)
         except ProjectError as exc:
-            panel.show([], [PanelProblem("error", str(exc))])
+            panel.show([], [PanelProblem("error", str(exc))], spans=marks, selected=self.selected_span)
             return
         panel.show(
             [PanelEntry(e.id, e.ja or "", e.en or "", e.acronym, e.status, ok) for e, ok in found],
             [PanelProblem(kind, text) for kind, text in problems],
+            spans=marks, selected=self.selected_span,
         )
 
     def _selected(self) -> BeadSpan | None:

@@ -20,24 +20,6 @@ LABEL_COLOURS: dict[str, str] = {
 SPAN_SYMBOLS = {"suggested": "?", "accepted": "✓", "rejected": "✗"}
 
 
-def label_colour(label: str) -> str:
-    return LABEL_COLOURS.get(label, "white")
-
-
-def span_style(label: str, status: str, selected: bool = False) -> Style:
-    """Suggestions dim and underlined, accepted bright on the label's colour, rejected struck through."""
-    colour = label_colour(label)
-    if status == "accepted":
-        style = Style(color="black", bgcolor=colour, bold=True)
-    elif status == "rejected":
-        style = Style(color=colour, dim=True, strike=True)
-    else:
-        style = Style(color=colour, underline=True, dim=True)
-    if selected:
-        style += Style(reverse=True, bold=True, dim=False)
-    return style
-
-
 @dataclass(frozen=True, slots=True)
 class SpanMark:
     """A span as the detail pane shows it: offsets relative to its segment's text."""
@@ -54,6 +36,36 @@ class SpanMark:
     text: str = ""
     entry: str | None = None
     """The linked glossary entry, as shown (e.g. `#12 IPMDA`)."""
+
+
+def span_line(m: SpanMark, chosen: bool) -> Text:
+    """One span in a list: status symbol, text in its label's style, label, status and source."""
+    line = Text("▸ " if chosen else "  ", style="bold")
+    line.append(f"{SPAN_SYMBOLS.get(m.status, ' ')} ", style=span_style(m.label, m.status))
+    line.append(m.text, style=span_style(m.label, m.status, chosen))
+    line.append(f" {m.label}", style=Style(color=label_colour(m.label), bold=True))
+    line.append(f" {m.status}" + (f" ({m.source})" if m.source else ""), style="dim")
+    if m.entry:
+        line.append(f" → {m.entry}", style="bold")
+    return line
+
+
+def label_colour(label: str) -> str:
+    return LABEL_COLOURS.get(label, "white")
+
+
+def span_style(label: str, status: str, selected: bool = False) -> Style:
+    """Suggestions dim and underlined, accepted bright on the label's colour, rejected struck through."""
+    colour = label_colour(label)
+    if status == "accepted":
+        style = Style(color="black", bgcolor=colour, bold=True)
+    elif status == "rejected":
+        style = Style(color=colour, dim=True, strike=True)
+    else:
+        style = Style(color=colour, underline=True, dim=True)
+    if selected:
+        style += Style(reverse=True, bold=True, dim=False)
+    return style
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +124,4 @@ class BeadDetail(Static):
                 on_segment = [m for m in visible if m.side == side and m.segment == index]
                 grid.add_row(f"{tag}{index + 1:>4}", segment_text(text, on_segment, selected, selection, side, index))
         parts.append(grid)
-        if visible:
-            parts.append(Text("spans:", style="dim"))
-            for m in visible:
-                chosen = m.key == selected
-                line = Text("▸ " if chosen else "  ", style="bold")
-                line.append(f"{SPAN_SYMBOLS.get(m.status, ' ')} ", style=span_style(m.label, m.status))
-                line.append(m.text, style=span_style(m.label, m.status, chosen))
-                line.append(f"  {m.label}", style=Style(color=label_colour(m.label), bold=True))
-                line.append(f"  {m.status}", style="dim")
-                if m.source:
-                    line.append(f" ({m.source})", style="dim")
-                if m.entry:
-                    line.append(f"  → {m.entry}", style="bold")
-                parts.append(line)
         self.update(Group(*parts))

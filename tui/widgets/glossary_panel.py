@@ -5,12 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.widgets.bead_detail import SPAN_SYMBOLS, SpanMark, label_colour, span_style
+
 STATUS_STYLE = {"approved": "bold green", "proposed": "yellow", "deprecated": "dim strike", "forbidden": "bold red"}
 STATUS_SYMBOL = {"approved": "✓", "proposed": "?", "deprecated": "⋯", "forbidden": "✗"}
+
+
+def span_grid(spans: Sequence[SpanMark], selected: object | None) -> Table:
+    """Spans as rows of (status symbol, text, label): Japanese wraps inside its column."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_column(no_wrap=True)
+    for m in spans:
+        chosen = m.key == selected
+        mark = Text("▸" if chosen else " ", style="bold")
+        mark.append(SPAN_SYMBOLS.get(m.status, " "), style=span_style(m.label, m.status))
+        grid.add_row(mark, Text(m.text, style=span_style(m.label, m.status, chosen)),
+                     Text(m.label, style=f"bold {label_colour(m.label)}"))
+    return grid
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +58,31 @@ class GlossaryPanel(Static):
     """
 
     def show(
-        self, entries: Sequence[PanelEntry], problems: Sequence[PanelProblem], *, available: bool = True
+        self,
+        entries: Sequence[PanelEntry],
+        problems: Sequence[PanelProblem],
+        *,
+        available: bool = True,
+        spans: Sequence[SpanMark] = (),
+        selected: object | None = None,
     ) -> None:
         self.entries = list(entries)
         self.problems = list(problems)
-        parts: list[Text] = [Text("Glossary", style="bold underline")]
+        parts: list[RenderableType] = []
+        if available:
+            parts.append(Text("Spans", style="bold underline"))
+            parts.append(Text("f next  a accept  r reject  v new", style="dim"))
+            if not spans:
+                parts.append(Text("none in this bead", style="dim italic"))
+            else:
+                parts.append(span_grid(spans, selected))
+                chosen = next((m for m in spans if m.key == selected), None)
+                if chosen is not None:
+                    about = f"{chosen.status}, from {chosen.source or 'a person'}"
+                    about += f", entry {chosen.entry}" if chosen.entry else ", no entry (t links, T creates)"
+                    parts.append(Text(about, style="italic"))
+            parts.append(Text(""))
+        parts.append(Text("Glossary", style="bold underline"))
         if not available:
             parts.append(Text("no glossary in this installation", style="dim italic"))
             self.update(Group(*parts))
