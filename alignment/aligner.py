@@ -147,15 +147,26 @@ def _scorer(feats: Features, stretch: Stretch, weights: Weights | None):
     return costs.Scorer(ja, en, weights or costs.DEFAULT_WEIGHTS, feats.ratio)
 
 
-def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = None) -> list[Bead]:
-    """Best beads for one stretch (JA range, EN range), with document-wide indexes and scores."""
+def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = None,
+                  bead_types: Sequence[tuple[int, int]] | None = None, *, whole: bool = False) -> list[Bead]:
+    """Best beads for one stretch (JA range, EN range), with document-wide indexes and scores.
+
+    Args:
+        whole: the stretch is known to be a translation unit (a sentence bead at clause level), so when
+            one side is a single segment the stretch is one bead rather than a bead and skips.
+    """
+    import numpy as np
+
     from alignment import costs, dp
 
-    (j0, _), (e0, _) = stretch
+    (j0, j1), (e0, e1) = stretch
     scorer = _scorer(feats, stretch, weights)
+    if whole and min(j1 - j0, e1 - e0) == 1:
+        s = float(scorer(j1 - j0, e1 - e0, np.array([0]), np.array([[0]]))[0, 0])
+        return [Bead(ja=(j0, j1), en=(e0, e1), score=round(s, 4))]
     return [
         Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(score, 4))
-        for ((a0, a1), (b0, b1)), score in dp.search_scored(costs.make_problem(scorer), dp.BEAD_TYPES)
+        for ((a0, a1), (b0, b1)), score in dp.search_scored(costs.make_problem(scorer), bead_types or dp.BEAD_TYPES)
     ]
 
 
@@ -225,6 +236,7 @@ def align_texts(
     weights: Weights | None = None,
     note: str | None = None,
     on_progress: Progress | None = None,
+    level: Level = "sentence",
 ) -> tuple[list[Bead], Signals, list[Stretch]]:
     """Align two lists of segment texts; beads use 0-based half-open ranges into them.
 
@@ -234,16 +246,25 @@ def align_texts(
         fixed: beads kept exactly as given (confirmed); only the gaps between them are aligned.
         cuts: nodes (i, j) every alignment must pass through (sentence-bead ends at clause level).
         note: why there is no embedder (reported in the signals).
+        level: at clause level larger n:m beads are allowed, and a stretch between two cuts with a single
+            segment on one side becomes one bead (the cuts come from sentence beads, which are translations).
     Returns:
         All beads in order (fixed ones as the very objects passed in), the signals, and the stretches
         that were searched.
     """
+    from alignment import dp
+
     fixed = check_fixed(fixed, len(ja), len(en))
     feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
+    cuts = list(cuts)
     todo = stretches(len(ja), len(en), fixed, cuts)
+    types = dp.CLAUSE_TYPES if level == "clause" else dp.BEAD_TYPES
+    cut_set = set(cuts)
     beads: list[Bead] = list(fixed)
     for k, stretch in enumerate(todo):
-        beads.extend(align_stretch(feats, stretch, weights))
+        (j0, j1), (e0, e1) = stretch
+        whole = level == "clause" and (j0, e0) in cut_set and (j1, e1) in cut_set
+        beads.extend(align_stretch(feats, stretch, weights, types, whole=whole))
         if on_progress:
             on_progress("align", k + 1, len(todo))
     beads.sort(key=lambda b: (b.ja[0], b.en[0]))
@@ -333,7 +354,7 @@ def align_pair(
     embedder, note = make_embedder(db, use_embeddings, on_progress)
     beads, signals, todo = align_texts(
         _texts(ja_segs), _texts(en_segs), embedder=embedder, glossary=glossary, fixed=fixed, cuts=cuts,
-        weights=weights, note=note, on_progress=on_progress,
+        weights=weights, note=note, on_progress=on_progress, level=level,
     )
     save_alignment(db, pair.id, current, beads, level=level, user=user)
     stored = store.get_beads(db, pair.id, level)

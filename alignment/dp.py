@@ -35,6 +35,8 @@ BEAD_TYPES: tuple[BeadType, ...] = (
     (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3),
 )
 GALE_CHURCH_TYPES: tuple[BeadType, ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+# Inside a sentence bead a Japanese sentence often has more clauses than its English rendering has.
+CLAUSE_TYPES: tuple[BeadType, ...] = (*BEAD_TYPES, (1, 4), (4, 1), (2, 4), (4, 2), (1, 5), (5, 1), (1, 6), (6, 1))
 
 NEG = -np.inf
 

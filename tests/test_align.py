@@ -179,6 +179,14 @@ def test_clause_beads_stay_inside_sentence_beads(db) -> None:
     assert store.get_beads(db, pair.id, "clause") == list(result.beads)
 
 
+def test_clauses_against_a_single_clause_make_one_bead(db) -> None:
+    ja = ["自由で開かれ、平和で繁栄し、威圧のない、ルールに基づく秩序を堅持し、協力を強調する。"]
+    en = ["Emphasising cooperation for a free, open, peaceful, prosperous and coercion-free rules-based order."]
+    pair = add_pair(db, "c", ja, en, clauses={"ja": {0: [7, 14, 20, 35]}})
+    result = aligner.align_pair(db, pair, level="clause", use_embeddings=False)
+    assert [(b.ja, b.en, b.type) for b in result.beads] == [((0, 5), (0, 1), "5-1")]
+
+
 def test_clause_level_needs_clauses(db) -> None:
     with write(db):
         pair_id = store.create_pair(db, "noclauses")
