@@ -191,4 +191,6 @@ def test_demo_suggests_and_harvests_every_pair(tmp_path: Path) -> None:
     steps = [s for s in STEPS if s.name != "align"]  # alignment has its own tests; keep this one quick
     _, results = build_demo(tmp_path / "demo", seed_list=seed, steps=steps)
     harvest = next(r for r in results if r.step == "harvest")
-    assert harvest.rows == ({"pair": SEED_000, "proposed": 12, "complete_triples": 12, "already_there": 0},)
+    (row,) = harvest.rows
+    assert (row["pair"], row["proposed"], row["complete_triples"], row["already_there"]) == (SEED_000, 12, 12, 0)
+    assert row["linked_spans"] >= 48  # each acronym and both long forms, at least, now link to their entry

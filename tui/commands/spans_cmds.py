@@ -359,6 +359,14 @@ def _demo_harvest(ctx: Any) -> Any:
             "complete_triples": sum(bool(p.result == "proposed" and p.ja and p.en and p.acronym) for p in proposals),
             "already_there": sum(p.result == "exists" for p in proposals),
         })
+    # Suggest once more, so the spans of every pair link to the entries just proposed.
+    from glossary.suggest import glossary_matcher, suggest_pair
+
+    matcher = glossary_matcher(ctx.db)
+    for row, pair in zip(rows, pairs, strict=True):
+        suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
+        row["linked_spans"] = ctx.db.execute(
+            "SELECT count(*) FROM spans WHERE pair_id = ? AND entry_id IS NOT NULL", [pair.id]).fetchone()[0]
     ctx.on_progress("harvest", len(pairs), len(pairs))
     total = sum(r["proposed"] for r in rows)
     return StepResult("harvest", f"proposed {total} glossary entries from acronym definitions", tuple(rows))
