@@ -287,7 +287,8 @@ def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, 
     def table(data: list[dict[str, Any]], title: str) -> None:
         print_table(cols, [(r["file"], *(f"{r[k]:.3f}" for k in keys)) for r in data], title=title)
 
-    table(rows, f"taiyaku aligner ({runs[0].signals})")
+    plain = [r.signals for r in runs if "no embeddings" in r.signals]
+    table(rows, "taiyaku aligner: " + (plain[0].split("; ", 1)[1] if plain else "embeddings, length and anchors"))
     if base:
         table(base_rows, "Gale–Church baseline")
 
