@@ -140,3 +140,20 @@ def test_replace_beads_respaces_when_a_gap_runs_out(project: Path) -> None:
     with pytest.raises(ProjectError, match="changed by another program"):
         replace_beads(db, pair.id, beads, 0, 2, [edit.merge(beads, 0)[0]], user="u")
     assert ranges(get_beads(db, pair.id)) == ranges(edit.merge(beads, 0))
+
+
+def test_a_crash_between_the_change_and_its_log_entry_leaves_neither(project: Path, monkeypatch) -> None:
+    db = open_db(str(project))
+    pair = get_pair(db, "p")
+    before = get_beads(db, pair.id)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # e.g. the process told to stop in the middle of writing
+
+    monkeypatch.setattr(history, "record", crash)
+    with pytest.raises(KeyboardInterrupt):
+        history.commit_beads(db, pair.id, before, edit.merge(before, 0), user="u", action="merge", summary="m")
+    db.close()
+    db = open_db(str(project))
+    assert ranges(get_beads(db, pair.id)) == ranges(before)
+    assert history.entries(db) == []
