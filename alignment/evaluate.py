@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from alignment.model import Document, Lang
+from alignment.model import Document, Lang, Segment
 from alignment.project import ProjectError
 
 IndexBead = tuple[tuple[int, ...], tuple[int, ...]]
@@ -165,13 +165,21 @@ class Evaluation:
     signals: str
 
 
-def _document(lang: Lang, sentences: Sequence[str]) -> Document:
-    for s in sentences:
-        if not s.strip() or "\n" in s or "\r" in s:
-            raise ProjectError(f"gold sentence {s!r} is empty or spans lines; cannot use it as a segment")
-    text = "\n".join(s.strip() for s in sentences) + "\n"
-    return Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,
-                    offset_runs=((0, 0, len(text)),), segmented=True)
+def gold_document(lang: Lang, sentences: Sequence[str]) -> tuple[Document, list[Segment]]:
+    """The gold sentences as a segmented document, one per line, with exact offsets.
+
+    Offsets are computed here rather than by splitting lines, so a sentence holding a character that
+    `str.splitlines` treats as a break (form feed, U+2028…) still stays one segment.
+    """
+    text = "\n".join(sentences) + "\n"
+    segments: list[Segment] = []
+    pos = 0
+    for k, sentence in enumerate(sentences):
+        segments.append(Segment(index=k, start=pos, end=pos + len(sentence), text=sentence))
+        pos += len(sentence) + 1
+    doc = Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,
+                   offset_runs=((0, 0, len(text)),), segmented=True)
+    return doc, segments
 
 
 def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | None = None,
@@ -181,7 +189,6 @@ def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | N
 
     from alignment import aligner, store
     from alignment.project import open_project, write
-    from alignment.text import line_segments
 
     with tempfile.TemporaryDirectory(dir=workdir, prefix="taiyaku-eval-") as tmp:
         db = open_project(Path(tmp) / "eval.db")
@@ -190,11 +197,7 @@ def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | N
                 pair_id = store.create_pair(db, gold.name)
                 sides: tuple[tuple[Lang, Sequence[str]], ...] = (("ja", gold.ja), ("en", gold.en))
                 for lang, sentences in sides:
-                    doc = _document(lang, sentences)
-                    segments = line_segments(doc.text)
-                    if len(segments) != len(sentences):
-                        raise ProjectError(f"{gold.name}: could not segment the gold {lang} sentences one per line")
-                    store.insert_document(db, pair_id, doc, segments)
+                    store.insert_document(db, pair_id, *gold_document(lang, sentences))
             result = aligner.align_pair(db, store.get_pair(db, gold.name), use_embeddings=use_embeddings,
                                         on_progress=on_progress)
         finally:

@@ -103,3 +103,12 @@ def test_eval_command_errors(run, tmp_path: Path) -> None:
     bad.write_text("{")
     result = run("eval", str(bad))
     assert result.exit_code == 1 and result.output.startswith("Error: ") and result.output.count("\n") == 1
+
+
+def test_gold_sentences_with_odd_line_breaks_stay_one_segment() -> None:
+    from alignment.evaluate import Gold, evaluate
+
+    gold = Gold("odd", ("一つ目\x0cの文。", "二つ目\u2028の文。"), ("The first\x85 sentence.", "The second."),
+                (((0,), (0,)), ((1,), (1,))))
+    result = evaluate(gold, use_embeddings=False)
+    assert result.predicted == gold.beads
