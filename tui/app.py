@@ -33,11 +33,16 @@ class AnnotateApp(App[None]):
         Binding("g", "glossary", "Glossary", show=False, id="app.glossary"),
     ]
 
-    def __init__(self, session: Session, *, pair: str | None = None, bead: int | None = None) -> None:
+    def __init__(
+        self, session: Session, *, pair: str | None = None, bead: int | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.start_pair = pair
         self.start_bead = bead
+        if keymap:
+            self.set_keymap(keymap)
 
     def on_mount(self) -> None:
         self.push_screen(PairListScreen(self.session))
@@ -70,7 +75,7 @@ class AnnotateApp(App[None]):
         sections.append((type(screen).__name__.removesuffix("Screen").lower() or "screen", screen.BINDINGS))
         sections.append(("anywhere", self.BINDINGS))
         sections.append(("anywhere", [Binding("ctrl+p", "command_palette", "Command palette: every action by name")]))
-        self.push_screen(HelpScreen(screen.sub_title or "taiyaku", binding_rows(sections)))
+        self.push_screen(HelpScreen(screen.sub_title or "taiyaku", binding_rows(sections, self._keymap)))
 
     # --- undo and redo (project-wide) --------------------------------------------------------------
 
@@ -104,7 +109,7 @@ class AnnotateApp(App[None]):
                 if not isinstance(b, Binding) or not b.description or b.action in seen:
                     continue
                 seen.add(b.action)
-                keys = ", ".join(k.strip() for k in b.key.split(","))
+                keys = ", ".join(k.strip() for k in self._keymap.get(b.id or "", b.key).split(","))
                 yield SystemCommand(b.tooltip or b.description, f"key: {keys}", partial(owner.run_action, b.action))
 
 
@@ -115,6 +120,7 @@ def make_app(
     pair: str | None = None,
     bead: int | None = None,
     realigner: Realigner | None = None,
+    keymap: dict[str, str] | None = None,
 ) -> AnnotateApp:
     """Open the project (creating nothing) and build the app around it; the CLI, tests and screenshots use this."""
     from alignment.project import resolve_db_path
@@ -127,7 +133,7 @@ def make_app(
         from alignment.store import get_pair
 
         get_pair(db, pair)  # an unknown pair is a one-line error before the screen opens
-    return AnnotateApp(session, pair=pair, bead=bead)
+    return AnnotateApp(session, pair=pair, bead=bead, keymap=keymap)
 
 
 def run_app(db_path: str | Path, *, user: str | None = None, pair: str | None = None) -> None:

@@ -310,3 +310,25 @@ async def test_moving_in_a_big_pair_scrolls_and_keeps_the_cursor_visible(project
         assert table.cursor == 299
         await pilot.press("M")
     assert len(stored(project, "big")) == 299
+
+
+async def test_keys_can_be_remapped_from_a_file(project: Path, tmp_path: Path) -> None:
+    from alignment.project import ProjectError
+    from tui.keys import load_keymap
+
+    keys = tmp_path / "keys.toml"
+    keys.write_text('"align.merge-next" = "ctrl+j"\n"align.ja-down" = "J"\n', encoding="utf-8")
+    app = make_app(project, user="ana", pair="p", keymap=load_keymap(keys))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")  # no longer bound
+        assert stored(project) == ORIGINAL
+        await pilot.press("ctrl+j")
+        assert stored(project)[0] == ((0, 2), (0, 2), "auto")
+        await pilot.press("question_mark")
+        rows = {r[3]: r[1] for r in pilot.app.screen.rows}
+        assert rows["align.merge-next"] == "ctrl+j" and rows["align.ja-down"] == "J"
+    keys.write_text('"align.no-such-thing" = "x"\n', encoding="utf-8")
+    with pytest.raises(ProjectError, match="unknown binding"):
+        load_keymap(keys)
+    with pytest.raises(ProjectError, match="no key file"):
+        load_keymap(tmp_path / "missing.toml")

@@ -16,7 +16,8 @@ from textual.widgets import Static
 INTRO = """\
 taiyaku aligns Japanese text with its English, tags entities and acronyms, and builds the glossary.
 Every action is written to the project file at once (there is no save) and can be undone, even after a
-restart. ctrl+p opens the command palette, which lists every action by name.
+restart. ctrl+p opens the command palette, which lists every action by name. Keys can be changed in
+~/.config/taiyaku/keys.toml (or --keys FILE): one line per binding, e.g. "align.merge-next" = "m,ctrl+j".
 
 Symbols in the alignment: ✓ confirmed  ◦ not yet confirmed  ▾ low score (worth a look)  ! QA problem
   ∅ nothing on that side (1-0 or 0-1)   type 2-1 = two Japanese segments with one English segment
@@ -29,13 +30,17 @@ def describe_keys(key: str) -> str:
     return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
 
 
-def binding_rows(sections: Iterable[tuple[str, Sequence[BindingType]]]) -> list[tuple[str, str, str]]:
-    """(section, keys, what it does) for every binding with a description."""
+def binding_rows(
+    sections: Iterable[tuple[str, Sequence[BindingType]]], keymap: dict[str, str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(section, keys, what it does, binding id) for every binding with a description; keys as remapped."""
+    keymap = keymap or {}
     rows = []
     for section, bindings in sections:
         for b in bindings:
             if isinstance(b, Binding) and b.description:
-                rows.append((section, describe_keys(b.key), b.tooltip or b.description))
+                keys = keymap.get(b.id or "", b.key)
+                rows.append((section, describe_keys(keys), b.tooltip or b.description, b.id or ""))
     return rows
 
 
@@ -51,10 +56,11 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title=f"Keys: {self.title_text}", expand=True, show_lines=False, header_style="bold")
         table.add_column("", style="dim", no_wrap=True)
         table.add_column("Key", style="bold cyan", no_wrap=True)
-        table.add_column("Action")
+        table.add_column("Action", ratio=1)
+        table.add_column("id (for --keys)", style="dim", no_wrap=True)
         last = None
-        for section, keys, what in self.rows:
-            table.add_row(section if section != last else "", keys, what)
+        for section, keys, what, binding_id in self.rows:
+            table.add_row(section if section != last else "", keys, what, binding_id)
             last = section
         with VerticalScroll(id="help-body", classes="dialog dialog-wide"):
             yield Static(Text(INTRO))

@@ -35,17 +35,17 @@ class SpanEditor(ModalScreen[NewSpan | None]):
     """Keys move the selection's end (and, with shift, its start) by character or by token."""
 
     BINDINGS: ClassVar = [
-        Binding("right", "grow(1)", "End →", tooltip="Move the end one character right"),
-        Binding("left", "grow(-1)", "End ←", tooltip="Move the end one character left"),
-        Binding("shift+right", "move_start(1)", "Start →", show=False, tooltip="Move the start one character right"),
-        Binding("shift+left", "move_start(-1)", "Start ←", show=False, tooltip="Move the start one character left"),
-        Binding("w,ctrl+right", "grow_token(1)", "End +token", tooltip="Extend the end to the next token edge"),
-        Binding("b,ctrl+left", "grow_token(-1)", "End -token", tooltip="Pull the end back to the previous token edge"),
-        Binding("W", "start_token(1)", "Start +token", show=False, tooltip="Move the start to the next token edge"),
-        Binding("B", "start_token(-1)", "Start -token", show=False, tooltip="Move the start to the previous token edge"),
-        Binding("tab", "segment(1)", "Next segment", tooltip="Select in the next segment of the bead"),
-        Binding("shift+tab", "segment(-1)", "Prev segment", show=False),
-        Binding("enter", "done", "Choose label", tooltip="Make the span (a label picker opens)"),
+        Binding("right", "grow(1)", "End →", tooltip="Move the end one character right", id="span-editor.end-right"),
+        Binding("left", "grow(-1)", "End ←", tooltip="Move the end one character left", id="span-editor.end-left"),
+        Binding("shift+right", "move_start(1)", "Start →", show=False, tooltip="Move the start one character right", id="span-editor.start-right"),
+        Binding("shift+left", "move_start(-1)", "Start ←", show=False, tooltip="Move the start one character left", id="span-editor.start-left"),
+        Binding("w,ctrl+right", "grow_token(1)", "End +token", tooltip="Extend the end to the next token edge", id="span-editor.end-token-right"),
+        Binding("b,ctrl+left", "grow_token(-1)", "End -token", tooltip="Pull the end back to the previous token edge", id="span-editor.end-token-left"),
+        Binding("W", "start_token(1)", "Start +token", show=False, tooltip="Move the start to the next token edge", id="span-editor.start-token-right"),
+        Binding("B", "start_token(-1)", "Start -token", show=False, tooltip="Move the start to the previous token edge", id="span-editor.start-token-left"),
+        Binding("tab", "segment(1)", "Next segment", tooltip="Select in the next segment of the bead", id="span-editor.next-segment"),
+        Binding("shift+tab", "segment(-1)", "Prev segment", show=False, id="span-editor.prev-segment"),
+        Binding("enter", "done", "Choose label", tooltip="Make the span (a label picker opens)", id="span-editor.done"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
