@@ -394,6 +394,8 @@ def save_alignment(db: Database, pair_id: int, current: Sequence[Bead], beads: S
     from alignment import store
 
     with write(db):
+        if store.get_beads(db, pair_id, level) != list(current):
+            raise ProjectError("the alignment of this pair changed while it was being aligned; run align again")
         n = max((b.ja[1] for b in beads), default=0)
         m = max((b.en[1] for b in beads), default=0)
         if not any(b.status == "confirmed" for b in current) or not _tiles(current, n, m):

@@ -126,6 +126,15 @@ def test_confirmed_beads_survive_realignment_untouched(db, kyoto) -> None:
     assert tiles(result.beads, len(kyoto.ja), len(kyoto.en))
 
 
+def test_a_concurrent_edit_is_not_overwritten(db, kyoto) -> None:
+    pair = add_pair(db, "k", kyoto.ja, kyoto.en)
+    first = list(aligner.align_pair(db, pair, use_embeddings=False).beads)
+    stale = first[:-1]  # what an aligner run read before someone else changed the pair
+    with pytest.raises(ProjectError, match="changed while"):
+        aligner.save_alignment(db, pair.id, stale, first, level="sentence", user="x")
+    assert store.get_beads(db, pair.id) == first
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fixed_beads_are_kept_and_the_rest_still_covers_everything(kyoto, data) -> None:
