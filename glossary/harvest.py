@@ -190,13 +190,15 @@ def acronym_proposals(
     seen: set[str] = set()
     ja_side = sides.get("ja")
     groups: dict[str, list[tuple[int | None, Definition]]] = {}
+    vetoed: set[str] = set()
     for seg, d in ja_side.defs if ja_side else []:
         if not d.short:
             continue
         if _rejected(d, "ja", rejected):
-            seen.add(acronym_key(d.short).casefold())  # vetoed for the whole pair
+            vetoed.add(acronym_key(d.short).casefold())
             continue
         groups.setdefault(acronym_key(d.short).casefold(), []).append((seg, d))
+    seen |= vetoed - groups.keys()  # every Japanese definition rejected: not from the English side either
     for key, defs in groups.items():
         short = defs[0][1].short or ""
         forms = [d.ja for _, d in defs if d.ja]
