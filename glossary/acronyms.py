@@ -811,6 +811,19 @@ def _dedupe(defs: list[Definition]) -> list[Definition]:
 _BARE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-/&][A-Z0-9][A-Za-z0-9]*)*(?![A-Za-z0-9])")
 
 
+_CAPS_WORD = re.compile(r"[A-Z]{2,}")
+
+
+def _caps_headline(t: str, start: int, end: int) -> bool:
+    """Whether an all-capital word sits next to another one (日本の海運 SHIPPING NOW): a title set in
+    capitals, not acronyms."""
+    left = t[max(0, start - 20):start].rstrip(" ")
+    right = t[end:end + 20].lstrip(" ")
+    return (left != t[max(0, start - 20):start] and bool(re.search(r"[A-Z]{2,}$", left))) or (
+        right != t[end:end + 20] and bool(_CAPS_WORD.match(right))
+    )
+
+
 def find_occurrences(text: str, known: Iterable[str], *, bare: bool = True) -> list[Occurrence]:
     """Every occurrence of a known acronym (full-width or not, case kept, whole word only), plus, with
     `bare`, every other acronym-shaped word (ASEAN, AI) as an unknown acronym. Longest first, no overlaps.
@@ -835,6 +848,6 @@ def find_occurrences(text: str, known: Iterable[str], *, bare: bool = True) -> l
     if bare:
         for m in _BARE.finditer(t):
             form = acronym_form(m.group())
-            if form and len(form) <= 10:
+            if form and len(form) <= 10 and not _caps_headline(t, m.start(), m.end()):
                 claim(m.start(), m.end(), form, False)
     return sorted(out, key=lambda o: (o.start, o.end))

@@ -270,3 +270,8 @@ def test_bare_acronyms_stop_at_a_lowercase_suffix() -> None:
 def test_an_acronym_does_not_expand_itself() -> None:
     assert find_expansion("an inter-company cooperation document (TCA) was agreed", "TCA") is None
     assert find_expansion("the Japan-India Maritime Exercise JIMEX", "JIMEX") == (4, 33)
+
+
+def test_words_of_a_capitalised_title_are_not_acronyms() -> None:
+    text = "出典：「日本の海運 SHIPPING NOW 2025-2026」、NASA把握デブリ数、GPS と AI"
+    assert [o.short for o in find_occurrences(text, [])] == ["NASA", "GPS", "AI"]
