@@ -76,12 +76,21 @@ def describe(proc: subprocess.CompletedProcess[str]) -> str:
     return f"$ {' '.join(proc.args[-6:])}\nexit {proc.returncode}\n--stdout--\n{proc.stdout[-2000:]}\n--stderr--\n{proc.stderr[-3000:]}"
 
 
-def assert_clean_error(proc: subprocess.CompletedProcess[str], *, contains: str | None = None) -> str:
-    """Exit ≠ 0, exactly one line on stderr starting with `Error:`, no traceback, no raw SQLite lock error."""
+def assert_clean_error(proc: subprocess.CompletedProcess[str], *, contains: str | None = None,
+                       report_prefix: str | None = None) -> str:
+    """Exit ≠ 0, exactly one line on stderr starting with `Error:`, no traceback, no raw SQLite lock error.
+
+    `report_prefix`: commands that report bad rows (glossary import) may print those first, one line each,
+    every one starting with this prefix (the input's path).
+    """
     info = describe(proc)
     assert proc.returncode != 0, info
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, info
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    if report_prefix is not None and len(lines) > 1:
+        for report in lines[:-1]:
+            assert report.startswith(report_prefix), f"not a bad-row report line: {report!r}\n{info}"
+        lines = lines[-1:]
     assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}\n{info}"
     assert lines[0].startswith("Error: "), info
     low = lines[0].lower()
