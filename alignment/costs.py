@@ -104,8 +104,12 @@ class Side:
 
 
 def text_length(text: str) -> int:
-    """Characters without white space: Japanese has none, and English spacing is not content."""
-    return sum(1 for c in text if not c.isspace())
+    """Characters without white space: Japanese has none, and English spacing is not content.
+
+    >>> text_length("Japan and\u3000India "), text_length("日本国")
+    (13, 3)
+    """
+    return len("".join(text.split()))
 
 
 def _csum(x: np.ndarray) -> np.ndarray:
