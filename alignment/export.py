@@ -177,7 +177,8 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
             ("x-score", "" if rec.score is None else repr(rec.score)),
             ("x-ja-index", " ".join(map(str, rec.ja_index))), ("x-en-index", " ".join(map(str, rec.en_index))),
         ):
-            tmx.leaf("prop", value, {"type": prop})
+            if value:  # a bead a person made has no score yet: no empty <prop>
+                tmx.leaf("prop", value, {"type": prop})
         for lang, side in (("ja", rec.ja), ("en", rec.en)):
             tmx.start("tuv", {"xml:lang": lang})
             tmx.leaf("seg", TMX_JOIN[lang].join(side))
