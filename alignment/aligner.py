@@ -1,9 +1,4 @@
-"""Aligning a pair: sentence level or clause level, around confirmed beads, with a report of the signals used.
-
-Confirmed beads are fixed points: the pair is cut at them and only the stretches in between are searched
-again, so a person's decisions are never undone by the machine. At clause level the sentence beads are cut
-points too: JA clauses are aligned to EN clauses inside each sentence bead.
-"""
+"""Aligning a pair at sentence or clause level around confirmed beads, with a report of the signals used."""
 
 from __future__ import annotations
 
@@ -171,6 +166,11 @@ def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = N
 
 
 # --- fixed beads and stretches --------------------------------------------------------------------------
+
+
+# Confirmed beads are fixed points: the pair is cut at them and only the stretches in between are searched
+# again, so a person's decisions are never undone by the machine. At clause level the sentence beads are cut
+# points too: JA clauses are aligned to EN clauses inside each sentence bead.
 
 
 def check_fixed(fixed: Sequence[Bead], n: int, m: int) -> list[Bead]:

@@ -1,15 +1,4 @@
-"""Anchor tokens that a JA segment and its English rendering share: numbers, list markers, Latin tokens, terms.
-
-Every token is a string with a kind prefix (`n:` number, `m:` list marker, `l:` Latin token or acronym,
-`c:` Japanese written inside the English, `g:` glossary pair). Matching happens on NFKC-folded text, so
-`ＩＰＭＤＡ` = `IPMDA`, `（１）` = `(1)` and `２億` = `200 million`. Glossary pairs come in as plain
-(ja, en) strings: this package never imports the glossary.
-
->>> ja_tokens("（１）２００６年１２月、ＩＰＭＤＡを第三条に基づき")
-['m:(1)', 'n:2006', 'n:12', 'n:3', 'l:ipmda']
->>> en_tokens("(1) In December 2006, under Article 3, IPMDA")
-['m:(1)', 'n:2006', 'n:3', 'n:12', 'l:in', 'l:december', 'l:under', 'l:article', 'l:ipmda']
-"""
+"""Anchor tokens a JA segment and its English rendering share: numbers, list markers, Latin tokens, terms."""
 
 from __future__ import annotations
 
@@ -21,6 +10,10 @@ from decimal import Decimal, InvalidOperation
 
 from alignment.text import fold, nfkc
 
+# Every token is a string with a kind prefix (`n:` number, `m:` list marker, `l:` Latin token or acronym,
+# `c:` Japanese written inside the English, `g:` glossary pair). Matching happens on NFKC-folded text, so
+# `ＩＰＭＤＡ` = `IPMDA`, `（１）` = `(1)` and `２億` = `200 million`. Glossary pairs come in as plain
+# (ja, en) strings: this package never imports the glossary.
 KINDS = {"n": "numbers", "m": "list markers", "l": "Latin tokens", "c": "Japanese in English", "g": "glossary"}
 
 _CIRCLED = {chr(0x2460 + k): k + 1 for k in range(20)}  # ① … ⑳
@@ -153,7 +146,11 @@ def _numbers_en(text: str) -> list[str]:
 
 
 def ja_tokens(text: str) -> list[str]:
-    """Candidate anchor tokens of one JA segment (before keeping only those the English side shares)."""
+    """Candidate anchor tokens of one JA segment (before keeping only those the English side shares).
+
+    >>> ja_tokens("（１）２００６年１２月、ＩＰＭＤＡを第三条に基づき")
+    ['m:(1)', 'n:2006', 'n:12', 'n:3', 'l:ipmda']
+    """
     marker, body = split_marker(text)
     tokens = [marker] if marker else []
     tokens += _numbers_ja(body)
@@ -162,7 +159,11 @@ def ja_tokens(text: str) -> list[str]:
 
 
 def en_tokens(text: str) -> list[str]:
-    """Candidate anchor tokens of one EN segment."""
+    """Candidate anchor tokens of one EN segment.
+
+    >>> en_tokens("(1) In December 2006, under Article 3, IPMDA")
+    ['m:(1)', 'n:2006', 'n:3', 'n:12', 'l:in', 'l:december', 'l:under', 'l:article', 'l:ipmda']
+    """
     marker, body = split_marker(text)
     tokens = [marker] if marker else []
     tokens += _numbers_en(body)

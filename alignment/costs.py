@@ -1,9 +1,4 @@
-"""Bead scores: embedding similarity with a neighbour margin, length ratio, anchors; and Gale–Church.
-
-A scorer rates beads of one type (a JA segments, b EN segments) for a block of start positions at a time
-(see `alignment.dp.BandScorer`); higher is better and scores add up along an alignment. All per-segment
-features are kept as prefix sums, so the features of any run of consecutive segments cost O(1).
-"""
+"""Bead scores: embedding similarity with a neighbour margin and merge gain, length ratio, anchors; Gale–Church."""
 
 from __future__ import annotations
 
@@ -16,6 +11,10 @@ import numpy as np
 
 from alignment.anchors import Anchors
 from alignment.dp import BeadType, Problem
+
+# A scorer rates beads of one type (a JA segments, b EN segments) for a block of start positions at a time
+# (see `alignment.dp.BandScorer`). Per-segment features are kept as prefix sums, so the features of any run
+# of consecutive segments cost O(1).
 
 NEG = -np.inf
 MAX_ANCHOR_CELLS = 4_000_000

@@ -1,19 +1,4 @@
-"""Monotone n:m alignment by dynamic programming: bead types as data, banded fill, backtrace, coarse-to-fine band.
-
-The search space is the grid of nodes (i, j), 0 <= i <= n JA segments, 0 <= j <= m EN segments. A bead of
-type (a, b) moves from node (i - a, j - b) to node (i, j); every path from (0, 0) to (n, m) is an
-alignment that covers each segment exactly once, in order. Scores are *higher is better* and add up along
-the path.
-
-Only a band of nodes is searched: row i holds columns lo[i] .. lo[i] + width - 1. Bead scores arrive as a
-dense array over that band (`scores[t, i, k]` is the score of bead type t ending at node (i, lo[i] + k)),
-so `fill` is pure arithmetic that can be tested on tiny integer tables.
-
->>> table = fill(np.array([[[0, 0, 0], [0, 9, 0], [0, 0, 9]], [[0] * 3] * 3, [[0] * 3] * 3], float),
-...              full_band(2, 2), ((1, 1), (1, 0), (0, 1)))
->>> backtrace(table)
-[((0, 1), (0, 1)), ((1, 2), (1, 2))]
-"""
+"""Monotone n:m alignment by dynamic programming: bead types as data, banded fill, backtrace, coarse-to-fine band."""
 
 from __future__ import annotations
 
@@ -23,6 +8,12 @@ from dataclasses import dataclass
 
 # numpy at module level is fine here: only the align/eval commands import this module, inside their bodies.
 import numpy as np
+
+# The search space is the grid of nodes (i, j), 0 <= i <= n JA segments, 0 <= j <= m EN segments. A bead of
+# type (a, b) moves from node (i - a, j - b) to node (i, j), so every path from (0, 0) to (n, m) covers each
+# segment exactly once, in order. Scores are higher-is-better and add up along the path. Only a band of nodes
+# is searched: row i holds columns lo[i] .. lo[i] + width - 1, and bead scores arrive as a dense array over
+# that band, so `fill` is plain arithmetic that can be tested on tiny integer tables.
 
 BeadType = tuple[int, int]
 Span = tuple[int, int]
@@ -168,7 +159,13 @@ def _scan(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:
 
 
 def backtrace(table: DpTable) -> list[BeadRange]:
-    """Follow back-pointers from (n, m) to (0, 0); beads in document order."""
+    """Follow back-pointers from (n, m) to (0, 0); beads in document order.
+
+    >>> table = fill(np.array([[[0, 0, 0], [0, 9, 0], [0, 0, 9]], [[0] * 3] * 3, [[0] * 3] * 3], float),
+    ...              full_band(2, 2), ((1, 1), (1, 0), (0, 1)))
+    >>> backtrace(table)
+    [((0, 1), (0, 1)), ((1, 2), (1, 2))]
+    """
     return [bead for bead, _ in backtrace_scored(table)]
 
 

@@ -1,15 +1,4 @@
-"""Strict and lax precision/recall/F1 of an alignment against gold beads, computed as vecalign's score.py does.
-
-Precision is over every predicted bead (1-0 and 0-1 included); recall is over the beads with both sides
-non-empty, with the roles of gold and prediction swapped (Sennrich & Volk 2011, vecalign). A bead is the
-pair (tuple of JA indexes, tuple of EN indexes); a predicted bead counts as a lax hit when one of its JA
-indexes belongs to a gold bead whose EN side shares an index with its EN side.
-
->>> gold = [((0,), (0,)), ((1,), (1, 2)), ((2,), ())]
->>> s = score([gold], [[((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), ())]])
->>> round(s.precision_strict, 3), round(s.recall_strict, 3), round(s.precision_lax, 3), round(s.recall_lax, 3)
-(0.5, 0.5, 0.75, 1.0)
-"""
+"""Strict and lax precision/recall/F1 of an alignment against gold beads, computed as vecalign's score.py does."""
 
 from __future__ import annotations
 
@@ -88,7 +77,18 @@ def _f1(p: float, r: float, zero: float) -> float:
 
 def score(gold_docs: Sequence[Sequence[IndexBead]], test_docs: Sequence[Sequence[IndexBead]],
           *, zero: float = 0.0) -> Scores:
-    """vecalign's `score_multiple`: counts pooled over documents, then P/R/F1."""
+    """vecalign's `score_multiple`: counts pooled over documents, then P/R/F1.
+
+    Precision is over every predicted bead (1-0 and 0-1 included); recall is over the beads with both sides
+    non-empty, with the roles of gold and prediction swapped (Sennrich & Volk 2011, vecalign). A bead is the
+    pair (tuple of JA indexes, tuple of EN indexes); a predicted bead counts as a lax hit when one of its JA
+    indexes belongs to a gold bead whose EN side shares an index with its EN side.
+
+    >>> gold = [((0,), (0,)), ((1,), (1, 2)), ((2,), ())]
+    >>> s = score([gold], [[((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), ())]])
+    >>> s.precision_strict, s.recall_strict, s.precision_lax, s.recall_lax
+    (0.5, 0.5, 0.75, 1.0)
+    """
     if len(gold_docs) != len(test_docs):
         raise ValueError("need as many predicted alignments as gold ones")
     p = r = Counts()

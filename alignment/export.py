@@ -1,8 +1,4 @@
-"""Exporting aligned pairs: JSONL (one object per bead), TSV (JA and EN columns) and TMX 1.4b (streamed).
-
-Records are produced lazily from the project, one bead at a time, and every writer streams them, so the
-size of an export is bounded by the disk, not by memory. Files are written to a temporary name and renamed.
-"""
+"""Exporting aligned pairs: JSONL (one object per bead), TSV (JA and EN columns) and TMX 1.4b (streamed)."""
 
 from __future__ import annotations
 
@@ -23,6 +19,8 @@ from alignment.project import ProjectError, atomic_write_file
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+# Records are produced lazily from the project, one bead at a time, and every writer streams them, so the
+# size of an export is bounded by the disk, not by memory. Files are written to a temporary name and renamed.
 Format = Literal["jsonl", "tsv", "tmx"]
 FORMATS: tuple[Format, ...] = ("jsonl", "tsv", "tmx")
 TOOL = "taiyaku"

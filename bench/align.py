@@ -1,17 +1,15 @@
-"""Alignment benchmark: dev-gold F1 (with and without embeddings, and Gale–Church), and time/memory at scale.
+"""Alignment benchmark: dev-gold F1 (with and without embeddings, and Gale–Church) and time/memory at scale."""
 
-Prints one JSON object. Usage:
-
-    .venv/bin/python bench/align.py [--sizes 1000 5000 10000] [--skip-quality] [--skip-speed]
-
-Quality: every ../shared/dev-gold/*.gold.jsonl file is aligned as segmented input (as `taiyaku eval` does)
-with embeddings, without, and with the plain Gale–Church baseline, in the same run.
-
-Speed: pairs of N x N segments are built by concatenating the real sentences of the dev-gold files and
-the seeds' English renderings (JA and EN of the same beads, so the pair is a genuine translation). The
-embeddings are computed and cached first; the timed part is the alignment with cached embeddings
-(features + anchors + the banded coarse-to-fine DP), measured with wall time and tracemalloc's peak.
-"""
+# Usage: .venv/bin/python bench/align.py [--sizes 1000 5000 10000] [--skip-quality] [--skip-speed]
+# Prints one JSON object.
+#
+# Quality: every ../shared/dev-gold/*.gold.jsonl file is aligned as segmented input (as `taiyaku eval` does)
+# with embeddings, without, and with the plain Gale–Church baseline, in the same run.
+#
+# Speed: pairs of about N x N segments are built by repeating the dev-gold beads in order (JA and EN of the
+# same beads, so the pair is a genuine translation whose gold alignment is known). The embeddings are cached
+# first; the timed part is the alignment with cached embeddings (cache look-up, features, anchors and the
+# banded coarse-to-fine DP), as wall and CPU time; peak memory comes from a separate tracemalloc run.
 
 from __future__ import annotations
 

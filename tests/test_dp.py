@@ -237,3 +237,12 @@ def test_gale_church_alignment_of_length_lists() -> None:
     gc = costs.GaleChurch.from_lengths([10, 5, 5], [10, 10])
     beads = dp.search(dp.Problem(3, 2, gc), dp.GALE_CHURCH_TYPES)
     assert beads == [((0, 1), (0, 1)), ((1, 3), (1, 2))]
+
+
+@pytest.mark.parametrize("module", ["dp", "costs", "aligner", "anchors", "evaluate", "export"])
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"alignment.{module}"))
+    assert result.failed == 0 and result.attempted > 0
