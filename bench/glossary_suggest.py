@@ -81,6 +81,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=Path, default=ROOT / "seeds" / "002_93202f0a6b3f2ef7.txt")
     ap.add_argument("--repeat", type=int, default=3, help="runs of the warm suggest (median reported)")
+    ap.add_argument("--cold-repeat", type=int, default=1,
+                    help="alternate raw GiNZA and cold suggest this many times (the fastest of each reported)")
     ap.add_argument("--glossary-entries", type=int, default=100_000,
                     help="size of the synthetic termbase the matcher is timed on (0 to skip)")
     args = ap.parse_args()
@@ -100,13 +102,19 @@ def main() -> None:
 
         warm_s, warm_cpu, report = _timed(lambda: suggest_pair(db, pair, user="bench", matcher=matcher), args.repeat)
 
-        db.execute("DELETE FROM parses")
-        with _Clock() as cold:
-            suggest_pair(db, pair, user="bench", matcher=matcher)
-
         nlp = load_nlp()
-        with _Clock() as raw:
-            ents = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=BATCH_SIZE))
+        list(nlp.pipe(["警戒監視を強化する。"]))  # warm up
+        colds, raws, ents = [], [], 0
+        for _ in range(args.cold_repeat):
+            with _Clock() as raw:
+                ents = sum(len(d.ents) for d in nlp.pipe(texts, batch_size=BATCH_SIZE))
+            db.execute("DELETE FROM parses")
+            with _Clock() as cold:
+                suggest_pair(db, pair, user="bench", matcher=matcher)
+            raws.append(raw)
+            colds.append(cold)
+        raw = min(raws, key=lambda c: c.cpu)
+        cold = min(colds, key=lambda c: c.cpu)
         spans = db.execute("SELECT count(*) FROM spans WHERE document_id = ?", [doc.id]).fetchone()[0]
         big = _matcher_on_large_glossary(doc.text, args.glossary_entries) if args.glossary_entries else None
         db.close()
@@ -128,6 +136,7 @@ def main() -> None:
         "warm_speedup_over_raw_ginza": round(raw.wall / warm_s, 1),
         "cold_overhead_over_raw_ginza": round(cold.wall / raw.wall, 3),
         "cold_overhead_over_raw_ginza_cpu": round(cold.cpu / raw.cpu, 3),
+        "cold_repeat": args.cold_repeat,
         "ginza_entities": ents,
         "spans": spans,
         "acronym_definitions": report.definitions,  # type: ignore[attr-defined]
