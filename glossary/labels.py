@@ -86,6 +86,20 @@ GINZA_LABELS: MappingProxyType[str, str | None] = MappingProxyType({
 })
 
 
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万億兆両数半何]")
+_TIME_WORD = re.compile(r"[年月日時週代紀期間春夏秋冬朝夜]|今|昨|翌|来|当時|現在|将来|過去")
+
+
+def plausible(label: str, text: str) -> bool:
+    """Whether GiNZA's entity text can be of that label at all: a QUANTITY has a numeral and a DATE a
+    numeral or a time word (GiNZA calls インド洋地域情報 an N_Country, i.e. a count of countries)."""
+    if label == "QUANTITY":
+        return bool(_NUMERAL.search(text))
+    if label == "DATE":
+        return bool(_NUMERAL.search(text) or _TIME_WORD.search(text))
+    return True
+
+
 def ginza_label(ene: str) -> str | None:
     """The project label for a GiNZA label, or None when such entities are not suggested.
 

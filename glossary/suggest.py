@@ -14,7 +14,7 @@ from alignment.model import Document, Lang, Pair, Segment
 from alignment.store import get_document, get_segments
 from glossary import store as glossary_store
 from glossary.acronyms import Definition, Token, find_definitions, find_occurrences, first_offset
-from glossary.labels import ginza_label, head_label
+from glossary.labels import ginza_label, head_label, plausible
 from glossary.match import Matcher, Term
 from glossary.spans import SegmentIndex, Span, SyncReport, sync_suggestions
 
@@ -136,7 +136,7 @@ def build_proposals(
             continue
         label = ginza_label(ene)
         text = doc.text[start:end]
-        if label is None or not text.strip() or not any(c.isalnum() for c in text):
+        if label is None or not any(c.isalnum() for c in text) or not plausible(label, text):
             continue
         raw.append(Span(start, end, label, "ginza", hint=ene, lang=lang))
     out: list[Span] = []

@@ -174,3 +174,11 @@ def test_every_ginza_label_maps_to_a_project_label_or_is_dropped() -> None:
     assert all(ginza_label(lb) in (*LABELS, None) for lb in ner.labels)
     assert {v for v in GINZA_LABELS.values() if v} <= set(LABELS)
     assert ginza_label("Political_Organization_Other") == "ORG" and ginza_label("Ordinal_Number") is None
+
+
+def test_ginza_quantities_and_dates_need_a_numeral() -> None:
+    from glossary.labels import plausible
+
+    assert plausible("QUANTITY", "二国") and plausible("QUANTITY", "3か国") and plausible("DATE", "同年4月")
+    assert not plausible("QUANTITY", "インド洋地域情報") and not plausible("DATE", "米豪")
+    assert plausible("DATE", "当時") and plausible("ORG", "インド洋地域情報")
