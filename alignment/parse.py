@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from alignment.project import ProjectError, write
-from alignment.segment import clauses_from_tokens
+from alignment.segment import clauses_from_tokens, split_long_clauses
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 MODEL_NAME = "ja_ginza-5.3.0"
 MODEL_PACKAGE = "ja_ginza"
-PARSE_FORMAT = "1"
+PARSE_FORMAT = "2"
 """Bump when the cached record changes meaning (e.g. how clauses are turned into ranges)."""
 
 SUDACHI_MAX_BYTES = 49_149
@@ -134,9 +134,11 @@ def _from_doc(doc: Any, text: str, offset: int) -> Parse:
         Token(t.idx + offset, t.idx + len(t.text) + offset, t.text, t.lemma_, t.pos_, t.tag_) for t in doc
     )
     ents = tuple(Entity(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents)
-    bunsetsu = tuple((s.start_char + offset, s.end_char + offset) for s in ginza.bunsetu_spans(doc[:]))
     clause_tokens = [[(t.idx, t.idx + len(t.text)) for t in clause] for clause in ginza.clauses(doc)]
-    clauses = tuple((a + offset, b + offset) for a, b in clauses_from_tokens(text, clause_tokens))
+    local_bunsetsu = [(s.start_char, s.end_char) for s in ginza.bunsetu_spans(doc[:])]
+    ranges = split_long_clauses(text, clauses_from_tokens(text, clause_tokens), local_bunsetsu)
+    clauses = tuple((a + offset, b + offset) for a, b in ranges)
+    bunsetsu = tuple((a + offset, b + offset) for a, b in local_bunsetsu)
     return Parse(tokens, ents, bunsetsu, clauses)
 
 

@@ -127,29 +127,43 @@ class Repaired:
 
 
 class _Edits:
-    """Per raw character: keep it (None), delete it (""), or stand a different character in for it."""
+    """Per raw character: keep it, delete it, or stand a different character in for it.
+
+    One byte per raw character, so repairing a large file costs little memory.
+    """
+
+    _KEEP, _DELETE, _SUBSTITUTE = 0, 1, 2
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.out: list[str | None] = [None] * len(raw)
+        self.ops = bytearray(len(raw))
+        self.subs: dict[int, str] = {}
 
     def delete(self, start: int, end: int) -> None:
-        for i in range(start, end):
-            self.out[i] = ""
+        if end > start:
+            self.ops[start:end] = bytes([self._DELETE]) * (end - start)
+
+    def keep(self, pos: int) -> None:
+        self.ops[pos] = self._KEEP
 
     def substitute(self, pos: int, ch: str) -> None:
         assert len(ch) == 1
-        self.out[pos] = ch
+        self.ops[pos] = self._SUBSTITUTE
+        self.subs[pos] = ch
 
     def result(self) -> Repaired:
-        chars: list[str] = []
-        sources: list[int] = []
-        for i, (orig, new) in enumerate(zip(self.raw, self.out, strict=True)):
-            c = orig if new is None else new
-            if c:
-                chars.append(c)
-                sources.append(i)
-        return Repaired(self.raw, "".join(chars), runs_from_sources(sources))
+        pieces: list[str] = []
+        runs: list[tuple[int, int, int]] = []
+        t = 0
+        for m in re.finditer(rb"[\x00\x02]+", bytes(self.ops)):
+            r0, r1 = m.span()
+            piece = self.raw[r0:r1]
+            if b"\x02" in m.group():
+                piece = "".join(self.subs.get(r0 + k, c) for k, c in enumerate(piece))
+            pieces.append(piece)
+            runs.append((t, r0, r1 - r0))
+            t += r1 - r0
+        return Repaired(self.raw, "".join(pieces), tuple(runs))
 
 
 # --- lines ---------------------------------------------------------------------------------------------
@@ -507,7 +521,7 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repa
             if lang == "en":
                 _keep_one(edits, raw, prev, " ")
             elif _keep_space_between(p, n) and prev.end > prev.hi:
-                edits.out[prev.hi] = None  # the raw trailing space stays
+                edits.keep(prev.hi)  # the raw trailing space stays
             paragraph += n
         else:
             _keep_one(edits, raw, prev, "\n")
@@ -524,7 +538,7 @@ def _keep_one(edits: _Edits, raw: str, line: _Line, ch: str) -> None:
         return
     nl = raw.find("\n", start, end)
     if ch == "\n" and nl >= 0:
-        edits.out[nl] = None
+        edits.keep(nl)
     else:
         edits.substitute(start, ch)
 

@@ -291,6 +291,32 @@ def clauses_from_tokens(text: str, clause_tokens: Sequence[Sequence[Range]]) -> 
     return tile(len(text), cuts)
 
 
+LONG_CLAUSE = 50
+"""A clause longer than this (in characters) is cut further at the commas that end its bunsetsu."""
+MIN_CLAUSE = 6
+
+
+def split_long_clauses(text: str, clauses: Sequence[Range], bunsetsu: Sequence[Range]) -> list[Range]:
+    """Cut clauses longer than LONG_CLAUSE after bunsetsu that end in a comma (`…の低減、経済的威圧、…`).
+
+    GiNZA's clauses follow predicates, so a long numbered item that is one noun phrase (a list of
+    measures) is one clause; its comma-separated parts are the natural units to align. Pieces shorter
+    than MIN_CLAUSE are not cut off.
+    """
+    ends = sorted({b for a, b in bunsetsu if 0 < b < len(text) and text[b - 1] in "、，,"})
+    out: list[Range] = []
+    for start, end in clauses:
+        if end - start <= LONG_CLAUSE:
+            out.append((start, end))
+            continue
+        cuts = [start]
+        for e in ends:
+            if start < e < end and e - cuts[-1] >= MIN_CLAUSE and end - e >= MIN_CLAUSE:
+                cuts.append(e)
+        out.extend(itertools.pairwise([*cuts, end]))
+    return out
+
+
 # --- segments -----------------------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +56,12 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Deco
     """
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise ProjectError(f"{p} is a directory, not a text file")
+        if not stat.S_ISREG(st.st_mode):  # a device or pipe may never end (/dev/zero)
+            raise ProjectError(f"{p} is not a regular file")
+        size = st.st_size
         if size > MAX_BYTES:
             raise ProjectError(f"{p} is too large to import ({size // 1_000_000} MB; the limit is "
                                f"{MAX_BYTES // 1_000_000} MB)")

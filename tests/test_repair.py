@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEV_GOLD, SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alignment import parse, segment
 from alignment.repair import OffsetMap, Repaired, repair, runs_from_sources, unrepaired
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DEV_GOLD = ROOT.parent / "shared" / "dev-gold"
 
 SEED_FILES = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
 

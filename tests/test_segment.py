@@ -106,6 +106,17 @@ def test_clauses_from_non_contiguous_tokens() -> None:
     assert [text[a:b] for a, b in ranges] == ["両国は、協力を強化し、", "連携する。"]
 
 
+def test_long_clauses_are_cut_at_bunsetsu_commas() -> None:
+    text = "(５)戦略的分野における脆弱性の低減、経済的威圧、非市場的政策及び慣行、それらに起因する過剰生産への対応を含む協力"
+    commas = [i + 1 for i, c in enumerate(text) if c == "、"]
+    bunsetsu = list(itertools.pairwise([0, *commas, len(text)]))
+    ranges = segment.split_long_clauses(text, [(0, len(text))], bunsetsu)
+    assert [text[a:b] for a, b in ranges] == [
+        "(５)戦略的分野における脆弱性の低減、", "経済的威圧、", "非市場的政策及び慣行、", "それらに起因する過剰生産への対応を含む協力"]
+    short = "短い節、です"
+    assert segment.split_long_clauses(short, [(0, len(short))], [(0, 4), (4, 6)]) == [(0, len(short))]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.text(alphabet=st.sampled_from(list("日本語。、「」（）()!?．１ \n\u3000abcA.")), max_size=80),

@@ -93,6 +93,8 @@ def test_read_text_file_errors(tmp_path: Path) -> None:
         read_text(tmp_path / "missing.txt")
     with pytest.raises(ProjectError, match="is a directory"):
         read_text(tmp_path)
+    with pytest.raises(ProjectError, match="not a regular file"):
+        read_text("/dev/zero")  # would never end
     path = tmp_path / "ok.txt"
     path.write_bytes(JA.encode("euc_jp"))
     decoded = read_text(path)

@@ -84,7 +84,7 @@ def pairs_cmd(db_path: str | None, as_json: bool) -> None:
     """
     from alignment.store import pair_summaries
 
-    db = open_db(db_path, create=False, readonly=True)
+    db = open_db(db_path, create=False)
     try:
         summaries = pair_summaries(db)
     finally:
@@ -126,7 +126,7 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
     from alignment.project import ProjectError
     from alignment.store import get_document, get_pair, get_segments
 
-    db = open_db(db_path, create=False, readonly=True)
+    db = open_db(db_path, create=False)
     try:
         pair = get_pair(db, name)
         doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
