@@ -340,8 +340,24 @@ def test_demo_rebuilds_from_scratch(tmp_path: Path) -> None:
     db = open_project(path)
     assert [p.name for p in list_pairs(db)] == ["000_018672d04432ce13"]
     db.close()
-    assert results[0].rows[0]["en_sentences"] > 0
+    assert results[0].rows[0]["EN sentences"] > 0
     assert sorted(p.name for p in (tmp_path / "d").iterdir() if not p.name.startswith("taiyaku.db")) == []
+
+
+def test_demo_rebuild_reuses_the_previous_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = [Seed("000_018672d04432ce13", SEED_000, None)]
+    build_demo(tmp_path / "d", seed_list=one)
+
+    def refuse(texts):
+        if texts:
+            raise AssertionError(f"re-parsed {len(texts)} sentences")
+        return iter(())
+
+    monkeypatch.setattr(parse, "_parse_uncached", refuse)
+    path, _ = build_demo(tmp_path / "d", seed_list=one)
+    db = open_project(path)
+    assert [p.name for p in list_pairs(db)] == ["000_018672d04432ce13"]
+    db.close()
 
 
 def test_demo_failure_keeps_the_previous_project(tmp_path: Path) -> None:

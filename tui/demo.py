@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,22 +50,33 @@ class DemoStep:
 
 
 def _import_seeds(ctx: DemoContext) -> StepResult:
-    from alignment.importer import import_pair
+    from alignment.importer import default_name, plan_import, read_source, run_import
+
+    plans = [
+        plan_import(ctx.db, read_source(s.ja, "ja"), read_source(s.en, "en") if s.en else None,
+                    name=s.name or default_name(s.ja))
+        for s in ctx.seeds
+    ]
+    total = sum(p.parse_count for p in plans)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        ctx.on_progress("import", done, total)
 
     rows = []
-    for i, seed in enumerate(ctx.seeds):
-        ctx.on_progress(f"import {seed.name}", i, len(ctx.seeds))
-        summary = import_pair(ctx.db, seed.ja, seed.en, name=seed.name)
+    for seed, plan in zip(ctx.seeds, plans, strict=True):
+        summary = run_import(ctx.db, plan, on_progress=advance)
         docs = {d.lang: d for d in summary.documents}
         rows.append({
             "pair": seed.name,
-            "ja_sentences": docs["ja"].sentences,
-            "ja_clauses": docs["ja"].clauses,
-            "en_sentences": docs["en"].sentences if "en" in docs else 0,
-            "en_clauses": docs["en"].clauses if "en" in docs else 0,
-            "english": seed.en.name if seed.en else None,
+            "JA sentences": docs["ja"].sentences,
+            "JA clauses": docs["ja"].clauses,
+            "EN sentences": docs["en"].sentences if "en" in docs else 0,
+            "EN clauses": docs["en"].clauses if "en" in docs else 0,
+            "English": seed.en.name if seed.en else None,
         })
-    ctx.on_progress("import", len(ctx.seeds), len(ctx.seeds))
     with_en = sum(1 for s in ctx.seeds if s.en)
     return StepResult("import", f"imported {len(rows)} seed pairs ({with_en} with our English renderings)",
                       tuple(rows))
@@ -124,6 +136,7 @@ def build_demo(
     results: list[StepResult] = []
     db = open_db(building)
     try:
+        _reuse_parses(db, target)
         ctx = DemoContext(db, target, chosen)
         if on_progress is not None:
             ctx.on_progress = on_progress
@@ -144,10 +157,26 @@ def build_demo(
     return target, results
 
 
+def _reuse_parses(db: Database, previous: Path) -> None:
+    """Carry the previous demo's GiNZA parse cache over: a rebuild then re-parses nothing unchanged."""
+    if not previous.is_file():
+        return
+    try:
+        db.execute("ATTACH DATABASE ? AS previous", [str(previous)])
+    except sqlite3.Error:
+        return
+    try:
+        db.execute("INSERT OR IGNORE INTO parses (key, model, data) SELECT key, model, data FROM previous.parses")
+    except sqlite3.Error:
+        pass  # not a project, or an older one without the cache: just parse again
+    finally:
+        db.execute("DETACH DATABASE previous")
+
+
 def launch_tui(path: Path) -> bool:
     """Open the TUI on `path` when this installation has it (`tui.app.run_app`); False when it has not."""
     try:
-        from tui.app import run_app  # type: ignore[attr-defined]
+        from tui.app import run_app
     except ImportError:
         return False
     run_app(path)

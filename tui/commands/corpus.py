@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from tui.common import db_option, json_option, open_db, print_json, print_table, progress, quiet_option
+
+
+class _LazyBar:
+    """A progress bar opened once the total is known (the demo learns it after reading the seeds)."""
+
+    def __init__(self, label: str, *, quiet: bool) -> None:
+        self.label, self.quiet = label, quiet
+        self._ctx: Any = None
+        self._update: Callable[[int], None] = lambda n: None
+        self._done = 0
+
+    def advance(self, label: str, done: int, total: int) -> None:
+        if self._ctx is None:
+            self._ctx = progress(range(total), label=self.label, length=total, quiet=self.quiet)
+            self._update = _bar_updater(self._ctx.__enter__())
+        if done > self._done:
+            self._update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(None, None, None)
 
 
 def _bar_updater(bar: object):
@@ -159,8 +183,10 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
 def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
     """Build a demo project from the bundled seed documents and our English renderings.
 
-    Each seed becomes a pair named after its file (e.g. 000_018672d04432ce13). Running it again
-    rebuilds the project from scratch; the old one is replaced only when the new one is complete.
+    Each seed becomes a pair named after its file (e.g. 000_018672d04432ce13), with our English
+    rendering where there is one; then the TUI opens on the project (unless --no-tui). Running it
+    again rebuilds the project from scratch (reusing the previous GiNZA parses); the old project is
+    replaced only when the new one is complete.
 
     Example:
 
@@ -171,17 +197,11 @@ def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
     from tui.seeds import seeds
 
     seed_list = seeds()
-    quiet_bar = quiet or as_json
-    with progress(range(len(seed_list)), label="Building demo", length=len(seed_list), quiet=quiet_bar) as bar:
-        update = _bar_updater(bar)
-        last = [0]
-
-        def advance(label: str, done: int, total: int) -> None:
-            if done > last[0]:
-                update(done - last[0])
-                last[0] = done
-
-        path, results = build_demo(directory, seed_list=seed_list, on_progress=advance)
+    bar = _LazyBar("Building demo", quiet=quiet or as_json)
+    try:
+        path, results = build_demo(directory, seed_list=seed_list, on_progress=bar.advance)
+    finally:
+        bar.close()
     if as_json:
         print_json({"project": str(path), "steps": [
             {"step": r.step, "summary": r.summary, "rows": list(r.rows)} for r in results
