@@ -385,6 +385,35 @@ class Annotations:
                            ops=[*ops, entry_op(before, None)])
         self.invalidate()
 
+    # --- suggestions --------------------------------------------------------------------------------
+
+    @staticmethod
+    def analyse(db: Database, pair: Pair) -> list[Any]:
+        """GiNZA, acronym rules and glossary matches over the pair (slow; nothing written but the parse cache)."""
+        from glossary.suggest import analyse_pair, glossary_matcher
+
+        return analyse_pair(db, pair, matcher=glossary_matcher(db))
+
+    def store_suggestions(self, pair: Pair, analyses: Sequence[Any]) -> tuple[int, int]:
+        """Sync the suggestions as one undoable action; (added, removed). Decisions are never touched."""
+        from glossary.spans import sync_suggestions
+
+        def rows() -> dict[int, dict[str, Any]]:
+            return {r["id"]: r for r in self.db.query("SELECT * FROM spans WHERE pair_id = ?", [pair.id])}
+
+        with write(self.db):
+            before = rows()
+            for a in analyses:
+                sync_suggestions(self.db, pair, a.doc, a.proposals, user=self.user, definitions=a.definitions)
+            after = rows()
+            ops = [history.rows_op("spans", {"id": i}, before.get(i), after.get(i))
+                   for i in sorted(before.keys() | after.keys()) if before.get(i) != after.get(i)]
+            added = sum(1 for i in after if i not in before)
+            removed = sum(1 for i in before if i not in after)
+            if ops:
+                self._log("suggest", f"suggest spans (+{added}, -{removed})", ops, pair, None)
+        return added, removed
+
     # --- spans that move with a rewritten English text --------------------------------------------
 
     def follow_splice(self, pair: Pair, splice: dict[str, Any]) -> list[history.Op]:

@@ -14,12 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 SIZE = (100, 34)
+PAIR = "000_018672d04432ce13"
+# A short review first, so the shots show confirmed beads and decided spans next to open ones.
+REVIEW = ("j",) * 9 + ("C", "y", "j", "f", "a", "a", "r")
 SHOTS: dict[str, tuple[str | None, Sequence[str]]] = {
     # name: (pair to open or None for the pair list, keys to press first)
     "pairs": (None, ()),
-    "alignment": ("000_018672d04432ce13", ("n", "n", "f")),
-    "glossary": ("000_018672d04432ce13", ("g",)),
-    "help": ("000_018672d04432ce13", ("question_mark",)),
+    "alignment": (PAIR, (*REVIEW, "n", "n", "n", "f")),
+    "glossary": (PAIR, ("g", "down", "s", *"approved", "enter")),
+    "help": (PAIR, ("question_mark",)),
 }
 
 
@@ -40,13 +43,44 @@ async def shoot(db: Path, out: Path, name: str, pair: str | None, keys: Sequence
     return target
 
 
+def prepare(db: Path) -> None:
+    """Suggest spans and harvest glossary entries on the demo pair when the demo has not done it yet."""
+    import subprocess
+    import sys
+
+    from alignment.store import get_pair
+    from tui.common import open_db
+
+    conn = open_db(str(db))
+    try:
+        pair = get_pair(conn, PAIR)
+        has_spans = conn.execute("SELECT 1 FROM spans WHERE pair_id = ? LIMIT 1", [pair.id]).fetchone()
+    finally:
+        conn.close()
+    if not has_spans:
+        for args in (["suggest", PAIR], ["glossary", "harvest", PAIR]):
+            subprocess.run([str(Path(sys.executable).with_name("taiyaku")), *args, "--db", str(db)], check=True,
+                           capture_output=True)
+
+
+def copy_project(src: Path, dst: Path) -> None:
+    """A consistent copy even while the write-ahead log holds recent changes (SQLite's backup API)."""
+    import sqlite3
+
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+
+
 async def main(db: Path, out: Path, names: Sequence[str]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     made = []
     with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "demo.db"
+        copy_project(db, base)
+        prepare(base)
         for name in names:
             copy = Path(tmp) / f"{name}.db"
-            shutil.copy(db, copy)
+            shutil.copy(base, copy)
             pair, keys = SHOTS[name]
             made.append(await shoot(copy, out, name, pair, keys))
     return made

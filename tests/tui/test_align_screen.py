@@ -20,6 +20,8 @@ from tui.screens.modals import RenderModal
 from tui.screens.pairs import PairListScreen
 from tui.widgets.bead_table import BeadTable
 
+pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
+
 SIZE = (100, 36)
 
 

@@ -14,6 +14,8 @@ from alignment.store import get_beads, get_pair
 from tui import history
 from tui.common import open_db
 
+pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
+
 SCRIPT = textwrap.dedent(
     """
     import asyncio, sys, time

@@ -20,6 +20,8 @@ from tui.screens.modals import EntryModal, PickModal
 from tui.screens.span_editor import SpanEditor
 from tui.widgets.bead_table import BeadTable
 
+pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
+
 SIZE = (110, 40)
 
 
@@ -287,3 +289,18 @@ async def test_writing_english_moves_the_english_spans_with_their_text(annotated
         check()
         await pilot.press("U")
         check()
+
+
+@pytest.mark.slow
+async def test_suggest_in_a_worker_keeps_decisions_and_undoes(annotated: Path) -> None:
+    async with app_for(annotated).run_test(size=SIZE) as pilot:
+        await pilot.press("f", "a")  # a decision the run must keep: 日本国 accepted
+        await pilot.press("S")  # (the busy indicator is tested with a realignment that can be held)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        now = spans_now(annotated)
+        assert now["ＩＰＭＤＡ"][:2] == ("ACRONYM", "suggested")
+        assert now["日本国"][1] == "accepted"
+        await pilot.press("u")
+        after_undo = spans_now(annotated)
+        assert "ＩＰＭＤＡ" not in after_undo and after_undo["日本国"][1] == "accepted"

@@ -12,6 +12,8 @@ from alignment.store import get_beads, get_pair, replace_beads, save_beads
 from tui import history
 from tui.common import open_db
 
+pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
+
 
 def ranges(beads):
     return [(b.ja, b.en, b.status) for b in beads]

@@ -36,7 +36,7 @@ class AlignScreen(Screen[None]):
         # editing the alignment
         Binding("m", "merge('next')", "Merge", id="align.merge-next", tooltip="Merge the bead with the next one"),
         Binding("M", "merge('prev')", "Merge with previous", show=False, id="align.merge-prev"),
-        Binding("s", "split", "Split", id="align.split", tooltip="Split the bead after its first segment on each side"),
+        Binding("s", "split", "Split", show=False, id="align.split", tooltip="Split the bead after its first segment on each side"),
         Binding("left_square_bracket", "move('ja', 'prev')", "JA: first segment up", show=False,
                 id="align.ja-up"),
         Binding("right_square_bracket", "move('ja', 'next')", "JA: last segment down", show=False,
@@ -75,6 +75,8 @@ class AlignScreen(Screen[None]):
                 tooltip="New span: select by character or GiNZA token, then pick a label"),
         Binding("t", "span_link", "Link the span to a glossary entry", show=False, id="align.span-link"),
         Binding("T", "span_entry", "New glossary entry from the span", show=False, id="align.span-entry"),
+        Binding("S", "suggest", "Suggest spans for this pair (GiNZA, acronym rules, glossary)", show=False,
+                id="align.suggest"),
         Binding("H", "toggle_rejected", "Show/hide rejected spans", show=False, id="align.show-rejected"),
         # navigation
         Binding("backslash", "toggle_panel", "Show/hide the glossary panel", show=False, id="align.panel"),
@@ -572,8 +574,8 @@ class AlignScreen(Screen[None]):
 
     def action_realign(self) -> None:
         assert self.state is not None
-        if self.realigning:
-            self.notify("A realignment is already running.", severity="warning")
+        if self.realigning or self.query_one("#busy").display:
+            self.notify("Wait until the running job finishes.", severity="warning")
             return
         if not self.state.beads:
             return
@@ -612,6 +614,50 @@ class AlignScreen(Screen[None]):
         self._derive()
         self._show(min(self.table.cursor, stretch.start + len(message.beads) - 1))
         self.notify(f"Realigned beads {stretch.start + 1}–{stretch.stop}: now {len(message.beads)} beads.")
+
+    # --- suggestions (GiNZA is slow to load: a worker) ---------------------------------------------------
+
+    def action_suggest(self) -> None:
+        assert self.state is not None
+        if not self.notes.available:
+            self.notify("Suggestions need the glossary package.", severity="warning")
+            return
+        if self.query_one("#busy").display:
+            self.notify("Wait until the running job finishes.", severity="warning")
+            return
+        self.query_one("#busy").display = True
+        self.query_one("#status-line", Static).update("suggesting spans (GiNZA, acronyms, glossary)…", layout=False)
+        self._suggest_worker(self.state.pair)
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def _suggest_worker(self, pair) -> None:
+        db = self.session.worker_db()
+        try:
+            analyses = Annotations.analyse(db, pair)
+        except Exception as exc:  # reported; nothing was written
+            self.app.call_from_thread(self._suggested, pair.id, None, str(exc))
+            return
+        finally:
+            if db is not self.session.db:
+                db.close()
+        self.app.call_from_thread(self._suggested, pair.id, analyses, None)
+
+    def _suggested(self, pair_id: int, analyses, error: str | None) -> None:
+        self.query_one("#busy").display = False
+        if self.state is None or self.state.pair.id != pair_id:
+            return
+        if error or analyses is None:
+            self.notify(f"Suggesting failed: {error}", severity="error", timeout=8)
+            self._status()
+            return
+        try:
+            added, removed = self.notes.store_suggestions(self.state.pair, analyses)
+        except ProjectError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            self._status()
+            return
+        self._after_span_change()
+        self.notify(f"Suggestions: {added} new, {removed} dropped; your decisions were kept (u undoes it).")
 
     # --- English rendering -------------------------------------------------------------------------
 

@@ -236,13 +236,12 @@ class BeadTable(ScrollView, can_focus=True):
         return strip
 
     def _header(self, width: int) -> Strip:
+        # Piece by piece like the rows, so exports (SVG) place the separator where the rows have it.
         index_w, ja_w, en_w = self._columns(width)
-        text = (
-            " " + "#".rjust(index_w) + " " + "st" + " " + "typ" + " " + "scor" + " "
-            + fit("Japanese", ja_w) + SEPARATOR + fit("English", en_w)
-        )
         style = self.get_component_rich_style("bead-table--header")
-        return Strip([Segment(fit(text, width), style)], width)
+        pieces = [" " + "#".rjust(index_w) + " ", "st", " ", "typ", " ", "scor", " ", fit("Japanese", ja_w),
+                  SEPARATOR, fit("English", en_w)]
+        return Strip([Segment(p, style) for p in pieces]).adjust_cell_length(width, style)
 
     def _row(self, row: int, width: int, is_cursor: bool) -> Strip:
         data = self._data

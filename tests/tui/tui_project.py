@@ -1,4 +1,5 @@
-"""Projects for the app's tests, built directly through alignment.store (no import or aligner needed)."""
+"""Projects for the app's tests, built directly through alignment.store (imported by the tests, not a conftest:
+another folder's tests import their own `conftest` by name, and a second conftest module would shadow it)."""
 
 from __future__ import annotations
 
