@@ -129,39 +129,38 @@ def m001_corpus(db: Database) -> None:
 
 
 def _check_is_sqlite(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except IsADirectoryError:
-        raise ProjectError(f"{path} is a directory, not a taiyaku project file") from None
-    except PermissionError:
-        raise ProjectError(f"cannot read {path}: permission denied") from None
-    if head and not head.startswith(SQLITE_HEADER):
-        raise ProjectError(f"{path} is not a taiyaku project file (not an SQLite database)")
-    if head:
-        _check_not_truncated(path, head)
+    """Refuse folders and unreadable files before SQLite sees them; content checks are `_check_content`'s.
 
-
-def _check_not_truncated(path: Path, head: bytes) -> None:
-    """Refuse a file shorter than its own header says (a cut copy): SQLite would only fail later, mid-command.
-
-    The header's page count is trusted only when SQLite marks it valid (change counter = version-valid-for),
-    and only without a non-empty write-ahead log, whose pages may legitimately not be in the file yet.
+    Never open the project file with a descriptor of our own: closing any descriptor of a file drops every
+    POSIX lock this process holds on it, including those of an SQLite connection already open on it (a
+    worker thread opening the project while the app writes), and another process could then write at the
+    same time and corrupt it (https://www.sqlite.org/howtocorrupt.html, section 2.2).
     """
+    if path.is_dir():
+        raise ProjectError(f"{path} is a directory, not a taiyaku project file")
+    if not os.access(path, os.R_OK):
+        raise ProjectError(f"cannot read {path}: permission denied")
+
+
+def _check_content(db: Database, path: Path) -> None:
+    """Refuse a file that is not SQLite, or is shorter than its header says (a cut copy), through SQLite itself.
+
+    SQLite would otherwise fail only later, mid-command. The page count is compared with the file only
+    without a non-empty write-ahead log, whose pages may legitimately not be in the file yet.
+    """
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise ProjectError(f"{path} is not a taiyaku project file (not an SQLite database)") from None
+        raise
     size = path.stat().st_size
-    if len(head) < 100:
-        raise ProjectError(f"{path} is damaged (truncated to {size} bytes); restore it from a backup")
     wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    if size == 0 or (wal.exists() and wal.stat().st_size > 0):
         return
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    valid = head[24:28] == head[92:96] and pages > 0
-    if valid and size < pages * page_size:
-        raise ProjectError(
-            f"{path} is damaged (truncated: {size} of {pages * page_size} bytes); restore it from a backup"
-        )
+    expected = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+    if size < expected:
+        raise ProjectError(f"{path} is damaged (truncated: {size} of {expected} bytes); restore it from a backup")
 
 
 def _is_read_only(path: Path) -> bool:
@@ -302,7 +301,7 @@ def open_project(
     db = None
     try:
         db = _connect(p, readonly=readonly)
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _check_content(db, p)
         foreign = _foreign_tables(db, (ALIGNMENT, *extra)) if existed else []
         if foreign:
             raise ProjectError(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from alignment.model import Document
+from alignment.model import Bead, Document
 from alignment.project import write
-from alignment.store import create_pair, insert_document
+from alignment.store import create_pair, insert_document, save_beads
 from alignment.text import line_segments
 
 
@@ -30,6 +30,7 @@ def fill_project(path: Path, pairs: int = 40, lines: int = 30) -> None:
                     segs = line_segments(text)
                     doc = Document(None, pair_id, lang, text, text, ((0, 0, len(text)),), segmented=True)
                     insert_document(db, pair_id, doc, segs)
+                save_beads(db, pair_id, [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(lines)], user="t")
     finally:
         db.close()
 
