@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]
 
 MAX_NAME = 200
+MAX_SENTENCE = 2_000
+"""A "sentence" longer than this (a table or list without punctuation) is cut at commas or spaces."""
+MAX_SEGMENT = 20_000
+"""With --segmented, a line longer than this is refused: it is not a sentence but a file without line breaks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +130,31 @@ def prepare(source: Source, *, segmented: bool = False, word_split: Callable[[st
     if segmented:
         repaired = unrepaired(source.raw)
         sentences = line_segments(repaired.text)
+        longest = max(sentences, key=lambda s: s.end - s.start, default=None)
+        if longest is not None and longest.end - longest.start > MAX_SEGMENT:
+            line = repaired.text.count("\n", 0, longest.start) + 1
+            where = source.path or f"the {source.lang.upper()} text"
+            raise ProjectError(
+                f"{where} line {line} is {longest.end - longest.start:,} characters long: too long for one segment "
+                f"(at most {MAX_SEGMENT:,}); --segmented expects one sentence per line"
+            )
     else:
         repaired = repair(source.raw, source.lang, word_split=word_split)
-        sentences = segment.to_segments(repaired.text, segment.sentences(repaired.text, source.lang))
+        spans = segment.split_overlong(repaired.text, segment.sentences(repaired.text, source.lang), MAX_SENTENCE)
+        sentences = segment.to_segments(repaired.text, spans)
     if not sentences:
         where = source.path or f"the {source.lang.upper()} text"
         raise ProjectError(f"{where} contains no text to segment")
     return Prepared(source, repaired, tuple(sentences), segmented)
 
 
+def check_free(db: Database, name: str, replace: bool) -> None:
+    if not replace and pair_exists(db, name):
+        raise ProjectError(f"a pair named {name!r} already exists (use --replace to re-import it)")
+
+
 def plan_import(
-    db: Database,
+    db: Database | None,
     ja: Source,
     en: Source | None = None,
     *,
@@ -144,10 +162,10 @@ def plan_import(
     segmented: bool = False,
     replace: bool = False,
 ) -> Plan:
-    """Check the name and prepare both documents (no GiNZA parse yet, nothing written)."""
+    """Check the name (in `db`, when given) and prepare both documents (no GiNZA parse yet, nothing written)."""
     check_name(name)
-    if not replace and pair_exists(db, name):
-        raise ProjectError(f"a pair named {name!r} already exists (use --replace to re-import it)")
+    if db is not None:
+        check_free(db, name, replace)
     word_split = None
     if not segmented:
         from alignment.parse import splits_word

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "ja_ginza-5.3.0"
 MODEL_PACKAGE = "ja_ginza"
-PARSE_FORMAT = "2"
+PARSE_FORMAT = "3"
 """Bump when the cached record changes meaning (e.g. how clauses are turned into ranges)."""
 
 SUDACHI_MAX_BYTES = 49_149
 CHUNK_BYTES = 40_000
 """Chunks stay well under SudachiPy's limit, leaving room for its own normalisation."""
+CHUNK_CHARS = 2_000
+"""Longer texts are parsed in pieces too: GiNZA's clause finding grows faster than linearly in sentence length."""
 BATCH_SIZE = 16
 """Small spaCy batches: memory stays low on long documents and speed does not suffer."""
 _LOOKUP_BATCH = 500
@@ -106,15 +108,19 @@ def cache_key(text: str) -> str:
     return hashlib.sha256(f"{MODEL_NAME}\0{PARSE_FORMAT}\0{text}".encode()).hexdigest()
 
 
-def chunks(text: str, limit: int = CHUNK_BYTES) -> list[tuple[int, str]]:
-    """(offset, chunk) pieces of `text`, each at most `limit` UTF-8 bytes, cut after punctuation if possible."""
-    if len(text.encode()) <= limit:
+def chunks(text: str, limit: int = CHUNK_BYTES, max_chars: int | None = None) -> list[tuple[int, str]]:
+    """(offset, chunk) pieces of `text` within `limit` UTF-8 bytes and `max_chars` characters.
+
+    Cut after punctuation or a space where one falls in the second half of a piece.
+    """
+    max_chars = max_chars or CHUNK_CHARS
+    if len(text) <= max_chars and len(text.encode()) <= limit:
         return [(0, text)]
     out: list[tuple[int, str]] = []
     pos = 0
     while pos < len(text):
         size, end = 0, pos
-        while end < len(text) and size + len(text[end].encode()) <= limit:
+        while end < len(text) and end - pos < max_chars and size + len(text[end].encode()) <= limit:
             size += len(text[end].encode())
             end += 1
         if end < len(text):

@@ -244,6 +244,25 @@ def en_sentences(text: str) -> list[Range]:
     return [s for a, b in lines(text) for s in _en_block_sentences(text, a, b)]
 
 
+def split_overlong(text: str, spans: Sequence[Range], limit: int) -> list[Range]:
+    """Cut spans longer than `limit` characters after a comma, other punctuation or a space (else hard).
+
+    Real sentences are far shorter; this only bounds run-on blobs such as tables flattened to one line.
+    """
+    out: list[Range] = []
+    for start, end in spans:
+        while end - start > limit:
+            window = text[start : start + limit]
+            cut = max(window.rfind(p) for p in "、，,;；:： \u3000\t")
+            stop = start + (cut + 1 if cut > limit // 2 else limit)
+            if piece := _trim(text, start, stop):
+                out.append(piece)
+            start = stop
+        if piece := _trim(text, start, end):
+            out.append(piece)
+    return out
+
+
 def sentences(text: str, lang: Lang) -> list[Range]:
     return ja_sentences(text) if lang == "ja" else en_sentences(text)
 

@@ -189,6 +189,20 @@ def test_segmented_import_keeps_lines(run, tmp_path: Path, db_path: Path) -> Non
     db.close()
 
 
+def test_overlong_lines(run, tmp_path: Path, db_path: Path) -> None:
+    blob = tmp_path / "blob.txt"
+    blob.write_text("前文。\n" + "表の値、" * 6_000 + "\n", encoding="utf-8")  # a 24,000-character line
+    message = one_line_error(run("import", str(blob), "--segmented"))
+    assert "line 2 is 24,000 characters long" in message
+    assert not db_path.exists()
+    # imported normally, a run-on line is cut after commas into sentence-sized pieces
+    blob.write_text("前文。\n" + "表の値、" * 1_200 + "\n", encoding="utf-8")
+    summary = json.loads(run("import", str(blob), "--json").output)
+    rows = json.loads(run("segments", "blob", "--json").output)
+    assert summary["documents"]["ja"]["sentences"] == len(rows) == 1 + 3
+    assert all(len(r["text"]) <= 2_000 and r["text"].endswith(("、", "。")) for r in rows)
+
+
 def test_progress_bar_goes_to_stderr(tmp_path: Path, small_files, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAIYAKU_PROGRESS", "1")
     ja, _ = small_files

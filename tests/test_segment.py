@@ -210,6 +210,12 @@ def test_chunks_respect_the_byte_limit() -> None:
     assert all(p.endswith("。") for _, p in pieces[:-1])  # cut after punctuation
 
 
+def test_chunks_bound_characters_too() -> None:
+    text = "あ" * 4_500
+    pieces = parse.chunks(text)
+    assert [len(p) for _, p in pieces] == [2_000, 2_000, 500]
+
+
 def test_long_text_is_parsed_in_chunks_and_stitched(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parse, "CHUNK_BYTES", 120)
     text = "インド太平洋地域の平和と安定のため、両国は協力を強化する。" * 4

@@ -77,13 +77,15 @@ def import_cmd(
     \b
         taiyaku import seeds/000_018672d04432ce13.txt seeds/en/000_018672d04432ce13.en.txt
     """
-    from alignment.importer import default_name, plan_import, read_source, run_import
+    from alignment.importer import check_free, default_name, plan_import, read_source, run_import
 
+    # Everything that can be wrong with the input is found before the project is even opened.
     ja = read_source(ja_file, "ja", encoding)
     en = read_source(en_file, "en", en_encoding or encoding) if en_file is not None else None
+    plan = plan_import(None, ja, en, name=name or default_name(ja_file), segmented=segmented, replace=replace)
     db = open_db(db_path)
     try:
-        plan = plan_import(db, ja, en, name=name or default_name(ja_file), segmented=segmented, replace=replace)
+        check_free(db, plan.name, replace)
         total = plan.parse_count
         with progress(range(total), label="Parsing sentences", length=total, quiet=quiet or as_json) as bar:
             summary = run_import(db, plan, on_progress=_bar_updater(bar))
