@@ -281,3 +281,30 @@ def test_empty_file_becomes_a_new_project(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = run_probe("read", db=db)
     assert proc.stdout.strip() == "1"
+
+
+def test_opening_the_project_again_in_the_same_process_keeps_its_locks(project: Path) -> None:
+    """The app's worker threads open the project while the app holds it open.
+
+    Regression: reading the header through a file descriptor of our own, then closing it, dropped every
+    POSIX lock the process held on the file; the next `taiyaku` command to exit then believed it was the
+    last user, checkpointed and deleted the write-ahead log under the app, and the project was corrupted.
+    """
+    from alignment.project import now, open_project, write
+
+    app = open_project(project)
+    with write(app):
+        app["pairs"].insert({"name": "before", "created": now(), "updated": now()})
+    worker = open_project(project)  # what Session.worker_db does
+    worker.close()
+    proc = run_probe("read", db=project)  # another process opens and closes the project
+    assert proc.returncode == 0, proc.stderr
+    assert project.with_name(project.name + "-wal").exists(), "another process deleted the log of an open project"
+    with write(app):
+        app["pairs"].insert({"name": "after", "created": now(), "updated": now()})
+    app.close()
+    conn = sqlite3.connect(project)
+    names = {r[0] for r in conn.execute("SELECT name FROM pairs")}
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert {"before", "after"} <= names
