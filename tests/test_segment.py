@@ -211,9 +211,9 @@ def test_chunks_respect_the_byte_limit() -> None:
 
 
 def test_chunks_bound_characters_too() -> None:
-    text = "あ" * 4_500
+    text = "あ" * 1_000
     pieces = parse.chunks(text)
-    assert [len(p) for _, p in pieces] == [2_000, 2_000, 500]
+    assert [len(p) for _, p in pieces] == [parse.CHUNK_CHARS] * 2 + [1_000 - 2 * parse.CHUNK_CHARS]
 
 
 def test_long_text_is_parsed_in_chunks_and_stitched(monkeypatch: pytest.MonkeyPatch) -> None:
