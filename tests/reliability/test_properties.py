@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +121,100 @@ def test_line_segments_point_into_the_text(text: str) -> None:
         assert seg.text == seg.text.strip()
         assert not any(c in seg.text for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
         prev_end = seg.end
+
+
+# --- the aligner, through its public API ------------------------------------------------------------------
+
+JA_CHARS = "日本国とインドは協力する海洋状況把握のためのパートナーシップ（ＩＰＭＤＡ）１２３。、"
+EN_WORDS = ["Japan", "and", "India", "cooperate", "on", "maritime", "domain", "awareness", "(IPMDA)", "12", "the"]
+
+
+@st.composite
+def corpora(draw: st.DrawFn) -> tuple[list[str], list[str], list]:
+    """Random JA and EN segment lists of random lengths, with some confirmed beads fixed in between."""
+    from alignment.model import Bead
+
+    n = draw(st.integers(0, 25))
+    m = draw(st.integers(0, 25))
+    ja = ["".join(draw(st.lists(st.sampled_from(JA_CHARS), min_size=1, max_size=60))) for _ in range(n)]
+    en = [" ".join(draw(st.lists(st.sampled_from(EN_WORDS), min_size=1, max_size=25))) for _ in range(m)]
+    # fixed beads: increasing cut points on both sides, each fixed bead a 1-1 (or 1-0 / 0-1) between them
+    fixed = []
+    i = j = 0
+    for _ in range(draw(st.integers(0, 3))):
+        if i >= n or j >= m:
+            break
+        i = draw(st.integers(i, n - 1))
+        j = draw(st.integers(j, m - 1))
+        a = draw(st.sampled_from([(1, 1), (1, 0), (0, 1), (2, 1)]))
+        if i + a[0] > n or j + a[1] > m:
+            break
+        fixed.append(Bead((i, i + a[0]), (j, j + a[1]), status="confirmed"))
+        i, j = i + a[0], j + a[1]
+    return ja, en, fixed
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(corpora())
+def test_aligner_beads_cover_each_segment_once_in_order(corpus: tuple[list[str], list[str], list]) -> None:
+    from alignment.aligner import align_texts
+
+    ja, en, fixed = corpus
+    beads, _signals, _stretches = align_texts(ja, en, fixed=fixed)
+    i = j = 0
+    for bead in beads:
+        assert bead.ja[0] == i and bead.en[0] == j, f"gap or overlap at ({i}, {j}): {bead}"
+        assert bead.ja[1] >= bead.ja[0] and bead.en[1] >= bead.en[0]
+        assert (bead.ja[1] - bead.ja[0]) + (bead.en[1] - bead.en[0]) > 0, f"empty bead {bead}"
+        assert bead.ja[1] - bead.ja[0] <= 3 and bead.en[1] - bead.en[0] <= 3, f"bead too large {bead}"
+        i, j = bead.ja[1], bead.en[1]
+    assert (i, j) == (len(ja), len(en)), "not every segment is in a bead"
+    for f in fixed:  # confirmed beads come back untouched
+        assert any(b.ja == f.ja and b.en == f.en and b.status == "confirmed" for b in beads), f
+
+
+# --- span storage: offsets round-trip exactly ---------------------------------------------------------------
+
+STORABLE = st.characters(codec="utf-8", exclude_categories=("Cs",))
+span_texts = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), STORABLE), min_size=1, max_size=50)
+
+
+@pytest.fixture(scope="module")
+def span_db(tmp_path_factory: pytest.TempPathFactory):
+    from tui.common import open_db
+
+    db = open_db(str(tmp_path_factory.mktemp("spans") / "spans.db"))
+    yield db
+    db.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=span_texts, data=st.data())
+def test_span_offsets_round_trip_exactly(span_db, text: str, data: st.DataObject) -> None:
+    from alignment.model import Document
+    from alignment.project import write
+    from alignment.store import create_pair, get_pair, insert_document
+    from glossary import spans
+    from glossary.labels import LABELS
+
+    db = span_db
+    name = f"p{data.draw(st.integers(0, 10**12))}"
+    with write(db):
+        pid = create_pair(db, name, replace=True)
+        doc = Document(None, pid, "ja", text, text, ((0, 0, len(text)),), segmented=True)
+        insert_document(db, pid, doc, line_segments(text))
+    pair = get_pair(db, name)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    label = data.draw(st.sampled_from(LABELS))
+    stored = spans.add_span(db, pair, "ja", start, end, label, user="prop")
+    again = spans.get_span(db, stored.id)
+    assert (again.start, again.end, again.text) == (start, end, text[start:end])
+    assert [(s.start, s.end) for s in spans.list_spans(db, pair)] == [(start, end)]
+    for record in spans.export_records(db, pair):
+        for s in record["spans"]:
+            seg_text = record["text"]
+            if s["end"] <= len(seg_text):  # a span inside its segment: relative offsets point at its text
+                assert seg_text[s["start"]:s["end"]] == s["text"]
+    with write(db):
+        db.execute("DELETE FROM pairs WHERE id = ?", [pid])
