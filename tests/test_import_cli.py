@@ -16,7 +16,7 @@ from alignment import parse
 from alignment.project import open_project
 from alignment.store import get_document, get_pair, get_segments, list_pairs
 from tui.cli import cli
-from tui.demo import build_demo
+from tui.demo import STEPS, build_demo
 from tui.seeds import Seed, seed_dir, seeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -343,13 +343,17 @@ def test_reimport_uses_the_parse_cache(demo_db: Path, tmp_path: Path, monkeypatc
     assert json.loads(result.output)["replaced"] is True
 
 
+def import_only():
+    return [s for s in STEPS if s.name == "import"]
+
+
 def test_demo_rebuilds_from_scratch(tmp_path: Path) -> None:
     one = [Seed("000_018672d04432ce13", SEED_000, EN_000)]
-    path, results = build_demo(tmp_path / "d", seed_list=one)
+    path, results = build_demo(tmp_path / "d", seed_list=one, steps=import_only())
     db = open_project(path)
     db["pairs"].insert({"name": "leftover", "created": "x", "updated": "x"})
     db.close()
-    path2, _ = build_demo(tmp_path / "d", seed_list=one)
+    path2, _ = build_demo(tmp_path / "d", seed_list=one, steps=import_only())
     assert path2 == path
     db = open_project(path)
     assert [p.name for p in list_pairs(db)] == ["000_018672d04432ce13"]
@@ -360,7 +364,7 @@ def test_demo_rebuilds_from_scratch(tmp_path: Path) -> None:
 
 def test_demo_rebuild_reuses_the_previous_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     one = [Seed("000_018672d04432ce13", SEED_000, None)]
-    build_demo(tmp_path / "d", seed_list=one)
+    build_demo(tmp_path / "d", seed_list=one, steps=import_only())
 
     def refuse(texts):
         if texts:
@@ -368,7 +372,7 @@ def test_demo_rebuild_reuses_the_previous_parses(tmp_path: Path, monkeypatch: py
         return iter(())
 
     monkeypatch.setattr(parse, "_parse_uncached", refuse)
-    path, _ = build_demo(tmp_path / "d", seed_list=one)
+    path, _ = build_demo(tmp_path / "d", seed_list=one, steps=import_only())
     db = open_project(path)
     assert [p.name for p in list_pairs(db)] == ["000_018672d04432ce13"]
     db.close()
@@ -376,12 +380,12 @@ def test_demo_rebuild_reuses_the_previous_parses(tmp_path: Path, monkeypatch: py
 
 def test_demo_failure_keeps_the_previous_project(tmp_path: Path) -> None:
     one = [Seed("000_018672d04432ce13", SEED_000, EN_000)]
-    path, _ = build_demo(tmp_path / "d", seed_list=one)
+    path, _ = build_demo(tmp_path / "d", seed_list=one, steps=import_only())
     before = dump(path)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
     with pytest.raises(Exception, match="is empty"):
-        build_demo(tmp_path / "d", seed_list=[*one, Seed("bad", bad, None)])
+        build_demo(tmp_path / "d", seed_list=[*one, Seed("bad", bad, None)], steps=import_only())
     assert dump(path) == before
 
 
