@@ -248,6 +248,8 @@ class Annotations:
         from glossary.qa import check
 
         _matcher, rules = self._build()
+        if not rules.allowed_en and not rules.bad_kind:
+            return frozenset()  # no approved, deprecated or forbidden term: nothing to check
         return frozenset(p.bead for p in check(self.db, pair, rules) or [])
 
     def lookup(self, query: str, limit: int = 30) -> list[Any]:
