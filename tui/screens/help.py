@@ -13,15 +13,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-INTRO = """\
-taiyaku aligns Japanese text with its English, tags entities and acronyms, and builds the glossary.
-Every action is written to the project file at once (there is no save) and can be undone, even after a
-restart. ctrl+p opens the command palette, which lists every action by name. Keys can be changed in
-~/.config/taiyaku/keys.toml (or --keys FILE): one line per binding, e.g. "align.merge-next" = "m,ctrl+j".
-
-Symbols in the alignment: ✓ confirmed  ◦ not yet confirmed  ▾ low score (worth a look)  ! QA problem
-  ∅ nothing on that side (1-0 or 0-1)   type 2-1 = two Japanese segments with one English segment
-"""
+INTRO = (
+    "taiyaku aligns Japanese text with its English, tags entities and acronyms, and builds the glossary. "
+    "Every action is written to the project file at once (there is no save) and can be undone, even after a "
+    "restart. ctrl+p opens the command palette, which lists every action by name. Keys can be changed in "
+    "~/.config/taiyaku/keys.toml (or --keys FILE), one line per binding id: \"align.merge-next\" = \"m,ctrl+j\".\n\n"
+    "Symbols in the alignment: ✓ confirmed, ◦ not yet confirmed, ▾ low score (worth a look), ! QA problem, "
+    "∅ nothing on that side (a 1-0 or 0-1 bead). Type 2-1 means two Japanese segments with one English segment. "
+    "Spans: ? suggested (dim), ✓ accepted (bright), ✗ rejected (hidden until H).\n"
+)
 
 
 def describe_keys(key: str) -> str:
