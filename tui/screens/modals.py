@@ -175,9 +175,9 @@ class EntryModal(ModalScreen[EntryForm | None]):
         ("ja", "Japanese"),
         ("en", "English"),
         ("acronym", "Acronym"),
-        ("variants_ja", "Japanese variants (comma-separated)"),
-        ("variants_en", "English variants"),
-        ("forbidden_en", "Forbidden English"),
+        ("variants_ja", "JA variants (a, b)"),
+        ("variants_en", "EN variants (a, b)"),
+        ("forbidden_en", "Forbidden EN (a, b)"),
         ("domain", "Domain"),
         ("note", "Note"),
     ]
@@ -204,10 +204,13 @@ class EntryModal(ModalScreen[EntryForm | None]):
             if self.context:
                 yield Static(self.context, classes="entry-context")
             for name, label in self.FIELDS:
-                yield Label(label)
-                yield Input(getattr(self.form, name), id=f"entry-{name.replace('_', '-')}")
-            yield Label("Status")
-            yield Select([(s, s) for s in self.statuses], value=self.form.status, allow_blank=False, id="entry-status")
+                with Horizontal(classes="entry-row"):
+                    yield Label(label, classes="entry-label")
+                    yield Input(getattr(self.form, name), id=f"entry-{name.replace('_', '-')}", compact=True)
+            with Horizontal(classes="entry-row"):
+                yield Label("Status", classes="entry-label")
+                yield Select([(s, s) for s in self.statuses], value=self.form.status, allow_blank=False,
+                             id="entry-status", compact=True)
             yield Static("", id="entry-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -71,8 +71,10 @@ class SpanEditor(ModalScreen[NewSpan | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label("New span: →/← end by character, w/b by token (shift or W/B: the start), tab: segment, "
-                        "enter: label", classes="dialog-title")
+            yield Label("New span", classes="dialog-title")
+            yield Static("→/← move the end by a character, w/b by a token; shift+→/← and W/B move the start; "
+                         "tab: another segment of the bead; enter: choose the label; escape: cancel.",
+                         classes="entry-context")
             yield Static(id="span-editor-view")
             yield Static(id="span-editor-status")
 
@@ -115,14 +117,15 @@ class SpanEditor(ModalScreen[NewSpan | None]):
         return self.segments[self.current][2]
 
     def _draw(self) -> None:
-        lines = []
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
         for k, (lang, index, text) in enumerate(self.segments):
             sel = Selection(lang, index, self.start, self.end) if k == self.current else None
-            line = Text(f"{'▸' if k == self.current else ' '} {lang.upper()}{index + 1:>4} ",
-                        style="bold" if k == self.current else "dim")
-            line.append_text(segment_text(text, [], None, sel, lang, index))
-            lines.append(line)
-        self.query_one("#span-editor-view", Static).update(Group(*lines))
+            grid.add_row(Text(f"{'▸' if k == self.current else ' '} {lang.upper()}{index + 1:>4}",
+                              style="bold" if k == self.current else "dim"),
+                         segment_text(text, [], None, sel, lang, index))
+        self.query_one("#span-editor-view", Static).update(grid)
         tokens = "parsing tokens…" if not self.edges.get(self.current) else "tokens ready"
         self.query_one("#span-editor-status", Static).update(
             Text(f"selected: 「{self.text[self.start:self.end]}」  ({self.start}–{self.end})   {tokens}", style="bold")
