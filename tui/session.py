@@ -86,6 +86,8 @@ class Session:
         self.path = path
         self.realigner = realigner
         self.annotations = Annotations(db, user=user)
+        self.generation = 0
+        """Bumped by every undo and redo, so screens underneath know to reload when they come back."""
 
     # --- reading -----------------------------------------------------------------------------------
 
@@ -273,10 +275,14 @@ class Session:
     # --- undo and redo -----------------------------------------------------------------------------
 
     def undo(self) -> history.Entry | None:
-        return history.undo(self.db, self.user)
+        entry = history.undo(self.db, self.user)
+        self.generation += entry is not None
+        return entry
 
     def redo(self) -> history.Entry | None:
-        return history.redo(self.db, self.user)
+        entry = history.redo(self.db, self.user)
+        self.generation += entry is not None
+        return entry
 
 
 def default_realigner(path: Path | None) -> Realigner | None:

@@ -334,3 +334,17 @@ async def test_keys_can_be_remapped_from_a_file(project: Path, tmp_path: Path) -
         load_keymap(keys)
     with pytest.raises(ProjectError, match="no key file"):
         load_keymap(tmp_path / "missing.toml")
+
+
+async def test_undo_from_another_screen_reloads_the_alignment_on_return(project: Path) -> None:
+    async with app_for(project).run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        assert len(pilot.app.screen.query_one(BeadTable).data.beads) == 5
+        await pilot.press("g")  # the glossary screen
+        assert not isinstance(pilot.app.screen, AlignScreen)
+        await pilot.press("u")  # project-wide: takes back the merge made in the alignment
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AlignScreen)
+        assert len(pilot.app.screen.query_one(BeadTable).data.beads) == 6
+    assert stored(project) == ORIGINAL

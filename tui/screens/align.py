@@ -122,6 +122,7 @@ class AlignScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#busy").display = False
+        self.generation = self.session.generation
         self.state = self.session.load(self.pair_name)
         self.sub_title = self.pair_name
         self._derive()
@@ -691,9 +692,22 @@ class AlignScreen(Screen[None]):
 
     # --- undo, redo, leaving -----------------------------------------------------------------------
 
+    def on_screen_resume(self) -> None:
+        """Back from the glossary (or another pair): what was done there may concern this pair."""
+        if self.state is None:
+            return
+        self.notes.invalidate()
+        if self.generation != self.session.generation:
+            self.post_message(ProjectChanged(None))
+            return
+        self._reload_spans()
+        self._qa_worker(self.state.pair)
+        self._show_current()
+
     def on_project_changed(self, message: ProjectChanged) -> None:
         assert self.state is not None
         entry = message.entry
+        self.generation = self.session.generation
         self.notes.invalidate()
         self.state = self.session.load(self.pair_name)
         self._derive()
