@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -259,7 +259,3 @@ def import_texts(
     ja = Source("ja", ja_text)
     en = Source("en", en_text) if en_text is not None else None
     return run_import(db, plan_import(db, ja, en, name=name, segmented=segmented, replace=replace))
-
-
-def sentence_texts(plan: Plan, lang: Lang) -> Sequence[str]:
-    return [s.text for p in plan.documents if p.source.lang == lang for s in p.sentences]

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alignment.model import Lang
+from alignment.model import Document, Lang
 
 WordSplit = Callable[[str, str], bool]
 """(left context, right context) -> True when the junction falls inside a word (the break is a wrap)."""
@@ -94,6 +94,11 @@ class OffsetMap:
             raw = self.to_raw(start)
             return raw, raw
         return self.to_raw(start), self.to_raw(end - 1) + 1
+
+
+def offset_map(doc: Document) -> OffsetMap:
+    """The map from a stored document's text back to its raw text."""
+    return OffsetMap(tuple(doc.offset_runs), len(doc.text), len(doc.raw_text))
 
 
 def runs_from_sources(sources: Sequence[int]) -> tuple[tuple[int, int, int], ...]:

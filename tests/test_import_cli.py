@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from alignment import parse
 from alignment.project import open_project
+from alignment.repair import offset_map
 from alignment.store import get_document, get_pair, get_segments, list_pairs
 from tui.cli import cli
 from tui.demo import STEPS, build_demo
@@ -322,6 +323,10 @@ def test_seed_documents_keep_their_offset_promises(demo_db: Path) -> None:
                     assert pair_chars[0] == pair_chars[1] or pair_chars in SUBSTITUTIONS
                 last_t, last_r = t + n - 1, r + n - 1
             assert sum(n for _, _, n in doc.offset_runs) == len(doc.text)
+            m = offset_map(doc)
+            for s in sentences:  # a sentence's raw range starts and ends on the same characters
+                raw_start, raw_end = m.range_to_raw(s.start, s.end)
+                assert doc.raw_text[raw_start] == s.text[0] and doc.raw_text[raw_end - 1] == s.text[-1]
     db.close()
 
 
