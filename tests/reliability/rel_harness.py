@@ -20,7 +20,7 @@ BAD = HERE / "bad_inputs"
 PROBE = HERE / "probe_cli.py"
 TAIYAKU = Path(sys.executable).with_name("taiyaku")
 # Seconds a test command waits for a lock before giving up: short, so lock tests stay fast.
-TEST_LOCK_TIMEOUT = "1.5"
+TEST_LOCK_TIMEOUT = "0.8"
 RAW_LOCK_MESSAGES = ("database is locked", "database table is locked", "sqlite3.operationalerror")
 
 

@@ -7,6 +7,8 @@ step of a scripted app session), then kills copies of the same run at random mom
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import json
 import os
@@ -19,7 +21,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ from rel_harness import SEEDS, cli_env, has, taiyaku_argv
 pytestmark = pytest.mark.slow
 
 SEED = "001_5af3baea35b63ec3"
-KILL_RUNS = {"import": 10, "import-tmx": 10, "align": 20, "suggest": 15, "glossary-import": 20, "app": 25}
+KILL_RUNS = {"import": 6, "import-tmx": 14, "align": 20, "suggest": 15, "glossary-import": 20, "app": 25}
 """100 kill runs in all."""
 SEED_RANDOM = int(os.environ.get("TAIYAKU_KILL_SEED", "20261123"))
 
@@ -320,11 +322,15 @@ def _run_ok(argv: list[str], db: Path) -> None:
     assert proc.returncode == 0, f"taiyaku {' '.join(argv)}: {proc.stderr[-2000:]}"
 
 
-@pytest.fixture(scope="module")
-def work() -> Iterator[Path]:
+@functools.cache
+def prepared() -> tuple[Path, tuple[Family, ...]]:
+    """Templates and reference runs, made once per session (test_half_done.py uses them too)."""
     d = Path(tempfile.mkdtemp(prefix="taiyaku-kill-"))
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
+    fams = families(d)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda f: reference(f, d), fams))
+    return d, tuple(fams)
 
 
 def families(work: Path) -> list[Family]:
@@ -365,11 +371,9 @@ def families(work: Path) -> list[Family]:
     return out
 
 
-def test_kill_9_at_random_moments_loses_nothing(work: Path) -> None:
-    fams = families(work)
+def test_kill_9_at_random_moments_loses_nothing() -> None:
+    work, fams = prepared()
     assert fams, "no writing command has landed yet"
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda f: reference(f, work), fams))
     rng = random.Random(SEED_RANDOM)
     jobs = [(f, k, random.Random(rng.random())) for f in fams for k in range(KILL_RUNS[f.name])]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -24,9 +24,11 @@ from rel_harness import SEEDS, assert_clean_error, cli_env, describe, has, taiya
 
 pytestmark = pytest.mark.slow
 
-SEED = "000_018672d04432ce13"
+SEED = "001_5af3baea35b63ec3"
 OLD = b"OLD CONTENT: a previous export the analyst relies on\n"
 FORMULAS = ["=1+1", '=HYPERLINK("http://evil","x")', "@SUM(A1)", "-2+3", "+cmd|' /C calc'!A0", "=cmd"]
+KILLED = {"beads-jsonl", "beads-tmx", "glossary-tbx", "glossary-csv", "spans-jsonl", "spans-docbin"}
+"""One writer of each kind (streamed JSON lines, streamed XML, CSV, binary): killed twice each."""
 KILLS_PER_EXPORT = 2
 
 
@@ -172,7 +174,7 @@ def test_export_failing_mid_write_keeps_the_old_file(exp: Export, project: Path,
     assert not left, f"temporary files left behind: {left}"
 
 
-@pytest.mark.parametrize("exp", exports(), ids=lambda e: e.name)
+@pytest.mark.parametrize("exp", [e for e in exports() if e.name in KILLED], ids=lambda e: e.name)
 def test_export_killed_mid_write_leaves_the_old_file_or_the_new_one(exp: Export, project: Path, references,
                                                                    tmp_path: Path) -> None:
     ref, duration = references[exp.name]

@@ -301,7 +301,7 @@ def test_endless_device_is_refused_not_read_forever(device: str, tmp_path: Path,
             db = tmp_path / "project.db"
             shutil.copy2(baseline, db)
             before = content_digest(db)
-            proc, rss = run_measured(argv, db, timeout=20)
+            proc, rss = run_measured(argv, db, timeout=10)
             assert rss < MAX_RSS_MB, f"{rss:.0f} MB reading {device}\n{describe(proc)}"
             assert_clean_error(proc)
             assert content_digest(db) == before
@@ -327,3 +327,37 @@ def test_50mb_text_import_has_bounded_memory_or_is_refused(tmp_path: Path, basel
         assert any(w in line.lower() for w in ("large", "big", "size", "mb", "limit")), line
         assert content_digest(db) == before
     print(f"50 MB import: exit {proc.returncode}, peak {rss:.0f} MB")
+
+
+def test_the_project_file_itself_as_input(tmp_path: Path, baseline: Path, good_files: dict[str, Path]) -> None:
+    """`taiyaku import taiyaku.db`: a binary file that is also the open project; refused, and not damaged."""
+    db = tmp_path / "project.db"
+    shutil.copy2(baseline, db)
+    before = content_digest(db)
+    tried = 0
+    for reader in (TEXT, TMX, TBX, CSV, JSON):
+        for argv in reader_argv(reader, db, good_files) or []:
+            proc, _rss = run_measured(argv, db)
+            assert_clean_error(proc, report_prefix=str(db) if argv[0] == "glossary" else None)
+            assert integrity(db) == "ok"
+            assert content_digest(db) == before
+            tried += 1
+    if has("import"):
+        assert tried
+
+
+@pytest.mark.parametrize("encoding", ["no-such-codec", "rot13", "utf-7", "base64", "utf-8\nx", "../../etc/passwd"])
+def test_unknown_or_odd_encoding_names(encoding: str, tmp_path: Path, baseline: Path,
+                                       good_files: dict[str, Path]) -> None:
+    if not has("import") or "--encoding" not in __import__("rel_harness").params("import"):
+        pytest.skip("import --encoding has not landed yet")
+    db = tmp_path / "project.db"
+    shutil.copy2(baseline, db)
+    before = content_digest(db)
+    proc, _rss = run_measured(["import", "--segmented", "--encoding", encoding, str(good_files["ja"]),
+                               str(good_files["en"]), "--name", "enc"], db)
+    if proc.returncode == 0:  # a real codec that happens to decode the file is the user's choice
+        assert_no_traceback(proc)
+    else:
+        assert_clean_error(proc)
+        assert content_digest(db) == before

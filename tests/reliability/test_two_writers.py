@@ -24,7 +24,7 @@ from rel_harness import RAW_LOCK_MESSAGES, cli_env, has, integrity, taiyaku_argv
 
 pytestmark = pytest.mark.slow
 
-APP_OPS, LIBRARY_OPS, CLI_GLOSSARY_IMPORTS, CLI_TMX_IMPORTS = 450, 500, 40, 10
+APP_OPS, LIBRARY_OPS, CLI_GLOSSARY_IMPORTS, CLI_TMX_IMPORTS = 300, 660, 32, 8
 ROWS_PER_CSV = 10
 LOCK_ENV = {"TAIYAKU_LOCK_TIMEOUT": "10", "PYTHONUNBUFFERED": "1"}
 
