@@ -104,6 +104,8 @@ def _decode_named(data: bytes, encoding: str, name: str) -> Decoded:
             f"{name} cannot be decoded as {encoding}: byte 0x{data[exc.start]:02x} at offset {exc.start} "
             f"is invalid there"
         ) from None
+    except (LookupError, UnicodeError):  # rot13, base64, hex…: codecs, but not text encodings
+        raise ProjectError(f"{encoding!r} is not a text encoding (try utf-8, utf-16, cp932 or euc-jp)") from None
     return Decoded(text.removeprefix("\ufeff"), codec)
 
 

@@ -60,6 +60,12 @@ def test_unknown_encoding_name() -> None:
         decode_bytes(b"abc", "klingon")
 
 
+@pytest.mark.parametrize("name", ["rot13", "base64", "hex"])
+def test_codecs_that_are_not_text_encodings(name: str) -> None:
+    with pytest.raises(ProjectError, match="is not a text encoding"):
+        decode_bytes(b"abc", name)
+
+
 def test_utf16_without_bom_needs_byte_order() -> None:
     with pytest.raises(ProjectError, match="byte-order mark"):
         decode_bytes(JA.encode("utf-16-le"), "utf-16")
