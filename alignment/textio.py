@@ -49,6 +49,23 @@ class Decoded:
     """The codec that decoded the bytes, as Python names it (`utf-8`, `utf-8-sig`, `utf-16`, `cp932`, `euc_jp`)."""
 
 
+def check_input_file(p: Path, max_bytes: int | None = None) -> int:
+    """Refuse what cannot be read as an input file (folder, device, pipe, too large); returns its size.
+
+    A device or pipe may never end (/dev/zero), so only regular files are read.
+    """
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    st = p.stat()
+    if stat.S_ISDIR(st.st_mode):
+        raise ProjectError(f"{p} is a directory, not a text file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ProjectError(f"{p} is not a regular file")
+    if st.st_size > limit:
+        raise ProjectError(f"{p} is too large to import ({st.st_size // 1_000_000} MB; the limit is "
+                           f"{limit // 1_000_000} MB)")
+    return st.st_size
+
+
 def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Decoded:
     """Read a text file for import, detecting its encoding unless one is named.
 
@@ -56,15 +73,7 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Deco
     """
     p = Path(path)
     try:
-        st = p.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise ProjectError(f"{p} is a directory, not a text file")
-        if not stat.S_ISREG(st.st_mode):  # a device or pipe may never end (/dev/zero)
-            raise ProjectError(f"{p} is not a regular file")
-        size = st.st_size
-        if size > MAX_BYTES:
-            raise ProjectError(f"{p} is too large to import ({size // 1_000_000} MB; the limit is "
-                               f"{MAX_BYTES // 1_000_000} MB)")
+        check_input_file(p)
         data = p.read_bytes()
     except FileNotFoundError:
         raise ProjectError(f"no such file: {p}") from None

@@ -38,7 +38,10 @@ def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence
 
 def read_entries(path: Path, fmt: Format) -> Parsed:
     """Parse and validate a file; nothing touches the project yet."""
+    from alignment.textio import check_input_file
+
     try:
+        check_input_file(path)
         if fmt == "tbx":
             from glossary.tbx import read_tbx
 

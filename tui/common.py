@@ -97,6 +97,10 @@ class TaiyakuGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # One line, like every other error: the usage block would push the reason off a narrow terminal.
+            where = exc.ctx.command_path if exc.ctx else "taiyaku"
+            raise click.ClickException(f"{exc.format_message()} (see `{where} --help`)") from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except ProjectError as exc:
