@@ -38,6 +38,8 @@ from make_bad_inputs import (
     CSV,
     JSON,
     JSONL,
+    KEYS,
+    OMEGAT,
     TBX,
     TEXT,
     TMX,
@@ -75,11 +77,26 @@ def reader_argv(reader: str, bad: Path, good: dict[str, Path]) -> list[list[str]
         return argvs
     if reader == TMX and has("import-tmx"):
         return [["import-tmx", str(bad), "--name", "hostile"]]
-    if reader in (TBX, CSV, JSON) and has("glossary import"):
+    if reader in (TBX, CSV, JSON, OMEGAT) and has("glossary import"):
         return [["glossary", "import", str(bad), "--format", reader]]
     if reader == JSONL and has("eval"):
         return [["eval", str(bad), "--no-embeddings"]]
+    if reader == KEYS and has("annotate"):
+        return [["annotate", "--keys", str(bad)]]
     return None
+
+
+BINARY = {"random.bin", "png.bin", "gzip.bin", "docx.bin", "elf.bin", "pdf_header.txt", "mostly_nul.txt"}
+KEY_FILE_INPUTS = {"random.bin", "png.bin", "nul_bytes.txt", "invalid_utf8.txt", "not_xml.tmx", "malformed.json",
+                   "pdf_header.txt"}
+"""Other inputs fed as a key file too: none is valid TOML (a valid one would open the app)."""
+
+
+def expected(bad: BadInput, reader: str) -> str:
+    """What a reader must do with an input: OmegaT's glossary format accepts almost any text line."""
+    if reader == OMEGAT:
+        return "error" if bad.name in BINARY else "either"
+    return bad.expect
 
 
 @dataclass
@@ -187,7 +204,10 @@ def all_inputs(secret: Path, url: str) -> list[BadInput]:
 def _case_ids() -> list[tuple[str, str]]:
     """(input name, reader) for every input and reader, decided at collection (inputs do not depend on paths)."""
     dummy = xxe_inputs(Path("/x"), "http://x")
-    return [(b.name, r) for b in static_inputs() + binary_inputs() + dummy for r in b.readers]
+    out = [(b.name, r) for b in static_inputs() + binary_inputs() + dummy for r in b.readers]
+    out += [(b.name, OMEGAT) for b in static_inputs() + binary_inputs() if CSV in b.readers or b.name in BINARY]
+    out += [(b.name, KEYS) for b in static_inputs() + binary_inputs() if b.name in KEY_FILE_INPUTS]
+    return list(dict.fromkeys(out))
 
 
 CASES = _case_ids()
@@ -221,6 +241,8 @@ class Outcome:
     after: dict[str, str]
     integrity: str
     stored_secret: bool
+    leftovers: list[str]
+    """Files the command left in its working folder besides the project (temporary projects, partial output)."""
 
 
 def _run_case(bad: BadInput, path: Path, argv: list[str], baseline: Path, scratch: Path) -> Outcome:
@@ -230,7 +252,9 @@ def _run_case(bad: BadInput, path: Path, argv: list[str], baseline: Path, scratc
     before = content_digest(db)
     proc, rss = run_measured(argv, db)
     stored = any(SECRET.encode() in p.read_bytes() for p in scratch.glob("project.db*"))
-    outcome = Outcome(argv, proc, rss, before, content_digest(db), integrity(db), stored)
+    leftovers = sorted(p.name for p in scratch.iterdir() if p.name not in ("project.db", "project.db-wal",
+                                                                          "project.db-shm"))
+    outcome = Outcome(argv, proc, rss, before, content_digest(db), integrity(db), stored, leftovers)
     shutil.rmtree(scratch, ignore_errors=True)
     return outcome
 
@@ -279,7 +303,8 @@ def test_hostile_input(name: str, reader: str, outcomes: dict[tuple[str, str], l
         assert SECRET not in proc.stdout and SECRET not in proc.stderr, f"a local file leaked\n{info}"
         assert out.rss_mb < MAX_RSS_MB, f"peak memory {out.rss_mb:.0f} MB\n{info}"
         assert not out.stored_secret, f"the secret file's content was stored in the project\n{info}"
-        if bad.expect == "error" or proc.returncode != 0:
+        assert not out.leftovers, f"files left in the working folder: {out.leftovers}\n{info}"
+        if expected(bad, reader) == "error" or proc.returncode != 0:
             # glossary import reports bad rows by line number (one line each, naming the file) before its error
             assert_clean_error(proc, report_prefix=out.argv[2] if out.argv[0] == "glossary" else None)
             assert out.after == out.before, f"a refused input changed the project\n{info}"

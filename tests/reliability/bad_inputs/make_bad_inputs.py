@@ -18,8 +18,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# Readers: "text" (import), "tmx" (import-tmx), "tbx" / "csv" / "json" (glossary import), "jsonl" (eval).
+# Readers: "text" (import), "tmx" (import-tmx), "tbx" / "csv" / "json" / "omegat" (glossary import),
+# "jsonl" (eval), "keys" (annotate --keys).
 TEXT, TMX, TBX, CSV, JSON, JSONL = "text", "tmx", "tbx", "csv", "json", "jsonl"
+OMEGAT, KEYS = "omegat", "keys"
+"""OmegaT's tab-separated glossary (glossary import --format omegat); the app's key file (annotate --keys)."""
 XML_READERS = (TMX, TBX)
 
 
@@ -183,6 +186,11 @@ def static_inputs() -> list[BadInput]:
         BadInput("sql_terms.json", json.dumps([{"ja": "'; DROP TABLE glossary_entries; --", "en": "100% _x_"},
                                                {"ja": "%", "en": "_"}]).encode(u), (JSON,), expect="either",
                  why="SQL and LIKE wildcards"),
+        # --- key files (TOML) ------------------------------------------------------------------------------
+        BadInput("unknown_binding.toml", b'"align.no-such-action" = "x"\n', (KEYS,), why="an unknown binding id"),
+        BadInput("bad_value.toml", b'"align.merge-next" = 5\n', (KEYS,), why="keys given as a number"),
+        BadInput("empty_value.toml", b'"align.merge-next" = "  "\n', (KEYS,), why="no keys"),
+        BadInput("malformed.toml", b'"align.merge-next = "m\n[[[\n', (KEYS,), why="not TOML"),
         # --- JSONL (eval gold) -------------------------------------------------------------------------------
         BadInput("wrong_keys.jsonl", b'{"src": ["a"], "tgt": ["b"]}\n', (JSONL,), why="keys other than ja/en"),
         BadInput("not_lists.jsonl", '{"ja": "文", "en": "s"}\n'.encode(u), (JSONL,), why="strings, not lists"),
