@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -169,13 +170,22 @@ def run(argv: list[str], db: Path, timeout: float = 120) -> subprocess.Completed
     return run_measured(argv, db, timeout)[0]
 
 
-def run_measured(argv: list[str], db: Path, timeout: float = 120,
-                 cwd: Path | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run taiyaku and return its result and peak memory (MB), measured with wait4 on that one process."""
+def run_measured(argv: list[str], db: Path, timeout: float = 120, cwd: Path | None = None,
+                 max_address_space: int | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run taiyaku and return its result and peak memory (MB), measured with wait4 on that one process.
+
+    `max_address_space` caps the process's memory (RLIMIT_AS) so a reader that slurps an endless device
+    fails the test without taking the machine down with it.
+    """
+
+    def limit() -> None:
+        if max_address_space is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (max_address_space, max_address_space))
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         full = [*taiyaku_argv(), *argv]
         proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=cli_env(db),
-                                cwd=cwd or db.parent)
+                                cwd=cwd or db.parent, preexec_fn=limit)
         deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -318,7 +328,7 @@ def test_endless_device_is_refused_not_read_forever(device: str, tmp_path: Path,
                                                     good_files: dict[str, Path]) -> None:
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
-    readers = [r for r in (TEXT, TMX, CSV, JSON) if reader_argv(r, Path(device), good_files)]
+    readers = [r for r in (TEXT, TMX, CSV, JSON, OMEGAT, TBX, JSONL) if reader_argv(r, Path(device), good_files)]
     if not readers:
         pytest.skip("no file-reading command has landed yet")
     for reader in readers:
@@ -326,7 +336,7 @@ def test_endless_device_is_refused_not_read_forever(device: str, tmp_path: Path,
             db = tmp_path / "project.db"
             shutil.copy2(baseline, db)
             before = content_digest(db)
-            proc, rss = run_measured(argv, db, timeout=10)
+            proc, rss = run_measured(argv, db, timeout=10, max_address_space=3 << 30)
             assert rss < MAX_RSS_MB, f"{rss:.0f} MB reading {device}\n{describe(proc)}"
             assert_clean_error(proc)
             assert content_digest(db) == before
