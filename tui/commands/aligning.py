@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -328,8 +330,12 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
 
             if not get_beads(db, pairs[0].id, level):  # type: ignore[arg-type]
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
-        records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
-        count = export(records, fmt, output)  # type: ignore[arg-type]
+        with progress(pairs, label="Exporting", quiet=quiet or output is None or len(pairs) < 2) as bar:
+            records = itertools.chain.from_iterable(
+                bead_records(db, [pair], level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
+                for pair in bar
+            )
+            count = export(records, fmt, output)  # type: ignore[arg-type]
     finally:
         db.close()
     if output is not None and not quiet:

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.common import db_option, json_option, open_db, print_json, print_table, quiet_option, user_option
+from tui.common import (
+    db_option,
+    json_option,
+    open_db,
+    print_json,
+    print_table,
+    progress,
+    quiet_option,
+    user_option,
+)
 
 if TYPE_CHECKING:
     from glossary.model import Entry, Source
@@ -542,7 +551,9 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any problem is found.")
 @json_option
 @db_option
-def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path: str | None) -> None:
+@quiet_option
+def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path: str | None,
+              quiet: bool) -> None:
     """Term QA on aligned beads: approved terms not rendered as approved, forbidden/deprecated English used.
 
     Example:
@@ -559,8 +570,9 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
     rules = build_rules(store.iter_entries(db, statuses=("approved", "deprecated", "forbidden")))
     problems = []
     unaligned = []
-    for pair in pairs:
-        result = check(db, pair, rules)
+    with progress(pairs, label="Checking terms", quiet=quiet or as_json or len(pairs) < 2) as bar:
+        results = [(pair, check(db, pair, rules)) for pair in bar]
+    for pair, result in results:
         if result is None:
             unaligned.append(pair.name)
             continue
@@ -571,6 +583,8 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
         click.echo(f"note: skipped {pair_name} (not aligned)", err=True)
     if as_json:
         print_json([problem_to_dict(p) for p in problems])
+    elif quiet:
+        pass
     elif problems:
         print_table(
             ["pair", "bead", "kind", "entry", "term", "expected / found", "ja", "en"],

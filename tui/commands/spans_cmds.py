@@ -297,7 +297,8 @@ def harvest_cmd(name: str | None, all_: bool, dry_run: bool, db_path: str | None
     db = open_db(db_path)
     try:
         pairs = resolve_pairs(db, name, all_)
-        proposals = [p for pair in pairs for p in harvest_pair(db, pair, user=user, dry_run=dry_run)]
+        with progress(pairs, label="Harvesting", quiet=quiet or as_json or len(pairs) < 2) as bar:
+            proposals = [p for pair in bar for p in harvest_pair(db, pair, user=user, dry_run=dry_run)]
     finally:
         db.close()
     if as_json:
