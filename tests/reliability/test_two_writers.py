@@ -74,7 +74,8 @@ LIBRARY_WRITER = textwrap.dedent(
 )
 
 
-def _build(db: Path, n: int) -> None:
+def _build(db: Path, n: int, *, skewed: bool = False) -> None:
+    """A pair of n JA and n EN sentences with 1-1 beads (or, `skewed`, wrong 2-1/1-2 beads an aligner fixes)."""
     from alignment.model import Bead, Document
     from alignment.project import write
     from alignment.store import create_pair, insert_document, save_beads
@@ -88,7 +89,13 @@ def _build(db: Path, n: int) -> None:
             text = "\n".join(fmt.format(i) for i in range(n)) + "\n"
             insert_document(conn, pid, Document(None, pid, lang, text, text, ((0, 0, len(text)),), segmented=True),
                             line_segments(text))
-    save_beads(conn, pid, [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(n)], user="builder")
+    if skewed:
+        beads = [Bead((0, 2), (0, 1), score=0.1)]
+        beads += [Bead((i + 1, i + 2), (i, i + 1), score=0.1) for i in range(1, n - 1)]
+        beads += [Bead((n, n), (n - 1, n), score=0.1)]
+    else:
+        beads = [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(n)]
+    save_beads(conn, pid, beads, user="builder")
     conn.close()
 
 
@@ -218,3 +225,69 @@ def test_lock_wait_is_bounded_by_the_timeout_setting(tmp_path: Path) -> None:
     finally:
         del os.environ["TAIYAKU_LOCK_TIMEOUT"]
     assert lock_timeout() == 10.0
+
+
+STALE_APP = textwrap.dedent(
+    """
+    import asyncio, sys, time
+    from pathlib import Path
+    from tui.app import make_app
+
+    async def main(db, flag):
+        app = make_app(Path(db), user="app", pair="p", realigner=lambda ja, en: [])
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            print("ready", flush=True)
+            while not Path(flag).exists():
+                await asyncio.sleep(0.05)
+            await pilot.press("space")  # an edit made on beads another program has since replaced
+            await pilot.pause()
+            print("notified", any("another program" in str(n.message) for n in app._notifications), flush=True)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("enter")  # reopen the pair: the other program's beads
+            await pilot.pause()
+            await pilot.press("space")
+            await pilot.pause()
+            print("done", flush=True)
+
+    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    """
+)
+
+
+def test_app_edit_on_beads_realigned_meanwhile_is_refused_not_written_over(shared: Path) -> None:
+    """The app holds a pair; `taiyaku align` rewrites it; the app's next edit must not undo that (lost update)."""
+    for command in ("align", "annotate"):
+        if not has(command):
+            pytest.skip(f"`{command}` has not landed yet")
+    import sqlite3
+
+    db = shared / "p.db"
+    _build(db, 12, skewed=True)
+    flag = shared / "aligned"
+    app = subprocess.Popen([sys.executable, "-c", STALE_APP, str(db), str(flag)], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, env=cli_env(db, LOCK_ENV))
+    assert app.stdout is not None
+    assert app.stdout.readline().strip() == "ready"
+    proc = subprocess.run([*taiyaku_argv(), "align", "p", "--no-embeddings"], capture_output=True, text=True,
+                          env=cli_env(db, LOCK_ENV), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+
+    def beads() -> list[tuple]:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("SELECT id, ja_start, ja_end, en_start, en_end, status, score FROM beads "
+                                "ORDER BY ord").fetchall()
+        finally:
+            conn.close()
+
+    aligned = beads()
+    flag.touch()
+    out, err = app.communicate(timeout=300)
+    assert app.returncode == 0, err[-3000:]
+    assert "notified True" in out, f"the app did not tell the analyst the pair changed\n{out}"
+    after = beads()
+    # the aligner's beads survive; only the confirmation made after reopening the pair was added
+    assert [b[1:5] for b in after] == [b[1:5] for b in aligned]
+    assert [b[5] for b in after] == ["confirmed"] + [b[5] for b in aligned[1:]]
