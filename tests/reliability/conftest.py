@@ -9,30 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from alignment.model import Bead, Document
-from alignment.project import write
-from alignment.store import create_pair, insert_document, save_beads
-from alignment.text import line_segments
-
-
-def fill_project(path: Path, pairs: int = 40, lines: int = 30) -> None:
-    """A project with enough rows to span many pages (so cutting it in half really loses data)."""
-    from tui.common import open_db
-
-    db = open_db(str(path))
-    try:
-        with write(db):
-            for p in range(pairs):
-                pair_id = create_pair(db, f"pair-{p:03d}")
-                for lang, line in (("ja", "日本の防衛政策（ＩＰＭＤＡ）第{i}項。"), ("en", "Defence policy item {i} (IPMDA).")):
-                    text = "\n".join(line.format(i=i) for i in range(lines)) + "\n"
-                    segs = line_segments(text)
-                    doc = Document(None, pair_id, lang, text, text, ((0, 0, len(text)),), segmented=True)
-                    insert_document(db, pair_id, doc, segs)
-                save_beads(db, pair_id, [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(lines)], user="t")
-    finally:
-        db.close()
+from rel_harness import fill_project
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ def good_files(workdir: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def baseline(workdir: Path, good_files: dict[str, Path]) -> Path:
     """A project with a corpus and a glossary in it, built once; each case works on a copy."""
-    from conftest import fill_project
+    from rel_harness import fill_project
 
     db = workdir / "baseline.db"
     fill_project(db, pairs=3, lines=10)

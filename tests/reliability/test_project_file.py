@@ -151,7 +151,7 @@ def test_read_only_for_an_ordinary_user(tmp_path: Path) -> None:
     try:
         db = shared / "project.db"
         shutil.copy2(Path(__file__).with_name("conftest.py"), shared / "unused")  # folder holds other files too
-        from conftest import fill_project
+        from rel_harness import fill_project
 
         fill_project(db)
         db.chmod(0o644)
@@ -169,7 +169,7 @@ def test_writable_file_in_read_only_folder_for_an_ordinary_user(tmp_path: Path) 
         pytest.fail("cannot run as an unprivileged user here (no setpriv?)")
     shared = world_readable_tmpdir()
     try:
-        from conftest import fill_project
+        from rel_harness import fill_project
 
         db = shared / "project.db"
         fill_project(db)
