@@ -139,6 +139,8 @@ def read_gold(path: str | Path) -> Gold:
                 raise TypeError("sentences must be strings")
         except (ValueError, KeyError, TypeError) as exc:
             raise ProjectError(f"{path}:{number}: not a gold bead ({exc})") from None
+        if not ja_side and not en_side:  # a 0-0 bead aligns nothing; scoring it would only skew the counts
+            continue
         beads.append((tuple(range(len(ja), len(ja) + len(ja_side))), tuple(range(len(en), len(en) + len(en_side)))))
         ja.extend(ja_side)
         en.extend(en_side)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from alignment.model import Document, Lang, Pair, Segment
+from alignment.project import write
 from alignment.store import get_document, get_segments
 from glossary import store as glossary_store
 from glossary.acronyms import Definition, Token, find_definitions, find_occurrences, first_offset
@@ -212,10 +213,13 @@ def suggest_pair(
     analyses = analyse_pair(db, pair, matcher=matcher, on_progress=on_progress)
     by_source: dict[str, int] = {}
     sync: dict[str, SyncReport] = {}
-    for a in analyses:
-        for p in a.proposals:
-            by_source[p.source] = by_source.get(p.source, 0) + 1
-        sync[a.doc.lang] = sync_suggestions(db, pair, a.doc, a.proposals, user=user, definitions=a.definitions)
+    # Both languages in one transaction: a kill between them must not leave one side re-suggested.
+    with write(db):
+        for a in analyses:
+            for p in a.proposals:
+                by_source[p.source] = by_source.get(p.source, 0) + 1
+            sync[a.doc.lang] = sync_suggestions(db, pair, a.doc, a.proposals, user=user,
+                                                definitions=a.definitions)
     return SuggestReport(
         pair=pair.name,
         chars=sum(len(a.doc.text) for a in analyses),
