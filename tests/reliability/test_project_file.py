@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,15 +53,32 @@ def real_commands(tmp: Path) -> list[tuple[str, list[str], str]]:
 PROBES = [("probe read", ["read"], "read"), ("probe write", ["write", "probe-pair"], "write")]
 
 
-def all_commands(tmp: Path) -> list[tuple[str, list[str], str, bool]]:
-    """(label, argv, kind, is_probe)."""
+def all_commands(tmp: Path, *, app: bool = False) -> list[tuple[str, list[str], str, bool]]:
+    """(label, argv, kind, is_probe). `app`: also `annotate`, for cases where opening must fail (a project
+    it can open would start the app)."""
+    extra = [("annotate", ["annotate"], "read", False)] if app and has("annotate") else []
     return [(lbl, argv, kind, True) for lbl, argv, kind in PROBES] + [
         (lbl, argv, kind, False) for lbl, argv, kind in real_commands(tmp)
-    ]
+    ] + extra
 
 
 def run_any(argv: list[str], is_probe: bool, db: Path, **kw):
+    if argv[0] == "annotate":
+        kw.setdefault("timeout", 60)
     return run_probe(*argv, db=db, **kw) if is_probe else run_cli(*argv, db=db, **kw)
+
+
+def run_all(tmp: Path, db: Path, *, app: bool = False, **kw) -> list[tuple[str, list[str], str, object, float]]:
+    """Every command on the same project, two at a time (2 cores): (label, argv, kind, result, seconds)."""
+
+    def one(item: tuple[str, list[str], str, bool]) -> tuple[str, list[str], str, object, float]:
+        label, argv, kind, is_probe = item
+        t0 = time.monotonic()
+        proc = run_any(argv, is_probe, db, **kw)
+        return label, argv, kind, proc, time.monotonic() - t0
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(one, all_commands(tmp, app=app)))
 
 
 def test_real_commands_are_covered_when_they_land(tmp_path: Path) -> None:
@@ -84,8 +102,7 @@ def test_real_commands_are_covered_when_they_land(tmp_path: Path) -> None:
 def test_not_a_project_file(tmp_path: Path, content: bytes) -> None:
     db = tmp_path / "bogus.db"
     db.write_bytes(content)
-    for label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, db)
+    for label, _argv, _kind, proc, _took in run_all(tmp_path, db, app=True):
         assert_clean_error(proc)
         assert db.read_bytes() == content, f"{label} changed a file that is not a project"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bogus")) == ["bogus.db"]
@@ -97,8 +114,7 @@ def test_truncated_project(tmp_path: Path, project: Path, fraction: float) -> No
     assert len(data) > 64 * 1024, "the fixture project must span many pages"
     cut = data[: int(len(data) * fraction)]
     project.write_bytes(cut)
-    for label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, project)
+    for label, _argv, _kind, proc, _took in run_all(tmp_path, project, app=True):
         line = assert_clean_error(proc)
         assert "damaged" in line or "not a usable" in line or "truncated" in line, line
         assert project.read_bytes() == cut, f"{label} wrote into a damaged project"
@@ -116,8 +132,7 @@ def test_truncated_mid_page_inside_a_table(tmp_path: Path, project: Path) -> Non
 def _assert_read_only_behaviour(tmp: Path, db: Path, prefix: tuple[str, ...]) -> None:
     before = project_files_digest(db)
     content = content_digest(db)
-    for label, argv, kind, is_probe in all_commands(tmp):
-        proc = run_any(argv, is_probe, db, prefix=prefix)
+    for label, _argv, kind, proc, _took in run_all(tmp, db, prefix=prefix):
         if kind == "write":
             assert_clean_error(proc, contains="read-only")
         else:
@@ -196,8 +211,7 @@ def test_newer_project_is_refused(tmp_path: Path, project: Path, migration_set: 
     conn.commit()
     conn.close()
     before = project_files_digest(project)
-    for label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, project)
+    for label, _argv, _kind, proc, _took in run_all(tmp_path, project, app=migration_set != "unknown-future-set"):
         if migration_set == "unknown-future-set":
             # a set this program does not know at all: its tables are simply not ours to touch
             assert_no_traceback(proc)
@@ -210,10 +224,7 @@ def test_locked_by_a_writer_reads_go_on_writes_wait_then_fail(tmp_path: Path, pr
     """Another process in BEGIN EXCLUSIVE: WAL readers proceed; writers wait the lock timeout, then one line."""
     content = content_digest(project)
     holder = hold_lock(project, "transaction", 30)
-    for label, argv, kind, is_probe in all_commands(tmp_path):
-        t0 = time.monotonic()
-        proc = run_any(argv, is_probe, project)
-        took = time.monotonic() - t0
+    for label, _argv, kind, proc, took in run_all(tmp_path, project):
         if kind == "read":
             assert proc.returncode == 0, f"{label}: a reader must not be blocked by a writer in WAL mode\n{proc.stderr}"
             assert_no_traceback(proc)
@@ -228,8 +239,7 @@ def test_locked_by_a_writer_reads_go_on_writes_wait_then_fail(tmp_path: Path, pr
 def test_locked_in_exclusive_mode_every_command_fails_cleanly(tmp_path: Path, project: Path, hold_lock) -> None:
     content = content_digest(project)
     holder = hold_lock(project, "exclusive-mode", 30)
-    for _label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, project)
+    for _label, _argv, _kind, proc, _took in run_all(tmp_path, project):
         assert_clean_error(proc)
     holder.kill()
     assert content_digest(project) == content
@@ -254,8 +264,7 @@ def test_foreign_sqlite_database_is_not_touched(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     before = db.read_bytes()
-    for label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, db)
+    for label, _argv, _kind, proc, _took in run_all(tmp_path, db, app=True):
         assert_clean_error(proc, contains="not a taiyaku project")
         assert db.read_bytes() == before, label
 
@@ -263,12 +272,10 @@ def test_foreign_sqlite_database_is_not_touched(tmp_path: Path) -> None:
 def test_project_path_is_a_folder_or_in_a_missing_folder(tmp_path: Path) -> None:
     folder = tmp_path / "a-folder.db"
     folder.mkdir()
-    for _label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, folder)
+    for _label, _argv, _kind, proc, _took in run_all(tmp_path, folder, app=True):
         assert_clean_error(proc)
     missing = tmp_path / "no" / "such" / "folder" / "p.db"
-    for _label, argv, _kind, is_probe in all_commands(tmp_path):
-        proc = run_any(argv, is_probe, missing)
+    for _label, _argv, _kind, proc, _took in run_all(tmp_path, missing, app=True):
         assert_clean_error(proc)
         assert not missing.parent.exists()
 
