@@ -169,12 +169,14 @@ def test_read_only_for_an_ordinary_user(tmp_path: Path) -> None:
         from rel_harness import fill_project
 
         fill_project(db)
-        db.chmod(0o644)
         (shared / "in").mkdir()
         (shared / "in").chmod(0o755)
-        # writable project in a read-only folder: SQLite cannot create its journal there
+        # root's project, readable by all, writable by root only (when the tests run unprivileged already,
+        # the project is theirs: take their write permission away instead)
+        db.chmod(0o644 if prefix else 0o444)
         _assert_read_only_behaviour(shared / "in", db, prefix)
     finally:
+        db.chmod(0o644)
         shutil.rmtree(shared, ignore_errors=True)
 
 
@@ -189,11 +191,14 @@ def test_writable_file_in_read_only_folder_for_an_ordinary_user(tmp_path: Path) 
         db = shared / "project.db"
         fill_project(db)
         db.chmod(0o666)
+        if not prefix:  # already unprivileged: the folder is ours, so take its write permission away
+            shared.chmod(0o555)
         before = project_files_digest(db)
         proc = run_probe("write", "x", db=db, prefix=prefix)
         assert_clean_error(proc, contains="read-only")
         assert project_files_digest(db) == before
     finally:
+        shared.chmod(0o755)
         shutil.rmtree(shared, ignore_errors=True)
 
 
