@@ -4,6 +4,7 @@ verbatim, found only literally, and never able to change the project."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -71,6 +72,7 @@ def project() -> Iterator[Path]:
     proc = run(db, "glossary", "import", str(path), "--format", "json")
     assert proc.returncode == 0, describe(proc)
     yield db
+    shutil.rmtree(d, ignore_errors=True)
 
 
 def test_hostile_pair_names_are_stored_verbatim(project: Path) -> None:
