@@ -117,8 +117,11 @@ class Gold:
 
 def read_gold(path: str | Path) -> Gold:
     """Read the dev-gold JSONL format: one `{"ja": [sentences], "en": [sentences]}` per bead, in order."""
+    from alignment.textio import check_input_file
+
     path = Path(path)
     try:
+        check_input_file(path)
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise ProjectError(f"no gold file at {path}") from None
