@@ -75,6 +75,17 @@ def load_tokenizers(langs: Iterable[str]) -> dict[str, Tokenizer]:
     return out
 
 
+def _tokenized(record: Mapping[str, Any], tokenizers: dict[str, Any], statuses: Sequence[str],
+               misfits: list[Problem]) -> tuple[str, Any, list[Mapping[str, Any]], list[Any]]:
+    """Tokenize a segment record and fit its included spans to tokens; misfits are collected, never shifted."""
+    lang = str(record["lang"])
+    doc = tokenizers[lang](str(record["text"]))
+    spans = _included(record, statuses)
+    fitted, problems = fit_spans(doc, record, spans)
+    misfits.extend(problems)
+    return lang, doc, spans, fitted
+
+
 def _included(record: Mapping[str, Any], statuses: Sequence[str]) -> list[Mapping[str, Any]]:
     return [s for s in record.get("spans", []) if s.get("status", "accepted") in statuses]
 
@@ -133,11 +144,7 @@ def build_docs(
     overlaps: list[Problem] = []
     count = 0
     for record in records:
-        lang = str(record["lang"])
-        doc = tokenizers[lang](str(record["text"]))
-        spans = _included(record, statuses)
-        fitted, problems = fit_spans(doc, record, spans)
-        misfits.extend(problems)
+        lang, doc, spans, fitted = _tokenized(record, tokenizers, statuses, misfits)
         ents, left = pick_ents(fitted)
         doc.spans[SPAN_KEY] = sorted(fitted, key=lambda s: (s.start, s.end))
         doc.ents = ents
@@ -217,11 +224,7 @@ def write_prodigy(
     misfits: list[Problem] = []
     count = 0
     for record in records:
-        lang = str(record["lang"])
-        doc = tokenizers[lang](str(record["text"]))
-        spans = _included(record, statuses)
-        fitted, problems = fit_spans(doc, record, spans)
-        misfits.extend(problems)
+        lang, doc, spans, fitted = _tokenized(record, tokenizers, statuses, misfits)
         extra = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
         out.write(json.dumps(prodigy_task(doc, record, fitted, extra), ensure_ascii=False) + "\n")
         docs[lang] = docs.get(lang, 0) + 1
