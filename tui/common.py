@@ -45,6 +45,17 @@ def quiet_option(f: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
 
 
+def keys_option(what: str) -> Callable[[F], F]:
+    """`--quiet` on a listing: only the keys, one per line, to feed other commands (like `docker ps -q`)."""
+    return click.option("--quiet", "-q", is_flag=True, help=f"Print only {what}, one per line (for scripts).")
+
+
+def print_keys(keys: Iterable[Any], *, as_json: bool) -> None:
+    if as_json:
+        raise click.UsageError("give --json or --quiet, not both")
+    click.echo("".join(f"{k}\n" for k in keys), nl=False)
+
+
 def user_option(f: F) -> F:
     return click.option("--user", default=default_user, show_default="login name",
                         help="Who is doing this (recorded with every change).")(f)
@@ -78,6 +89,46 @@ def progress(iterable: Iterable[Any], *, label: str, length: int | None = None, 
     if quiet or (not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1"):
         return _NullBar(iterable)
     return click.progressbar(iterable, label=label, length=length, file=sys.stderr)
+
+
+class StageBars:
+    """Progress bars opened lazily, one per stage, once the stage knows its total.
+
+    Domain code reports `(stage, done, total)`; the bars live here so `alignment/` and `glossary/` stay
+    free of UI. Use as a context manager so the bars are closed (and the line ended) on errors too.
+    """
+
+    def __init__(self, labels: dict[str, str] | None = None, *, suffix: str = "", quiet: bool = False) -> None:
+        self._labels, self._suffix, self._quiet = labels or {}, suffix, quiet
+        self._bars: dict[str, tuple[Any, Any, int]] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total <= 0:
+            return
+        if stage not in self._bars:
+            label = " ".join(x for x in (self._labels.get(stage, stage), self._suffix) if x)
+            ctx = progress(range(total), label=label, length=total, quiet=self._quiet)
+            self._bars[stage] = (ctx, ctx.__enter__(), 0)
+        ctx, bar, seen = self._bars[stage]
+        update = getattr(bar, "update", None)
+        if callable(update) and done > seen:
+            update(done - seen)
+        self._bars[stage] = (ctx, bar, max(seen, done))
+
+    def stage(self, stage: str) -> Callable[[int, int], None]:
+        """A `(done, total)` callback for one stage."""
+        return lambda done, total: self(stage, done, total)
+
+    def close(self) -> None:
+        for ctx, _, _ in self._bars.values():
+            ctx.__exit__(None, None, None)
+        self._bars.clear()
+
+    def __enter__(self) -> StageBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class _NullBar:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import itertools
-
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tui.common import (
+    StageBars,
     db_option,
     json_option,
+    keys_option,
     open_db,
     print_json,
+    print_keys,
     print_table,
     progress,
     quiet_option,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 LEVELS = ("sentence", "clause")
 PREVIEW = 48
+_STAGE_LABELS = {"embed": "Embedding", "align": "Aligning"}
 
 
 def _level_option(f):
@@ -40,34 +43,6 @@ def _level_option(f):
 def _preview(texts: Sequence[str], width: int = PREVIEW) -> str:
     text = " / ".join(texts)
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-class _StageBars:
-    """Progress bars opened lazily per stage, once the stage knows its total (embedding, then aligning)."""
-
-    LABELS: ClassVar[dict[str, str]] = {"embed": "Embedding", "align": "Aligning"}
-
-    def __init__(self, prefix: str, quiet: bool) -> None:
-        self._prefix, self._quiet = prefix, quiet
-        self._bars: dict[str, tuple[Any, Any, int]] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        if stage not in self._bars:
-            ctx = progress(range(total), label=f"{self.LABELS.get(stage, stage)} {self._prefix}", length=total,
-                           quiet=self._quiet)
-            self._bars[stage] = (ctx, ctx.__enter__(), 0)
-        ctx, bar, seen = self._bars[stage]
-        update = getattr(bar, "update", None)
-        if callable(update) and done > seen:
-            update(done - seen)
-        self._bars[stage] = (ctx, bar, max(seen, done))
-
-    def close(self) -> None:
-        for ctx, _, _ in self._bars.values():
-            ctx.__exit__(None, None, None)
-        self._bars.clear()
 
 
 def glossary_anchors(db: Database) -> list[tuple[str, str]]:
@@ -91,7 +66,7 @@ def run_align(db: Database, pairs: Sequence[Pair], *, level: str, use_embeddings
     glossary = glossary_anchors(db)
     results = []
     for pair in pairs:
-        bars = _StageBars(pair.name, quiet) if on_progress is None else None
+        bars = StageBars(_STAGE_LABELS, suffix=pair.name, quiet=quiet) if on_progress is None else None
         try:
             results.append(align_pair(db, pair, level=level, use_embeddings=use_embeddings,  # type: ignore[arg-type]
                                       glossary=glossary, user=user, on_progress=on_progress or bars))
@@ -207,7 +182,9 @@ def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, low
 @click.option("--status", type=click.Choice(["auto", "confirmed"]), default=None, help="Only beads with this status.")
 @db_option
 @json_option
-def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool) -> None:
+@keys_option("the bead indexes, in the order shown (e.g. a review queue with --sort score)")
+def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool,
+              quiet: bool) -> None:
     """Show a pair's alignment: index, JA, EN, type, score and status of every bead.
 
     Example:
@@ -226,11 +203,14 @@ def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: 
         en = [s.text for s in pair_segments(db, pair, "en", level)]  # type: ignore[arg-type]
     finally:
         db.close()
-    if not beads and not as_json:
+    if not beads and not as_json and not quiet:
         raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
     rows = [_bead_row(k, b, ja, en) for k, b in enumerate(beads) if status is None or b.status == status]
     if sort_by == "score":
         rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["index"]))
+    if quiet:
+        print_keys((r["index"] for r in rows), as_json=as_json)
+        return
     if as_json:
         print_json(rows)
         return

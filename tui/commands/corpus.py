@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from tui.common import db_option, json_option, open_db, print_json, print_table, progress, quiet_option
-
-
-class _LazyBar:
-    """A progress bar opened once the total is known (the demo learns it after reading the seeds)."""
-
-    def __init__(self, label: str, *, quiet: bool) -> None:
-        self.label, self.quiet = label, quiet
-        self._ctx: Any = None
-        self._update: Callable[[int], None] = lambda n: None
-        self._done = 0
-
-    def advance(self, label: str, done: int, total: int) -> None:
-        if self._ctx is None:
-            self._ctx = progress(range(total), label=self.label, length=total, quiet=self.quiet)
-            self._update = _bar_updater(self._ctx.__enter__())
-        if done > self._done:
-            self._update(done - self._done)
-            self._done = done
-
-    def close(self) -> None:
-        if self._ctx is not None:
-            self._ctx.__exit__(None, None, None)
+from tui.common import (
+    StageBars,
+    db_option,
+    json_option,
+    keys_option,
+    open_db,
+    print_json,
+    print_keys,
+    print_table,
+    progress,
+    quiet_option,
+)
 
 
 def _bar_updater(bar: object):
@@ -100,7 +87,8 @@ def import_cmd(
 @click.command("pairs")
 @db_option
 @json_option
-def pairs_cmd(db_path: str | None, as_json: bool) -> None:
+@keys_option("the pair names")
+def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
     """List the document pairs in the project with their segment and bead counts.
 
     Example:
@@ -115,6 +103,9 @@ def pairs_cmd(db_path: str | None, as_json: bool) -> None:
         summaries = pair_summaries(db)
     finally:
         db.close()
+    if quiet:
+        print_keys((s.name for s in summaries), as_json=as_json)
+        return
     if as_json:
         print_json([
             {"name": s.name, "ja_sentences": s.ja_sentences, "en_sentences": s.en_sentences,
@@ -139,7 +130,8 @@ def pairs_cmd(db_path: str | None, as_json: bool) -> None:
               help="Sentences, or the clauses inside them.")
 @db_option
 @json_option
-def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json: bool) -> None:
+@keys_option("the segment texts (the one-sentence-per-line input other aligners take)")
+def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json: bool, quiet: bool) -> None:
     """Show one side of a pair as segments: index, text and offsets into the document text.
 
     Clauses also show the index of the sentence they belong to.
@@ -161,6 +153,9 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
         segments = get_segments(db, doc.id, level)  # type: ignore[arg-type]
     finally:
         db.close()
+    if quiet:
+        print_keys((s.text for s in segments), as_json=as_json)
+        return
     if as_json:
         print_json([
             {"index": s.index, "start": s.start, "end": s.end, "text": s.text,
@@ -199,11 +194,10 @@ def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
     from tui.seeds import seeds
 
     seed_list = seeds()
-    bar = _LazyBar("Building demo", quiet=quiet or as_json)
-    try:
-        path, results = build_demo(directory, seed_list=seed_list, on_progress=bar.advance)
-    finally:
-        bar.close()
+    with StageBars({"demo": "Building demo"}, quiet=quiet or as_json) as bars:
+        # one bar for the whole build: the steps' own labels change as it goes
+        path, results = build_demo(directory, seed_list=seed_list,
+                                   on_progress=lambda _label, done, total: bars("demo", done, total))
     if as_json:
         print_json({"project": str(path), "steps": [
             {"step": r.step, "summary": r.summary, "rows": list(r.rows)} for r in results

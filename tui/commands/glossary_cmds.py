@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tui.common import (
+    StageBars,
     db_option,
     json_option,
+    keys_option,
     open_db,
     print_json,
+    print_keys,
     print_table,
     progress,
     quiet_option,
@@ -160,8 +163,10 @@ def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], titl
 @click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
               help="Only entries with this status (repeatable).")
 @json_option
+@keys_option("the ids of matching entries, and exit 1 when none match (like `grep -q`)")
 @db_option
-def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool, db_path: str | None) -> None:
+def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool, quiet: bool,
+               db_path: str | None) -> None:
     """Find entries by Japanese, English, acronym or variant, anywhere in the term.
 
     Width, hiragana/katakana and Latin case do not matter (ＩＰＭＤＡ, ipmda and IPMDA are the same
@@ -179,6 +184,11 @@ def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool,
         raise click.UsageError("give a non-empty QUERY")
     db = open_db(db_path, create=False)
     result = store.lookup(db, query, limit=limit, statuses=statuses)  # type: ignore[arg-type]
+    if quiet:
+        print_keys((h.entry.id for h in result.hits), as_json=as_json)
+        if not result.hits:
+            raise click.exceptions.Exit(1)
+        return
     if as_json:
         print_json([
             {**entry_to_dict(h.entry), "match": {"rank": h.rank, "field": h.field, "term": h.term}}
@@ -203,8 +213,9 @@ def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool,
               help="Only entries with this status (repeatable).")
 @click.option("--domain", help="Only entries of this subject field.")
 @json_option
+@keys_option("the entry ids")
 @db_option
-def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, db_path: str | None) -> None:
+def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, quiet: bool, db_path: str | None) -> None:
     """List entries in id order, e.g. the proposed ones waiting for review.
 
     Example:
@@ -217,6 +228,9 @@ def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, db_pa
 
     db = open_db(db_path, create=False)
     entries = store.iter_entries(db, statuses=statuses, domain=domain)  # type: ignore[arg-type]
+    if quiet:
+        print_keys((e.id for e in entries), as_json=as_json)
+        return
     if as_json:
         print_json([entry_to_dict(e) for e in entries])
         return
@@ -483,8 +497,9 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
         counted: list[int] = []
 
         def write(tmp: Path) -> None:
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                counted.append(export_entries(db, fmt, fh, statuses=statuses))  # type: ignore[arg-type]
+            with tmp.open("w", encoding="utf-8", newline="") as fh, StageBars(quiet=quiet) as bars:
+                counted.append(export_entries(db, fmt, fh, statuses=statuses,  # type: ignore[arg-type]
+                                              on_progress=bars.stage(f"Exporting {fmt}")))
 
         try:
             atomic_write_file(Path(output), write)
@@ -519,7 +534,8 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
     from glossary.exchange import import_file, read_entries
 
     fmt = _format_for(file, fmt)
-    parsed = read_entries(Path(file), fmt)  # type: ignore[arg-type]
+    with StageBars(quiet=quiet or as_json) as bars:
+        parsed = read_entries(Path(file), fmt, on_progress=bars.stage(f"Reading {Path(file).name}"))  # type: ignore[arg-type]
     for line in parsed.warnings:
         click.echo(f"warning: {line}", err=True)
     if parsed.errors:
@@ -532,7 +548,9 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
                 f"{len(parsed.errors)} bad row(s) in {file}; nothing imported (fix them or use --skip-bad)"
             )
     db = open_db(db_path)
-    report = import_file(db, parsed, user=user, dry_run=dry_run)
+    with StageBars(quiet=quiet or as_json) as bars:
+        report = import_file(db, parsed, user=user, dry_run=dry_run,
+                             on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"))
     if as_json:
         print_json({"added": list(report.added), "updated": list(report.updated),
                     "unchanged": list(report.unchanged), "skipped": list(parsed.errors), "dry_run": dry_run})

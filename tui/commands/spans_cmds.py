@@ -12,8 +12,10 @@ import click
 from tui.common import (
     db_option,
     json_option,
+    keys_option,
     open_db,
     print_json,
+    print_keys,
     print_table,
     progress,
     quiet_option,
@@ -118,8 +120,9 @@ def spans_group() -> None:
 @click.option("--label", "labels", multiple=True, help="Only these labels (repeatable), e.g. ORG, ACRONYM.")
 @db_option
 @json_option
+@keys_option("the span ids (to pipe into `spans accept`/`reject`)")
 def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tuple[str, ...],
-             labels: tuple[str, ...], db_path: str | None, as_json: bool) -> None:
+             labels: tuple[str, ...], db_path: str | None, as_json: bool, quiet: bool) -> None:
     """List a pair's spans in document order: id, side, segment, offsets, text, label, source, status.
 
     Offsets are code points into the document text (see `taiyaku segments`).
@@ -139,6 +142,9 @@ def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tu
                            labels=[lb.upper() for lb in labels])
     finally:
         db.close()
+    if quiet:
+        print_keys((s.id for s in spans), as_json=as_json)
+        return
     if as_json:
         print_json([span_to_dict(s, pair.name) for s in spans])
         return

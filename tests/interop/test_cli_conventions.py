@@ -1,0 +1,113 @@
+"""The command-line conventions scripts rely on: progress bars on stderr for long work, `--json` on every
+listing, and `--quiet` (only errors on actions; only the keys, one per line, on listings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+
+from tests.interop.conftest import PAIR
+
+# Every listing, with the arguments it needs on the seed project.
+LISTINGS: list[tuple[str, ...]] = [
+    ("pairs",),
+    ("segments", PAIR),
+    ("beads", PAIR),
+    ("spans", "list", PAIR),
+    ("glossary", "list"),
+    ("glossary", "lookup", "協力"),
+]
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    from tui.cli import cli
+
+    command: click.Command = cli
+    for name in path:
+        if not isinstance(command, click.Group) or name not in command.commands:
+            break
+        command = command.commands[name]
+    return command
+
+
+@pytest.mark.parametrize("args", LISTINGS, ids=" ".join)
+def test_every_listing_has_json_and_quiet(args: tuple[str, ...]) -> None:
+    names = {opt for p in _command(args).params for opt in p.opts}
+    assert {"--json", "--quiet", "-q"} <= names
+
+
+def test_quiet_listings_print_the_keys(run, seed_project: Path) -> None:
+    assert run("pairs", "-q").stdout == f"{PAIR}\n"
+
+    texts = run("segments", PAIR, "--lang", "en", "-q").stdout.splitlines()
+    shown = json.loads(run("segments", PAIR, "--lang", "en", "--json").stdout)
+    assert texts == [s["text"] for s in shown] and len(texts) > 40
+
+    queue = run("beads", PAIR, "--sort", "score", "--status", "auto", "-q").stdout.split()
+    rows = json.loads(run("beads", PAIR, "--sort", "score", "--status", "auto", "--json").stdout)
+    assert [int(k) for k in queue] == [r["index"] for r in rows] and queue
+
+    assert run("suggest", PAIR, "-q").exit_code == 0
+    ids = run("spans", "list", PAIR, "--lang", "ja", "-q").stdout.split()
+    assert [int(i) for i in ids] == [s["id"] for s in json.loads(
+        run("spans", "list", PAIR, "--lang", "ja", "--json").stdout)] and ids
+    # the keys feed the next command: accept every suggested Japanese span listed
+    assert run("spans", "accept", *ids, "-q").exit_code == 0
+    assert run("spans", "list", PAIR, "--lang", "ja", "--status", "suggested", "-q").stdout == ""
+
+    approved = run("glossary", "list", "--status", "approved", "-q").stdout.split()
+    assert approved == [str(e["id"]) for e in json.loads(
+        run("glossary", "list", "--status", "approved", "--json").stdout)] and len(approved) == 2
+
+
+def test_quiet_lookup_exits_like_grep(run, seed_project: Path) -> None:
+    found = run("glossary", "lookup", "ipmda", "-q")
+    assert found.exit_code == 0 and found.stdout == "1\n"
+    missing = run("glossary", "lookup", "no-such-term", "-q")
+    assert missing.exit_code == 1 and missing.output == ""
+
+
+def test_json_and_quiet_together_is_a_usage_error(run, seed_project: Path) -> None:
+    result = run("pairs", "--json", "-q")
+    assert result.exit_code != 0 and "--json or --quiet" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def show_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAIYAKU_PROGRESS", "1")  # bars are drawn on a terminal only; this forces them for the test
+
+
+@pytest.mark.parametrize("fmt", ["tbx", "csv", "json", "omegat"])
+def test_glossary_export_and_import_show_progress(run, seed_project: Path, tmp_path: Path, show_progress,
+                                                  fmt: str) -> None:
+    out = tmp_path / f"terms.{fmt}"
+    result = run("glossary", "export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0 and f"Exporting {fmt}" in result.stderr and result.stdout == ""
+
+    fresh = tmp_path / "fresh.db"
+    result = run("glossary", "import", str(out), "--format", fmt, "--db", str(fresh))
+    assert result.exit_code == 0, result.output
+    assert f"Reading {out.name}" in result.stderr and "Importing entries" in result.stderr
+    assert "Reading" not in result.stdout  # bars never mix with what scripts read
+
+    quiet = run("glossary", "import", str(out), "--format", fmt, "--db", str(fresh), "-q")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    as_json = run("glossary", "import", str(out), "--format", fmt, "--db", str(fresh), "--json", "--dry-run")
+    assert json.loads(as_json.stdout)["added"] == [] and "Checking" not in as_json.stderr
+
+
+def test_reading_progress_counts_bytes_to_the_end(tmp_path: Path) -> None:
+    from glossary.exchange import read_entries
+
+    path = tmp_path / "big.csv"
+    path.write_text("ja,en\n" + "".join(f"用語{i},term {i}\n" for i in range(20_000)), encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    parsed = read_entries(path, "csv", on_progress=lambda done, total: seen.append((done, total)))
+    assert len(parsed.entries) == 20_000
+    size = path.stat().st_size
+    assert seen[-1] == (size, size) and len(seen) > 10
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
