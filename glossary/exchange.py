@@ -20,7 +20,7 @@ FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
 
 # Termbases are larger than documents: our own TBX of 100k entries is ~130 MB. TBX is parsed as a
 # stream; memory grows with the entries kept (~180 MB for 100k), not with the file.
-MAX_GLOSSARY_BYTES = 1_000_000_000
+MAX_GLOSSARY_BYTES = 500_000_000
 
 Progress = Callable[[int, int], None]
 """`(done, total)`: entries for exports and imports, bytes for reading a file."""
