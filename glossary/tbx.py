@@ -13,6 +13,9 @@ from alignment.project import ProjectError, now
 from glossary.csvio import Parsed, RowError, finish_entry
 from glossary.model import Entry, Lang, Source, Status, Variant
 
+# The note our export puts on a forbidden rendering; on import the forbidden variant already says it.
+FORBIDDEN_NOTE = "forbidden rendering"
+
 # Entry status ↔ administrativeStatus of its main terms (TBX-Basic picklist). Allowed variants are
 # admitted terms, forbidden English renderings deprecated terms; termType tells variants from main terms.
 ADMIN_STATUS: dict[Status, str] = {
@@ -140,7 +143,7 @@ def _write_entry(w: _Writer, e: Entry) -> None:
         for v in e.en_variants:
             _term(w, v, "variant", "admittedTerm-admn-sts")
         for v in e.forbidden_en:
-            _term(w, v, "variant", "deprecatedTerm-admn-sts", note="forbidden rendering")
+            _term(w, v, "variant", "deprecatedTerm-admn-sts", note=FORBIDDEN_NOTE)
         w.end("langSet")
     w.end("termEntry")
 
@@ -224,8 +227,8 @@ def parse_source_uri(target: str, label: str) -> Source | None:
 _TERM_CONTAINERS = {"tig", "ntig", "termSec"}
 
 
-def _terms(lang_el: Any) -> Iterator[tuple[str, str | None, str | None]]:
-    """(text, termType, administrativeStatus) of each term of a langSet, in order."""
+def _terms(lang_el: Any) -> Iterator[tuple[str, str | None, str | None, list[str]]]:
+    """(text, termType, administrativeStatus, free notes) of each term of a langSet, in order."""
     for child in lang_el:
         if _local(child.tag) not in _TERM_CONTAINERS:
             continue
@@ -233,7 +236,16 @@ def _terms(lang_el: Any) -> Iterator[tuple[str, str | None, str | None]]:
         if term is None or not _text(term):
             continue
         notes = {n.get("type"): _text(n) for n in child.iter() if _local(n.tag) == "termNote"}
-        yield _text(term), notes.get("termType"), _admin(notes.get("administrativeStatus"))
+        free = [_text(n) for n in child.iter() if _local(n.tag) == "note" and _text(n)]
+        yield _text(term), notes.get("termType"), _admin(notes.get("administrativeStatus")), free
+
+
+def _term_note(text: str, note: str, admin: str | None) -> str | None:
+    """A term's note as a line of the entry's note (the model has no per-term notes), or None for the
+    marker our own export puts on forbidden renderings, which the variant already says."""
+    if note == FORBIDDEN_NOTE and admin in ("deprecated", "forbidden"):
+        return None
+    return f"{text}: {note}"
 
 
 def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
@@ -242,14 +254,15 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
     fields: dict[str, Any] = {"id": int(m.group(1)) if m else None}
     sources: list[Source] = []
     definitions: list[str] = []
+    notes: list[str] = []
     for child in el:
         tag = _local(child.tag)
         if tag == "descrip" and child.get("type") == "subjectField":
             fields["domain"] = _text(child)
         elif tag == "descrip" and child.get("type") == "definition":
             definitions.append(_text(child))
-        elif tag == "note":
-            fields["note"] = _text(child)
+        elif tag == "note" and _text(child):
+            notes.append(_text(child))
         elif tag in ("xref", "descripGrp"):
             xref = child if tag == "xref" else next((x for x in child if _local(x.tag) == "xref"), None)
             descrip = None if tag == "xref" else next((d for d in child if _local(d.tag) == "descrip"), None)
@@ -279,7 +292,8 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
             continue
         definitions += [_text(d) for d in lang_el.iter() if _local(d.tag) == "descrip"
                         and d.get("type") == "definition"]
-        for text, term_type, admin in _terms(lang_el):
+        for text, term_type, admin, term_notes in _terms(lang_el):
+            notes += [line for n in term_notes if (line := _term_note(text, n, admin))]
             kind = (term_type or "").lower()
             if kind in ("acronym", "abbreviation", "initialism") and acronym is None:
                 acronym = text
@@ -298,7 +312,8 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
     return Entry(
         ja=main.get("ja"), en=main.get("en"), acronym=acronym, variants=tuple(variants),
         status=status,  # type: ignore[arg-type]
-        definition="\n".join(d for d in definitions if d) or None, sources=tuple(sources), **fields,
+        definition="\n".join(d for d in definitions if d) or None, sources=tuple(sources),
+        note="\n".join(dict.fromkeys(notes)) or None, **fields,
     )
 
 

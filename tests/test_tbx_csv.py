@@ -181,6 +181,22 @@ def test_tbx_entry_problems_are_reported_not_fatal() -> None:
                              "entry 3 (id c3): same ja/en/acronym as entry 1 (id c1)")
 
 
+def test_every_tbx_note_is_kept_in_the_entry_note() -> None:
+    """Several entry notes and notes on terms (other tools write both) all land in the one entry note;
+    our own export's marker on forbidden renderings does not pile up on round trips."""
+    xml = """<martif><text><body><termEntry>
+      <note>first</note><note>second</note>
+      <langSet xml:lang="ja"><ntig><termGrp><term>協力</term></termGrp><note>常用</note></ntig></langSet>
+      <langSet xml:lang="en">
+        <tig><term>cooperation</term><note>US spelling</note><note>US spelling</note></tig>
+        <tig><term>co-operation</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
+          <note>forbidden rendering</note></tig>
+      </langSet></termEntry></body></text></martif>"""
+    (_, entry), = read_tbx(io.BytesIO(xml.encode())).entries
+    assert entry.note == "first\nsecond\n協力: 常用\ncooperation: US spelling"
+    assert entry.forbidden_en == ("co-operation",)
+
+
 # --- CSV ----------------------------------------------------------------------------------------------
 
 
