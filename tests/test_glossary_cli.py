@@ -113,6 +113,8 @@ def test_export_import_round_trip_through_files(run, tmp_path: Path) -> None:
         original = json.loads(run("glossary", "export", "--format", "json").stdout)
         assert again == original
     assert not list(tmp_path.glob(".*.tmp"))
+    assert (tmp_path / "g.csv").read_bytes().startswith("\ufeffid,ja,".encode())  # Excel reads it as UTF-8
+    assert not run("glossary", "export", "--format", "csv").stdout.startswith("\ufeff")
 
 
 def test_export_to_stdout_and_status_filter(run) -> None:

@@ -480,6 +480,9 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
     """Export the glossary as TBX-Basic, CSV or JSON (every field, including provenance), or as an OmegaT
     tab-separated glossary (--format omegat, or -o NAME.txt; put it in the OmegaT project's glossary/).
 
+    A CSV file starts with a byte-order mark, so Excel opens its Japanese as UTF-8 (not as Shift_JIS);
+    `glossary import` and spreadsheet tools skip it. CSV on stdout has none.
+
     Example:
 
     \b
@@ -497,7 +500,8 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
         counted: list[int] = []
 
         def write(tmp: Path) -> None:
-            with tmp.open("w", encoding="utf-8", newline="") as fh, StageBars(quiet=quiet) as bars:
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            with tmp.open("w", encoding=encoding, newline="") as fh, StageBars(quiet=quiet) as bars:
                 counted.append(export_entries(db, fmt, fh, statuses=statuses,  # type: ignore[arg-type]
                                               on_progress=bars.stage(f"Exporting {fmt}")))
 
