@@ -15,15 +15,17 @@ from alignment.model import Segment
 _HIRA_START, _HIRA_END, _KANA_SHIFT = 0x3041, 0x3096, 0x60
 
 
+# One str.translate does katakana → hiragana and the ASCII casefold (which for ASCII is A-Z → a-z):
+# fold_char runs on every term of every glossary entry, so it must not loop in Python.
+_FOLD_TABLE = {
+    **{code + _KANA_SHIFT: code for code in range(_HIRA_START, _HIRA_END + 1)},
+    **{code: code + 32 for code in range(ord("A"), ord("Z") + 1)},
+}
+
+
 def fold_char(ch: str) -> str:
     """NFKC, katakana → hiragana, Latin casefold: the key under which two spellings match."""
-    out = []
-    for c in unicodedata.normalize("NFKC", ch):
-        code = ord(c)
-        if _HIRA_START + _KANA_SHIFT <= code <= _HIRA_END + _KANA_SHIFT:
-            c = chr(code - _KANA_SHIFT)
-        out.append(c.casefold() if c.isascii() else c)
-    return "".join(out)
+    return unicodedata.normalize("NFKC", ch).translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
