@@ -72,15 +72,21 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+_NO_WRAP_CHARS = 32
+
+
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     table = Table(title=title, show_lines=False, header_style="bold")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
+    for i, col in enumerate(columns):
+        # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole.
+        key = i == 0 and all(len(r[i]) <= _NO_WRAP_CHARS and " " not in r[i] for r in cells)
+        table.add_column(col, overflow="fold", no_wrap=key)
+    for row in cells:
+        table.add_row(*row)
     Console().print(table)
 
 

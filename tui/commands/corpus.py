@@ -117,7 +117,7 @@ def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
         click.echo("No pairs yet: add one with `taiyaku import JA_FILE [EN_FILE]`.", err=True)
         return
     print_table(
-        ["pair", "JA sentences", "EN sentences", "JA clauses", "EN clauses", "beads", "confirmed"],
+        ["pair", "JA\nsent.", "EN\nsent.", "JA\nclauses", "EN\nclauses", "beads", "confirmed"],
         [(s.name, s.ja_sentences, s.en_sentences, s.ja_clauses, s.en_clauses, s.beads, s.confirmed)
          for s in summaries],
     )
