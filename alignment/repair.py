@@ -48,6 +48,7 @@ _STRONG_MARKER = re.compile(
       | [0-9０-９]{1,3}\s*[\t\u3000]                 # footnote or section number: "1\t", "2　"
       | [①-⑳㉑-㉟㊱-㊿❶-❿➀-➓Ⅰ-Ⅻ]                  # ① Ⅲ
       | 第[0-9０-９一二三四五六七八九十百]+[章節条項款部編]
+      | 図表\s?[0-9０-９Ⅰ-Ⅻ]                       # 図表Ⅲ-3-1-3: a figure's label
       | KEY\s?WORDS?\b | 参照\s*$ | 出典\s*[:：] | 資料\s*[:：] | URL\s*[:：] | 注\s*[:：0-9０-９]
     )""",
     re.X,
@@ -62,6 +63,8 @@ _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _HIRAGANA_START = re.compile(r"[\u3041-\u3096]")
+_COMMAS = "、，"
+_CONTINUATION_START = re.compile(r"を|[\u3041-\u3096][、，]")
 
 
 # --- the offset map ----------------------------------------------------------------------------------
@@ -442,6 +445,15 @@ def _join_ja(prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths,
     if _ends_sentence(prev):
         return in_bracket and full
     if full or (in_bracket and gap.empties <= 1):
+        return True
+    # A Japanese paragraph never ends on a comma, and never starts with を or a lone kana before a comma
+    # (…同盟国とし / て、…): a continuation, even across a blank line a page or column break left.
+    if (prev[-1] in _COMMAS and gap.empties == 0) or _CONTINUATION_START.match(nxt):
+        return True
+    # Justified lines with digits, Latin or compressed punctuation measure short: a line within 3 ems of the
+    # grid that is not a heading or caption (marker first, bracket last) is a wrapped line too.
+    if (widths.main_em and em_width(prev) >= widths.main_em - 3 and gap.empties == 0
+            and not _STRONG_MARKER.match(prev) and prev[-1] not in _CLOSERS + "】〕"):
         return True
     # In a wrapped document, a line that runs past the grid and stops mid-sentence continues on a line that
     # starts with a particle or verb ending (…を推進 / する。).

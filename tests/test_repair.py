@@ -148,6 +148,30 @@ def test_dev_gold_wraps_with_stray_spaces_and_blank_lines() -> None:
     assert "（第一条）" in got and "（第二条、第三条）" in got
 
 
+# A two-column page wrapped at 22 ems: filler lines set the grid, then the case under test.
+_GRID = "\n".join(["本文の行はこの幅で折り返されていて二十二字あ", "る。次の文もまた同じ幅で折り返されているの"] * 4) + "。\n\n"
+
+
+@pytest.mark.parametrize(
+    ("case", "joined"),
+    [
+        ("日豪防衛協力の深化を背景に、日豪両国は、\n2007年3月、共同宣言を発表した。", True),  # never ends on 、
+        ("オーストラリアは、ともに米国の同盟国とし\n\nて、利益を共有する。", True),  # across a gap
+        ("防衛交流は河野防衛大臣及び岸\n防衛大臣が進めた。", False),  # 14 ems, far from the grid: unsure, kept
+        ("地域情勢について意見交換した河野及び岸\n防衛大臣は、電話会談を行った。", True),  # 19 ems: near the grid
+        ("（2）最近の主要な防衛協力・交流実績など\n2020年11月、首脳会談を実施した。", False),  # a heading
+        ("米空軍機とともに編隊飛行する空自機（左）\n2021年2月の訓練の様子。", False),  # a caption ends in ）
+        ("ナウイルス感染症流行下における防衛協力\n図表Ⅲ-3-1-3 「インド太平洋」", False),  # a figure label
+    ],
+)
+def test_wrapped_lines_that_measure_short_are_joined(case: str, joined: bool) -> None:
+    r = repair(_GRID + case, "ja", word_split=parse.splits_word)
+    check_offsets(r)
+    last = r.text.split("\n\n")[-1]
+    first, rest = case.replace("\n\n", "\n").split("\n")
+    assert (last == first + rest) is joined, last
+
+
 def test_page_furniture_next_to_form_feeds_is_dropped() -> None:
     pages = ["防衛白書\n本文の一ページ目です。\n\n12", "防衛白書\n二ページ目の本文。\n\n13", "防衛白書\n三ページ目。\n\n14"]
     r = repair("\f".join(pages), "ja")
