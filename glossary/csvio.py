@@ -28,6 +28,9 @@ class Parsed:
     entries: tuple[tuple[str, Entry], ...] = ()
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    unknown_status: frozenset[str] = frozenset()
+    """The `where` labels of entries whose file said nothing about status (their Entry says "proposed"):
+    merged into a stored entry, they keep its status instead of downgrading it."""
 
 
 CSV_COLUMNS = (
