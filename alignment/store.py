@@ -163,24 +163,24 @@ def replace_segments(
     db: Database, document_id: int, sentences: Sequence[Segment], clauses: Sequence[Segment] = ()
 ) -> None:
     db.execute("DELETE FROM segments WHERE document_id = ?", [document_id])
-    db["segments"].insert_all(
-        {"document_id": document_id, "level": "sentence", "idx": s.index, "start": s.start,
-         "end": s.end, "parent_id": None, "text": s.text}
-        for s in sentences
+    # executemany, not insert_all: sqlite-utils builds each chunk's SQL in Python, 4x slower on a 200k-unit TMX
+    db.conn.executemany(
+        _INSERT_SEGMENT, ((document_id, "sentence", s.index, s.start, s.end, None, s.text) for s in sentences)
     )
     if clauses:
-        sentence_ids = {
-            r["idx"]: r["id"]
-            for r in db.query(
-                "SELECT id, idx FROM segments WHERE document_id = ? AND level = 'sentence'", [document_id]
-            )
-        }
-        db["segments"].insert_all(
-            {"document_id": document_id, "level": "clause", "idx": c.index, "start": c.start,
-             "end": c.end, "parent_id": sentence_ids.get(c.parent) if c.parent is not None else None,
-             "text": c.text}
-            for c in clauses
+        sentence_ids = dict(db.execute(
+            "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [document_id]
+        ).fetchall())
+        db.conn.executemany(
+            _INSERT_SEGMENT,
+            ((document_id, "clause", c.index, c.start, c.end,
+              sentence_ids.get(c.parent) if c.parent is not None else None, c.text) for c in clauses),
         )
+
+
+_INSERT_SEGMENT = (
+    'INSERT INTO segments (document_id, level, idx, start, "end", parent_id, text) VALUES (?, ?, ?, ?, ?, ?, ?)'
+)
 
 
 def create_pair(db: Database, name: str, *, replace: bool = False) -> int:
@@ -225,14 +225,11 @@ def save_beads(
     ts = now()
     with write(db):
         db.execute("DELETE FROM beads WHERE pair_id = ? AND level = ?", [pair_id, level])
-        db["beads"].insert_all(
-            {
-                "pair_id": pair_id, "level": level, "ord": i,
-                "ja_start": b.ja[0], "ja_end": b.ja[1], "en_start": b.en[0], "en_end": b.en[1],
-                "score": b.score, "status": b.status,
-                "updated_by": b.updated_by or user, "updated_at": b.updated_at or ts,
-            }
-            for i, b in enumerate(beads)
+        db.conn.executemany(
+            """INSERT INTO beads (pair_id, level, ord, ja_start, ja_end, en_start, en_end, score, status,
+               updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            ((pair_id, level, i, b.ja[0], b.ja[1], b.en[0], b.en[1], b.score, b.status,
+              b.updated_by or user, b.updated_at or ts) for i, b in enumerate(beads)),
         )
         touch_pair(db, pair_id)
 

@@ -1,8 +1,13 @@
-"""Importing an existing TMX translation memory as a pair whose beads are all confirmed."""
+"""Importing an existing TMX translation memory as a pair whose beads are confirmed.
+
+A TMX we wrote ourselves carries each bead's status and score as `<prop type="x-status|x-score">`: those
+are kept, so an export → import round trip does not confirm beads nobody reviewed.
+"""
 
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
 from collections import Counter
@@ -14,7 +19,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from sqlite_utils import Database
 
-from alignment.model import Bead, Document, Lang, Segment
+from alignment.model import Bead, BeadStatus, Document, Lang, Segment
 from alignment.project import ProjectError, write
 from alignment.store import create_pair, insert_document, save_beads
 
@@ -28,6 +33,12 @@ SEPARATOR = "\n"
 ProgressFn = Callable[[int], None]
 """Called with the number of bytes of the file read so far."""
 
+MAX_TMX_BYTES = 2_000_000_000
+"""Memories are streamed; what is kept grows with the units (a 40 MB, 200k-unit TMX takes ~0.5 GB)."""
+
+# Names tools write in encoding="…" that Python's codec registry does not know.
+_ENCODING_ALIASES = {"windows-31j": "cp932", "x-sjis": "shift_jis", "x-euc-jp": "euc_jp", "ms_kanji": "cp932"}
+
 
 class TmxError(ProjectError):
     """A file that is not a usable TMX (malformed, hostile, or without Japanese–English units)."""
@@ -39,6 +50,8 @@ class TmxUnit:
 
     ja: str
     en: str
+    status: BeadStatus = "confirmed"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +69,7 @@ class TmxImport:
     pair: str
     units: int
     skipped: int
+    confirmed: int = 0
 
 
 def lang_of(code: str) -> Lang | None:
@@ -116,7 +130,8 @@ def sniff_encoding(head: bytes) -> str:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
         return "utf-16"
     match = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head)
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
+    name = match.group(1).decode("ascii").lower() if match else "utf-8"
+    return _ENCODING_ALIASES.get(name, name)
 
 
 def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = None) -> TranslationMemory:
@@ -131,11 +146,19 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = N
     import defusedxml.ElementTree as safe_et
     from defusedxml import DefusedXmlException
 
+    from alignment.textio import check_input_file
+
     p = Path(path)
     units: list[TmxUnit] = []
     languages: Counter[str] = Counter()
     skipped = 0
     try:
+        try:
+            check_input_file(p, MAX_TMX_BYTES)  # a FIFO or device would block or never end
+        except TmxError:
+            raise
+        except ProjectError as exc:
+            raise TmxError(str(exc)) from None
         with p.open("rb") as fh:
             encoding = sniff_encoding(fh.read(200))
             fh.seek(0)
@@ -194,6 +217,17 @@ def _units(events: Iterator[tuple[str, Element]], path: Path) -> Iterator[tuple[
         raise TmxError(f"{path} is empty")
 
 
+def _props(tu: Element) -> tuple[BeadStatus, float | None]:
+    """The bead status and score a taiyaku export stored on the unit; other tools' units are confirmed."""
+    props = {c.get("type"): (c.text or "").strip() for c in tu if _local(c.tag) == "prop"}
+    status: BeadStatus = "auto" if props.get("x-status") == "auto" else "confirmed"
+    try:
+        score = float(props["x-score"]) if status == "auto" and props.get("x-score") else None
+    except ValueError:
+        score = None
+    return status, score if score is None or math.isfinite(score) else None
+
+
 def _unit(tu: Element) -> tuple[TmxUnit | None, list[str]]:
     texts: dict[Lang, str] = {}
     codes: list[str] = []
@@ -210,7 +244,8 @@ def _unit(tu: Element) -> tuple[TmxUnit | None, list[str]]:
     ja, en = texts.get("ja", ""), texts.get("en", "")
     if not ja.strip() or not en.strip():
         return None, codes
-    return TmxUnit(ja=ja, en=en), codes
+    status, score = _props(tu)
+    return TmxUnit(ja=ja, en=en, status=status, score=score), codes
 
 
 def unit_document(texts: list[str], lang: Lang, source_path: str, encoding: str) -> tuple[Document, list[Segment]]:
@@ -250,9 +285,13 @@ def import_tmx(
 
 def store_memory(
     db: Database, memory: TranslationMemory, path: Path, pair_name: str, *, replace: bool = False,
-    user: str | None = None,
+    user: str | None = None, on_progress: Callable[[int, int], None] | None = None,
 ) -> TmxImport:
-    """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction)."""
+    """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction).
+
+    `on_progress(done, 3)` after each of the three writes (Japanese, English, beads).
+    """
+    report = on_progress or (lambda done, total: None)
     if not memory.units:
         seen = ", ".join(memory.languages[:6]) or "none"
         raise TmxError(
@@ -261,10 +300,15 @@ def store_memory(
         )
     ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
     en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
-    beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status="confirmed") for i in range(len(memory.units))]
+    beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status=u.status, score=u.score) for i, u in enumerate(memory.units)]
     with write(db):
         pair_id = create_pair(db, pair_name, replace=replace)
+        report(0, 3)
         insert_document(db, pair_id, ja_doc, ja_segments)
+        report(1, 3)
         insert_document(db, pair_id, en_doc, en_segments)
+        report(2, 3)
         save_beads(db, pair_id, beads, user=user)
-    return TmxImport(pair=pair_name, units=len(memory.units), skipped=memory.skipped)
+        report(3, 3)
+    return TmxImport(pair=pair_name, units=len(memory.units), skipped=memory.skipped,
+                     confirmed=sum(b.status == "confirmed" for b in beads))

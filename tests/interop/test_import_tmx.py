@@ -85,15 +85,16 @@ def test_realistic_tmx_becomes_a_pair_with_confirmed_beads(run, db_path: Path, t
     tmx.write_text(REALISTIC_TMX, encoding="utf-8")
     result = run("import-tmx", str(tmx), "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"pair": "memory", "units": 3, "skipped": 1}
+    assert json.loads(result.output) == {"pair": "memory", "units": 3, "confirmed": 3, "skipped": 1}
     assert _pair_units(db_path, "memory") == EXPECTED
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "shift_jis"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "shift_jis", "cp932"])
 def test_encodings_declared_or_marked_are_read(run, db_path: Path, tmp_path: Path, encoding: str) -> None:
-    declared = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS"}[encoding]
+    # Windows-31J is CP932's IANA name, which Java tools write and Python's codecs do not know
+    declared = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS", "cp932": "Windows-31J"}[encoding]
     text = REALISTIC_TMX.replace('encoding="UTF-8"', f'encoding="{declared}"')
-    if encoding == "shift_jis":  # emoji and ㈱'s neighbours do not all exist in Shift_JIS: keep a plain unit
+    if encoding in ("shift_jis", "cp932"):  # emoji and ㈱'s neighbours do not all exist in Shift_JIS: keep a plain unit
         text = text.split("<tu>", 1)[0].replace("<tuv xml:lang=\"fr-FR\">", "<tuv xml:lang=\"de\">") + "</body></tmx>"
         text = text.replace("coopèrent", "kooperieren")
     tmx = tmp_path / "enc.tmx"
@@ -113,7 +114,9 @@ def test_existing_name_is_refused_then_replaced(run, db_path: Path, tmp_path: Pa
     assert "already exists" in again.output
     replaced = run("import-tmx", str(tmx), "--name", "tm", "--replace")
     assert replaced.exit_code == 0
-    assert replaced.output.strip() == "tm: 3 confirmed beads (1 units without both Japanese and English left out)"
+    assert replaced.output.splitlines()[-1] == (
+        "tm: 3 beads (3 confirmed; 1 units without both Japanese and English left out)")
+    assert "note: replacing tm drops its 3 beads and 0 spans" in replaced.stderr
     assert _pair_units(db_path, "tm") == EXPECTED
 
 
@@ -207,6 +210,48 @@ def test_hostile_or_broken_tmx_is_refused_in_one_line_and_changes_nothing(
     assert _dump(db_path) == before
 
 
+def test_a_fifo_is_refused_not_waited_on(run, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "memory.tmx"
+    os.mkfifo(fifo)
+    result = run("import-tmx", str(fifo))  # would block forever if the file were opened
+    assert result.exit_code == 1 and "not a regular file" in result.output
+
+
+def test_a_bad_file_creates_no_project(run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tmx"
+    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+    project = tmp_path / "typo.db"
+    result = run("import-tmx", str(bad), "--db", str(project))
+    assert result.exit_code == 1 and "not well-formed" in result.output
+    assert not project.exists()
+
+
+def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_path: Path) -> None:
+    """export → import-tmx keeps which beads a person confirmed; units from other tools are confirmed."""
+    tmx = tmp_path / "ours.tmx"
+    tmx.write_text("""<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ja"
+      creationtool="taiyaku" creationtoolversion="0.1" segtype="sentence" o-tmf="taiyaku" adminlang="en"
+      datatype="plaintext"/><body>
+      <tu><prop type="x-status">auto</prop><prop type="x-score">0.42</prop>
+        <tuv xml:lang="ja"><seg>一。</seg></tuv><tuv xml:lang="en"><seg>One.</seg></tuv></tu>
+      <tu><prop type="x-status">confirmed</prop>
+        <tuv xml:lang="ja"><seg>二。</seg></tuv><tuv xml:lang="en"><seg>Two.</seg></tuv></tu>
+      <tu><prop type="x-status">auto</prop><prop type="x-score">nan</prop>
+        <tuv xml:lang="ja"><seg>三。</seg></tuv><tuv xml:lang="en"><seg>Three.</seg></tuv></tu>
+      <tu><tuv xml:lang="ja"><seg>四。</seg></tuv><tuv xml:lang="en"><seg>Four.</seg></tuv></tu>
+      </body></tmx>""", encoding="utf-8")
+    result = run("import-tmx", str(tmx), "--name", "rt", "--json")
+    assert json.loads(result.stdout) == {"pair": "rt", "units": 4, "confirmed": 2, "skipped": 0}
+    beads = json.loads(run("beads", "rt", "--json").stdout)
+    assert [(b["status"], b["score"]) for b in beads] == [
+        ("auto", 0.42), ("confirmed", None), ("auto", None), ("confirmed", None)]
+    again = tmp_path / "again.tmx"
+    assert run("export", "rt", "--format", "tmx", "-o", str(again)).exit_code == 0
+    assert again.read_text(encoding="utf-8").count('<prop type="x-status">auto</prop>') == 2
+
+
 def test_missing_file_and_directory(run, tmp_path: Path) -> None:
     missing = run("import-tmx", str(tmp_path / "nope.tmx"))
     assert missing.exit_code != 0 and "Traceback" not in missing.output
@@ -249,5 +294,5 @@ def test_tmx_written_by_translate_toolkit_imports(run, db_path: Path, tmp_path: 
     path.write_bytes(bytes(tm))
     result = run("import-tmx", str(path), "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"pair": "tt", "units": 2, "skipped": 0}
+    assert json.loads(result.output) == {"pair": "tt", "units": 2, "confirmed": 2, "skipped": 0}
     assert _pair_units(db_path, "tt") == pairs

@@ -20,6 +20,20 @@ from tui.common import (
 )
 
 
+def note_replaced(db: object, name: str, *, quiet: bool) -> None:
+    """Say what replacing a pair throws away (its beads and spans go with it), before it happens."""
+    from alignment.store import get_pair, pair_exists
+    from glossary.spans import count_spans
+
+    if quiet or not pair_exists(db, name):  # type: ignore[arg-type]
+        return
+    pair = get_pair(db, name)  # type: ignore[arg-type]
+    spans = sum(count_spans(db, pair).values())  # type: ignore[arg-type]
+    beads = db.execute("SELECT count(*) FROM beads WHERE pair_id = ?", [pair.id]).fetchone()[0]  # type: ignore[attr-defined]
+    if spans or beads:
+        click.echo(f"note: replacing {name} drops its {beads} beads and {spans} spans", err=True)
+
+
 def _bar_updater(bar: object):
     """A progress callback for `bar` (a click bar, or nothing when progress is hidden)."""
     update = getattr(bar, "update", None)
@@ -73,6 +87,7 @@ def import_cmd(
     db = open_db(db_path)
     try:
         check_free(db, plan.name, replace)
+        note_replaced(db, plan.name, quiet=quiet or as_json)
         total = plan.parse_count
         with progress(range(total), label="Parsing sentences", length=total, quiet=quiet or as_json) as bar:
             summary = run_import(db, plan, on_progress=_bar_updater(bar))

@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from tui.common import db_option, json_option, open_db, print_json, progress, quiet_option, user_option
+from tui.common import (
+    StageBars,
+    db_option,
+    json_option,
+    open_db,
+    print_json,
+    progress,
+    quiet_option,
+    user_option,
+)
 
 
 @click.command("import-tmx")
@@ -26,42 +35,52 @@ def import_tmx_cmd(
     """Import an existing TMX translation memory as a pair with confirmed beads.
 
     Each unit with Japanese and English text (xml:lang ja/en, any region) becomes one 1-1 bead, marked
-    confirmed; units missing a side are counted and left out. The file is parsed with a hardened XML
-    parser (no entity expansion, no external entities); a malformed file changes nothing.
+    confirmed (a TMX exported by taiyaku keeps each bead's status and score, from its x-status and
+    x-score props); units missing a side are counted and left out. The file is read with a hardened XML
+    parser (no entity expansion, no external entities) before the project is opened: a malformed file
+    changes nothing and creates no project.
 
     Example:
 
     \b
         taiyaku import-tmx memory.tmx --name defence-tm
     """
+    from alignment.importer import check_free
+    from alignment.project import resolve_db_path
     from alignment.tmx_import import TmxError, read_tmx, store_memory
+    from tui.commands.corpus import note_replaced
 
     pair_name = (name if name is not None else tmx_file.stem).strip()
     if not pair_name:
         raise TmxError("the pair name may not be empty (give --name)")
+    if resolve_db_path(db_path).is_file():  # a taken name is refused before a long read, not after
+        db = open_db(db_path, create=False)
+        try:
+            check_free(db, pair_name, replace)
+        finally:
+            db.close()
+    size = max(tmx_file.stat().st_size, 1) if tmx_file.is_file() else 1
+    # The file is read before the project is opened: a bad file never creates or touches a project.
+    with StageBars(quiet=quiet or as_json) as bars:
+        reading = bars.stage("Reading TMX")
+        memory = read_tmx(tmx_file, on_progress=lambda done: reading(done, size))
     db = open_db(db_path)
     try:
-        size = max(tmx_file.stat().st_size, 1) if tmx_file.is_file() else 1
-        with progress(range(size), label="Reading TMX", length=size, quiet=quiet or as_json) as bar:
-            seen = 0
-
-            def advance(done: int) -> None:
-                nonlocal seen
-                if hasattr(bar, "update") and done > seen:
-                    bar.update(done - seen)
-                seen = done
-
-            memory = read_tmx(tmx_file, on_progress=advance)
-        if not (quiet or as_json) and len(memory.units) > 10_000:
-            click.echo(f"Storing {len(memory.units)} units…", err=True)
-        result = store_memory(db, memory, tmx_file, pair_name, replace=replace, user=user)
+        check_free(db, pair_name, replace)
+        note_replaced(db, pair_name, quiet=quiet or as_json)
+        with StageBars(quiet=quiet or as_json) as bars:
+            result = store_memory(db, memory, tmx_file, pair_name, replace=replace, user=user,
+                                  on_progress=bars.stage("Storing units"))
     finally:
         db.close()
     if as_json:
-        print_json({"pair": result.pair, "units": result.units, "skipped": result.skipped})
+        print_json({"pair": result.pair, "units": result.units, "confirmed": result.confirmed,
+                    "skipped": result.skipped})
     elif not quiet:
-        skipped = f" ({result.skipped} units without both Japanese and English left out)" if result.skipped else ""
-        click.echo(f"{result.pair}: {result.units} confirmed beads{skipped}")
+        skipped = f"; {result.skipped} units without both Japanese and English left out" if result.skipped else ""
+        unreviewed = result.units - result.confirmed
+        kinds = f"{result.confirmed} confirmed" + (f", {unreviewed} not yet reviewed" if unreviewed else "")
+        click.echo(f"{result.pair}: {result.units} beads ({kinds}{skipped})")
 
 
 def export_spans_for_training(
