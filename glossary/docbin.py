@@ -5,10 +5,19 @@ Japanese, spaCy's blank English otherwise). A span must start and end on token b
 not is reported and left out, never moved to the nearest boundary, because a shifted entity is a wrong
 training example. Input records have the shape of `spans export --format jsonl` (offsets relative to the
 segment text).
+
+In the DocBin every token says what is known about it, because a model learns from `O` that something is
+not an entity: the chosen spans are entities (B/I); a token is outside (O) only when a person said so, by
+rejecting a span on it or by reviewing its whole segment (the segment has spans and none is still a
+suggestion); everything else is missing (spaCy's "", no loss either way): the tokens of suggestions not
+chosen, of chosen spans that could not be entities (off token boundaries, or overlapping an entity), and
+every other token of a segment not yet reviewed. A segment with no entity and no O teaches nothing and is
+left out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -55,6 +64,8 @@ class ExportReport:
     """Spans left out: their ends are not token boundaries."""
     overlaps: tuple[Problem, ...] = ()
     """Spans in doc.spans but not in doc.ents, which cannot overlap (DocBin only)."""
+    skipped: int = 0
+    """Segments left out of the DocBin: no entity and no token known to be outside."""
     files: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,8 +97,17 @@ def _tokenized(record: Mapping[str, Any], tokenizers: dict[str, Any], statuses: 
     return lang, doc, spans, fitted
 
 
+def _status(span: Mapping[str, Any]) -> str:
+    return str(span.get("status", "accepted"))
+
+
 def _included(record: Mapping[str, Any], statuses: Sequence[str]) -> list[Mapping[str, Any]]:
-    return [s for s in record.get("spans", []) if s.get("status", "accepted") in statuses]
+    return [s for s in record.get("spans", []) if _status(s) in statuses]
+
+
+def _strict_span(doc: Any, start: int, end: int, label: str = "") -> Any:
+    """The spaCy Span of exactly [start, end), or None when either end is not a token boundary."""
+    return doc.char_span(start, end, label=label, alignment_mode="strict") if end <= len(doc.text) else None
 
 
 def _misfit_reason(doc: Any, start: int, end: int) -> str:
@@ -113,7 +133,7 @@ def fit_spans(doc: Any, record: Mapping[str, Any], spans: Iterable[Mapping[str, 
     problems: list[Problem] = []
     for span in spans:
         start, end = int(span["start"]), int(span["end"])
-        sp = doc.char_span(start, end, label=str(span["label"]), alignment_mode="strict") if end <= len(doc.text) else None
+        sp = _strict_span(doc, start, end, str(span["label"]))
         if sp is None:
             problems.append(_problem(record, span, _misfit_reason(doc, start, end)))
         else:
@@ -134,29 +154,98 @@ def pick_ents(spans: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     return sorted(chosen, key=lambda s: s.start), sorted(left, key=lambda s: s.start)
 
 
+MISSING, OUTSIDE = "", "O"
+"""Token states besides entities, as spaCy's `Token.ent_iob_` shows them."""
+
+
+def reviewed(record: Mapping[str, Any]) -> bool:
+    """A person went through the segment: it has spans and none is still a suggestion."""
+    spans = record.get("spans", [])
+    return bool(spans) and all(_status(s) != "suggested" for s in spans)
+
+
+def _tokens_touched(doc: Any, start: int, end: int) -> range:
+    """Indices of the tokens sharing a character with [start, end) (a span off token boundaries included)."""
+    hit = [t.i for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    return range(hit[0], hit[-1] + 1) if hit else range(0)
+
+
+def token_states(doc: Any, record: Mapping[str, Any], statuses: Sequence[str], ents: Sequence[Any],
+                 misfits: Sequence[Problem], left: Sequence[Any]) -> list[str]:
+    """OUTSIDE or MISSING for each token outside `ents` (entity tokens get MISSING here; set_ents overrides).
+
+    Unknown beats outside (a pending suggestion over a rejected span stays open), and entities beat both.
+    """
+    states = [OUTSIDE if reviewed(record) else MISSING] * len(doc)
+    others = [s for s in record.get("spans", []) if _status(s) not in statuses]
+    for span in others:
+        # a rejected range off token boundaries says nothing about any whole token
+        sp = _strict_span(doc, int(span["start"]), int(span["end"])) if _status(span) == "rejected" else None
+        for i in range(sp.start, sp.end) if sp is not None else ():
+            states[i] = OUTSIDE
+    # not chosen and not rejected (a suggestion, or accepted when only suggestions are exported): unknown
+    unknown = [(int(s["start"]), int(s["end"])) for s in others if _status(s) != "rejected"]
+    unknown += [(p.start, p.end) for p in misfits] + [(sp.start_char, sp.end_char) for sp in left]
+    for start, end in unknown:
+        for i in _tokens_touched(doc, start, end):
+            states[i] = MISSING
+    for ent in ents:
+        for i in range(ent.start, ent.end):
+            states[i] = MISSING
+    return states
+
+
+def _runs(doc: Any, states: Sequence[str], ents: Sequence[Any], state: str) -> list[Any]:
+    """Maximal runs of tokens in `state`, outside every entity, as spaCy Spans."""
+    in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
+    runs: list[Any] = []
+    start = None
+    for i in range(len(doc) + 1):
+        inside = i < len(doc) and i not in in_ent and states[i] == state
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            runs.append(doc[start:i])
+            start = None
+    return runs
+
+
+def set_entity_states(doc: Any, ents: Sequence[Any], states: Sequence[str]) -> None:
+    """doc.ents = ents, every other token explicitly OUTSIDE or MISSING as `states` says."""
+    doc.set_ents(list(ents), outside=_runs(doc, states, ents, OUTSIDE), missing=_runs(doc, states, ents, MISSING),
+                 default="missing")
+
+
 def build_docs(
     records: Iterable[Mapping[str, Any]], tokenizers: Mapping[str, Tokenizer], *,
     statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> tuple[dict[str, list[Any]], ExportReport]:
-    """A Doc per segment record, grouped by language, with doc.spans[SPAN_KEY], doc.ents and user_data."""
+    """A Doc per segment record that teaches something (an entity or a token known to be outside), grouped by
+    language, with doc.spans[SPAN_KEY], doc.ents, the other tokens outside or missing, and user_data."""
     docs: dict[str, list[Any]] = {}
     misfits: list[Problem] = []
     overlaps: list[Problem] = []
-    count = 0
+    count = skipped = 0
     for record in records:
+        before = len(misfits)
         lang, doc, spans, fitted = _tokenized(record, tokenizers, statuses, misfits)
         ents, left = pick_ents(fitted)
-        doc.spans[SPAN_KEY] = sorted(fitted, key=lambda s: (s.start, s.end))
-        doc.ents = ents
         by_range = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
         for sp in left:
             overlaps.append(_problem(record, by_range[(sp.start_char, sp.end_char, sp.label_)],
                                      f"overlaps an entity; in doc.spans[{SPAN_KEY!r}] only"))
+        states = token_states(doc, record, statuses, ents, misfits[before:], left)
+        bucket = docs.setdefault(lang, [])
+        if not ents and OUTSIDE not in states:
+            skipped += 1
+            continue
+        doc.spans[SPAN_KEY] = sorted(fitted, key=lambda s: (s.start, s.end))
+        set_entity_states(doc, ents, states)
         doc.user_data.update({"pair": record.get("pair"), "lang": lang, "segment_index": record["segment_index"]})
-        docs.setdefault(lang, []).append(doc)
+        bucket.append(doc)
         count += len(fitted)
     report = ExportReport(docs={k: len(v) for k, v in docs.items()}, spans=count, misfits=tuple(misfits),
-                          overlaps=tuple(overlaps))
+                          overlaps=tuple(overlaps), skipped=skipped)
     return docs, report
 
 
@@ -186,8 +275,7 @@ def write_docbin(
     for lang, path in paths.items():
         data = DocBin(docs=docs[lang], store_user_data=True).to_bytes()
         atomic_write_file(path, lambda tmp, data=data: tmp.write_bytes(data))
-    return ExportReport(docs=report.docs, spans=report.spans, misfits=report.misfits, overlaps=report.overlaps,
-                        files={lang: str(p) for lang, p in paths.items()})
+    return dataclasses.replace(report, files={lang: str(p) for lang, p in paths.items()})
 
 
 def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],

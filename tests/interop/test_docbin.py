@@ -1,5 +1,7 @@
 """Spans as spaCy DocBin (one file per language, read back with the ja_ginza vocabulary and a blank English
-one) and as Prodigy JSONL: entities on token boundaries; spans that do not fit tokens reported, never moved."""
+one) and as Prodigy JSONL: entities on token boundaries; spans that do not fit tokens reported, never moved.
+In the DocBin every token is an entity (B/I), known to be outside (O) or missing (""): only what a person
+decided may teach a model that something is not an entity."""
 
 from __future__ import annotations
 
@@ -71,10 +73,10 @@ def test_docbin_per_language_loads_with_ja_ginza_and_blank_english_vocab(tokeniz
 
     report = write_docbin(RECORDS, tmp_path / "corpus.spacy", tokenizers=tokenizers)
     assert report.files == {"ja": str(tmp_path / "corpus.ja.spacy"), "en": str(tmp_path / "corpus.en.spacy")}
-    assert report.docs == {"ja": 2, "en": 1}
+    assert report.docs == {"ja": 1, "en": 1} and report.skipped == 1  # 空の文。 has no span: nothing to learn
     ja = _load(report.files["ja"], ja_vocab)
     en = _load(report.files["en"], spacy.blank("en").vocab)
-    assert [d.text for d in ja] == [JA_TEXT, "空の文。"] and en[0].text == EN_TEXT
+    assert [d.text for d in ja] == [JA_TEXT] and en[0].text == EN_TEXT
     assert [(e.text, e.label_) for e in ja[0].ents] == [
         ("インド洋地域情報融合センター", "ORG"), ("ＩＦＣ－ＩＯＲ", "ORG"), ("ｲﾝﾄﾞ", "GPE"),
     ]
@@ -82,7 +84,6 @@ def test_docbin_per_language_loads_with_ja_ginza_and_blank_english_vocab(tokeniz
         ("インド洋", "GPE"), ("インド洋地域情報融合センター", "ORG"), ("ＩＦＣ－ＩＯＲ", "ORG"), ("ｲﾝﾄﾞ", "GPE"),
     ]
     assert ja[0].user_data["segment_index"] == 3 and ja[0].user_data["pair"] == "p"
-    assert list(ja[1].ents) == [] and list(ja[1].spans["sc"]) == []
     assert [(e.text, e.label_) for e in en[0].ents] == [
         ("Information Fusion Centre - Indian Ocean Region", "ORG"), ("IFC-IOR", "ORG"), ("IPMDA", "ORG"),
     ]
@@ -111,6 +112,82 @@ def test_suggestions_can_be_included_on_request(tokenizers, ja_vocab, tmp_path: 
     report = write_docbin(RECORDS[:1], tmp_path / "s", tokenizers=tokenizers, statuses=("accepted", "suggested"))
     doc = _load(report.files["ja"], ja_vocab)[0]
     assert "協力" in [s.text for s in doc.spans["sc"]] and "する" not in [s.text for s in doc.spans["sc"]]
+    # the suggestion is an entity now, but the segment is still not reviewed: the rest stays unknown
+    assert _iob(doc)[13:] == [("と", ""), ("協力", "B"), ("する", "O"), ("😀", ""), ("。", "")]
+
+
+def _iob(doc) -> list[tuple[str, str]]:
+    """Each token with its entity state: B/I (entity), O (known outside), "" (missing: nothing known)."""
+    return [(t.text, t.ent_iob_) for t in doc]
+
+
+REVIEWED_EN = "Delegates from Japan and the Republic of Korea met in Tokyo."
+REVIEWED = {"pair": "q", "lang": "en", "segment_index": 0, "text": REVIEWED_EN, "spans": [
+    _span(REVIEWED_EN, "Delegates", "PERSON", status="rejected"),
+    _span(REVIEWED_EN, "Japan", "GPE"),
+    _span(REVIEWED_EN, "the Republic", "ORG"),               # overlaps the longer GPE: doc.spans only
+    _span(REVIEWED_EN, "Republic of Korea", "GPE"),
+    _span(REVIEWED_EN, "Toky", "GPE"),                       # cuts "Tokyo": left out
+]}
+"""Every span decided (none still suggested): tokens outside every span are known to be outside."""
+
+MEETING = "日本と韓国の代表が東京で会った。"
+UNREVIEWED = {"pair": "q", "lang": "ja", "segment_index": 0, "text": MEETING, "spans": [
+    _span(MEETING, "日本", "GPE", status="suggested"),
+    _span(MEETING, "東京", "ORG", status="rejected"),
+    _span(MEETING, "代", "PERSON", status="rejected"),     # cuts 代表: says nothing about a token
+]}
+SUGGESTED_ONLY = {"pair": "q", "lang": "ja", "segment_index": 1, "text": MEETING,
+                  "spans": [_span(MEETING, "韓国", "GPE", status="suggested")]}
+UNTAGGED = {"pair": "q", "lang": "ja", "segment_index": 2, "text": MEETING, "spans": []}
+
+
+def test_docbin_token_states_of_a_partly_reviewed_segment(tokenizers, ja_vocab, tmp_path: Path) -> None:
+    """Chosen spans are entities, a rejected span is outside, a suggestion or a left-out span is missing,
+    and so is every other token while a suggestion waits for review."""
+    report = write_docbin(RECORDS[:1], tmp_path / "c", tokenizers=tokenizers)
+    assert _iob(_load(report.files["ja"], ja_vocab)[0]) == [
+        ("インド洋", "B"), ("地域", "I"), ("情報", "I"), ("融合", "I"), ("センター", "I"), ("（", ""),
+        ("ＩＦＣ", "B"), ("－", "I"), ("ＩＯＲ", "I"), ("）", ""), ("は", ""), ("㈱", ""), ("ｲﾝﾄﾞ", "B"),
+        ("と", ""), ("協力", ""), ("する", "O"), ("😀", ""), ("。", ""),
+    ]
+
+
+def test_docbin_token_states_of_a_reviewed_segment(tokenizers, tmp_path: Path) -> None:
+    """Reviewed: the rest is outside, but the tokens of a left-out span (off token boundaries, or only in
+    doc.spans because it overlaps an entity) stay missing: they are part of an accepted name."""
+    import spacy
+
+    report = write_docbin([REVIEWED], tmp_path / "r", tokenizers=tokenizers)
+    doc = _load(report.files["en"], spacy.blank("en").vocab)[0]
+    assert _iob(doc) == [
+        ("Delegates", "O"), ("from", "O"), ("Japan", "B"), ("and", "O"), ("the", ""), ("Republic", "B"),
+        ("of", "I"), ("Korea", "I"), ("met", "O"), ("in", "O"), ("Tokyo", ""), (".", "O"),
+    ]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Japan", "GPE"), ("Republic of Korea", "GPE")]
+    # only suggestions chosen: the accepted names are not entities here, and not outside either
+    report = write_docbin([REVIEWED], tmp_path / "s", tokenizers=tokenizers, statuses=("suggested",))
+    assert _iob(_load(report.files["en"], spacy.blank("en").vocab)[0]) == [
+        ("Delegates", "O"), ("from", "O"), ("Japan", ""), ("and", "O"), ("the", ""), ("Republic", ""),
+        ("of", ""), ("Korea", ""), ("met", "O"), ("in", "O"), ("Tokyo", ""), (".", "O"),
+    ]
+
+
+def test_docbin_leaves_out_segments_that_teach_nothing(tokenizers, ja_vocab, tmp_path: Path) -> None:
+    """No entity and no token known to be outside (no span, or only suggestions): not in the DocBin."""
+    report = write_docbin([UNREVIEWED, SUGGESTED_ONLY, UNTAGGED], tmp_path / "u", tokenizers=tokenizers)
+    assert report.docs == {"ja": 1} and report.skipped == 2 and report.spans == 0
+    doc = _load(report.files["ja"], ja_vocab)[0]
+    assert doc.user_data["segment_index"] == 0 and list(doc.ents) == []
+    assert _iob(doc) == [(t, "O" if t == "東京" else "") for t in
+                         ("日本", "と", "韓国", "の", "代表", "が", "東京", "で", "会っ", "た", "。")]
+    # the suggestion chosen: an entity; the rejected span stays outside, nothing else is known
+    report = write_docbin([UNREVIEWED, UNTAGGED], tmp_path / "v", tokenizers=tokenizers, statuses=("suggested",))
+    assert report.docs == {"ja": 1} and report.skipped == 1
+    assert [s for s in _iob(_load(report.files["ja"], ja_vocab)[0]) if s[1]] == [("日本", "B"), ("東京", "O")]
+    # nothing at all to learn: the file is still written (an earlier export's file never lingers), empty
+    report = write_docbin([UNTAGGED], tmp_path / "w", tokenizers=tokenizers)
+    assert report.docs == {"ja": 0} and report.skipped == 1 and _load(report.files["ja"], ja_vocab) == []
 
 
 def test_prodigy_jsonl(tokenizers) -> None:
@@ -187,3 +264,57 @@ def test_spans_export_docbin_and_prodigy_from_the_seed_project(run, seed_project
     tasks = [json.loads(line) for line in prodigy.stdout.splitlines()]
     assert sum(len(t["spans"]) for t in tasks) == len(accepted)
     assert all(t["text"][s["start"]:s["end"]] == s["text"] for t in tasks for s in t["spans"])
+
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="ja" segtype="sentence" datatype="plaintext" o-tmf="x" adminlang="en"
+  creationtool="t" creationtoolversion="1"/><body>
+  <tu><tuv xml:lang="ja"><seg>日本と韓国の代表が東京で会った。</seg></tuv>
+      <tuv xml:lang="en"><seg>Delegates of Japan and Korea met in Tokyo.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+@pytest.fixture
+def memory(run, tmp_path: Path) -> str:
+    """A pair imported from a translation memory: segments, no span at all."""
+    (tmp_path / "memory.tmx").write_text(TMX, encoding="utf-8")
+    assert run("import-tmx", str(tmp_path / "memory.tmx"), "-q").exit_code == 0
+    return "memory"
+
+
+def test_docbin_to_standard_output_is_refused_in_one_line(run, memory: str, tmp_path: Path) -> None:
+    result = run("spans", "export", memory, "--format", "docbin", "-o", "-")
+    assert result.exit_code != 0 and result.stdout == ""
+    assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "file name" in result.stderr and list(tmp_path.glob("-*")) == []
+
+
+def test_docbin_without_chosen_spans_warns_and_says_what_it_skipped(run, memory: str, tmp_path: Path) -> None:
+    result = run("spans", "export", memory, "--format", "docbin", "-o", str(tmp_path / "c.spacy"))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1 and "no accepted spans" in warnings[0] and "--status suggested" in warnings[0]
+    assert "2 segments left out (nothing known about their entities)" in result.stderr
+    # -q keeps the warning: it is not progress chatter
+    quiet = run("spans", "export", memory, "--format", "docbin", "-o", str(tmp_path / "c.spacy"), "-q")
+    assert quiet.exit_code == 0 and [line for line in quiet.stderr.splitlines() if line] == warnings
+
+
+def test_docbin_whose_chosen_spans_all_miss_token_boundaries_warns(run, memory: str, db_path: Path,
+                                                                   tmp_path: Path) -> None:
+    from alignment import store
+    from glossary.spans import add_span
+    from tui.common import open_db
+
+    db = open_db(str(db_path))
+    try:
+        pair = store.get_pair(db, memory)
+        start = store.get_document(db, pair.id, "ja").text.index("代表")
+        add_span(db, pair, "ja", start, start + 1, "PERSON", user="analyst")  # 代: cuts the token 代表
+    finally:
+        db.close()
+    result = run("spans", "export", memory, "--format", "docbin", "-o", str(tmp_path / "c.spacy"), "-q")
+    assert result.exit_code == 0
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["left out", "Warning"]
+    assert "none of the 1 accepted spans sits on token boundaries" in result.stderr

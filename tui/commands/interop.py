@@ -89,18 +89,21 @@ def export_spans_for_training(
     """`spans export --format docbin|prodigy`: accepted spans (or --status) as NLP training data.
 
     DocBin needs -o (one binary file per language is written beside it); Prodigy JSONL goes to stdout
-    without -o. Spans that do not sit on token boundaries are listed on stderr and left out.
+    without -o. Spans that do not sit on token boundaries are listed on stderr and left out; so are
+    DocBin segments with nothing known about their entities (see glossary.docbin).
     """
     from alignment.project import ProjectError, atomic_write_file
     from glossary.docbin import DEFAULT_STATUSES, load_tokenizers, write_docbin, write_prodigy
     from glossary.spans import export_records
 
     chosen = tuple(statuses) or DEFAULT_STATUSES
-    records = [rec for pair in pairs for rec in export_records(db, pair)]
-    if fmt == "docbin" and output is None:
-        raise ProjectError("--format docbin writes binary files: give -o FILE.spacy (one file per language)")
+    # `-o -` would name the files `-.ja.spacy`: binary files per language cannot go to standard output
+    if fmt == "docbin" and (output is None or str(output) == "-"):
+        raise ProjectError("--format docbin writes binary files (one per language) and needs a file name: "
+                           "give -o FILE.spacy")
     if output is not None and not output.parent.is_dir():
         raise ProjectError(f"folder {output.parent} does not exist")
+    records = [rec for pair in pairs for rec in export_records(db, pair)]
     if not quiet:
         click.echo("Loading tokenizers…", err=True)
     loaded = load_tokenizers({r["lang"] for r in records})
@@ -130,14 +133,22 @@ def export_spans_for_training(
             report = reports[0]
     for problem in report.misfits:
         click.echo(f"left out: {problem.line()}", err=True)
+    if report.spans == 0:
+        # even with -q: an export with no span at all is almost always a mistake, and cheap to say so
+        kinds = "/".join(chosen)
+        hint = "accept spans first" + ("" if "suggested" in chosen else ", or export suggestions with --status suggested")
+        click.echo(f"Warning: none of the {len(report.misfits)} {kinds} spans sits on token boundaries: the export "
+                   "holds no span" if report.misfits else
+                   f"Warning: no {kinds} spans in the exported pairs: the export holds no span ({hint})", err=True)
     if quiet:
         return
     docs = ", ".join(f"{n} {lang}" for lang, n in sorted(report.docs.items()))
     where = ", ".join(report.files.values()) or (str(output) if output else "standard output")
     click.echo(
         f"Wrote {report.spans} spans ({'/'.join(chosen)}) in {docs} segments to {where}; "
-        f"{len(report.misfits)} left out (not on token boundaries)"
-        + (f", {len(report.overlaps)} nested or overlapping kept in doc.spans only" if report.overlaps else ""),
+        f"{len(report.misfits)} spans left out (not on token boundaries)"
+        + (f", {len(report.overlaps)} nested or overlapping kept in doc.spans only" if report.overlaps else "")
+        + (f"; {report.skipped} segments left out (nothing known about their entities)" if report.skipped else ""),
         err=True,
     )
 
