@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import sys
@@ -195,11 +196,13 @@ WRITERS: dict[Format, Callable[[Iterable[BeadRecord], TextIO], int]] = {
 
 
 def export(records: Iterable[BeadRecord], fmt: Format, path: str | Path | None = None,
-           *, stdout: TextIO | None = None) -> int:
+           *, stdout: TextIO | None = None, level: Level = "sentence") -> int:
     """Write `records` in `fmt` to `path` atomically (or to stdout); returns how many records were written."""
     if fmt not in WRITERS:
         raise ProjectError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
     writer = WRITERS[fmt]
+    if fmt == "tmx" and level == "clause":  # TMX's name for units below the sentence
+        writer = functools.partial(write_tmx, segtype="phrase")
     if path is None or str(path) == "-":
         return writer(records, stdout or sys.stdout)
     target = Path(path)

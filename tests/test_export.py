@@ -152,6 +152,24 @@ def test_export_command_stdout_file_and_errors(run, db, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and bad.output.startswith("Error: no pair named")
 
 
+def test_tmx_export_says_what_it_leaves_out_and_shows_progress(run, db, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAIYAKU_PROGRESS", "1")
+    result = run("export", "p", "--format", "tmx", "-o", str(tmp_path / "p.tmx"))
+    assert result.exit_code == 0 and "Exporting beads" in result.stderr
+    assert "wrote 3 beads to" in result.stderr and "2 beads with one side empty left out" in result.stderr
+    result = run("export", "p", "--format", "jsonl", "-o", str(tmp_path / "p.jsonl"))
+    assert "wrote 5 beads to" in result.stderr and "left out" not in result.stderr
+
+
+def test_clause_level_tmx_says_phrase(db, tmp_path: Path) -> None:
+    for level, segtype in (("sentence", "sentence"), ("clause", "phrase")):
+        target = tmp_path / f"{level}.tmx"
+        export.export(records(db), "tmx", target, level=level)  # type: ignore[arg-type]
+        header = ElementTree.fromstring(target.read_bytes()).find("header")
+        assert header is not None and header.get("segtype") == segtype
+
+
 @pytest.mark.slow
 def test_exports_of_seed_000_after_import_and_align(run, tmp_path: Path) -> None:
     """The issue's end-to-end case: import seed 000 with its English, align, export all three formats."""

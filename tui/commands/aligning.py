@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -310,16 +309,37 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
 
             if not get_beads(db, pairs[0].id, level):  # type: ignore[arg-type]
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
-        with progress(pairs, label="Exporting", quiet=quiet or output is None or len(pairs) < 2) as bar:
-            records = itertools.chain.from_iterable(
-                bead_records(db, [pair], level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
-                for pair in bar
-            )
-            count = export(records, fmt, output)  # type: ignore[arg-type]
+        total = _bead_total(db, pairs, level, confirmed_only)
+        seen = [0]
+
+        def counted(records: Iterable[Any], report: Callable[[int, int], None]) -> Iterator[Any]:
+            for record in records:
+                seen[0] += 1
+                if seen[0] % 1000 == 0:
+                    report(seen[0], total)
+                yield record
+            report(seen[0], total)
+
+        # A bar only for a file: on stdout it would mix with what the next program reads.
+        with StageBars(quiet=quiet or output is None) as bars:
+            records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
+            count = export(counted(records, bars.stage("Exporting beads")), fmt, output,  # type: ignore[arg-type]
+                           level=level)  # type: ignore[arg-type]
     finally:
         db.close()
     if output is not None and not quiet:
-        click.echo(f"wrote {count} beads to {output}", err=True)
+        left_out = seen[0] - count
+        why = f" ({left_out} beads with one side empty left out: a TMX unit needs both)" if left_out else ""
+        click.echo(f"wrote {count} beads to {output}{why}", err=True)
+
+
+def _bead_total(db: Database, pairs: Sequence[Pair], level: str, confirmed_only: bool) -> int:
+    status = " AND status = 'confirmed'" if confirmed_only else ""
+    ids = [p.id for p in pairs]
+    return int(db.execute(
+        f"SELECT count(*) FROM beads WHERE level = ?{status} AND pair_id IN ({', '.join('?' * len(ids))})",
+        [level, *ids],
+    ).fetchone()[0])
 
 
 def _demo_align(ctx: Any) -> Any:

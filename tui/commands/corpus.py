@@ -169,7 +169,8 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
     finally:
         db.close()
     if quiet:
-        print_keys((s.text for s in segments), as_json=as_json)
+        # one segment per line, whatever it holds (an imported TMX unit may contain line breaks)
+        print_keys((" ".join(s.text.splitlines()) for s in segments), as_json=as_json)
         return
     if as_json:
         print_json([

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from tui.common import (
+    StageBars,
     db_option,
     json_option,
     keys_option,
@@ -178,6 +180,11 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
     "status", "entry_id"}]} with offsets relative to the segment text. Japanese segments come first,
     then English; segments without spans are included with an empty list.
 
+    DocBin (spaCy NER): chosen spans are entities. A token is O (known not to be an entity) only inside a
+    rejected span or in a segment whose spans are all decided (none still suggested); every other token is
+    missing (teaches nothing either way), including the tokens of suggestions and of spans that are off
+    token boundaries. Segments with no entity and no O are left out and counted.
+
     Example:
 
     \b
@@ -188,6 +195,8 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
     from alignment.store import resolve_pairs
     from glossary.spans import export_records
 
+    if output is not None and str(output) == "-" and fmt != "docbin":
+        output = None  # the usual name for standard output
     db = open_db(db_path, create=False)
     try:
         pairs = resolve_pairs(db, name, all_)
@@ -210,12 +219,18 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
             if output.parent and not output.parent.exists():
                 raise ProjectError(f"folder {output.parent} does not exist")
 
+            total = _segment_total(db, pairs)
+
             def write(tmp: Path) -> None:
                 nonlocal count
-                with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+                with tmp.open("w", encoding="utf-8", newline="\n") as fh, StageBars(quiet=quiet) as bars:
+                    report = bars.stage("Exporting segments")
                     for line in lines:
                         fh.write(line)
                         count += 1
+                        if count % 1000 == 0:
+                            report(count, total)
+                    report(count, total)
 
             atomic_write_file(output, write)
     finally:
@@ -237,6 +252,15 @@ def _decide(ids: tuple[int, ...], status: str, db_path: str | None, user: str, q
     if not quiet:
         for s in done:
             click.echo(f"{s.id}\t{status}\t{s.label}\t{s.text}")
+
+
+def _segment_total(db: Any, pairs: Sequence[Any]) -> int:
+    """How many records a JSONL span export writes: one per sentence segment of each side."""
+    ids = [p.id for p in pairs]
+    return int(db.execute(
+        "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id"
+        f" WHERE s.level = 'sentence' AND d.pair_id IN ({', '.join('?' * len(ids))})", ids,
+    ).fetchone()[0])
 
 
 @spans_group.command("accept")
