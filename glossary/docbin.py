@@ -281,7 +281,12 @@ def write_docbin(
 def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
                  extra: Mapping[tuple[int, int, str], Mapping[str, Any]]) -> dict[str, Any]:
     """A Prodigy task: text, tokens, spans with token_start/token_end (Prodigy's token_end is inclusive),
-    our provenance in meta and in each span, answer "accept"."""
+    our provenance in meta and in each span.
+
+    Only a reviewed segment (spans, none still suggested) is answered "accept": Prodigy trains on an accepted
+    manual NER task as complete, every unmarked token outside. Others go out unanswered, pre-annotated input
+    for `ner.manual`, so they never teach that what nobody checked is not an entity.
+    """
     spans = []
     for sp in sorted(fitted, key=lambda s: (s.start_char, s.end_char)):
         original = extra[(sp.start_char, sp.end_char, sp.label_)]
@@ -296,7 +301,7 @@ def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
                    for t in doc],
         "spans": spans,
         "meta": {"pair": record.get("pair"), "lang": record["lang"], "segment_index": record["segment_index"]},
-        "answer": "accept",
+        **({"answer": "accept"} if reviewed(record) else {}),
     }
 
 
