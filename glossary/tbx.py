@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
+import os
 import re
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from alignment.project import ProjectError, now
+from alignment.tmx_import import EXPAT_ENCODINGS, lang_of
 from glossary.csvio import Parsed, RowError, finish_entry
 from glossary.model import Entry, Lang, Source, Status, Variant
 
@@ -181,10 +184,40 @@ def write_tbx(entries: Iterable[Entry], fh: IO[str], *, title: str = "taiyaku gl
 
 # --- reading ------------------------------------------------------------------------------------------
 
+# DCA style (TBX v2, v3 style="dca") names a data category in the type attribute of one of these; DCT style
+# (TBX v3 style="dct") makes the category the element itself, in its module's namespace (<basic:termType>).
+_DCA_ELEMENTS = frozenset({"descrip", "descripNote", "termNote", "admin", "adminNote", "transac", "transacNote"})
+_TERM_CONTAINERS = frozenset({"tig", "ntig", "termSec"})
+_ABBREVIATIONS = frozenset({"acronym", "abbreviation", "initialism"})
+_GROUP_CATEGORIES = ("context", "definition", "subjectField")
+# administrativeStatus, best first: the main term of a language is its best term. Discouraged terms (rank 3
+# and worse) are never allowed variants.
+_RANK = {"preferred": 0, "admitted": 1, "superseded": 3, "obsolete": 3, "notrecommended": 3, "deprecated": 4,
+         "forbidden": 4}
+_NO_STATUS = 2
+_DISCOURAGED = 3
+
+
+_LOCAL_NAMES: dict[Any, str] = {}
+
 
 def _local(tag: Any) -> str:
-    """Tag name without a namespace (TBX v3 files are namespaced; comments have no string tag)."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    """Tag name without a namespace (TBX v3 files are namespaced; comments have no string tag). A file has
+    a few dozen distinct tags and this runs for every element: remembered, not split again."""
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        if len(_LOCAL_NAMES) < 10_000:  # a hostile file with endless namespaces must not grow it
+            _LOCAL_NAMES[tag] = name
+        return name
+
+
+def _category(el: Any) -> str:
+    """The data category an element holds: `<termNote type="termType">` (DCA) and `<basic:termType>` (DCT)
+    both give "termType"; structural elements (term, note, date, xref…) give their own name."""
+    tag = _local(el.tag)
+    return (el.get("type") or "") if tag in _DCA_ELEMENTS else tag
 
 
 def _xml_lang(el: Any) -> str | None:
@@ -196,8 +229,8 @@ def _text(el: Any) -> str:
 
 
 def _lang(code: str | None) -> Lang | None:
-    base = (code or "").lower().replace("_", "-").split("-")[0]
-    return base if base in ("ja", "en") else None  # type: ignore[return-value]
+    """ja, JA, ja-JP, jp, jpn → ja; en, en-GB, eng → en (the same spellings TMX import accepts)."""
+    return lang_of(code or "")
 
 
 def _admin(value: str | None) -> str | None:
@@ -224,20 +257,75 @@ def parse_source_uri(target: str, label: str) -> Source | None:
                   added=q.get("added"), added_by=q.get("by"))
 
 
-_TERM_CONTAINERS = {"tig", "ntig", "termSec"}
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Term:
+    text: str
+    lang: Lang
+    kind: str
+    """termType in lower case ("fullform", "acronym", "variant"…), "" when the file gives none."""
+    admin: str | None
+    """administrativeStatus without its suffix ("preferred", "deprecated"…)."""
+    notes: tuple[str, ...]
+    order: int
+    """Position in the entry: ties are broken by document order."""
+
+    @property
+    def rank(self) -> int:
+        return _RANK.get(self.admin or "", _NO_STATUS)
+
+    @property
+    def tier(self) -> int:
+        """Preferred, admitted and unmarked terms are all usable (2); discouraged 3; forbidden 4."""
+        return max(self.rank, _NO_STATUS)
 
 
-def _terms(lang_el: Any) -> Iterator[tuple[str, str | None, str | None, list[str]]]:
-    """(text, termType, administrativeStatus, free notes) of each term of a langSet, in order."""
+def _terms(lang_el: Any, lang: Lang, start: int) -> list[_Term]:
+    """Each term of a langSet/langSec, DCA or DCT, in order."""
+    out: list[_Term] = []
     for child in lang_el:
         if _local(child.tag) not in _TERM_CONTAINERS:
             continue
-        term = next((t for t in child.iter() if _local(t.tag) == "term"), None)
-        if term is None or not _text(term):
-            continue
-        notes = {n.get("type"): _text(n) for n in child.iter() if _local(n.tag) == "termNote"}
-        free = [_text(n) for n in child.iter() if _local(n.tag) == "note" and _text(n)]
-        yield _text(term), notes.get("termType"), _admin(notes.get("administrativeStatus")), free
+        text, cats, free = "", {}, []
+        for n in child.iter():
+            cat = _category(n)
+            if cat == "term":
+                text = text or _text(n)
+            elif cat == "note":
+                free.append(_text(n))
+            else:
+                cats.setdefault(cat, n)
+        if text:
+            kind, admin = cats.get("termType"), cats.get("administrativeStatus")
+            out.append(_Term(text, lang, _text(kind).lower() if kind is not None else "",
+                             _admin(_text(admin)) if admin is not None else None, tuple(f for f in free if f),
+                             start + len(out)))
+    return out
+
+
+def _best(terms: Iterable[_Term]) -> _Term | None:
+    return min(terms, key=lambda t: (t.rank, t.kind != "fullform", t.order), default=None)
+
+
+def _choose(terms: list[_Term]) -> tuple[dict[Lang, _Term], _Term | None, list[_Term]]:
+    """(main term of each language, the acronym, the other terms in document order).
+
+    The main term is the best-status term that is neither a variant nor an abbreviation, a full form first
+    among equals. A discouraged term is a main term only of a discouraged entry: next to a preferred Japanese
+    term, a deprecated English one is a forbidden rendering, not the approved one. When every term is
+    deprecated (our export of a forbidden entry), the full forms are still the main terms."""
+    mains: dict[Lang, _Term] = {}
+    for lang in dict.fromkeys(t.lang for t in terms):
+        best = _best(t for t in terms if t.lang == lang and t.kind not in _ABBREVIATIONS and t.kind != "variant")
+        if best is not None:
+            mains[lang] = best
+    acronym = _best(t for t in terms if t.kind in _ABBREVIATIONS)
+    chosen = [*mains.values(), *([acronym] if acronym else [])]
+    if chosen:
+        tier = min(t.tier for t in chosen)
+        mains = {lang: t for lang, t in mains.items() if t.tier == tier}
+        acronym = acronym if acronym is not None and acronym.tier == tier else None
+    kept = {t.order for t in (*mains.values(), acronym) if t is not None}
+    return mains, acronym, [t for t in terms if t.order not in kept]
 
 
 def _term_note(text: str, note: str, admin: str | None) -> str | None:
@@ -248,7 +336,8 @@ def _term_note(text: str, note: str, admin: str | None) -> str | None:
     return f"{text}: {note}"
 
 
-def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
+def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
+    """The entry and whether the file gave its status (False: "proposed" is only the default)."""
     ident = el.get("id") or ""
     m = re.fullmatch(r"[A-Za-z_]*(\d+)", ident)
     fields: dict[str, Any] = {"id": int(m.group(1)) if m else None}
@@ -256,73 +345,144 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> Entry:
     definitions: list[str] = []
     notes: list[str] = []
     for child in el:
-        tag = _local(child.tag)
-        if tag == "descrip" and child.get("type") == "subjectField":
+        tag, cat = _local(child.tag), _category(child)
+        if cat == "subjectField":
             fields["domain"] = _text(child)
-        elif tag == "descrip" and child.get("type") == "definition":
+        elif cat == "definition":
             definitions.append(_text(child))
         elif tag == "note" and _text(child):
             notes.append(_text(child))
         elif tag in ("xref", "descripGrp"):
             xref = child if tag == "xref" else next((x for x in child if _local(x.tag) == "xref"), None)
-            descrip = None if tag == "xref" else next((d for d in child if _local(d.tag) == "descrip"), None)
+            descrip = None if tag == "xref" else next((d for d in child if _category(d) in _GROUP_CATEGORIES), None)
             source = parse_source_uri(xref.get("target") or "", _text(xref)) if xref is not None else None
             if source is not None:
-                excerpt = _text(descrip) if descrip is not None and descrip.get("type") == "context" else None
+                excerpt = _text(descrip) if descrip is not None and _category(descrip) == "context" else None
                 sources.append(dataclasses.replace(source, excerpt=excerpt or None))
-            elif descrip is not None and descrip.get("type") == "definition":
+            elif descrip is not None and _category(descrip) == "definition":
                 definitions.append(_text(descrip))
-            elif descrip is not None and descrip.get("type") == "subjectField":
+            elif descrip is not None and _category(descrip) == "subjectField":
                 fields["domain"] = _text(descrip)
-        elif tag == "transactionGrp":
-            kind = next((_text(t) for t in child if _local(t.tag) == "transac"), "")
-            who = next((_text(t) for t in child if _local(t.tag) == "transacNote"), None)
+        elif tag in ("transactionGrp", "transacGrp"):  # TBX v2 and v3 names
+            kind = next((_text(t) for t in child if _category(t) == "transactionType" or _local(t.tag) == "transac"), "")
+            who = next((_text(t) for t in child if _category(t) == "responsibility"
+                        or _local(t.tag) == "transacNote"), None)
             when = next((_text(t) for t in child if _local(t.tag) == "date"), None)
             prefix = "created" if kind == "origination" else "updated" if kind == "modification" else None
             if prefix:
                 fields[prefix], fields[f"{prefix}_by"] = when, who
-    main: dict[str, str] = {}
-    statuses: list[str | None] = []
-    variants: list[Variant] = []
-    acronym: str | None = None
+    terms: list[_Term] = []
     for lang_el in (c for c in el if _local(c.tag) in ("langSet", "langSec")):
         lang = _lang(_xml_lang(lang_el))
         if lang is None:
             warnings.append(f"{where}: skipped language {_xml_lang(lang_el)!r} (only ja and en are kept)")
             continue
-        definitions += [_text(d) for d in lang_el.iter() if _local(d.tag) == "descrip"
-                        and d.get("type") == "definition"]
-        for text, term_type, admin, term_notes in _terms(lang_el):
-            notes += [line for n in term_notes if (line := _term_note(text, n, admin))]
-            kind = (term_type or "").lower()
-            if kind in ("acronym", "abbreviation", "initialism") and acronym is None:
-                acronym = text
-                statuses.append(admin)
-            elif lang not in main and (kind == "fullform" or (kind != "variant" and admin != "deprecated")):
-                main[lang] = text
-                statuses.append(admin)
-            elif admin in ("deprecated", "forbidden"):
-                if lang == "en":
-                    variants.append(Variant("en", text, forbidden=True))
-                else:
-                    warnings.append(f"{where}: skipped deprecated Japanese term {text!r}")
-            else:
-                variants.append(Variant(lang, text))
-    status = next((_STATUS_OF.get(s or "") for s in statuses if s), None) or "proposed"
-    return Entry(
-        ja=main.get("ja"), en=main.get("en"), acronym=acronym, variants=tuple(variants),
-        status=status,  # type: ignore[arg-type]
+        definitions += [_text(d) for d in lang_el.iter() if _category(d) == "definition"]
+        notes += [_text(n) for n in lang_el if _local(n.tag) == "note" and _text(n)]
+        lang_terms = _terms(lang_el, lang, len(terms))
+        notes += [line for t in lang_terms for n in t.notes if (line := _term_note(t.text, n, t.admin))]
+        terms += lang_terms
+    mains, acronym, others = _choose(terms)
+    variants: list[Variant] = []
+    for t in others:
+        if t.rank < _DISCOURAGED:
+            variants.append(Variant(t.lang, t.text))
+        elif t.lang == "en":
+            variants.append(Variant("en", t.text, forbidden=True))
+        else:  # the model has forbidden English renderings only
+            warnings.append(f"{where}: skipped {t.admin} Japanese term {t.text!r}")
+    chosen = sorted((t for t in (*mains.values(), acronym) if t is not None), key=lambda t: t.order)
+    status = next((_STATUS_OF[t.admin] for t in chosen if t.admin in _STATUS_OF), None)
+    entry = Entry(
+        ja=mains["ja"].text if "ja" in mains else None, en=mains["en"].text if "en" in mains else None,
+        acronym=acronym.text if acronym else None, variants=tuple(variants),
+        status=status or "proposed",  # type: ignore[arg-type]
         definition="\n".join(d for d in definitions if d) or None, sources=tuple(sources),
         note="\n".join(dict.fromkeys(notes)) or None, **fields,
     )
+    return entry, status is not None
+
+
+# --- encodings ----------------------------------------------------------------------------------------
+
+# IANA and Java names Python's codec registry lacks.
+_CODEC_ALIASES = {"windows-31j": "cp932", "cswindows31j": "cp932", "x-sjis": "shift_jis", "x-euc-jp": "euc_jp"}
+_DECLARED_BYTES = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']""")
+_DECLARED_TEXT = re.compile(r"""^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+_HEAD = 1024
+
+
+class _Rewound:
+    """A binary file whose first bytes were read to find its encoding: hands them back first."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+        else:
+            data, self._head = self._head[:size], self._head[size:]
+        return data
+
+
+class _ToUtf8:
+    """Expat reads no multi-byte encoding but UTF-8/16: decode Shift_JIS, EUC-JP… chunk by chunk with
+    Python's codec and hand the parser UTF-8, its declaration rewritten to match."""
+
+    def __init__(self, raw: _Rewound, codec: str, declared: str, name: str) -> None:
+        self._raw, self._decoder, self._decoder_name = raw, codecs.getincrementaldecoder(codec)(), codec
+        self._declared, self._name, self._done, self._first = declared, name, 0, True
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            data = self._raw.read(size)
+            try:
+                text = self._decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                # Windows writes ①, ㈱, 髙… (cp932 extensions) into files it labels Shift_JIS.
+                hint = " or declare Windows-31J" if codecs.lookup(self._decoder_name).name == "shift_jis" else ""
+                raise ProjectError(f"{self._name} is not valid {self._declared} text (near byte "
+                                   f"{self._done + exc.start}: {exc.reason}); save it as UTF-8{hint} and retry") from None
+            self._done += len(data)
+            if self._first and text:
+                text, self._first = _DECLARED_TEXT.sub(r"\1\2UTF-8\2", text, count=1), False
+            if text or not data:  # an empty chunk would tell the parser the file has ended
+                return text.encode("utf-8")
+
+
+def _readable(fh: Any, name: str) -> Any:
+    """The file as expat can stream it: as is when expat knows its encoding, else through `_ToUtf8`."""
+    head = fh.read(_HEAD)
+    raw = _Rewound(head, fh)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        return raw  # UTF-16: expat detects it
+    bom = head.startswith(b"\xef\xbb\xbf")
+    m = _DECLARED_BYTES.match(head, 3 if bom else 0)
+    declared = m.group(1).decode("ascii") if m else "UTF-8"
+    if declared.lower() in EXPAT_ENCODINGS:
+        return raw
+    if bom:  # the mark says UTF-8 whatever the declaration says: an editor re-saved a Shift_JIS file
+        return _ToUtf8(raw, "utf-8-sig", "UTF-8", name)
+    codec = _CODEC_ALIASES.get(declared.lower(), declared)
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        raise ProjectError(f"{name} declares an unknown encoding {declared!r}; save it as UTF-8 and retry") from None
+    return _ToUtf8(raw, codec, declared, name)
 
 
 def read_tbx(source: Any, *, name: str = "file") -> Parsed:
-    """Read TBX (v2 martif or v3 tbx, namespaced or not) from a path or binary file.
+    """Read TBX (v2 martif or v3 tbx, DCA or DCT style, namespaced or not) from a path or binary file.
 
     Hardened: no entity expansion, no external DTD or network access. Malformed XML raises a
     ProjectError with a one-line message; problems with single entries are returned as errors.
     """
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            return read_tbx(fh, name=name)
     from xml.etree.ElementTree import ParseError
 
     import defusedxml
@@ -331,12 +491,13 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     errors: list[str] = []
     warnings: list[str] = []
     good: list[tuple[str, Entry]] = []
+    unknown: set[str] = set()
     seen: dict[tuple[str, str, str], str] = {}
     n = 0
     root_checked = False
     try:
-        for event, el in iterparse(source, events=("start", "end"), forbid_dtd=False, forbid_entities=True,
-                                   forbid_external=True):
+        for event, el in iterparse(_readable(source, name), events=("start", "end"), forbid_dtd=False,
+                                   forbid_entities=True, forbid_external=True):
             tag = _local(el.tag)
             if event == "start":
                 if not root_checked:
@@ -349,16 +510,23 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
             n += 1
             where = f"entry {n}" + (f" (id {el.get('id')})" if el.get("id") else "")
             try:
-                entry = _entry_from(el, warnings, where)
+                entry, status_given = _entry_from(el, warnings, where)
             except (RowError, ValueError) as exc:
                 errors.append(f"{where}: {exc}")
             else:
                 finish_entry(where, entry, errors, good, seen)
+                if not status_given:
+                    unknown.add(where)
             el.clear()  # keep memory flat on large files
     except ParseError as exc:
         raise ProjectError(f"{name} is not well-formed XML ({exc})") from None
     except defusedxml.DefusedXmlException as exc:
         raise ProjectError(f"{name} was refused: it declares XML entities or external references ({exc})") from None
+    except ValueError as exc:
+        if "encoding" not in str(exc):  # not expat refusing an encoding the sniffing missed: a bug
+            raise
+        raise ProjectError(f"{name} cannot be read ({exc}); save it as UTF-8 and retry") from None
     if not root_checked:
         raise ProjectError(f"{name} is empty")
-    return Parsed(entries=tuple(good), errors=tuple(errors), warnings=tuple(warnings))
+    return Parsed(entries=tuple(good), errors=tuple(errors), warnings=tuple(warnings),
+                  unknown_status=frozenset(w for w, _ in good if w in unknown))
