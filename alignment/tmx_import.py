@@ -6,7 +6,6 @@ are kept, so an export → import round trip does not confirm beads nobody revie
 
 from __future__ import annotations
 
-import codecs
 import math
 import os
 import re
@@ -22,6 +21,7 @@ from sqlite_utils import Database
 from alignment.model import Bead, BeadStatus, Document, Lang, Segment
 from alignment.project import ProjectError, write
 from alignment.store import create_pair, insert_document, save_beads
+from alignment.xmlenc import expat_stream
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE_CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})
@@ -36,8 +36,6 @@ ProgressFn = Callable[[int], None]
 MAX_TMX_BYTES = 2_000_000_000
 """Memories are streamed; what is kept grows with the units (a 40 MB, 200k-unit TMX takes ~0.5 GB)."""
 
-# Names tools write in encoding="…" that Python's codec registry does not know.
-_ENCODING_ALIASES = {"windows-31j": "cp932", "x-sjis": "shift_jis", "x-euc-jp": "euc_jp", "ms_kanji": "cp932"}
 
 
 class TmxError(ProjectError):
@@ -105,35 +103,6 @@ class _CountingReader:
         return data
 
 
-class _Transcoder:
-    """Decodes an encoding expat lacks (Shift_JIS, EUC-JP…) and hands the parser UTF-8 instead."""
-
-    def __init__(self, raw: _CountingReader, encoding: str) -> None:
-        self._raw, self._decoder, self._first = raw, codecs.getincrementaldecoder(encoding)(), True
-
-    def read(self, size: int = -1) -> bytes:
-        while True:
-            data = self._raw.read(size)
-            text = self._decoder.decode(data, final=not data)
-            if self._first and text:
-                text, self._first = _DECLARED.sub(r'\1"UTF-8"', text, count=1), False
-            if text or not data:  # an empty result would tell the parser the file has ended
-                return text.encode("utf-8")
-
-
-_DECLARED = re.compile(r"""^(\ufeff?<\?xml[^>]*?encoding=)["'][^"']*["']""")
-EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii", "iso-8859-1",
-                             "latin-1", "latin1"})
-
-
-def sniff_encoding(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
-        return "utf-16"
-    match = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head)
-    name = match.group(1).decode("ascii").lower() if match else "utf-8"
-    return _ENCODING_ALIASES.get(name, name)
-
-
 def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = None) -> TranslationMemory:
     """Stream a TMX file (1.1–1.4) with a hardened parser and keep its Japanese–English units.
 
@@ -160,14 +129,7 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = N
         except ProjectError as exc:
             raise TmxError(str(exc)) from None
         with p.open("rb") as fh:
-            encoding = sniff_encoding(fh.read(200))
-            fh.seek(0)
-            reader: _CountingReader | _Transcoder = _CountingReader(fh, on_progress)
-            if encoding not in EXPAT_ENCODINGS:
-                try:
-                    reader = _Transcoder(reader, encoding)
-                except LookupError:
-                    raise TmxError(f"{p} declares an unknown encoding ({encoding})") from None
+            reader, encoding = expat_stream(_CountingReader(fh, on_progress), str(p))
             for unit, langs in _units(safe_et.iterparse(reader, ("start", "end")), p):
                 languages.update(langs)
                 if unit is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import os
 import re
@@ -12,7 +11,8 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from alignment.project import ProjectError, now
-from alignment.tmx_import import EXPAT_ENCODINGS, lang_of
+from alignment.tmx_import import lang_of
+from alignment.xmlenc import expat_stream
 from glossary.csvio import Parsed, RowError, finish_entry
 from glossary.model import Entry, Lang, Source, Status, Variant
 
@@ -405,75 +405,6 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
 
 # --- encodings ----------------------------------------------------------------------------------------
 
-# IANA and Java names Python's codec registry lacks.
-_CODEC_ALIASES = {"windows-31j": "cp932", "cswindows31j": "cp932", "x-sjis": "shift_jis", "x-euc-jp": "euc_jp"}
-_DECLARED_BYTES = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']""")
-_DECLARED_TEXT = re.compile(r"""^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
-_HEAD = 1024
-
-
-class _Rewound:
-    """A binary file whose first bytes were read to find its encoding: hands them back first."""
-
-    def __init__(self, head: bytes, rest: Any) -> None:
-        self._head, self._rest = head, rest
-
-    def read(self, size: int = -1) -> bytes:
-        if not self._head:
-            return self._rest.read(size)
-        if size is None or size < 0:
-            data, self._head = self._head + self._rest.read(), b""
-        else:
-            data, self._head = self._head[:size], self._head[size:]
-        return data
-
-
-class _ToUtf8:
-    """Expat reads no multi-byte encoding but UTF-8/16: decode Shift_JIS, EUC-JP… chunk by chunk with
-    Python's codec and hand the parser UTF-8, its declaration rewritten to match."""
-
-    def __init__(self, raw: _Rewound, codec: str, declared: str, name: str) -> None:
-        self._raw, self._decoder, self._decoder_name = raw, codecs.getincrementaldecoder(codec)(), codec
-        self._declared, self._name, self._done, self._first = declared, name, 0, True
-
-    def read(self, size: int = -1) -> bytes:
-        while True:
-            data = self._raw.read(size)
-            try:
-                text = self._decoder.decode(data, final=not data)
-            except UnicodeDecodeError as exc:
-                # Windows writes ①, ㈱, 髙… (cp932 extensions) into files it labels Shift_JIS.
-                hint = " or declare Windows-31J" if codecs.lookup(self._decoder_name).name == "shift_jis" else ""
-                raise ProjectError(f"{self._name} is not valid {self._declared} text (near byte "
-                                   f"{self._done + exc.start}: {exc.reason}); save it as UTF-8{hint} and retry") from None
-            self._done += len(data)
-            if self._first and text:
-                text, self._first = _DECLARED_TEXT.sub(r"\1\2UTF-8\2", text, count=1), False
-            if text or not data:  # an empty chunk would tell the parser the file has ended
-                return text.encode("utf-8")
-
-
-def _readable(fh: Any, name: str) -> Any:
-    """The file as expat can stream it: as is when expat knows its encoding, else through `_ToUtf8`."""
-    head = fh.read(_HEAD)
-    raw = _Rewound(head, fh)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
-        return raw  # UTF-16: expat detects it
-    bom = head.startswith(b"\xef\xbb\xbf")
-    m = _DECLARED_BYTES.match(head, 3 if bom else 0)
-    declared = m.group(1).decode("ascii") if m else "UTF-8"
-    if declared.lower() in EXPAT_ENCODINGS:
-        return raw
-    if bom:  # the mark says UTF-8 whatever the declaration says: an editor re-saved a Shift_JIS file
-        return _ToUtf8(raw, "utf-8-sig", "UTF-8", name)
-    codec = _CODEC_ALIASES.get(declared.lower(), declared)
-    try:
-        codecs.lookup(codec)
-    except LookupError:
-        raise ProjectError(f"{name} declares an unknown encoding {declared!r}; save it as UTF-8 and retry") from None
-    return _ToUtf8(raw, codec, declared, name)
-
-
 def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     """Read TBX (v2 martif or v3 tbx, DCA or DCT style, namespaced or not) from a path or binary file.
 
@@ -496,7 +427,7 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     n = 0
     root_checked = False
     try:
-        for event, el in iterparse(_readable(source, name), events=("start", "end"), forbid_dtd=False,
+        for event, el in iterparse(expat_stream(source, name)[0], events=("start", "end"), forbid_dtd=False,
                                    forbid_entities=True, forbid_external=True):
             tag = _local(el.tag)
             if event == "start":

@@ -178,10 +178,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         b'<tuv xml:lang="fr"><seg>b</seg></tuv></tu></body></tmx>',
         "no unit with both Japanese and English text (1 units; languages seen: en, fr)",
     ),
-    "unknown-encoding": (b'<?xml version="1.0" encoding="x-klingon"?><tmx/>', "unknown encoding (x-klingon)"),
+    "unknown-encoding": (b'<?xml version="1.0" encoding="x-klingon"?><tmx/>', "unknown encoding 'x-klingon'"),
     "bad-shift-jis": (
         b'<?xml version="1.0" encoding="Shift_JIS"?><tmx><body>' + b"\x81\x20\xff</body></tmx>",
-        "is not valid shift_jis text",
+        "is not valid Shift_JIS text",
     ),
     "bad-encoding": (
         b'<?xml version="1.0" encoding="UTF-8"?><tmx><body>' + "日本".encode("shift_jis") + b"</body></tmx>",
