@@ -1,15 +1,22 @@
-"""CSV and JSON export/import of termbase entries, validated row by row with line numbers."""
+"""CSV and JSON export/import of termbase entries, validated row by row with line numbers; opening glossary
+text files in whatever encoding they came in."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
+import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, BinaryIO, TextIO
 
+from alignment.project import ProjectError
 from glossary.model import (
     STATUSES,
     Entry,
@@ -115,6 +122,141 @@ def write_csv(entries: Iterable[Entry], fh: IO[str]) -> int:
 
 
 # --- import -------------------------------------------------------------------------------------------
+
+
+# --- opening glossary files ----------------------------------------------------------------------------
+
+# Termbases are larger than documents: our own TBX of 100k entries is ~130 MB. Files are read as streams;
+# memory grows with the entries kept (~180 MB for 100k), not with the file.
+MAX_GLOSSARY_BYTES = 500_000_000
+
+Progress = Callable[[int, int], None]
+"""`(done, total)`: entries for exports and imports, bytes for reading a file."""
+
+
+class CountingReader(io.RawIOBase):
+    """A binary file that reports how far it has been read, so parsers need not know about progress."""
+
+    def __init__(self, raw: BinaryIO, size: int, on_progress: Progress) -> None:
+        self._raw, self._size, self._report = raw, size, on_progress
+        self._done = self._last = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        n = self._raw.readinto(buffer) or 0
+        self._done += n
+        # a bar has ~100 steps: reporting every 1% keeps the parser's loop free of terminal writes
+        if n == 0 or self._done - self._last >= max(self._size // 100, 1):
+            self._last = self._done
+            self._report(min(self._done, self._size), self._size)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def open_binary(path: Path, on_progress: Progress | None = None) -> BinaryIO:
+    raw = path.open("rb", buffering=0)
+    if on_progress is None:
+        return io.BufferedReader(raw)
+    return io.BufferedReader(CountingReader(raw, path.stat().st_size, on_progress))  # type: ignore[arg-type]
+
+
+_SAMPLE = 1 << 20
+_BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 LE first: its mark starts like UTF-16 LE's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
+                  "cp932": "Shift_JIS/CP932", "euc_jp": "EUC-JP"}
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """`data` cut after its last byte below 0x40 (controls, space, digits, most punctuation): no such byte is
+    part of a multibyte character in UTF-8, CP932 or EUC-JP, so the cut splits none."""
+    for i in range(len(data) - 1, max(len(data) - 256, 0) - 1, -1):
+        if data[i] < 0x40:
+            return data[:i + 1]
+    return data
+
+
+def _sniff(sample: bytes, name: str) -> str:
+    from alignment.textio import decode_bytes
+
+    if b"\x00" in sample:
+        raise ProjectError(f"{name} contains NUL bytes, so it is not a text file (UTF-16 needs a byte-order "
+                           f"mark: save it as UTF-8, or from Excel as Unicode text)")
+    try:
+        return decode_bytes(sample, name=name).encoding
+    except ProjectError as exc:
+        # document import suggests its --encoding option; glossary import has none (it detects or refuses)
+        if "--" not in str(exc).replace(name, ""):
+            raise
+        raise ProjectError(f"{name} is not UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; save it as UTF-8 "
+                           f"and retry") from None
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a glossary file: its byte-order mark, else what alignment.textio detects (UTF-8, CP932,
+    EUC-JP) in its first megabyte, or in the first megabyte that is not plain ASCII when the start is.
+
+    Reads a few megabytes at most, then a scan for non-ASCII bytes; raises ProjectError (one line) for a
+    file that is not text.
+    """
+    name = str(path)
+    with path.open("rb") as fh:
+        head = fh.read(_SAMPLE)
+        if not head:
+            return "utf-8"  # empty: the reader says what it expected
+        bom = next((codec for mark, codec in _BOMS if head.startswith(mark)), None)
+        if bom is not None:
+            return bom
+        more = fh.read(1)
+        encoding = _sniff(_whole_characters(head) if more else head, name)
+        if not more or not head.isascii():
+            return encoding
+        # ASCII reads the same in every candidate (a sorted glossary may start with acronyms): the first
+        # bytes that are not ASCII decide. Everything before them is ASCII, so they start a character.
+        chunk = more + fh.read(_SAMPLE)
+        while chunk:
+            found = _NOT_ASCII.search(chunk)
+            if found is not None:
+                window = chunk[found.start():]
+                window += fh.read(max(_SAMPLE - len(window), 0))
+                more = fh.read(1)
+                return _sniff(_whole_characters(window) if more else window, name)
+            chunk = fh.read(_SAMPLE)
+    return encoding
+
+
+@contextmanager
+def open_text(path: Path, *, newline: str | None = "", on_progress: Progress | None = None) -> Iterator[TextIO]:
+    """A glossary file as a text stream in its detected encoding (progress in bytes read).
+
+    Raises ProjectError (one line) for a missing, unreadable, too large or non-text file, and for one whose
+    bytes stop being its encoding part way through (found while reading).
+    """
+    from alignment.textio import check_input_file
+
+    try:
+        check_input_file(path, MAX_GLOSSARY_BYTES)
+        encoding = detect_encoding(path)
+        stream = io.TextIOWrapper(open_binary(path, on_progress), encoding=encoding, newline=newline)
+    except FileNotFoundError:
+        raise ProjectError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with stream:
+        try:
+            yield stream
+        except UnicodeDecodeError:
+            label = ENCODING_NAMES.get(encoding, encoding)
+            raise ProjectError(f"{path} is not {label} text throughout (it starts as {label} but has other "
+                               f"bytes further on); save it all as UTF-8 and retry") from None
 
 
 class RowError(ValueError):
@@ -224,8 +366,7 @@ def _csv_header(header: list[str]) -> tuple[list[str | None], list[str]]:
     names: list[str | None] = []
     problems: list[str] = []
     for raw in header:
-        name = raw.strip().lower().replace(" ", "_").replace("-", "_")
-        name = _ALIASES.get(name, name)
+        name = _column(raw)
         if name in CSV_COLUMNS:
             if name in names:
                 problems.append(f"line 1: column {raw!r} appears twice")
@@ -240,9 +381,33 @@ def _csv_header(header: list[str]) -> tuple[list[str | None], list[str]]:
     return names, problems
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _column(raw: str) -> str:
+    name = raw.strip().lower().replace(" ", "_").replace("-", "_")
+    return _ALIASES.get(name, name)
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter (comma, semicolon or tab) that makes the most known column names of the header line:
+    Excel writes semicolons where the decimal mark is a comma, and tabs for "Unicode text". Ties: comma."""
+    def known(delimiter: str) -> int:
+        try:
+            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            return 0
+        return sum(_column(c) in CSV_COLUMNS for c in cells)
+
+    return max(DELIMITERS, key=known)
+
+
 def read_csv(fh: IO[str]) -> Parsed:
     """Rows of a CSV file with a header row; errors name the line each bad row starts on."""
-    reader = csv.reader(fh)
+    first = fh.readline()
+    if not first:
+        return Parsed(errors=("the file is empty (expected a header row with ja, en, acronym, …)",))
+    reader = csv.reader(itertools.chain([first], fh), delimiter=sniff_delimiter(first))
     try:
         header = next(reader)
     except StopIteration:
@@ -256,6 +421,7 @@ def read_csv(fh: IO[str]) -> Parsed:
     errors: list[str] = list(header_problems)
     good: list[tuple[str, Entry]] = []
     seen: dict[tuple[str, str, str], str] = {}
+    unknown_status: set[str] = set()
     line = reader.line_num
     while True:
         start = line + 1
@@ -289,8 +455,14 @@ def read_csv(fh: IO[str]) -> Parsed:
         except RowError as exc:
             errors.append(f"{where}: {exc}")
             continue
+        if not cells.get("status", "").strip():
+            unknown_status.add(where)
         finish_entry(where, entry, errors, good, seen)
-    return Parsed(entries=tuple(good), errors=tuple(errors))
+    return Parsed(entries=tuple(good), errors=tuple(errors), unknown_status=_kept(unknown_status, good))
+
+
+def _kept(unknown_status: set[str], good: list[tuple[str, Entry]]) -> frozenset[str]:
+    return frozenset(where for where, _ in good if where in unknown_status)
 
 
 def _json_entry(obj: Any) -> Entry:
@@ -339,6 +511,7 @@ def read_json(fh: IO[str]) -> Parsed:
     errors: list[str] = []
     good: list[tuple[str, Entry]] = []
     seen: dict[tuple[str, str, str], str] = {}
+    unknown_status: set[str] = set()
     for n, obj in enumerate(data, start=1):
         ident = obj.get("id") if isinstance(obj, dict) else None
         where = f"entry {n}" + (f" (id {ident})" if ident is not None else "")
@@ -347,5 +520,7 @@ def read_json(fh: IO[str]) -> Parsed:
         except RowError as exc:
             errors.append(f"{where}: {exc}")
             continue
+        if _text(obj.get("status"), "status") is None:  # no key, null or blank: the file does not say
+            unknown_status.add(where)
         finish_entry(where, entry, errors, good, seen)
-    return Parsed(entries=tuple(good), errors=tuple(errors))
+    return Parsed(entries=tuple(good), errors=tuple(errors), unknown_status=_kept(unknown_status, good))

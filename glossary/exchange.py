@@ -1,15 +1,25 @@
-"""Export and import of the termbase in TBX, CSV or JSON: format dispatch, one transaction, dry runs."""
+"""Export and import of the termbase in TBX, CSV, JSON or OmegaT's format: format dispatch, one transaction,
+dry runs."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, BinaryIO, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Literal, TypeVar
 
 from alignment.project import ProjectError, write
 from glossary import store
-from glossary.csvio import Parsed, read_csv, read_json, write_csv, write_json
+from glossary.csvio import (
+    MAX_GLOSSARY_BYTES,
+    Parsed,
+    Progress,
+    open_binary,
+    open_text,
+    read_csv,
+    read_json,
+    write_csv,
+    write_json,
+)
 from glossary.model import Entry, ImportReport, Status
 
 if TYPE_CHECKING:
@@ -17,13 +27,6 @@ if TYPE_CHECKING:
 
 Format = Literal["tbx", "csv", "json", "omegat"]
 FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
-
-# Termbases are larger than documents: our own TBX of 100k entries is ~130 MB. TBX is parsed as a
-# stream; memory grows with the entries kept (~180 MB for 100k), not with the file.
-MAX_GLOSSARY_BYTES = 500_000_000
-
-Progress = Callable[[int, int], None]
-"""`(done, total)`: entries for exports and imports, bytes for reading a file."""
 
 T = TypeVar("T")
 
@@ -38,30 +41,6 @@ def reporting(items: Iterable[T], total: int, on_progress: Progress | None, *, e
             on_progress(done, total)
     if on_progress is not None:
         on_progress(done, max(total, done))
-
-
-class _CountingReader(io.RawIOBase):
-    """A binary file that reports how far it has been read, so parsers need not know about progress."""
-
-    def __init__(self, raw: BinaryIO, size: int, on_progress: Progress) -> None:
-        self._raw, self._size, self._report = raw, size, on_progress
-        self._done = self._last = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
-        n = self._raw.readinto(buffer) or 0
-        self._done += n
-        # a bar has ~100 steps: reporting every 1% keeps the parser's loop free of terminal writes
-        if n == 0 or self._done - self._last >= max(self._size // 100, 1):
-            self._last = self._done
-            self._report(min(self._done, self._size), self._size)
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
 
 
 def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence[Status] = (),
@@ -82,45 +61,36 @@ def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence
         from glossary.omegat import write_rows
 
         return write_rows(entries, fh).entries
-    raise ProjectError(f"unknown format {fmt!r} (use tbx, csv or json)")
-
-
-def _open_binary(path: Path, on_progress: Progress | None) -> BinaryIO:
-    raw = path.open("rb", buffering=0)
-    if on_progress is None:
-        return io.BufferedReader(raw)
-    return io.BufferedReader(_CountingReader(raw, path.stat().st_size, on_progress))  # type: ignore[arg-type]
+    raise ProjectError(f"unknown format {fmt!r} (use tbx, csv, json or omegat)")
 
 
 def read_entries(path: Path, fmt: Format, *, on_progress: Progress | None = None) -> Parsed:
-    """Parse and validate a file; nothing touches the project yet. Progress is in bytes read."""
+    """Parse and validate a file; nothing touches the project yet. Progress is in bytes read.
+
+    CSV, JSON and OmegaT files may come in the encodings Japanese tools write (UTF-8 with or without a
+    byte-order mark, UTF-16 with one, CP932, EUC-JP): it is detected, not assumed.
+    """
     from alignment.textio import check_input_file
 
     try:
-        check_input_file(path, MAX_GLOSSARY_BYTES)
-        if fmt == "tbx":
+        if fmt == "tbx":  # XML names its own encoding
             from glossary.tbx import read_tbx
 
-            with _open_binary(path, on_progress) as fh:
+            check_input_file(path, MAX_GLOSSARY_BYTES)
+            with open_binary(path, on_progress) as fh:
                 return read_tbx(fh, name=str(path))
-        if fmt == "omegat":  # OmegaT writes .txt in the machine's encoding: detected, not assumed UTF-8
+        if fmt == "omegat":
             from glossary.omegat import read_parsed
 
-            parsed = read_parsed(path)
-            if on_progress is not None:
-                size = path.stat().st_size
-                on_progress(size, size)
-            return parsed
-        with io.TextIOWrapper(_open_binary(path, on_progress), encoding="utf-8-sig", newline="") as fh:
-            if fmt == "csv":
-                return read_csv(fh)
-            if fmt == "json":
-                return read_json(fh)
-    except UnicodeDecodeError as exc:
-        raise ProjectError(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and retry") from None
+            return read_parsed(path, on_progress=on_progress)
+        if fmt in ("csv", "json"):
+            with open_text(path, on_progress=on_progress) as fh:
+                return read_csv(fh) if fmt == "csv" else read_json(fh)
+    except UnicodeDecodeError as exc:  # text files are decoded in open_text; this is a parser's own decoding
+        raise ProjectError(f"{path} is not valid {exc.encoding} text; save it as UTF-8 and retry") from None
     except OSError as exc:
         raise ProjectError(f"cannot read {path}: {exc.strerror or exc}") from None
-    raise ProjectError(f"unknown format {fmt!r} (use tbx, csv or json)")
+    raise ProjectError(f"unknown format {fmt!r} (use tbx, csv, json or omegat)")
 
 
 class _DryRun(Exception):
@@ -133,9 +103,11 @@ def import_file(db: Database, parsed: Parsed, *, user: str, dry_run: bool = Fals
                 on_progress: Progress | None = None) -> ImportReport:
     """Merge the good entries of `parsed` in one transaction (rolled back when `dry_run`)."""
     entries = reporting((e for _, e in parsed.entries), len(parsed.entries), on_progress)
+    # entries whose file said nothing about status keep the status of the stored entry they merge into
+    keep = frozenset(i for i, (where, _) in enumerate(parsed.entries) if where in parsed.unknown_status)
     try:
         with write(db):
-            report = store.import_entries(db, entries, user=user)
+            report = store.import_entries(db, entries, user=user, keep_status=keep)
             if dry_run:
                 raise _DryRun(report)
     except _DryRun as done:

@@ -11,14 +11,21 @@ from pathlib import Path
 from typing import TextIO
 
 from alignment.project import ProjectError, atomic_write_file
-from alignment.textio import read_text
-from glossary.csvio import Parsed
+from glossary.csvio import Parsed, Progress, open_text
 from glossary.model import STATUSES, Entry, Status, Variant
 
 HEADER = "# taiyaku glossary for OmegaT: Japanese term<TAB>English term<TAB>comment"
-_FIELD_BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
-# OmegaT reads comments as `; `-free-form text; these keys let our own files come back as they went out.
+# OmegaT has no escape for tabs or line breaks: each run of them (with the spaces around it) becomes one space.
+_FIELD_BREAKS = re.compile(r" *(?:[\t\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85] *)+")
+# OmegaT shows a comment as free text. Ours is `status; key: value; …` with these keys, so our own files come
+# back as they went out.
 KEYS = ("variant of", "acronym of", "acronym", "also", "do not use", "domain", "definition", "note")
+_KEY_STARTS = tuple(f"{k}: " for k in KEYS)
+_SEPARATOR = re.compile(r"(\\*); ")
+_TRAILING_BACKSLASHES = re.compile(r"\\+\Z")
+# Japanese script: kana (full and half width), CJK ideographs (with extensions and compatibility forms), 々〆〇.
+_JAPANESE = re.compile("[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                       "\uff66-\uff9f\U00020000-\U0003134f]")
 WARNINGS: dict[Status, str] = {"deprecated": "DEPRECATED, do not use", "forbidden": "FORBIDDEN, do not use"}
 
 
@@ -50,15 +57,30 @@ class OmegaTRead:
     """One line per line of the file that could not be read (`line 4: …`)."""
     lines: tuple[int, ...] = ()
     """The line each entry starts on."""
+    unknown_status: tuple[int, ...] = ()
+    """The lines (as in `lines`) of entries whose comment gave no status: they got the default."""
+    warnings: tuple[str, ...] = ()
 
 
 def _field(text: str | None) -> str:
     """A term or comment flattened to one field: OmegaT has no escape for tabs or line breaks."""
-    return " ".join(_FIELD_BREAKS.sub(" ", text or "").split())
+    return _FIELD_BREAKS.sub(" ", text or "").strip()
 
 
-def _comment(entry: Entry, *first: str) -> str:
-    parts = [WARNINGS.get(entry.status, entry.status), *first]
+def _escape(value: str, *, last: bool) -> str:
+    """A comment value that parse_comment reads back whole: `; ` before something that looks like a key is
+    written `\\; `, and backslashes right before a `; ` (or before the separator after the value) doubled.
+    Plain text (`a; b`, `C:\\dir`) is written as it is, for OmegaT shows the comment to translators."""
+    def escape(m: re.Match[str]) -> str:
+        key_follows = value.startswith(_KEY_STARTS, m.end())
+        return m.group(1) * 2 + ("\\" if key_follows else "") + "; "
+
+    value = _SEPARATOR.sub(escape, value)
+    return value if last else _TRAILING_BACKSLASHES.sub(lambda m: m.group(0) * 2, value)
+
+
+def _comment(entry: Entry, *first: tuple[str, str]) -> str:
+    pairs = [*first]
     for key, value in (
         ("also", " | ".join(entry.en_variants)),
         ("do not use", " | ".join(entry.forbidden_en)),
@@ -67,8 +89,12 @@ def _comment(entry: Entry, *first: str) -> str:
         ("note", entry.note),
     ):
         if value:
-            parts.append(f"{key}: {value}")
-    return _field("; ".join(parts))
+            pairs.append((key, value))
+    values = [(key, _field(value)) for key, value in pairs]
+    values = [(key, value) for key, value in values if value]
+    parts = [WARNINGS.get(entry.status, entry.status)]
+    parts += [f"{key}: {_escape(value, last=i == len(values) - 1)}" for i, (key, value) in enumerate(values)]
+    return "; ".join(parts)
 
 
 def entry_rows(entry: Entry) -> list[Row]:
@@ -82,13 +108,13 @@ def entry_rows(entry: Entry) -> list[Row]:
     target = en or acronym
     if not source or not target or source.startswith("#"):
         return []
-    rows = [Row(source, target, _comment(entry, *([f"acronym: {acronym}"] if acronym else [])))]
+    rows = [Row(source, target, _comment(entry, *([("acronym", acronym)] if acronym else [])))]
     for variant in entry.ja_variants:
         text = _field(variant)
         if text and not text.startswith("#"):
-            rows.append(Row(text, target, _comment(entry, f"variant of: {ja}")))
+            rows.append(Row(text, target, _comment(entry, ("variant of", ja))))
     if acronym and source != acronym:
-        rows.append(Row(acronym, acronym, _comment(entry, f"acronym of: {en or ja}")))
+        rows.append(Row(acronym, acronym, _comment(entry, ("acronym of", en or ja))))
     return rows
 
 
@@ -131,10 +157,13 @@ def write_omegat(entries: Iterable[Entry], path: str | os.PathLike[str]) -> Omeg
     return done[0]
 
 
-def parse_rows(text: str) -> Iterator[tuple[int, Row | str]]:
-    """(line number, Row or the reason the line is unreadable) for every line that is not blank or `#`."""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.lstrip("\ufeff")
+def parse_rows(text: str | Iterable[str]) -> Iterator[tuple[int, Row | str]]:
+    """(line number, Row or the reason the line is unreadable) for every line that is not blank or `#`.
+
+    `text` is the whole file or its lines (a text stream, line ends kept or not)."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n").lstrip("\ufeff")
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
@@ -146,20 +175,40 @@ def parse_rows(text: str) -> Iterator[tuple[int, Row | str]]:
             yield number, Row(fields[0].strip(), fields[1].strip(), "\t".join(fields[2:]).strip())
 
 
+def _comment_parts(comment: str) -> list[str]:
+    """A comment split at its separators (`; ` after an even run of backslashes), each run halved; an odd
+    run marks an escaped `; ` that belongs to the value (see _escape)."""
+    parts: list[str] = []
+    current: list[str] = []
+    pos = 0
+    for m in _SEPARATOR.finditer(comment):
+        run = len(m.group(1))
+        current.append(comment[pos:m.start()] + "\\" * (run // 2))
+        if run % 2:
+            current.append("; ")
+        else:
+            parts.append("".join(current))
+            current = []
+        pos = m.end()
+    current.append(comment[pos:])
+    parts.append("".join(current))
+    return parts
+
+
 def parse_comment(comment: str) -> tuple[Status | None, dict[str, str]]:
     """Our own comments back into fields; anything else is a note. `; ` inside a value is kept."""
     status: Status | None = None
     fields: dict[str, str] = {}
     last: str | None = None
-    for i, part in enumerate(comment.split("; ") if comment else []):
-        warned = {v: k for k, v in WARNINGS.items()}.get(part)
-        if i == 0 and (part in STATUSES or warned):
-            status = warned or part  # type: ignore[assignment]
+    warned = {v: k for k, v in WARNINGS.items()}
+    for i, part in enumerate(_comment_parts(comment) if comment else []):
+        if i == 0 and (part in STATUSES or part in warned):
+            status = warned.get(part, part)  # type: ignore[assignment]
             continue
         key = next((k for k in KEYS if part.startswith(f"{k}: ")), None)
-        if key is not None:
+        if key is not None and key not in fields:
             fields[key], last = part[len(key) + 2:], key
-        elif last is not None:
+        elif last is not None:  # a value with `; ` in it, or a key given twice (not ours)
             fields[last] += f"; {part}"
         else:
             fields["note"], last = part, "note"
@@ -173,7 +222,12 @@ def _split(value: str | None) -> tuple[str, ...]:
 def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "proposed") -> list[tuple[int, Entry]]:
     """(first line, entry) from numbered OmegaT lines: one entry per source term (more targets become
     English variants); lines our export wrote for variants and acronyms go back into their entry."""
-    entries: dict[str, tuple[int, Entry]] = {}
+    return [(line, entry) for line, entry, _ in _rows_to_entries(rows, status=status)]
+
+
+def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list[tuple[int, Entry, bool]]:
+    """As rows_to_entries, with whether the entry's comment gave its status (False: it got `status`)."""
+    entries: dict[str, tuple[int, Entry, bool]] = {}
     by_term: dict[str, str] = {}
     attach: list[tuple[int, str, Row, dict[str, str]]] = []
     for number, row in rows:
@@ -182,10 +236,10 @@ def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "propos
             attach.append((number, "variant of" if "variant of" in fields else "acronym of", row, fields))
             continue
         if row.source in entries:
-            first, old = entries[row.source]
+            first, old, known = entries[row.source]
             extra = () if row.target == old.en else (Variant("en", row.target),)
             note = " / ".join(n for n in (old.note, fields.get("note")) if n) or None
-            entries[row.source] = first, dataclasses.replace(old, variants=(*old.variants, *extra), note=note)
+            entries[row.source] = first, dataclasses.replace(old, variants=(*old.variants, *extra), note=note), known
             continue
         acronym = fields.get("acronym")
         entries[row.source] = number, Entry(
@@ -197,7 +251,7 @@ def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "propos
             variants=(*(Variant("en", v) for v in _split(fields.get("also"))),
                       *(Variant("en", v, forbidden=True) for v in _split(fields.get("do not use")))),
             domain=fields.get("domain"), definition=fields.get("definition"), note=fields.get("note"),
-        )
+        ), row_status is not None
         for term in (row.source, row.target, acronym):
             if term:
                 by_term.setdefault(term, row.source)
@@ -205,14 +259,47 @@ def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "propos
         owner = by_term.get(fields[kind])
         if owner is None:  # its entry is not in the file: keep the line as an entry of its own
             entries.setdefault(row.source, (number, Entry(ja=row.source, en=row.target, status=status,
-                                                          note=row.comment)))
+                                                          note=row.comment), False))
             continue
-        first, old = entries[owner]
+        first, old, known = entries[owner]
         if kind == "variant of":
-            entries[owner] = first, dataclasses.replace(old, variants=(*old.variants, Variant("ja", row.source)))
+            old = dataclasses.replace(old, variants=(*old.variants, Variant("ja", row.source)))
         elif not old.acronym:
-            entries[owner] = first, dataclasses.replace(old, acronym=row.source)
+            old = dataclasses.replace(old, acronym=row.source)
+        entries[owner] = first, old, known
     return sorted(entries.values(), key=lambda item: item[0])
+
+
+def _orient(rows: list[tuple[int, Row]], name: str) -> tuple[list[tuple[int, Row]], tuple[str, ...]]:
+    """The rows Japanese first: a glossary from an English→Japanese project has English source terms and
+    Japanese targets. When more lines look that way than the other (source with Japanese script), every
+    line is read with its columns swapped, and a warning says so."""
+    forward = [n for n, r in rows if _JAPANESE.search(r.source)]
+    backward = [n for n, r in rows if not _JAPANESE.search(r.source) and _JAPANESE.search(r.target)]
+    if len(backward) <= len(forward):
+        return rows, ()
+    others = f" ({len(forward)} line(s) with Japanese first, such as line {forward[0]}, are swapped too: check " \
+             f"them)" if forward else ""
+    warning = (f"{name}: {len(backward)} of {len(rows)} lines have an English term first and a Japanese one second, "
+               f"as from an English→Japanese project: read with the columns swapped{others}")
+    return [(n, Row(r.target, r.source, r.comment)) for n, r in rows], (warning,)
+
+
+def read_lines(lines: str | Iterable[str], *, name: str, status: Status = "proposed") -> OmegaTRead:
+    """Read the lines of an OmegaT glossary; raises ProjectError when there is not one glossary line."""
+    rows: list[tuple[int, Row]] = []
+    bad: list[str] = []
+    for number, item in parse_rows(lines):
+        if isinstance(item, Row):
+            rows.append((number, item))
+        else:
+            bad.append(f"line {number}: {item}")
+    if not rows and not bad:
+        raise ProjectError(f"{name} has no glossary lines (source<TAB>target<TAB>comment)")
+    rows, warnings = _orient(rows, name)
+    entries = _rows_to_entries(rows, status=status)
+    return OmegaTRead(entries=tuple(e for _, e, _ in entries), bad=tuple(bad), lines=tuple(n for n, _, _ in entries),
+                      unknown_status=tuple(n for n, _, known in entries if not known), warnings=warnings)
 
 
 def read_omegat(path: str | os.PathLike[str], *, status: Status = "proposed") -> OmegaTRead:
@@ -220,25 +307,17 @@ def read_omegat(path: str | os.PathLike[str], *, status: Status = "proposed") ->
 
     Raises ProjectError for a file that cannot be read at all; bad lines are returned, not raised.
     """
-    text = read_text(path).text
-    rows: list[tuple[int, Row]] = []
-    bad: list[str] = []
-    for number, item in parse_rows(text):
-        if isinstance(item, Row):
-            rows.append((number, item))
-        else:
-            bad.append(f"line {number}: {item}")
-    if not rows and not bad:
-        raise ProjectError(f"{path} has no glossary lines (only comments)")
-    entries = rows_to_entries(rows, status=status)
-    return OmegaTRead(entries=tuple(e for _, e in entries), bad=tuple(bad), lines=tuple(n for n, _ in entries))
+    with open_text(Path(path), newline=None) as fh:
+        return read_lines(fh, name=str(path), status=status)
 
 
-def read_parsed(path: str | os.PathLike[str]) -> Parsed:
-    """The file as `glossary import` takes it: validated entries with their line, and the bad lines."""
+def read_parsed(path: str | os.PathLike[str], *, on_progress: Progress | None = None) -> Parsed:
+    """The file as `glossary import` takes it: validated entries with their line, and the bad lines.
+    Progress is in bytes read."""
     from glossary.store import InvalidEntry, validate
 
-    read = read_omegat(path)
+    with open_text(Path(path), newline=None, on_progress=on_progress) as fh:
+        read = read_lines(fh, name=str(path))
     good: list[tuple[str, Entry]] = []
     errors = list(read.bad)
     for line, entry in zip(read.lines, read.entries, strict=True):
@@ -246,7 +325,9 @@ def read_parsed(path: str | os.PathLike[str]) -> Parsed:
             good.append((f"line {line}", validate(entry)))
         except InvalidEntry as exc:
             errors.append(f"line {line}: {exc}")
-    return Parsed(entries=tuple(good), errors=tuple(sorted(errors, key=_line_number)))
+    unknown = {f"line {line}" for line in read.unknown_status}
+    return Parsed(entries=tuple(good), errors=tuple(sorted(errors, key=_line_number)), warnings=read.warnings,
+                  unknown_status=frozenset(where for where, _ in good if where in unknown))
 
 
 def _line_number(message: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from alignment.project import ProjectError, now, write
@@ -488,19 +488,24 @@ def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None)
         return before
 
 
-def import_entries(db: Database, entries: Iterable[Entry], *, user: str) -> ImportReport:
+def import_entries(db: Database, entries: Iterable[Entry], *, user: str,
+                   keep_status: Container[int] = frozenset()) -> ImportReport:
     """Merge entries from a file in one transaction.
 
     An entry whose ja, en and acronym match a stored entry updates it (variants and sources are
     merged, other fields taken from the file when set); any other entry is added, keeping its id,
     created and updated stamps when the id is free.
+
+    `keep_status` holds the positions (from 0, in `entries` order) of entries whose file said nothing
+    about their status (an OmegaT line, a CSV without a status column): merged into a stored entry they
+    keep its status, so re-importing a plain list never downgrades approved or forbidden terms.
     """
     added: list[int] = []
     updated: list[int] = []
     unchanged: list[int] = []
     ts = now()
     with write(db):
-        for entry in entries:
+        for position, entry in enumerate(entries):
             entry = validate(entry)
             dup = find_duplicate(db, entry)
             if dup is None:
@@ -513,7 +518,7 @@ def import_entries(db: Database, entries: Iterable[Entry], *, user: str) -> Impo
                 dup,
                 variants=(*dup.variants, *entry.variants),
                 sources=(*dup.sources, *entry.sources),
-                status=entry.status,
+                status=dup.status if position in keep_status else entry.status,
                 domain=entry.domain or dup.domain,
                 definition=entry.definition or dup.definition,
                 note=entry.note or dup.note,

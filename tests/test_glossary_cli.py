@@ -150,10 +150,16 @@ def test_import_malformed_tbx_and_non_utf8(run, tmp_path: Path) -> None:
     result = run("glossary", "import", str(bad))
     assert result.exit_code == 1 and "not well-formed XML" in result.output
     assert len(result.output.strip().splitlines()) == 1
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes("ja,en\n協力,coopération\n".encode("shift_jis", errors="replace"))
-    result = run("glossary", "import", str(latin))
-    assert result.exit_code == 1 and "not UTF-8" in result.output
+    sjis = tmp_path / "sjis.csv"  # Japanese Excel's "CSV": its encoding is detected
+    sjis.write_bytes("ja,en\n協力,coopération\n".encode("shift_jis", errors="replace"))
+    result = run("glossary", "import", str(sjis), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["added"] == [1]
+    assert json.loads(run("glossary", "show", "1", "--json").stdout)["ja"] == "協力"
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"ja,en\n" + bytes(range(1, 256)) * 8)
+    result = run("glossary", "import", str(binary))
+    assert result.exit_code == 1 and "is not UTF-8, UTF-16" in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_list_filters_by_status_and_domain(run) -> None:
