@@ -270,16 +270,25 @@ def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list
     return sorted(entries.values(), key=lambda item: item[0])
 
 
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}"
+
+
 def _orient(rows: list[tuple[int, Row]], name: str) -> tuple[list[tuple[int, Row]], tuple[str, ...]]:
     """The rows Japanese first: a glossary from an English→Japanese project has English source terms and
     Japanese targets. When more lines look that way than the other (source with Japanese script), every
-    line is read with its columns swapped, and a warning says so."""
+    line is read with its columns swapped; either way, a warning names the lines that look the other way."""
     forward = [n for n, r in rows if _JAPANESE.search(r.source)]
     backward = [n for n, r in rows if not _JAPANESE.search(r.source) and _JAPANESE.search(r.target)]
     if len(backward) <= len(forward):
-        return rows, ()
-    others = f" ({len(forward)} line(s) with Japanese first, such as line {forward[0]}, are swapped too: check " \
-             f"them)" if forward else ""
+        if not backward:
+            return rows, ()
+        verb = "has" if len(backward) == 1 else "have"
+        return rows, (f"{name}: {_lines(backward)} of {len(rows)} {verb} an English term first and a Japanese one "
+                      f"second (read as Japanese→English like the rest): check them",)
+    verb = "is" if len(forward) == 1 else "are"
+    others = f"; {_lines(forward)} had Japanese first and {verb} swapped too: check them" if forward else ""
     warning = (f"{name}: {len(backward)} of {len(rows)} lines have an English term first and a Japanese one second, "
                f"as from an English→Japanese project: read with the columns swapped{others}")
     return [(n, Row(r.target, r.source, r.comment)) for n, r in rows], (warning,)

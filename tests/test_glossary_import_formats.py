@@ -214,11 +214,15 @@ def test_reversed_omegat_glossary_is_swapped_with_a_warning(run, tmp_path: Path)
     parsed = read_entries(path, "omegat")
     assert [(e.ja, e.en) for _, e in parsed.entries] == [
         ("自衛隊", "Self-Defense Forces"), ("防衛省", "Ministry of Defense"), ("MDA", "MDA"), ("協力", "cooperation")]
-    assert len(parsed.warnings) == 1 and "swapped" in parsed.warnings[0]
+    assert len(parsed.warnings) == 1 and "swapped" in parsed.warnings[0] and "check" not in parsed.warnings[0]
     result = run("glossary", "import", str(path))
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and "swapped" in result.stderr
     assert set(_statuses(run)) == {"自衛隊", "防衛省", "MDA", "協力"}
+    path.write_text("Self-Defense Forces\t自衛隊\ncooperation\t協力\n海\tsea\n", encoding="utf-8")
+    parsed = read_entries(path, "omegat")
+    assert [e.ja for _, e in parsed.entries] == ["自衛隊", "協力", "sea"]
+    assert "line 3 had Japanese first and is swapped too: check them" in parsed.warnings[0]
 
 
 def test_a_japanese_first_glossary_is_not_swapped(tmp_path: Path) -> None:
@@ -227,8 +231,18 @@ def test_a_japanese_first_glossary_is_not_swapped(tmp_path: Path) -> None:
     path.write_text("自衛隊\tSelf-Defense Forces\n防衛省\t防衛省 (Ministry of Defense)\nＱＵＡＤ\tQuad\n"
                     "MDA\t海洋状況把握\n", encoding="utf-8")
     parsed = read_entries(path, "omegat")
-    assert parsed.warnings == ()
     assert [e.ja for _, e in parsed.entries] == ["自衛隊", "防衛省", "ＱＵＡＤ", "MDA"]
+    assert len(parsed.warnings) == 1 and "line 4 of 4 has an English term first" in parsed.warnings[0]
+    path.write_text("自衛隊\tSelf-Defense Forces\nＱＵＡＤ\tQuad\nIPMDA\tIPMDA\n", encoding="utf-8")
+    assert read_entries(path, "omegat").warnings == ()
+
+
+def test_a_glossary_half_each_way_is_read_japanese_first_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_text("Self-Defense Forces\t自衛隊\n協力\tcooperation\n", encoding="utf-8")
+    parsed = read_entries(path, "omegat")
+    assert [e.ja for _, e in parsed.entries] == ["Self-Defense Forces", "協力"]
+    assert len(parsed.warnings) == 1 and "line 1 of 2" in parsed.warnings[0]
 
 
 # --- 4b. OmegaT comments: any note, domain or definition comes back as it went out ---------------------------
