@@ -527,6 +527,10 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
                quiet: bool, db_path: str | None) -> None:
     """Import entries from TBX, CSV, JSON or an OmegaT glossary (.txt/.utf8/.tab) in one transaction.
 
+    The encoding is detected (UTF-8 with or without BOM, UTF-16, Shift_JIS/CP932, EUC-JP; for TBX the one
+    its XML declaration names), and the CSV delimiter (comma, semicolon or tab) from the header. An entry
+    whose file says nothing about status keeps the status it has in the project.
+
     Bad rows are reported by line number and nothing is imported unless --skip-bad. An entry with the
     same Japanese, English and acronym as a stored one updates it; the others are added.
 
