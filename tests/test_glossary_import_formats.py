@@ -157,9 +157,10 @@ def test_encoding_is_found_after_a_long_ascii_start(tmp_path: Path) -> None:
     assert [e.ja for _, e in parsed.entries[-2:]] == ["協力", "防衛省"]
 
 
-def test_progress_still_counts_bytes_for_detected_encodings(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("encoding", "sep", "nl"), [("utf-8", ",", "\n"), ("cp932", ";", "\r\n")])
+def test_progress_counts_bytes_to_the_end(tmp_path: Path, encoding: str, sep: str, nl: str) -> None:
     path = tmp_path / "big.csv"
-    path.write_bytes(("ja;en\r\n" + "".join(f"用語{i};term {i}\r\n" for i in range(20_000))).encode("cp932"))
+    path.write_bytes((f"ja{sep}en{nl}" + "".join(f"用語{i}{sep}term {i}{nl}" for i in range(20_000))).encode(encoding))
     seen: list[tuple[int, int]] = []
     parsed = read_entries(path, "csv", on_progress=lambda done, total: seen.append((done, total)))
     assert len(parsed.entries) == 20_000

@@ -98,16 +98,3 @@ def test_glossary_export_and_import_show_progress(run, seed_project: Path, tmp_p
     assert quiet.exit_code == 0 and quiet.output == ""
     as_json = run("glossary", "import", str(out), "--format", fmt, "--db", str(fresh), "--json", "--dry-run")
     assert json.loads(as_json.stdout)["added"] == [] and "Checking" not in as_json.stderr
-
-
-def test_reading_progress_counts_bytes_to_the_end(tmp_path: Path) -> None:
-    from glossary.exchange import read_entries
-
-    path = tmp_path / "big.csv"
-    path.write_text("ja,en\n" + "".join(f"用語{i},term {i}\n" for i in range(20_000)), encoding="utf-8")
-    seen: list[tuple[int, int]] = []
-    parsed = read_entries(path, "csv", on_progress=lambda done, total: seen.append((done, total)))
-    assert len(parsed.entries) == 20_000
-    size = path.stat().st_size
-    assert seen[-1] == (size, size) and len(seen) > 10
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
