@@ -9,7 +9,7 @@ import random
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -385,13 +385,22 @@ def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
 
 def atomic_write_file(path: Path, write_fn: Callable[[Path], None]) -> None:
     """Write to a temporary file beside `path` and rename it, so no reader ever sees a partial file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    atomic_write_files({path: write_fn})
+
+
+def atomic_write_files(writes: Mapping[Path, Callable[[Path], None]]) -> None:
+    """Several files written as one: every temporary is written and synced before the first rename, so a
+    full disk half-way leaves all the old files (an export of one file per language never comes out mixed)."""
+    temps = {path: path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in writes}
     try:
-        write_fn(tmp)
-        # fsync before the rename, so even a power cut leaves the old file or the whole new one
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        for path, write_fn in writes.items():
+            write_fn(temps[path])
+            # fsync before the rename, so even a power cut leaves the old file or the whole new one
+            with temps[path].open("rb+") as fh:
+                os.fsync(fh.fileno())
+        for path, tmp in temps.items():
+            os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for tmp in temps.values():
+            if tmp.exists():
+                tmp.unlink()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from alignment.project import ProjectError, atomic_write_file
+from alignment.project import ProjectError, atomic_write_files
 
 SPAN_KEY = "sc"
 """doc.spans key for every exported span, nested and overlapping ones included (spaCy's spancat default)."""
@@ -272,9 +272,8 @@ def write_docbin(
         if not path.parent.is_dir():
             raise ProjectError(f"folder {path.parent} does not exist")
     docs, report = build_docs(records, tokenizers or load_tokenizers(langs), statuses=statuses)
-    for lang, path in paths.items():
-        data = DocBin(docs=docs[lang], store_user_data=True).to_bytes()
-        atomic_write_file(path, lambda tmp, data=data: tmp.write_bytes(data))
+    blobs = {path: DocBin(docs=docs[lang], store_user_data=True).to_bytes() for lang, path in paths.items()}
+    atomic_write_files({path: (lambda tmp, data=data: tmp.write_bytes(data)) for path, data in blobs.items()})
     return dataclasses.replace(report, files={lang: str(p) for lang, p in paths.items()})
 
 
