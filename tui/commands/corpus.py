@@ -222,7 +222,9 @@ def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
         for r in results:
             if r.rows:
                 columns = list(r.rows[0])
-                print_table(columns, [[row[c] for c in columns] for row in r.rows], title=r.summary)
+                # snake_case keys are for --json; spaced headers wrap between words in a narrow terminal
+                print_table([c.replace("_", " ") for c in columns], [[row[c] for c in columns] for row in r.rows],
+                            title=r.summary)
             else:
                 click.echo(r.summary)
         click.echo(f"Demo project: {path}")
