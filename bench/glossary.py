@@ -156,11 +156,43 @@ def bench_cli(path: Path, runs: int) -> dict[str, float]:
     return out
 
 
+def bench_exchange(path: Path, folder: Path, formats: tuple[str, ...] = ("tbx", "csv", "json", "omegat")) -> dict:
+    """Export the termbase in each format, then import each file into a fresh project (seconds, MB)."""
+    from glossary.exchange import export_entries, import_file, read_entries
+    from tui.common import open_db
+
+    out: dict[str, dict[str, float]] = {}
+    db = open_db(str(path))
+    try:
+        for fmt in formats:
+            target = folder / f"terms.{fmt}"
+            t0 = time.perf_counter()
+            with target.open("w", encoding="utf-8", newline="") as fh:
+                n = export_entries(db, fmt, fh)  # type: ignore[arg-type]
+            exported = time.perf_counter() - t0
+            fresh = open_db(str(folder / f"fresh-{fmt}.db"))
+            try:
+                t0 = time.perf_counter()
+                parsed = read_entries(target, fmt)  # type: ignore[arg-type]
+                read = time.perf_counter() - t0
+                report = import_file(fresh, parsed, user="bench")
+                stored = time.perf_counter() - t0 - read
+            finally:
+                fresh.close()
+            out[fmt] = {"entries": n, "mb": round(target.stat().st_size / 1e6, 1), "export_s": round(exported, 2),
+                        "read_s": round(read, 2), "import_s": round(stored, 2), "added": len(report.added)}
+    finally:
+        db.close()
+    return {"exchange": out}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", type=Path, help="build the project in this folder and keep it")
+    ap.add_argument("--exchange", action="store_true",
+                    help="also time export and import in every format (minutes at 100k entries)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -173,6 +205,8 @@ def main() -> None:
         }
         result.update(bench_in_process(path, rounds=10))
         result.update(bench_cli(path, args.runs))
+        if args.exchange:
+            result.update(bench_exchange(path, folder))
         result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
         print(json.dumps(result, indent=2, ensure_ascii=False))
 
