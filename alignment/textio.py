@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -128,6 +129,10 @@ def _detect(data: bytes, name: str) -> Decoded:
     if b"\x00" in data:
         raise ProjectError(f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark, "
                            f"or name it with --encoding utf-16-le)")
+    mixed_at = _utf8_until(data)
+    if mixed_at is not None:
+        raise ProjectError(f"{name} mixes encodings: it is UTF-8 Japanese up to byte {mixed_at}, then other bytes; "
+                           f"save it all as UTF-8 and retry")
     decodable: list[Decoded] = []
     for codec in _CANDIDATES:
         try:
@@ -143,6 +148,24 @@ def _detect(data: bytes, name: str) -> Decoded:
             f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; name the encoding with --encoding"
         )
     return max(decodable, key=lambda d: _japanese_score(d.text))
+
+
+def _utf8_until(data: bytes) -> int | None:
+    """Where bytes that start as UTF-8 Japanese stop being UTF-8 (a file pasted together from two
+    encodings), or None. CP932 decodes almost any bytes, so without this such a file would import as
+    mojibake. Two or more Japanese characters first: a CP932 file is not valid UTF-8 that long by chance."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            return None  # a sample cut inside its last character
+        start = exc.start
+    foreign = [ch for ch in data[:start].decode("utf-8") if not ch.isascii()]
+    return start if len(foreign) >= 2 and all(_JAPANESE.match(ch) for ch in foreign) else None
+
+
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]")
 
 
 def _oddities(text: str) -> int:

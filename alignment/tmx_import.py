@@ -184,7 +184,7 @@ def _props(tu: Element) -> tuple[BeadStatus, float | None]:
     props = {c.get("type"): (c.text or "").strip() for c in tu if _local(c.tag) == "prop"}
     status: BeadStatus = "auto" if props.get("x-status") == "auto" else "confirmed"
     try:
-        score = float(props["x-score"]) if status == "auto" and props.get("x-score") else None
+        score = float(props["x-score"]) if "x-status" in props and props.get("x-score") else None
     except ValueError:
         score = None
     return status, score if score is None or math.isfinite(score) else None
@@ -245,6 +245,16 @@ def import_tmx(
     return store_memory(db, read_tmx(p, on_progress=on_progress), p, pair_name, replace=replace, user=user)
 
 
+def check_usable(memory: TranslationMemory, path: Path) -> None:
+    """Refuse a memory without one unit that has both Japanese and English (before any project is touched)."""
+    if not memory.units:
+        seen = ", ".join(memory.languages[:6]) or "none"
+        raise TmxError(
+            f"{path} has no unit with both Japanese and English text "
+            f"({memory.skipped} units; languages seen: {seen})"
+        )
+
+
 def store_memory(
     db: Database, memory: TranslationMemory, path: Path, pair_name: str, *, replace: bool = False,
     user: str | None = None, on_progress: Callable[[int, int], None] | None = None,
@@ -254,12 +264,7 @@ def store_memory(
     `on_progress(done, 3)` after each of the three writes (Japanese, English, beads).
     """
     report = on_progress or (lambda done, total: None)
-    if not memory.units:
-        seen = ", ".join(memory.languages[:6]) or "none"
-        raise TmxError(
-            f"{path} has no unit with both Japanese and English text "
-            f"({memory.skipped} units; languages seen: {seen})"
-        )
+    check_usable(memory, path)
     ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
     en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
     beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status=u.status, score=u.score) for i, u in enumerate(memory.units)]

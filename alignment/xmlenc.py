@@ -15,9 +15,11 @@ from alignment.project import ProjectError
 
 EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii", "iso-8859-1",
                              "latin-1", "latin1"})
-# IANA and Java names Python's codec registry lacks.
-CODEC_ALIASES = {"windows-31j": "cp932", "cswindows31j": "cp932", "x-sjis": "shift_jis", "x-euc-jp": "euc_jp",
-                 "ms_kanji": "cp932"}
+# IANA and Java names Python's codec registry lacks. Shift_JIS is read as CP932, as browsers do (WHATWG):
+# files labelled Shift_JIS come from Windows, and the strict JIS table turns its ～ and － into 〜 and −.
+CODEC_ALIASES = {"windows-31j": "cp932", "cswindows31j": "cp932", "x-sjis": "cp932", "x-euc-jp": "euc_jp",
+                 "ms_kanji": "cp932", "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932",
+                 "s_jis": "cp932", "csshiftjis": "cp932"}
 _DECLARED_BYTES = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']""")
 _DECLARED_TEXT = re.compile(r"""^(\ufeff?<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _HEAD = 1024

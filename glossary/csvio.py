@@ -407,7 +407,8 @@ def read_csv(fh: IO[str]) -> Parsed:
     first = fh.readline()
     if not first:
         return Parsed(errors=("the file is empty (expected a header row with ja, en, acronym, …)",))
-    reader = csv.reader(itertools.chain([first], fh), delimiter=sniff_delimiter(first))
+    # strict: a quote left open at the end (a truncated file) is an error, not a field that eats the rest
+    reader = csv.reader(itertools.chain([first], fh), delimiter=sniff_delimiter(first), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -504,6 +505,8 @@ def read_json(fh: IO[str]) -> Parsed:
         data = json.load(fh)
     except json.JSONDecodeError as exc:
         return Parsed(errors=(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",))
+    except RecursionError:
+        return Parsed(errors=("not a glossary: its JSON is nested too deeply",))
     if isinstance(data, dict) and isinstance(data.get("entries"), list):
         data = data["entries"]
     if not isinstance(data, list):

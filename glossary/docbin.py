@@ -282,9 +282,9 @@ def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
     """A Prodigy task: text, tokens, spans with token_start/token_end (Prodigy's token_end is inclusive),
     our provenance in meta and in each span.
 
-    Only a reviewed segment (spans, none still suggested) is answered "accept": Prodigy trains on an accepted
-    manual NER task as complete, every unmarked token outside. Others go out unanswered, pre-annotated input
-    for `ner.manual`, so they never teach that what nobody checked is not an entity.
+    Only a complete task (see `complete`) is answered "accept": Prodigy trains on an accepted manual NER task
+    as the whole truth, every unmarked token outside. Others go out unanswered, pre-annotated input for
+    `ner.manual`, so they never teach that what nobody checked (or what was filtered out) is not an entity.
     """
     spans = []
     for sp in sorted(fitted, key=lambda s: (s.start_char, s.end_char)):
@@ -300,8 +300,15 @@ def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
                    for t in doc],
         "spans": spans,
         "meta": {"pair": record.get("pair"), "lang": record["lang"], "segment_index": record["segment_index"]},
-        **({"answer": "accept"} if reviewed(record) else {}),
+        **({"answer": "accept"} if complete(record, spans) else {}),
     }
+
+
+def complete(record: Mapping[str, Any], exported: Sequence[Mapping[str, Any]]) -> bool:
+    """Is the task the segment's whole annotation? Reviewed, and its spans exactly the accepted ones: a
+    --status filter that leaves out accepted spans, or puts rejected ones in, makes a partial task."""
+    accepted = {(int(s["start"]), int(s["end"])) for s in record.get("spans", []) if _status(s) == "accepted"}
+    return reviewed(record) and {(int(s["start"]), int(s["end"])) for s in exported} == accepted
 
 
 def write_prodigy(

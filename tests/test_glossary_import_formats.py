@@ -310,3 +310,44 @@ def test_import_file_passes_unknown_statuses_through(db, tmp_path: Path) -> None
 def test_missing_file_is_a_project_error(tmp_path: Path) -> None:
     with pytest.raises(ProjectError):
         read_entries(tmp_path / "missing.csv", "csv")
+
+
+# --- files that are broken in ways a parser would gloss over -------------------------------------------------
+
+
+@pytest.mark.parametrize("tail", ['"協力,cooperation\n', '協力,"a note that was cut', '協力,"multi\nline'])
+def test_a_quote_left_open_is_an_error_not_a_field_that_eats_the_rest(run, tmp_path: Path, tail: str) -> None:
+    _add(run, "協力", "cooperation", "approved")
+    before = run("glossary", "export", "--format", "json").stdout
+    path = tmp_path / "cut.csv"
+    path.write_text("ja,note\n海,sea\n" + tail, encoding="utf-8")
+    result = run("glossary", "import", str(path))
+    assert result.exit_code == 1 and "line 3" in result.output and "nothing imported" in result.output
+    assert run("glossary", "export", "--format", "json").stdout == before
+
+
+def test_a_file_pasted_together_from_two_encodings_is_refused(run, tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("ja,en\n協力,cooperation\n".encode() + "防衛,defence\n".encode("cp932"))
+    result = run("glossary", "import", str(path))
+    assert result.exit_code == 1 and "mixes encodings" in result.output and "Traceback" not in result.output
+    assert not db_path.exists()
+    # the same after two megabytes of ASCII, where detection starts at the first non-ASCII byte
+    path.write_bytes(b"ja,en\n" + b"x,y\n" * 600_000 + "協力,c\n".encode() + "防衛,d\n".encode("cp932"))
+    assert "mixes encodings" in run("glossary", "import", str(path)).output
+
+
+def test_deeply_nested_json_is_a_one_line_error(run, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = run("glossary", "import", str(path))
+    assert result.exit_code == 1 and "nested too deeply" in result.output and "RecursionError" not in result.output
+
+
+def test_a_dry_run_creates_no_project(run, tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("ja,en\n協力,cooperation\n", encoding="utf-8")
+    project = tmp_path / "new.db"
+    result = run("glossary", "import", str(path), "--dry-run", "--db", str(project))
+    assert result.exit_code == 0 and "Would import" in result.output and "1 added" in result.output
+    assert not project.exists()

@@ -239,10 +239,10 @@ def test_windows_only_characters_read_when_declared_windows_31j() -> None:
     assert e.ja == "①髙島屋㈱"
 
 
-def test_windows_only_characters_in_a_file_labelled_shift_jis_get_a_hint() -> None:
-    data = _martif(_entry(ja=[_tig("①髙島屋㈱")]), encoding="Shift_JIS").encode("cp932")
-    with pytest.raises(ProjectError, match=r"not valid Shift_JIS text.*declare Windows-31J"):
-        read_tbx(io.BytesIO(data), name="win.tbx")
+def test_a_file_labelled_shift_jis_is_read_as_windows_writes_it() -> None:
+    """Windows-only characters, and ～ and － as CP932 maps them (strict Shift_JIS would give 〜 and −)."""
+    data = _martif(_entry(ja=[_tig("①髙島屋㈱～ＩＦＣ－ＩＯＲ")]), encoding="Shift_JIS").encode("cp932")
+    assert read_tbx(io.BytesIO(data), name="win.tbx").entries[0][1].ja == "①髙島屋㈱～ＩＦＣ－ＩＯＲ"
 
 
 def test_declaration_with_spaces_and_single_quotes() -> None:

@@ -128,3 +128,20 @@ _ja_text = st.text(
 def test_japanese_roundtrips_through_detection(text: str, codec: str) -> None:
     decoded = decode_bytes(text.encode(codec))
     assert decoded.text == text
+
+
+def test_a_file_that_switches_from_utf8_to_cp932_is_refused() -> None:
+    data = "協力は防衛の\n".encode() + "基本である。\n".encode("cp932")
+    with pytest.raises(ProjectError, match="mixes encodings: it is UTF-8 Japanese up to byte 19"):
+        decode_bytes(data, name="mixed.txt")
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "euc_jp"])
+def test_plain_legacy_encodings_are_never_taken_for_mixed(encoding: str) -> None:
+    text = "海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）、ｶﾀｶﾅ、①㈱。" * 50
+    data = text.encode(encoding, errors="replace")
+    for start in range(0, 400, 7):  # samples may begin anywhere, even inside a character
+        try:
+            decode_bytes(data[start:], name="x")
+        except ProjectError as exc:
+            assert "mixes" not in str(exc)

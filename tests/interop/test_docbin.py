@@ -199,7 +199,8 @@ def test_prodigy_jsonl(tokenizers) -> None:
     assert task["meta"] == {"pair": "p", "lang": "ja", "segment_index": 3}
     # a pending suggestion: not reviewed, so not an accepted (complete) annotation; nor is a segment without spans
     assert "answer" not in task and "answer" not in tasks[1]
-    assert tasks[2]["answer"] == "accept"  # every span decided
+    # every span decided, but two accepted spans are off token boundaries: a task without them is not whole
+    assert "answer" not in tasks[2]
     tokens = task["tokens"]
     assert "".join(t["text"] + (" " if t["ws"] else "") for t in tokens) == JA_TEXT
     assert [t["id"] for t in tokens] == list(range(len(tokens)))
@@ -212,6 +213,24 @@ def test_prodigy_jsonl(tokenizers) -> None:
         ("インド洋", "user", None), ("インド洋地域情報融合センター", "user", 7), ("ＩＦＣ－ＩＯＲ", "acronym", None),
         ("ｲﾝﾄﾞ", "user", None),
     ]
+
+
+def test_prodigy_accepts_only_the_whole_decided_annotation(tokenizers) -> None:
+    """A --status filter that leaves out accepted spans, or brings in rejected ones, gives a partial task:
+    answered "accept" it would teach that the accepted entities left out are not entities."""
+    text = "日本と韓国の代表が東京で会った。"
+    record = {"pair": "p", "lang": "ja", "segment_index": 0, "text": text, "spans": [
+        _span(text, "日本", "GPE"), _span(text, "韓国", "GPE"), _span(text, "東京", "GPE", status="rejected")]}
+
+    def answer(statuses: tuple[str, ...]) -> str | None:
+        out = io.StringIO()
+        write_prodigy([record], out, tokenizers=tokenizers, statuses=statuses)
+        return json.loads(out.getvalue())["answer"] if "answer" in out.getvalue() else None
+
+    assert answer(("accepted",)) == "accept"
+    assert answer(("suggested",)) is None
+    assert answer(("rejected",)) is None
+    assert answer(("accepted", "rejected")) is None
 
 
 def test_pick_ents_prefers_the_longest_then_the_earliest(tokenizers) -> None:

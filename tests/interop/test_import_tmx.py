@@ -219,12 +219,16 @@ def test_a_fifo_is_refused_not_waited_on(run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a regular file" in result.output
 
 
-def test_a_bad_file_creates_no_project(run, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("content", "message"), [
+    ("<tmx><body><tu>", "not well-formed"),
+    ('<tmx version="1.4"><body><tu><tuv xml:lang="ja"><seg>一。</seg></tuv></tu></body></tmx>', "no unit with both"),
+])
+def test_a_bad_file_creates_no_project(run, tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.tmx"
-    bad.write_text("<tmx><body><tu>", encoding="utf-8")
+    bad.write_text(content, encoding="utf-8")
     project = tmp_path / "typo.db"
     result = run("import-tmx", str(bad), "--db", str(project))
-    assert result.exit_code == 1 and "not well-formed" in result.output
+    assert result.exit_code == 1 and message in result.output
     assert not project.exists()
 
 
@@ -236,7 +240,7 @@ def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_p
       datatype="plaintext"/><body>
       <tu><prop type="x-status">auto</prop><prop type="x-score">0.42</prop>
         <tuv xml:lang="ja"><seg>一。</seg></tuv><tuv xml:lang="en"><seg>One.</seg></tuv></tu>
-      <tu><prop type="x-status">confirmed</prop>
+      <tu><prop type="x-status">confirmed</prop><prop type="x-score">0.9</prop>
         <tuv xml:lang="ja"><seg>二。</seg></tuv><tuv xml:lang="en"><seg>Two.</seg></tuv></tu>
       <tu><prop type="x-status">auto</prop><prop type="x-score">nan</prop>
         <tuv xml:lang="ja"><seg>三。</seg></tuv><tuv xml:lang="en"><seg>Three.</seg></tuv></tu>
@@ -246,7 +250,7 @@ def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_p
     assert json.loads(result.stdout) == {"pair": "rt", "units": 4, "confirmed": 2, "skipped": 0}
     beads = json.loads(run("beads", "rt", "--json").stdout)
     assert [(b["status"], b["score"]) for b in beads] == [
-        ("auto", 0.42), ("confirmed", None), ("auto", None), ("confirmed", None)]
+        ("auto", 0.42), ("confirmed", 0.9), ("auto", None), ("confirmed", None)]
     again = tmp_path / "again.tmx"
     assert run("export", "rt", "--format", "tmx", "-o", str(again)).exit_code == 0
     assert again.read_text(encoding="utf-8").count('<prop type="x-status">auto</prop>') == 2

@@ -555,10 +555,24 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
             raise click.ClickException(
                 f"{len(parsed.errors)} bad row(s) in {file}; nothing imported (fix them or use --skip-bad)"
             )
+    from alignment.project import resolve_db_path
+
+    scratch = None
+    if dry_run and not resolve_db_path(db_path).exists():
+        # a dry run changes nothing, not even by creating the project: check against an empty one
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="taiyaku-dry-run-")
+        db_path = str(Path(scratch.name) / "dry-run.db")
     db = open_db(db_path)
-    with StageBars(quiet=quiet or as_json) as bars:
-        report = import_file(db, parsed, user=user, dry_run=dry_run,
-                             on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"))
+    try:
+        with StageBars(quiet=quiet or as_json) as bars:
+            report = import_file(db, parsed, user=user, dry_run=dry_run,
+                                 on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"))
+    finally:
+        db.close()
+        if scratch is not None:
+            scratch.cleanup()
     if as_json:
         print_json({"added": list(report.added), "updated": list(report.updated),
                     "unchanged": list(report.unchanged), "skipped": list(parsed.errors), "dry_run": dry_run})

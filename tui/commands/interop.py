@@ -47,7 +47,7 @@ def import_tmx_cmd(
     """
     from alignment.importer import check_free
     from alignment.project import resolve_db_path
-    from alignment.tmx_import import TmxError, read_tmx, store_memory
+    from alignment.tmx_import import TmxError, check_usable, read_tmx, store_memory
     from tui.commands.corpus import note_replaced
 
     pair_name = (name if name is not None else tmx_file.stem).strip()
@@ -64,6 +64,7 @@ def import_tmx_cmd(
     with StageBars(quiet=quiet or as_json) as bars:
         reading = bars.stage("Reading TMX")
         memory = read_tmx(tmx_file, on_progress=lambda done: reading(done, size))
+    check_usable(memory, tmx_file)
     db = open_db(db_path)
     try:
         check_free(db, pair_name, replace)
