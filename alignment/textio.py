@@ -85,14 +85,19 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Deco
     return decode_bytes(data, encoding, name=str(p))
 
 
-def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input") -> Decoded:
+ENCODING_REMEDY = "name the encoding with --encoding"
+"""What `import` tells a user whose file's encoding cannot be found; callers without --encoding say otherwise."""
+
+
+def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input",
+                 remedy: str = ENCODING_REMEDY) -> Decoded:
     """Decode `data` as text: BOM first, then the named encoding, then UTF-8, CP932 and EUC-JP."""
     if not data:
         raise ProjectError(f"{name} is empty")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ProjectError(f"{name} is {what}")
-    decoded = _decode_named(data, encoding, name) if encoding else _detect(data, name)
+    decoded = _decode_named(data, encoding, name) if encoding else _detect(data, name, remedy)
     _check_text(decoded.text, name)
     return decoded
 
@@ -119,7 +124,7 @@ def _decode_named(data: bytes, encoding: str, name: str) -> Decoded:
     return Decoded(text.removeprefix("\ufeff"), codec)
 
 
-def _detect(data: bytes, name: str) -> Decoded:
+def _detect(data: bytes, name: str, remedy: str) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -127,8 +132,8 @@ def _detect(data: bytes, name: str) -> Decoded:
             except UnicodeDecodeError:
                 raise ProjectError(f"{name} starts with a {codec} byte-order mark but is not valid {codec}") from None
     if b"\x00" in data:
-        raise ProjectError(f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark, "
-                           f"or name it with --encoding utf-16-le)")
+        raise ProjectError(f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark; "
+                           f"{remedy})")
     mixed_at = _utf8_until(data)
     if mixed_at is not None:
         raise ProjectError(f"{name} mixes encodings: it is UTF-8 Japanese up to byte {mixed_at}, then other bytes; "
@@ -145,7 +150,7 @@ def _detect(data: bytes, name: str) -> Decoded:
             decodable.append(Decoded(text, codec))
     if not decodable:
         raise ProjectError(
-            f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; name the encoding with --encoding"
+            f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; {remedy}"
         )
     return max(decodable, key=lambda d: _japanese_score(d.text))
 

@@ -10,15 +10,15 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 
 from sqlite_utils import Database
 
 from alignment.model import Bead, BeadStatus, Document, Lang, Segment
+from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError, write
 from alignment.store import create_pair, insert_document, save_beads
 from alignment.xmlenc import expat_stream
@@ -30,8 +30,6 @@ LANG_ALIASES: dict[str, Lang] = {"ja": "ja", "jpn": "ja", "jp": "ja", "en": "en"
 SEPARATOR = "\n"
 """Between units in the imported documents: each unit becomes one segment, one line."""
 
-ProgressFn = Callable[[int], None]
-"""Called with the number of bytes of the file read so far."""
 
 MAX_TMX_BYTES = 2_000_000_000
 """Memories are streamed; what is kept grows with the units (a 40 MB, 200k-unit TMX takes ~0.5 GB)."""
@@ -89,21 +87,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-class _CountingReader:
-    """A binary file wrapper that reports how far the parser has read."""
-
-    def __init__(self, fh: IO[bytes], on_progress: ProgressFn | None) -> None:
-        self._fh, self._on_progress, self.done = fh, on_progress, 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._fh.read(size)
-        self.done += len(data)
-        if self._on_progress is not None:
-            self._on_progress(self.done)
-        return data
-
-
-def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = None) -> TranslationMemory:
+def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = None) -> TranslationMemory:
     """Stream a TMX file (1.1–1.4) with a hardened parser and keep its Japanese–English units.
 
     defusedxml refuses entity declarations (expansion bombs) and external entities (XXE), and nothing is
@@ -128,8 +112,8 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: ProgressFn | None = N
             raise
         except ProjectError as exc:
             raise TmxError(str(exc)) from None
-        with p.open("rb") as fh:
-            reader, encoding = expat_stream(_CountingReader(fh, on_progress), str(p))
+        with open_binary(p, on_progress) as fh:  # progress: (bytes read, size)
+            reader, encoding = expat_stream(fh, str(p))
             for unit, langs in _units(safe_et.iterparse(reader, ("start", "end")), p):
                 languages.update(langs)
                 if unit is None:
@@ -232,7 +216,7 @@ def import_tmx(
     name: str | None = None,
     replace: bool = False,
     user: str | None = None,
-    on_progress: ProgressFn | None = None,
+    on_progress: Progress | None = None,
 ) -> TmxImport:
     """Bring a TMX in as a new pair: one 1-1 confirmed bead per unit that has Japanese and English.
 
@@ -257,7 +241,7 @@ def check_usable(memory: TranslationMemory, path: Path) -> None:
 
 def store_memory(
     db: Database, memory: TranslationMemory, path: Path, pair_name: str, *, replace: bool = False,
-    user: str | None = None, on_progress: Callable[[int, int], None] | None = None,
+    user: str | None = None, on_progress: Progress | None = None,
 ) -> TmxImport:
     """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction).
 

@@ -10,12 +10,13 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, Any, TextIO
 
+from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError
 from glossary.model import (
     STATUSES,
@@ -130,41 +131,6 @@ def write_csv(entries: Iterable[Entry], fh: IO[str]) -> int:
 # memory grows with the entries kept (~180 MB for 100k), not with the file.
 MAX_GLOSSARY_BYTES = 500_000_000
 
-Progress = Callable[[int, int], None]
-"""`(done, total)`: entries for exports and imports, bytes for reading a file."""
-
-
-class CountingReader(io.RawIOBase):
-    """A binary file that reports how far it has been read, so parsers need not know about progress."""
-
-    def __init__(self, raw: BinaryIO, size: int, on_progress: Progress) -> None:
-        self._raw, self._size, self._report = raw, size, on_progress
-        self._done = self._last = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
-        n = self._raw.readinto(buffer) or 0
-        self._done += n
-        # a bar has ~100 steps: reporting every 1% keeps the parser's loop free of terminal writes
-        if n == 0 or self._done - self._last >= max(self._size // 100, 1):
-            self._last = self._done
-            self._report(min(self._done, self._size), self._size)
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-def open_binary(path: Path, on_progress: Progress | None = None) -> BinaryIO:
-    raw = path.open("rb", buffering=0)
-    if on_progress is None:
-        return io.BufferedReader(raw)
-    return io.BufferedReader(CountingReader(raw, path.stat().st_size, on_progress))  # type: ignore[arg-type]
-
-
 _SAMPLE = 1 << 20
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 LE first: its mark starts like UTF-16 LE's
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -190,14 +156,8 @@ def _sniff(sample: bytes, name: str) -> str:
     if b"\x00" in sample:
         raise ProjectError(f"{name} contains NUL bytes, so it is not a text file (UTF-16 needs a byte-order "
                            f"mark: save it as UTF-8, or from Excel as Unicode text)")
-    try:
-        return decode_bytes(sample, name=name).encoding
-    except ProjectError as exc:
-        # document import suggests its --encoding option; glossary import has none (it detects or refuses)
-        if "--" not in str(exc).replace(name, ""):
-            raise
-        raise ProjectError(f"{name} is not UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; save it as UTF-8 "
-                           f"and retry") from None
+    # glossary import has no --encoding option: it detects, or asks for UTF-8
+    return decode_bytes(sample, name=name, remedy="save it as UTF-8 and retry").encoding
 
 
 def detect_encoding(path: Path) -> str:

@@ -3,17 +3,16 @@ dry runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Literal
 
+from alignment.progress import Progress, open_binary, reporting
 from alignment.project import ProjectError, write
 from glossary import store
 from glossary.csvio import (
     MAX_GLOSSARY_BYTES,
     Parsed,
-    Progress,
-    open_binary,
     open_text,
     read_csv,
     read_json,
@@ -27,21 +26,6 @@ if TYPE_CHECKING:
 
 Format = Literal["tbx", "csv", "json", "omegat"]
 FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
-
-T = TypeVar("T")
-
-
-def reporting(items: Iterable[T], total: int, on_progress: Progress | None, *, every: int = 500) -> Iterator[T]:
-    """Yield `items`, reporting `(done, total)` every `every` items and at the end."""
-    done = 0
-    for item in items:
-        yield item
-        done += 1
-        if on_progress is not None and done % every == 0:
-            on_progress(done, total)
-    if on_progress is not None:
-        on_progress(done, max(total, done))
-
 
 def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence[Status] = (),
                    on_progress: Progress | None = None) -> int:

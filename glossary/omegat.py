@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from alignment.progress import Progress
 from alignment.project import ProjectError, atomic_write_file
-from glossary.csvio import Parsed, Progress, open_text
+from glossary.csvio import Parsed, open_text
 from glossary.model import STATUSES, Entry, Status, Variant
 
 HEADER = "# taiyaku glossary for OmegaT: Japanese term<TAB>English term<TAB>comment"

@@ -158,7 +158,7 @@ def test_import_malformed_tbx_and_non_utf8(run, tmp_path: Path) -> None:
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"ja,en\n" + bytes(range(1, 256)) * 8)
     result = run("glossary", "import", str(binary))
-    assert result.exit_code == 1 and "is not UTF-8, UTF-16" in result.output
+    assert result.exit_code == 1 and "is not valid UTF-8, UTF-16" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

@@ -128,7 +128,7 @@ def test_large_memory_streams(tmp_path: Path) -> None:
     tmx = tmp_path / "big.tmx"
     tmx.write_text(f'<tmx version="1.4"><header srclang="ja"/><body>{units}</body></tmx>', encoding="utf-8")
     seen: list[int] = []
-    memory = read_tmx(tmx, on_progress=seen.append)
+    memory = read_tmx(tmx, on_progress=lambda done, total: seen.append(done))
     assert len(memory.units) == 30_000
     assert memory.units[-1].en == "Item 29999."
     assert seen[-1] == tmx.stat().st_size

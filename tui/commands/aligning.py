@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -298,6 +298,7 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
         taiyaku export 000_018672d04432ce13 --format tmx -o 000.tmx
     """
     from alignment.export import bead_records, export
+    from alignment.progress import reporting
     from alignment.project import ProjectError
     from alignment.store import resolve_pairs
 
@@ -311,19 +312,16 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
         total = _bead_total(db, pairs, level, confirmed_only)
         seen = [0]
-
-        def counted(records: Iterable[Any], report: Callable[[int, int], None]) -> Iterator[Any]:
-            for record in records:
-                seen[0] += 1
-                if seen[0] % 1000 == 0:
-                    report(seen[0], total)
-                yield record
-            report(seen[0], total)
-
         # A bar only for a file: on stdout it would mix with what the next program reads.
         with StageBars(quiet=quiet or output is None) as bars:
+            bar = bars.stage("Exporting beads")
+
+            def report(done: int, of: int) -> None:
+                seen[0] = done  # how many beads went in, to tell how many the format left out
+                bar(done, of)
+
             records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
-            count = export(counted(records, bars.stage("Exporting beads")), fmt, output,  # type: ignore[arg-type]
+            count = export(reporting(records, total, report, every=1000), fmt, output,  # type: ignore[arg-type]
                            level=level)  # type: ignore[arg-type]
     finally:
         db.close()

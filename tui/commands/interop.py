@@ -59,11 +59,9 @@ def import_tmx_cmd(
             check_free(db, pair_name, replace)
         finally:
             db.close()
-    size = max(tmx_file.stat().st_size, 1) if tmx_file.is_file() else 1
     # The file is read before the project is opened: a bad file never creates or touches a project.
     with StageBars(quiet=quiet or as_json) as bars:
-        reading = bars.stage("Reading TMX")
-        memory = read_tmx(tmx_file, on_progress=lambda done: reading(done, size))
+        memory = read_tmx(tmx_file, on_progress=bars.stage("Reading TMX"))
     check_usable(memory, tmx_file)
     db = open_db(db_path)
     try:

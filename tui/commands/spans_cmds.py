@@ -191,6 +191,7 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
         taiyaku spans export --all --format jsonl -o spans.jsonl
         taiyaku spans export --all --format docbin -o corpus.spacy
     """
+    from alignment.progress import reporting
     from alignment.project import ProjectError, atomic_write_file
     from alignment.store import resolve_pairs
     from glossary.spans import export_records
@@ -224,13 +225,9 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
             def write(tmp: Path) -> None:
                 nonlocal count
                 with tmp.open("w", encoding="utf-8", newline="\n") as fh, StageBars(quiet=quiet) as bars:
-                    report = bars.stage("Exporting segments")
-                    for line in lines:
+                    for line in reporting(lines, total, bars.stage("Exporting segments"), every=1000):
                         fh.write(line)
                         count += 1
-                        if count % 1000 == 0:
-                            report(count, total)
-                    report(count, total)
 
             atomic_write_file(output, write)
     finally:
