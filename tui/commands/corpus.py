@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,17 +20,20 @@ from tui.common import (
     quiet_option,
 )
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
-def note_replaced(db: object, name: str, *, quiet: bool) -> None:
+
+def note_replaced(db: Database, name: str, *, quiet: bool) -> None:
     """Say what replacing a pair throws away (its beads and spans go with it), before it happens."""
     from alignment.store import get_pair, pair_exists
     from glossary.spans import count_spans
 
-    if quiet or not pair_exists(db, name):  # type: ignore[arg-type]
+    if quiet or not pair_exists(db, name):
         return
-    pair = get_pair(db, name)  # type: ignore[arg-type]
-    spans = sum(count_spans(db, pair).values())  # type: ignore[arg-type]
-    beads = db.execute("SELECT count(*) FROM beads WHERE pair_id = ?", [pair.id]).fetchone()[0]  # type: ignore[attr-defined]
+    pair = get_pair(db, name)
+    spans = sum(count_spans(db, pair).values())
+    beads = db.execute("SELECT count(*) FROM beads WHERE pair_id = ?", [pair.id]).fetchone()[0]
     if spans or beads:
         click.echo(f"note: replacing {name} drops its {beads} beads and {spans} spans", err=True)
 
