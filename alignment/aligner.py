@@ -38,7 +38,11 @@ class Signals:
     """Why embeddings were not used, when they were not."""
 
     def names(self) -> list[str]:
-        return [*(["embeddings"] if self.embeddings else []), "length", *(["anchors"] if self.anchors else [])]
+        return [
+            *(["embeddings"] if self.embeddings else []),
+            "length",
+            *(["anchors"] if self.anchors else []),
+        ]
 
     def describe(self) -> str:
         parts = ["embeddings"] if self.embeddings else []
@@ -71,8 +75,9 @@ def overlap_texts(texts: Sequence[str], lang: str, k: int = OVERLAP) -> list[lis
     return [[joiner.join(texts[i : i + r]) for i in range(len(texts) - r + 1)] for r in range(1, k + 1)]
 
 
-def embed_overlaps(ja: Sequence[str], en: Sequence[str], embedder: Embedder
-                   ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def embed_overlaps(
+    ja: Sequence[str], en: Sequence[str], embedder: Embedder
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Embed every run of up to OVERLAP segments on both sides in one call (one cache pass, one progress bar)."""
     import numpy as np
 
@@ -121,8 +126,11 @@ def features(
     ja_len = [costs.text_length(t) for t in ja]
     en_len = [costs.text_length(t) for t in en]
     lj, le = sum(ja_len), sum(en_len)
-    signals = Signals(embeddings=vec_ja is not None, anchors=tuple(anchors.kinds()),
-                      note=None if embedder is not None else note)
+    signals = Signals(
+        embeddings=vec_ja is not None,
+        anchors=tuple(anchors.kinds()),
+        note=None if embedder is not None else note,
+    )
     return Features(ja_len, en_len, anc_ja, anc_en, vec_ja, vec_en, le / lj if lj and le else 1.0, signals)
 
 
@@ -137,13 +145,23 @@ def _scorer(feats: Features, stretch: Stretch, weights: Weights | None):
     from alignment import costs
 
     (j0, j1), (e0, e1) = stretch
-    ja = costs.make_side(feats.ja_len[j0:j1], feats.ja_anchors[j0:j1], _slice_vectors(feats.ja_vectors, j0, j1))
-    en = costs.make_side(feats.en_len[e0:e1], feats.en_anchors[e0:e1], _slice_vectors(feats.en_vectors, e0, e1))
+    ja = costs.make_side(
+        feats.ja_len[j0:j1], feats.ja_anchors[j0:j1], _slice_vectors(feats.ja_vectors, j0, j1)
+    )
+    en = costs.make_side(
+        feats.en_len[e0:e1], feats.en_anchors[e0:e1], _slice_vectors(feats.en_vectors, e0, e1)
+    )
     return costs.Scorer(ja, en, weights or costs.DEFAULT_WEIGHTS, feats.ratio)
 
 
-def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = None,
-                  bead_types: Sequence[tuple[int, int]] | None = None, *, whole: bool = False) -> list[Bead]:
+def align_stretch(
+    feats: Features,
+    stretch: Stretch,
+    weights: Weights | None = None,
+    bead_types: Sequence[tuple[int, int]] | None = None,
+    *,
+    whole: bool = False,
+) -> list[Bead]:
     """Best beads for one stretch (JA range, EN range), with document-wide indexes and scores.
 
     Args:
@@ -161,7 +179,9 @@ def align_stretch(feats: Features, stretch: Stretch, weights: Weights | None = N
         return [Bead(ja=(j0, j1), en=(e0, e1), score=round(s, 4))]
     return [
         Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(score, 4))
-        for ((a0, a1), (b0, b1)), score in dp.search_scored(costs.make_problem(scorer), bead_types or dp.BEAD_TYPES)
+        for ((a0, a1), (b0, b1)), score in dp.search_scored(
+            costs.make_problem(scorer), bead_types or dp.BEAD_TYPES
+        )
     ]
 
 
@@ -202,10 +222,11 @@ def stretches(n: int, m: int, fixed: Sequence[Bead], cuts: Iterable[tuple[int, i
     >>> stretches(4, 4, [Bead(ja=(1, 2), en=(1, 3))], cuts=[(3, 3), (1, 2)])
     [((0, 1), (0, 1)), ((2, 3), (3, 3)), ((3, 4), (3, 4))]
     """
-    fixed_nodes = {(0, 0), (n, m)} | {node for b in fixed for node in ((b.ja[0], b.en[0]), (b.ja[1], b.en[1]))}
+    fixed_nodes = {(0, 0), (n, m)} | {
+        node for b in fixed for node in ((b.ja[0], b.en[0]), (b.ja[1], b.en[1]))
+    }
     cut_nodes = {
-        (i, j) for i, j in cuts
-        if 0 <= i <= n and 0 <= j <= m and all(_outside((i, j), b) for b in fixed)
+        (i, j) for i, j in cuts if 0 <= i <= n and 0 <= j <= m and all(_outside((i, j), b) for b in fixed)
     }
     chain: list[tuple[int, int]] = []
     for node in sorted(fixed_nodes | cut_nodes):
@@ -275,7 +296,9 @@ def gale_church(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
     """The plain Gale–Church baseline (character lengths, ratio from the pair, the paper's priors)."""
     from alignment import costs, dp
 
-    scorer = costs.GaleChurch.from_lengths([costs.text_length(t) for t in ja], [costs.text_length(t) for t in en])
+    scorer = costs.GaleChurch.from_lengths(
+        [costs.text_length(t) for t in ja], [costs.text_length(t) for t in en]
+    )
     problem = dp.Problem(n=len(ja), m=len(en), scorer=scorer)
     return [Bead(ja=a, en=b) for a, b in dp.search(problem, dp.GALE_CHURCH_TYPES, max_full_cells=10**9)]
 
@@ -283,8 +306,9 @@ def gale_church(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
 # --- pairs in a project ---------------------------------------------------------------------------------
 
 
-def make_embedder(db: Database | None, use_embeddings: bool, on_progress: Progress | None = None
-                  ) -> tuple[Embedder | None, str | None]:
+def make_embedder(
+    db: Database | None, use_embeddings: bool, on_progress: Progress | None = None
+) -> tuple[Embedder | None, str | None]:
     """An embedder bound to the project's cache, or None with the reason."""
     from alignment import embed
 
@@ -349,20 +373,45 @@ def align_pair(
     fixed = [b for b in current if b.status == "confirmed"]
     cuts: list[tuple[int, int]] = []
     if level == "clause":
-        cuts = _clause_cuts(db, pair, ja_segs, en_segs, use_embeddings=use_embeddings, glossary=glossary,
-                            weights=weights, user=user, on_progress=on_progress)
+        cuts = _clause_cuts(
+            db,
+            pair,
+            ja_segs,
+            en_segs,
+            use_embeddings=use_embeddings,
+            glossary=glossary,
+            weights=weights,
+            user=user,
+            on_progress=on_progress,
+        )
     embedder, note = make_embedder(db, use_embeddings, on_progress)
     beads, signals, todo = align_texts(
-        _texts(ja_segs), _texts(en_segs), embedder=embedder, glossary=glossary, fixed=fixed, cuts=cuts,
-        weights=weights, note=note, on_progress=on_progress, level=level,
+        _texts(ja_segs),
+        _texts(en_segs),
+        embedder=embedder,
+        glossary=glossary,
+        fixed=fixed,
+        cuts=cuts,
+        weights=weights,
+        note=note,
+        on_progress=on_progress,
+        level=level,
     )
     save_alignment(db, pair.id, current, beads, level=level, user=user)
     stored = store.get_beads(db, pair.id, level)
-    return Alignment(pair=pair.name, level=level, beads=tuple(stored), signals=signals,
-                     realigned=tuple(todo), fixed=len(fixed))
+    return Alignment(
+        pair=pair.name,
+        level=level,
+        beads=tuple(stored),
+        signals=signals,
+        realigned=tuple(todo),
+        fixed=len(fixed),
+    )
 
 
-def _clause_cuts(db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs) -> list[tuple[int, int]]:
+def _clause_cuts(
+    db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs
+) -> list[tuple[int, int]]:
     """Clause-index nodes at every sentence-bead boundary (aligning sentences first if needed)."""
     from alignment import store
 
@@ -388,14 +437,23 @@ def _first_clause(clauses: Sequence[Segment]) -> dict[int, int]:
     return out
 
 
-def save_alignment(db: Database, pair_id: int, current: Sequence[Bead], beads: Sequence[Bead], *,
-                   level: Level, user: str | None) -> None:
+def save_alignment(
+    db: Database,
+    pair_id: int,
+    current: Sequence[Bead],
+    beads: Sequence[Bead],
+    *,
+    level: Level,
+    user: str | None,
+) -> None:
     """Store `beads`; when the stored alignment is intact, only the rows between confirmed beads change."""
     from alignment import store
 
     with write(db):
         if store.get_beads(db, pair_id, level) != list(current):
-            raise ProjectError("the alignment of this pair changed while it was being aligned; run align again")
+            raise ProjectError(
+                "the alignment of this pair changed while it was being aligned; run align again"
+            )
         n = max((b.ja[1] for b in beads), default=0)
         m = max((b.en[1] for b in beads), default=0)
         if not any(b.status == "confirmed" for b in current) or not _tiles(current, n, m):
@@ -417,6 +475,9 @@ def save_alignment(db: Database, pair_id: int, current: Sequence[Bead], beads: S
         for start, stop in reversed(runs):
             lo_ja, lo_en = current[start].ja[0], current[start].en[0]
             hi_ja, hi_en = current[stop - 1].ja[1], current[stop - 1].en[1]
-            repl = [b for b in new_auto if lo_ja <= b.ja[0] and b.ja[1] <= hi_ja and lo_en <= b.en[0]
-                    and b.en[1] <= hi_en]
+            repl = [
+                b
+                for b in new_auto
+                if lo_ja <= b.ja[0] and b.ja[1] <= hi_ja and lo_en <= b.en[0] and b.en[1] <= hi_en
+            ]
             store.replace_beads(db, pair_id, current, start, stop, repl, level=level, user=user)

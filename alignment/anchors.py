@@ -14,7 +14,13 @@ from alignment.text import fold, nfkc
 # `c:` Japanese written inside the English, `g:` glossary pair). Matching happens on NFKC-folded text, so
 # `ＩＰＭＤＡ` = `IPMDA`, `（１）` = `(1)` and `２億` = `200 million`. Glossary pairs come in as plain
 # (ja, en) strings: this package never imports the glossary.
-KINDS = {"n": "numbers", "m": "list markers", "l": "Latin tokens", "c": "Japanese in English", "g": "glossary"}
+KINDS = {
+    "n": "numbers",
+    "m": "list markers",
+    "l": "Latin tokens",
+    "c": "Japanese in English",
+    "g": "glossary",
+}
 
 _CIRCLED = {chr(0x2460 + k): k + 1 for k in range(20)}  # ① … ⑳
 _IROHA = "アイウエオカキクケコサシスセソタチツテト"  # (ア)(イ)(ウ) ↔ (a)(b)(c) in translated legal text
@@ -27,7 +33,19 @@ _EN_SCALE = re.compile(r"\s*(thousand|million|billion|trillion)\b", re.IGNORECAS
 _EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _JA_SCALES = {"万": 10**4, "億": 10**8, "兆": 10**12}
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 # A kanji numeral only counts as a number after 第 or before a counter: 一 alone is far too common (一部, 統一).
 _KANJI_NUMBER = re.compile(
@@ -36,9 +54,25 @@ _KANJI_NUMBER = re.compile(
 )
 _ERA = re.compile(r"(明治|大正|昭和|平成|令和)(元|\d+|[〇一二三四五六七八九十]+)年")
 _ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
-_MONTHS = {m: k + 1 for k, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"))}
+_MONTHS = {
+    m: k + 1
+    for k, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
+}
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b", re.IGNORECASE)
 
 _LATIN = re.compile(r"[a-z][a-z0-9]*(?:[-&'][a-z0-9]+)*")
@@ -95,13 +129,13 @@ def split_marker(text: str) -> tuple[str | None, str]:
         return None, norm
     inner, num, punct = found.groups()
     if inner is None:
-        return f"m:{num}{punct}", norm[found.end():]
+        return f"m:{num}{punct}", norm[found.end() :]
     label = inner.lower()
     if inner in _IROHA:
         label = chr(ord("a") + _IROHA.index(inner))
     elif label in _ROMAN and len(label) > 1:
         label = str(_ROMAN.index(label) + 1)
-    return f"m:({label})", norm[found.end():]
+    return f"m:({label})", norm[found.end() :]
 
 
 def _numbers_ja(text: str) -> list[str]:
@@ -179,8 +213,9 @@ def _glossary_tokens(texts: Sequence[str], terms: Sequence[str], *, words: bool)
         if not key:
             continue
         if words:
-            pattern = re.compile((r"\b" if key[0].isalnum() else "") + re.escape(key)
-                                 + (r"\b" if key[-1].isalnum() else ""))
+            pattern = re.compile(
+                (r"\b" if key[0].isalnum() else "") + re.escape(key) + (r"\b" if key[-1].isalnum() else "")
+            )
             counts = [len(pattern.findall(f)) for f in folded]
         else:
             counts = [f.count(key) for f in folded]
@@ -225,9 +260,13 @@ def find_anchors(
                 counter[f"c:{run}"] += 1
     pairs = [(j, e) for j, e in glossary if j.strip() and e.strip()]
     if pairs:
-        for counter, toks in zip(ja, _glossary_tokens(ja_texts, [j for j, _ in pairs], words=False), strict=True):
+        for counter, toks in zip(
+            ja, _glossary_tokens(ja_texts, [j for j, _ in pairs], words=False), strict=True
+        ):
             counter.update(toks)
-        for counter, toks in zip(en, _glossary_tokens(en_texts, [e for _, e in pairs], words=True), strict=True):
+        for counter, toks in zip(
+            en, _glossary_tokens(en_texts, [e for _, e in pairs], words=True), strict=True
+        ):
             counter.update(toks)
     shared = {k for c in ja for k in c} & {k for c in en for k in c}
     return Anchors(

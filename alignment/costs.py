@@ -48,10 +48,19 @@ class Weights:
     gain_cap: float = 0.15
     skip: float = -0.1
     """Score of a 1-0 or 0-1 bead (a dropped or added sentence)."""
-    priors: Mapping[BeadType, float] = field(default_factory=lambda: {
-        (1, 1): 0.0, (1, 2): -0.025, (2, 1): -0.025, (2, 2): -0.075, (1, 3): -0.075, (3, 1): -0.075,
-        (2, 3): -0.125, (3, 2): -0.125, (3, 3): -0.175,
-    })
+    priors: Mapping[BeadType, float] = field(
+        default_factory=lambda: {
+            (1, 1): 0.0,
+            (1, 2): -0.025,
+            (2, 1): -0.025,
+            (2, 2): -0.075,
+            (1, 3): -0.075,
+            (3, 1): -0.075,
+            (2, 3): -0.125,
+            (3, 2): -0.125,
+            (3, 3): -0.175,
+        }
+    )
     """Added to beads of each n:m type; the larger the bead, the more evidence it needs."""
     no_embedding_length: float = 0.5
     """Length weight used instead when there are no embeddings (length must then carry the decision)."""
@@ -134,7 +143,9 @@ def anchor_matrices(anchors: Anchors) -> tuple[np.ndarray, np.ndarray]:
     return dense(anchors.ja), dense(anchors.en)
 
 
-def make_side(lengths: Sequence[int], anchors: np.ndarray, vectors: Sequence[np.ndarray] | None = None) -> Side:
+def make_side(
+    lengths: Sequence[int], anchors: np.ndarray, vectors: Sequence[np.ndarray] | None = None
+) -> Side:
     n = len(lengths)
     vec_csum = None
     if vectors is not None:
@@ -292,7 +303,9 @@ class Scorer:
             block = np.minimum(xs[:, None, :], ys[None, :, :]).sum(axis=2)
             match = np.take_along_axis(block, j0 - lo, axis=1)
         miss = total - 2 * match
-        return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)
+        return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(
+            miss, w.anchor_cap
+        )
 
     def cosine(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
         """Cosine of runs ja[i0 : i0 + a] and en[j0 : j0 + b] (broadcast shapes); NaN for runs off the ends."""
@@ -307,13 +320,16 @@ class Scorer:
             return np.full(j0b.shape, np.nan)
         r_lo, r_hi = int(i0b[valid].min()), int(i0b[valid].max())
         c_lo, c_hi = int(j0b[valid].min()), int(j0b[valid].max())
-        block = self.ja.range_vectors(a, np.arange(r_lo, r_hi + 1)) @ self.en.range_vectors(
-            b, np.arange(c_lo, c_hi + 1)).T
+        block = (
+            self.ja.range_vectors(a, np.arange(r_lo, r_hi + 1))
+            @ self.en.range_vectors(b, np.arange(c_lo, c_hi + 1)).T
+        )
         vals = block[np.clip(i0b - r_lo, 0, r_hi - r_lo), np.clip(j0b - c_lo, 0, c_hi - c_lo)]
         return np.where(valid, vals, np.nan)
 
-    def similarity_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray,
-                        sim: np.ndarray | None = None) -> np.ndarray:
+    def similarity_term(
+        self, a: int, b: int, i0: np.ndarray, j0: np.ndarray, sim: np.ndarray | None = None
+    ) -> np.ndarray:
         """Cosine of the two sides minus (margin x) their mean cosine with the same-size neighbours."""
         w = self.weights
         rows = i0[:, None]
@@ -322,15 +338,21 @@ class Scorer:
         if w.margin == 0:
             return w.sim * sim
         # Neighbours: the runs of the same size just before and after, on each side (where they exist).
-        near = np.stack([self.cosine(a, b, rows, j0 - b), self.cosine(a, b, rows, j0 + b),
-                         np.broadcast_to(self.cosine(a, b, rows - a, j0), j0.shape),
-                         np.broadcast_to(self.cosine(a, b, rows + a, j0), j0.shape)])
+        near = np.stack(
+            [
+                self.cosine(a, b, rows, j0 - b),
+                self.cosine(a, b, rows, j0 + b),
+                np.broadcast_to(self.cosine(a, b, rows - a, j0), j0.shape),
+                np.broadcast_to(self.cosine(a, b, rows + a, j0), j0.shape),
+            ]
+        )
         count = (~np.isnan(near)).sum(axis=0)
         nb = np.divide(np.nansum(near, axis=0), count, out=np.zeros(j0.shape), where=count > 0)
         return w.sim * (sim - w.margin * nb)
 
-    def gain_term(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray, sim: np.ndarray | None = None
-                  ) -> np.ndarray:
+    def gain_term(
+        self, a: int, b: int, i0: np.ndarray, j0: np.ndarray, sim: np.ndarray | None = None
+    ) -> np.ndarray:
         """Cosine of the bead minus the best cosine of a sub-bead with one end segment left out."""
         w = self.weights
         rows = i0[:, None]
@@ -360,7 +382,12 @@ def make_problem(scorer: Scorer, *, levels: int = 12) -> Problem:
 # --- Gale–Church baseline -------------------------------------------------------------------------------
 
 GALE_CHURCH_PRIORS: dict[BeadType, float] = {
-    (1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.089, (1, 2): 0.089, (2, 2): 0.011,
+    (1, 1): 0.89,
+    (1, 0): 0.0099,
+    (0, 1): 0.0099,
+    (2, 1): 0.089,
+    (1, 2): 0.089,
+    (2, 2): 0.011,
 }
 GALE_CHURCH_VARIANCE = 6.8
 
@@ -393,5 +420,7 @@ class GaleChurch:
         l1 = self.ja_csum[i0c + a] - self.ja_csum[i0c]
         l2 = self.en_csum[j0c + b] - self.en_csum[j0c]
         mean = (l1 + l2 / self.ratio) / 2
-        z = np.where(mean > 0, (l1 * self.ratio - l2) / np.sqrt(GALE_CHURCH_VARIANCE * np.maximum(mean, 1e-9)), 0)
+        z = np.where(
+            mean > 0, (l1 * self.ratio - l2) / np.sqrt(GALE_CHURCH_VARIANCE * np.maximum(mean, 1e-9)), 0
+        )
         return _norm_logsf(z) + math.log(GALE_CHURCH_PRIORS[(a, b)])

@@ -23,11 +23,31 @@ BeadRange = tuple[Span, Span]
 # Up to three segments on a side; insertions and deletions only one segment at a time, as in
 # Gale–Church and bertalign (a dropped paragraph is a run of 1-0 beads, each scored on its own).
 BEAD_TYPES: tuple[BeadType, ...] = (
-    (1, 1), (1, 0), (0, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3),
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (1, 2),
+    (2, 1),
+    (2, 2),
+    (1, 3),
+    (3, 1),
+    (2, 3),
+    (3, 2),
+    (3, 3),
 )
 GALE_CHURCH_TYPES: tuple[BeadType, ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
 # Inside a sentence bead a Japanese sentence often has more clauses than its English rendering has.
-CLAUSE_TYPES: tuple[BeadType, ...] = (*BEAD_TYPES, (1, 4), (4, 1), (2, 4), (4, 2), (1, 5), (5, 1), (1, 6), (6, 1))
+CLAUSE_TYPES: tuple[BeadType, ...] = (
+    *BEAD_TYPES,
+    (1, 4),
+    (4, 1),
+    (2, 4),
+    (4, 2),
+    (1, 5),
+    (5, 1),
+    (1, 6),
+    (6, 1),
+)
 
 NEG = -np.inf
 
@@ -190,8 +210,15 @@ def backtrace_scored(table: DpTable) -> list[tuple[BeadRange, float]]:
     return beads
 
 
-def score_band(scorer: BandScorer, band: Band, bead_types: Sequence[BeadType], *, n: int, m: int,
-               rows_per_block: int = 64) -> np.ndarray:
+def score_band(
+    scorer: BandScorer,
+    band: Band,
+    bead_types: Sequence[BeadType],
+    *,
+    n: int,
+    m: int,
+    rows_per_block: int = 64,
+) -> np.ndarray:
     """Evaluate `scorer` on every band cell for every bead type; impossible beads get -inf.
 
     The scorer is called with a block of consecutive start rows at a time so it can use one matrix
@@ -260,8 +287,14 @@ class Problem:
     coarsen: Callable[[], Problem] | None = None
 
 
-def search(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max_full_cells: int = 40_000,
-           margin: int = 5, coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES) -> list[BeadRange]:
+def search(
+    problem: Problem,
+    bead_types: Sequence[BeadType] = BEAD_TYPES,
+    *,
+    max_full_cells: int = 40_000,
+    margin: int = 5,
+    coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES,
+) -> list[BeadRange]:
     """Best alignment: a full DP for small inputs, else align a half-size copy first and search near it.
 
     Each level's band is the coarser level's path, doubled and widened by `margin` nodes; coarse levels
@@ -269,20 +302,38 @@ def search(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max
     O((n + m) * band width) per level and the levels halve, so the whole search is about linear in the
     length of the documents (the recursion of vecalign and FastDTW).
     """
-    return [bead for bead, _ in search_scored(problem, bead_types, max_full_cells=max_full_cells, margin=margin,
-                                              coarse_bead_types=coarse_bead_types)]
+    return [
+        bead
+        for bead, _ in search_scored(
+            problem,
+            bead_types,
+            max_full_cells=max_full_cells,
+            margin=margin,
+            coarse_bead_types=coarse_bead_types,
+        )
+    ]
 
 
-def search_scored(problem: Problem, bead_types: Sequence[BeadType] = BEAD_TYPES, *, max_full_cells: int = 40_000,
-                  margin: int = 5, coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES
-                  ) -> list[tuple[BeadRange, float]]:
+def search_scored(
+    problem: Problem,
+    bead_types: Sequence[BeadType] = BEAD_TYPES,
+    *,
+    max_full_cells: int = 40_000,
+    margin: int = 5,
+    coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES,
+) -> list[tuple[BeadRange, float]]:
     """`search`, with each bead's own score."""
     n, m = problem.n, problem.m
     if (n + 1) * (m + 1) <= max_full_cells or problem.coarsen is None or min(n, m) < 4:
         band = full_band(n, m)
     else:
-        path = search(problem.coarsen(), coarse_bead_types, max_full_cells=max_full_cells, margin=margin,
-                      coarse_bead_types=coarse_bead_types)
+        path = search(
+            problem.coarsen(),
+            coarse_bead_types,
+            max_full_cells=max_full_cells,
+            margin=margin,
+            coarse_bead_types=coarse_bead_types,
+        )
         band = band_from_path(path, n, m, factor=2, margin=margin)
     scores = score_band(problem.scorer, band, bead_types, n=n, m=m)
     return backtrace_scored(fill(scores, band, bead_types))

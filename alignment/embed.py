@@ -106,8 +106,10 @@ def embed(
         # float16 halves the cache; cosine similarities move by about 1e-4.
         with write(db):
             db["embeddings"].insert_all(
-                ({"key": key, "model": MODEL, "dim": DIM, "vector": vec.tobytes()}
-                 for key, vec in new.items()),
+                (
+                    {"key": key, "model": MODEL, "dim": DIM, "vector": vec.tobytes()}
+                    for key, vec in new.items()
+                ),
                 replace=True,
             )
     for row, key in enumerate(keys):

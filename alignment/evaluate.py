@@ -75,8 +75,9 @@ def _f1(p: float, r: float, zero: float) -> float:
     return 2 * p * r / (p + r) if p + r else zero
 
 
-def score(gold_docs: Sequence[Sequence[IndexBead]], test_docs: Sequence[Sequence[IndexBead]],
-          *, zero: float = 0.0) -> Scores:
+def score(
+    gold_docs: Sequence[Sequence[IndexBead]], test_docs: Sequence[Sequence[IndexBead]], *, zero: float = 0.0
+) -> Scores:
     """vecalign's `score_multiple`: counts pooled over documents, then P/R/F1.
 
     Precision is over every predicted bead (1-0 and 0-1 included); recall is over the beads with both sides
@@ -144,7 +145,9 @@ def read_gold(path: str | Path) -> Gold:
             raise ProjectError(f"{path}:{number}: not a gold bead ({exc})") from None
         if not ja_side and not en_side:  # a 0-0 bead aligns nothing; scoring it would only skew the counts
             continue
-        beads.append((tuple(range(len(ja), len(ja) + len(ja_side))), tuple(range(len(en), len(en) + len(en_side)))))
+        beads.append(
+            (tuple(range(len(ja), len(ja) + len(ja_side))), tuple(range(len(en), len(en) + len(en_side))))
+        )
         ja.extend(ja_side)
         en.extend(en_side)
     if not beads:
@@ -182,13 +185,21 @@ def gold_document(lang: Lang, sentences: Sequence[str]) -> tuple[Document, list[
     for k, sentence in enumerate(sentences):
         segments.append(Segment(index=k, start=pos, end=pos + len(sentence), text=sentence))
         pos += len(sentence) + 1
-    doc = Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,
-                   offset_runs=((0, 0, len(text)),), segmented=True)
+    doc = Document(
+        id=None,
+        pair_id=None,
+        lang=lang,
+        raw_text=text,
+        text=text,
+        offset_runs=((0, 0, len(text)),),
+        segmented=True,
+    )
     return doc, segments
 
 
-def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | None = None,
-             on_progress=None) -> Evaluation:
+def evaluate(
+    gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | None = None, on_progress=None
+) -> Evaluation:
     """Align the gold sentences (as segmented input, in a throw-away project) and score the result."""
     import tempfile
 
@@ -203,8 +214,9 @@ def evaluate(gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | N
                 sides: tuple[tuple[Lang, Sequence[str]], ...] = (("ja", gold.ja), ("en", gold.en))
                 for lang, sentences in sides:
                     store.insert_document(db, pair_id, *gold_document(lang, sentences))
-            result = aligner.align_pair(db, store.get_pair(db, gold.name), use_embeddings=use_embeddings,
-                                        on_progress=on_progress)
+            result = aligner.align_pair(
+                db, store.get_pair(db, gold.name), use_embeddings=use_embeddings, on_progress=on_progress
+            )
         finally:
             db.close()
     predicted = tuple(ranges_to_indexes((b.ja, b.en) for b in result.beads))

@@ -51,13 +51,20 @@ class BeadRecord:
     def as_json(self) -> dict[str, object]:
         """Exactly the keys of the JSONL format, in its order."""
         return {
-            "pair": self.pair, "ja": list(self.ja), "en": list(self.en), "ja_index": list(self.ja_index),
-            "en_index": list(self.en_index), "type": self.type, "status": self.status, "score": self.score,
+            "pair": self.pair,
+            "ja": list(self.ja),
+            "en": list(self.en),
+            "ja_index": list(self.ja_index),
+            "en_index": list(self.en_index),
+            "type": self.type,
+            "status": self.status,
+            "score": self.score,
         }
 
 
-def bead_records(db: Database, pairs: Sequence[Pair], *, level: Level = "sentence",
-                 confirmed_only: bool = False) -> Iterator[BeadRecord]:
+def bead_records(
+    db: Database, pairs: Sequence[Pair], *, level: Level = "sentence", confirmed_only: bool = False
+) -> Iterator[BeadRecord]:
     """The beads of `pairs` in order; pairs with no beads at `level` yield nothing."""
     from alignment import store
 
@@ -73,9 +80,15 @@ def bead_records(db: Database, pairs: Sequence[Pair], *, level: Level = "sentenc
             if bead.ja[1] > len(ja) or bead.en[1] > len(en):
                 raise ProjectError(f"pair {pair.name!r}: a bead points past the segments; align it again")
             yield BeadRecord(
-                pair=pair.name, index=index, ja=tuple(ja[slice(*bead.ja)]), en=tuple(en[slice(*bead.en)]),
-                ja_index=tuple(bead.ja_indexes), en_index=tuple(bead.en_indexes), type=bead.type,
-                status=bead.status, score=bead.score,
+                pair=pair.name,
+                index=index,
+                ja=tuple(ja[slice(*bead.ja)]),
+                en=tuple(en[slice(*bead.en)]),
+                ja_index=tuple(bead.ja_indexes),
+                en_index=tuple(bead.en_indexes),
+                type=bead.type,
+                status=bead.status,
+                score=bead.score,
             )
 
 
@@ -159,11 +172,19 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
     tmx = _Tmx(out)
     tmx.begin_document()
     tmx.start("tmx", {"version": "1.4"})
-    tmx.start("header", {
-        "creationtool": TOOL, "creationtoolversion": tool_version, "segtype": segtype, "o-tmf": TOOL,
-        "adminlang": "en", "srclang": "ja", "datatype": "plaintext",
-        "creationdate": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"),
-    })
+    tmx.start(
+        "header",
+        {
+            "creationtool": TOOL,
+            "creationtoolversion": tool_version,
+            "segtype": segtype,
+            "o-tmf": TOOL,
+            "adminlang": "en",
+            "srclang": "ja",
+            "datatype": "plaintext",
+            "creationdate": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"),
+        },
+    )
     tmx.end("header", inline=True)
     tmx.start("body")
     count = 0
@@ -172,9 +193,12 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
             continue
         tmx.start("tu", {"tuid": f"{rec.pair}:{rec.index}", "srclang": "ja"})
         for prop, value in (
-            ("x-pair", rec.pair), ("x-type", rec.type), ("x-status", rec.status),
+            ("x-pair", rec.pair),
+            ("x-type", rec.type),
+            ("x-status", rec.status),
             ("x-score", "" if rec.score is None else repr(rec.score)),
-            ("x-ja-index", " ".join(map(str, rec.ja_index))), ("x-en-index", " ".join(map(str, rec.en_index))),
+            ("x-ja-index", " ".join(map(str, rec.ja_index))),
+            ("x-en-index", " ".join(map(str, rec.en_index))),
         ):
             if value:  # a bead a person made has no score yet: no empty <prop>
                 tmx.leaf("prop", value, {"type": prop})
@@ -191,12 +215,20 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
 
 
 WRITERS: dict[Format, Callable[[Iterable[BeadRecord], TextIO], int]] = {
-    "jsonl": write_jsonl, "tsv": write_tsv, "tmx": write_tmx,
+    "jsonl": write_jsonl,
+    "tsv": write_tsv,
+    "tmx": write_tmx,
 }
 
 
-def export(records: Iterable[BeadRecord], fmt: Format, path: str | Path | None = None,
-           *, stdout: TextIO | None = None, level: Level = "sentence") -> int:
+def export(
+    records: Iterable[BeadRecord],
+    fmt: Format,
+    path: str | Path | None = None,
+    *,
+    stdout: TextIO | None = None,
+    level: Level = "sentence",
+) -> int:
     """Write `records` in `fmt` to `path` atomically (or to stdout); returns how many records were written."""
     if fmt not in WRITERS:
         raise ProjectError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")

@@ -125,7 +125,9 @@ def check_name(name: str) -> str:
 # --- preparing ----------------------------------------------------------------------------------------------
 
 
-def prepare(source: Source, *, segmented: bool = False, word_split: Callable[[str, str], bool] | None = None) -> Prepared:
+def prepare(
+    source: Source, *, segmented: bool = False, word_split: Callable[[str, str], bool] | None = None
+) -> Prepared:
     """Repair (unless `segmented`) and split one document into sentences."""
     if segmented:
         repaired = unrepaired(source.raw)
@@ -140,7 +142,9 @@ def prepare(source: Source, *, segmented: bool = False, word_split: Callable[[st
             )
     else:
         repaired = repair(source.raw, source.lang, word_split=word_split)
-        spans = segment.split_overlong(repaired.text, segment.sentences(repaired.text, source.lang), MAX_SENTENCE)
+        spans = segment.split_overlong(
+            repaired.text, segment.sentences(repaired.text, source.lang), MAX_SENTENCE
+        )
         sentences = segment.to_segments(repaired.text, spans)
     if not sentences:
         where = source.path or f"the {source.lang.upper()} text"
@@ -212,8 +216,15 @@ def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None)
             )
             insert_document(db, pair_id, doc, prepared.sentences, doc_clauses)
             summaries.append(
-                DocumentSummary(src.lang, src.path, src.encoding, len(src.raw), len(doc.text),
-                                len(prepared.sentences), len(doc_clauses))
+                DocumentSummary(
+                    src.lang,
+                    src.path,
+                    src.encoding,
+                    len(src.raw),
+                    len(doc.text),
+                    len(prepared.sentences),
+                    len(doc_clauses),
+                )
             )
     segmented = any(p.segmented for p in plan.documents)
     return ImportSummary(plan.name, pair_id, replaced, segmented, tuple(summaries))

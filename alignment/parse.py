@@ -81,11 +81,15 @@ def load_nlp() -> Any:
         import ginza  # noqa: F401  (registers GiNZA's pipeline components)
         import spacy  # noqa: TID251  (lazy: only parsing needs it)
     except ImportError as exc:
-        raise ProjectError(f"GiNZA is not installed ({exc.name}); run `pip install ja-ginza==5.3.0`") from None
+        raise ProjectError(
+            f"GiNZA is not installed ({exc.name}); run `pip install ja-ginza==5.3.0`"
+        ) from None
     try:
         nlp = spacy.load(MODEL_PACKAGE)
     except OSError:
-        raise ProjectError(f"the GiNZA model {MODEL_PACKAGE} is not installed; run `pip install ja-ginza==5.3.0`") from None
+        raise ProjectError(
+            f"the GiNZA model {MODEL_PACKAGE} is not installed; run `pip install ja-ginza==5.3.0`"
+        ) from None
     nlp.add_pipe("disable_sentencizer", before="parser")
     return nlp
 

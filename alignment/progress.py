@@ -13,7 +13,9 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 
-def reporting(items: Iterable[T], total: int, on_progress: Progress | None, *, every: int = 500) -> Iterator[T]:
+def reporting(
+    items: Iterable[T], total: int, on_progress: Progress | None, *, every: int = 500
+) -> Iterator[T]:
     """Yield `items`, reporting `(done, total)` every `every` items and once at the end."""
     done = 0
     for item in items:

@@ -160,7 +160,9 @@ def _check_content(db: Database, path: Path) -> None:
         return
     expected = db.execute("PRAGMA page_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
     if size < expected:
-        raise ProjectError(f"{path} is damaged (truncated: {size} of {expected} bytes); restore it from a backup")
+        raise ProjectError(
+            f"{path} is damaged (truncated: {size} of {expected} bytes); restore it from a backup"
+        )
 
 
 def _is_read_only(path: Path) -> bool:
@@ -290,7 +292,9 @@ def open_project(
         if not readonly and _is_read_only(p):
             raise ProjectError(f"{p} is read-only; use a writable copy")
         if not readonly and not os.access(p.parent, os.W_OK | os.X_OK):
-            raise ProjectError(f"folder {p.parent} is read-only; SQLite needs to write its journal beside {p.name}")
+            raise ProjectError(
+                f"folder {p.parent} is read-only; SQLite needs to write its journal beside {p.name}"
+            )
     elif not create:
         raise ProjectError(f"no project file at {p} (run `taiyaku import` or `taiyaku demo` first)")
     elif readonly:

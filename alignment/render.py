@@ -86,7 +86,10 @@ def _shift_runs(runs: Sequence[Sequence[int]], pos: int, removed: int, inserted:
 
 def _clauses(db: Database, document_id: int) -> list[tuple[int, int, int]]:
     """(start, end, parent sentence index) of every clause, in order."""
-    return [(c.start, c.end, c.parent if c.parent is not None else -1) for c in get_segments(db, document_id, "clause")]
+    return [
+        (c.start, c.end, c.parent if c.parent is not None else -1)
+        for c in get_segments(db, document_id, "clause")
+    ]
 
 
 def _clause_beads_after(beads: Sequence[Bead], ca: int, cb: int, kc: int) -> list[Bead]:
@@ -102,15 +105,23 @@ def _clause_beads_after(beads: Sequence[Bead], ca: int, cb: int, kc: int) -> lis
     run = rest[: len(rest) - len(after)]
     ja = (run[0].ja[0], run[-1].ja[1]) if run else ((before[-1].ja[1],) * 2 if before else (0, 0))
     merged = Bead(ja, (ca, ca + kc))
-    shifted = [Bead(b.ja, (b.en[0] + d, b.en[1] + d), b.score, b.status, None, b.updated_by, b.updated_at)
-               for b in after]
+    shifted = [
+        Bead(b.ja, (b.en[0] + d, b.en[1] + d), b.score, b.status, None, b.updated_by, b.updated_at)
+        for b in after
+    ]
     middle = [merged] if (merged.ja[0] != merged.ja[1] or kc) else []
     return [*before, *middle, *shifted]
 
 
 def _bead_json(b: Bead) -> dict[str, Any]:
-    return {"ja": list(b.ja), "en": list(b.en), "score": b.score, "status": b.status, "by": b.updated_by,
-            "at": b.updated_at}
+    return {
+        "ja": list(b.ja),
+        "en": list(b.en),
+        "score": b.score,
+        "status": b.status,
+        "by": b.updated_by,
+        "at": b.updated_at,
+    }
 
 
 def _bead_from(d: dict[str, Any]) -> Bead:
@@ -147,8 +158,14 @@ def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, u
         new_text = block + "\n"
     old_text = text[pos:old_end]
     new_sents = [(pos + s, pos + e) for s, e in sentence_ranges(new_text)]
-    has_clauses = doc is not None and doc.id is not None and bool(
-        db.execute("SELECT 1 FROM segments WHERE document_id = ? AND level = 'clause' LIMIT 1", [doc.id]).fetchone()
+    has_clauses = (
+        doc is not None
+        and doc.id is not None
+        and bool(
+            db.execute(
+                "SELECT 1 FROM segments WHERE document_id = ? AND level = 'clause' LIMIT 1", [doc.id]
+            ).fetchone()
+        )
     )
     clauses = _clauses(db, doc.id) if has_clauses and doc and doc.id is not None else []
     old_clauses = [c for c in clauses if a <= c[2] < b]
@@ -234,10 +251,19 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
         if doc is None:
             if not s.get("created"):
                 raise RenderConflict("the English document of this pair is gone; cannot apply the change")
-            db["documents"].insert({
-                "pair_id": pair_id, "lang": "en", "source_path": None, "encoding": "utf-8", "segmented": 1,
-                "raw_text": "", "text": "", "offset_map": "[]", "created": now(),
-            })
+            db["documents"].insert(
+                {
+                    "pair_id": pair_id,
+                    "lang": "en",
+                    "source_path": None,
+                    "encoding": "utf-8",
+                    "segmented": 1,
+                    "raw_text": "",
+                    "text": "",
+                    "offset_map": "[]",
+                    "created": now(),
+                }
+            )
             doc = get_document(db, pair_id, "en")
         assert doc is not None and doc.id is not None
         pos, old, new = s["pos"], s["text_before"], s["text_after"]
@@ -250,7 +276,11 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
         beads = get_beads(db, pair_id)
         k = s["bead"]
         expect = _bead_from(s["bead_before"])
-        if k >= len(beads) or (beads[k].ja, beads[k].en, beads[k].status) != (expect.ja, expect.en, expect.status):
+        if k >= len(beads) or (beads[k].ja, beads[k].en, beads[k].status) != (
+            expect.ja,
+            expect.en,
+            expect.status,
+        ):
             raise RenderConflict("the beads changed since; cannot apply the change")
         text = doc.text[:pos] + new + doc.text[pos + len(old) :]
         d_pos = len(new) - len(old)
@@ -262,25 +292,47 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
         )
         # sentences
         n_old, n_new = len(s["segs_before"]), len(s["segs_after"])
-        db.execute("DELETE FROM segments WHERE document_id = ? AND level = 'sentence' AND idx >= ? AND idx < ?",
-                   [doc.id, a, a + n_old])
+        db.execute(
+            "DELETE FROM segments WHERE document_id = ? AND level = 'sentence' AND idx >= ? AND idx < ?",
+            [doc.id, a, a + n_old],
+        )
         _shift_indexes(db, doc.id, "sentence", a + n_old, n_new - n_old, d_pos)
         db["segments"].insert_all(
-            {"document_id": doc.id, "level": "sentence", "idx": a + i, "start": st, "end": en,
-             "parent_id": None, "text": text[st:en]}
+            {
+                "document_id": doc.id,
+                "level": "sentence",
+                "idx": a + i,
+                "start": st,
+                "end": en,
+                "parent_id": None,
+                "text": text[st:en],
+            }
             for i, (st, en) in enumerate(s["segs_after"])
         )
         # clauses (their parent is a row id, so it has to be looked up for the new sentences)
         c0, nc_old, nc_new = s["clause_start"], len(s["clauses_before"]), len(s["clauses_after"])
         if nc_old or nc_new:
-            db.execute("DELETE FROM segments WHERE document_id = ? AND level = 'clause' AND idx >= ? AND idx < ?",
-                       [doc.id, c0, c0 + nc_old])
+            db.execute(
+                "DELETE FROM segments WHERE document_id = ? AND level = 'clause' AND idx >= ? AND idx < ?",
+                [doc.id, c0, c0 + nc_old],
+            )
             _shift_indexes(db, doc.id, "clause", c0 + nc_old, nc_new - nc_old, d_pos)
-            parents = {r[0]: r[1] for r in db.execute(
-                "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [doc.id])}
+            parents = {
+                r[0]: r[1]
+                for r in db.execute(
+                    "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [doc.id]
+                )
+            }
             db["segments"].insert_all(
-                {"document_id": doc.id, "level": "clause", "idx": c0 + i, "start": st, "end": en,
-                 "parent_id": parents.get(parent), "text": text[st:en]}
+                {
+                    "document_id": doc.id,
+                    "level": "clause",
+                    "idx": c0 + i,
+                    "start": st,
+                    "end": en,
+                    "parent_id": parents.get(parent),
+                    "text": text[st:en],
+                }
                 for i, (st, en, parent) in enumerate(s["clauses_after"])
             )
         elif d_pos:
@@ -299,7 +351,15 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
         db.execute(
             "UPDATE beads SET en_start = ?, en_end = ?, status = ?, score = ?, updated_by = ?, updated_at = ? "
             "WHERE id = ?",
-            [after.en[0], after.en[1], after.status, after.score, after.updated_by, after.updated_at, bead_id],
+            [
+                after.en[0],
+                after.en[1],
+                after.status,
+                after.score,
+                after.updated_by,
+                after.updated_at,
+                bead_id,
+            ],
         )
         if n_new != n_old:
             db.execute(
@@ -334,5 +394,7 @@ def _check(db: Database, pair_id: int) -> None:
     segs = get_segments(db, doc.id) if doc and doc.id is not None else []
     for s in segs:
         if doc is None or doc.text[s.start : s.end] != s.text:
-            raise ProjectError("internal error: an English segment no longer matches its text; nothing was changed")
+            raise ProjectError(
+                "internal error: an English segment no longer matches its text; nothing was changed"
+            )
     check_cover(get_beads(db, pair_id), n_ja, len(segs))

@@ -30,12 +30,24 @@ _BREAKS = re.compile(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 _FINAL = "。！？!?"
 _CLOSERS = "」』）)】〕］｝〉》\"'”’"
 # Japanese line-breaking rules (kinsoku): a line never starts with these, so a line that does is a wrap.
-_CANNOT_START = "、。，．）)」』】〕］｝〉》ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々！？!?：；,.%％"
+_CANNOT_START = (
+    "、。，．）)」』】〕］｝〉》ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々！？!?：；,.%％"
+)
 # ...and never ends with these.
 _CANNOT_END = "（(「『【〔［｛〈《・"
 _OPENERS = "（(「『【〔［｛〈《"
-_PAIRS = {"（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕", "［": "］", "｛": "｝",
-          "〈": "〉", "《": "》"}
+_PAIRS = {
+    "（": "）",
+    "(": ")",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "｛": "｝",
+    "〈": "〉",
+    "《": "》",
+}
 
 # A list item, numbered paragraph or heading at the start of a line: never the continuation of a wrap.
 _STRONG_MARKER = re.compile(
@@ -57,7 +69,9 @@ _STRONG_MARKER = re.compile(
 _WEAK_MARKER = re.compile(r"^(?:[・…－ー〇○<＜【〔\[]|[-‐−]\S)")
 
 # A page number alone on its line: "12", "- 12 -", "－１２－", "p. 12", "12/40".
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-－–—]\s*)?(?:p\.?\s*)?([0-9０-９]{1,4})(?:\s*/\s*[0-9０-９]{1,4})?(?:\s*[-－–—])?\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-－–—]\s*)?(?:p\.?\s*)?([0-9０-９]{1,4})(?:\s*/\s*[0-9０-９]{1,4})?(?:\s*[-－–—])?\s*$"
+)
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
@@ -321,8 +335,13 @@ def _delete_emphasis(line: _Line, edits: _Edits) -> None:
 
 def _is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
-            or 0xF900 <= code <= 0xFAFF or code == 0x3005)
+    return (
+        0x3040 <= code <= 0x30FF
+        or 0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or code == 0x3005
+    )
 
 
 def _is_word_char(ch: str) -> bool:
@@ -429,8 +448,9 @@ class _Gap:
     empties: int
 
 
-def _join_ja(prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths,
-             word_split: WordSplit | None) -> bool:
+def _join_ja(
+    prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths, word_split: WordSplit | None
+) -> bool:
     """Is the break between `prev` and `nxt` a wrap inside one sentence (Japanese rules)?"""
     if gap.hard:
         return False
@@ -452,8 +472,13 @@ def _join_ja(prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths,
         return True
     # Justified lines with digits, Latin or compressed punctuation measure short: a line within 3 ems of the
     # grid that is not a heading or caption (marker first, bracket last) is a wrapped line too.
-    if (widths.main_em and em_width(prev) >= widths.main_em - 3 and gap.empties == 0
-            and not _STRONG_MARKER.match(prev) and prev[-1] not in _CLOSERS + "】〕"):
+    if (
+        widths.main_em
+        and em_width(prev) >= widths.main_em - 3
+        and gap.empties == 0
+        and not _STRONG_MARKER.match(prev)
+        and prev[-1] not in _CLOSERS + "】〕"
+    ):
         return True
     # In a wrapped document, a line that runs past the grid and stops mid-sentence continues on a line that
     # starts with a particle or verb ending (…を推進 / する。).
@@ -530,7 +555,11 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repa
         between = lines[a + 1 : b]
         gap = _Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
         p, n = prev.content, nxt.content
-        joined = _join_ja(p, paragraph, n, gap, widths, word_split) if lang == "ja" else _join_en(p, n, gap, widths)
+        joined = (
+            _join_ja(p, paragraph, n, gap, widths, word_split)
+            if lang == "ja"
+            else _join_en(p, n, gap, widths)
+        )
         # Everything from the end of prev's content to the start of next's content is the gap.
         gap_start, gap_end = prev.hi, nxt.lo
         edits.delete(gap_start, gap_end)

@@ -17,8 +17,19 @@ from alignment.model import Lang, Segment
 Range = tuple[int, int]
 
 _CLOSERS = "」』）)】〕］｝〉》\"'”’"
-_OPEN_TO_CLOSE = {"（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕", "［": "］", "｛": "｝",
-                  "〈": "〉", "《": "》", "“": "”"}
+_OPEN_TO_CLOSE = {
+    "（": "）",
+    "(": ")",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "｛": "｝",
+    "〈": "〉",
+    "《": "》",
+    "“": "”",
+}
 _CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
 # A bracket pair longer than this is more likely a stray bracket than a parenthesis: it must not keep a
 # whole paragraph from being split.
@@ -93,7 +104,9 @@ def _ja_terminator(text: str, i: int) -> bool:
     nxt = text[i + 1 : i + 2]
     if ch in "!?":  # ASCII marks end a sentence in Japanese text, but not inside a URL or code
         return not (nxt.isascii() and (nxt.isalnum() or nxt in "=&/"))
-    if ch == "．":  # full-width period: a sentence end, unless a decimal point or an item number (１．５, ３．)
+    if (
+        ch == "．"
+    ):  # full-width period: a sentence end, unless a decimal point or an item number (１．５, ３．)
         prev = text[i - 1 : i]
         return not (prev.isdigit() or nxt.isdigit() or i == 0)
     return False
@@ -172,8 +185,10 @@ def _split_name_list(block: str, a: int, b: int) -> list[Range]:
     cuts = [0]
     for i, ch in enumerate(sentence):
         if ch in "）)" and depth[i + 1] == 0 and i + 1 < len(sentence):
-            nxt_open = next((k for k in range(i + 1, len(sentence)) if sentence[k] in "（(" and depth[k] == 0),
-                            len(sentence))
+            nxt_open = next(
+                (k for k in range(i + 1, len(sentence)) if sentence[k] in "（(" and depth[k] == 0),
+                len(sentence),
+            )
             if "\u3000" in sentence[i + 1 : nxt_open] and "\u3000" in sentence[cuts[-1] : i]:
                 cuts.append(i + 1)
     cuts.append(len(sentence))
@@ -304,7 +319,9 @@ def clauses_from_tokens(text: str, clause_tokens: Sequence[Sequence[Range]]) -> 
         if not tokens:
             continue
         end = max(e for _, e in tokens)
-        while end < len(text) and (text[end] in "、。，．！？!?,;；:：" or text[end] in _CLOSERS or text[end].isspace()):
+        while end < len(text) and (
+            text[end] in "、。，．！？!?,;；:：" or text[end] in _CLOSERS or text[end].isspace()
+        ):
             end += 1
         cuts.append(end)
     return tile(len(text), cuts)
@@ -344,12 +361,22 @@ def to_segments(text: str, spans: Sequence[Range]) -> list[Segment]:
     return [Segment(index=i, start=a, end=b, text=text[a:b]) for i, (a, b) in enumerate(spans)]
 
 
-def clause_segments(text: str, sentences_: Sequence[Segment], per_sentence: Sequence[Sequence[Range]]) -> list[Segment]:
+def clause_segments(
+    text: str, sentences_: Sequence[Segment], per_sentence: Sequence[Sequence[Range]]
+) -> list[Segment]:
     """Clause segments from ranges relative to each sentence; indexes run through the whole document."""
     out: list[Segment] = []
     for sentence, ranges in zip(sentences_, per_sentence, strict=True):
         for a, b in ranges or [(0, sentence.end - sentence.start)]:
             start, end = sentence.start + a, sentence.start + b
-            out.append(Segment(index=len(out), start=start, end=end, text=text[start:end], level="clause",
-                               parent=sentence.index))
+            out.append(
+                Segment(
+                    index=len(out),
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    level="clause",
+                    parent=sentence.index,
+                )
+            )
     return out

@@ -104,8 +104,13 @@ def get_segments(db: Database, document_id: int, level: Level = "sentence") -> l
              WHERE s.document_id = ? AND s.level = ? ORDER BY s.idx"""
     return [
         Segment(
-            index=r["idx"], start=r["start"], end=r["end"], text=r["text"], level=r["level"],
-            parent=r["parent_idx"], id=r["id"],
+            index=r["idx"],
+            start=r["start"],
+            end=r["end"],
+            text=r["text"],
+            level=r["level"],
+            parent=r["parent_idx"],
+            id=r["id"],
         )
         for r in db.query(sql, [document_id, level])
     ]
@@ -113,20 +118,26 @@ def get_segments(db: Database, document_id: int, level: Level = "sentence") -> l
 
 def segment_texts(db: Database, pair_id: int, lang: Lang, level: Level = "sentence") -> list[str]:
     """Just the texts of a document's segments, in order (what a view of 20,000 segments needs, quickly)."""
-    return [r[0] for r in db.execute(
-        "SELECT s.text FROM segments s JOIN documents d ON s.document_id = d.id"
-        " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? ORDER BY s.idx",
-        [pair_id, lang, level],
-    )]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT s.text FROM segments s JOIN documents d ON s.document_id = d.id"
+            " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? ORDER BY s.idx",
+            [pair_id, lang, level],
+        )
+    ]
 
 
 def segment_starts(db: Database, pair_id: int, lang: Lang, level: Level = "sentence") -> list[int]:
     """The start offsets of a document's segments, in order (with segment_texts: a light view of 20,000)."""
-    return [r[0] for r in db.execute(
-        "SELECT s.start FROM segments s JOIN documents d ON s.document_id = d.id"
-        " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? ORDER BY s.idx",
-        [pair_id, lang, level],
-    )]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT s.start FROM segments s JOIN documents d ON s.document_id = d.id"
+            " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? ORDER BY s.idx",
+            [pair_id, lang, level],
+        )
+    ]
 
 
 def pair_segments(db: Database, pair: Pair, lang: Lang, level: Level = "sentence") -> list[Segment]:
@@ -142,19 +153,23 @@ def insert_document(
     clauses: Sequence[Segment] = (),
 ) -> int:
     """Insert a document with its sentence and clause segments (caller holds the transaction)."""
-    document_id = db["documents"].insert(
-        {
-            "pair_id": pair_id,
-            "lang": doc.lang,
-            "source_path": doc.source_path,
-            "encoding": doc.encoding,
-            "segmented": int(doc.segmented),
-            "raw_text": doc.raw_text,
-            "text": doc.text,
-            "offset_map": json.dumps([list(r) for r in doc.offset_runs]),
-            "created": now(),
-        }
-    ).last_pk
+    document_id = (
+        db["documents"]
+        .insert(
+            {
+                "pair_id": pair_id,
+                "lang": doc.lang,
+                "source_path": doc.source_path,
+                "encoding": doc.encoding,
+                "segmented": int(doc.segmented),
+                "raw_text": doc.raw_text,
+                "text": doc.text,
+                "offset_map": json.dumps([list(r) for r in doc.offset_runs]),
+                "created": now(),
+            }
+        )
+        .last_pk
+    )
     replace_segments(db, document_id, sentences, clauses)
     return int(document_id)
 
@@ -168,19 +183,29 @@ def replace_segments(
         _INSERT_SEGMENT, ((document_id, "sentence", s.index, s.start, s.end, None, s.text) for s in sentences)
     )
     if clauses:
-        sentence_ids = dict(db.execute(
-            "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [document_id]
-        ).fetchall())
+        sentence_ids = dict(
+            db.execute(
+                "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [document_id]
+            ).fetchall()
+        )
         db.conn.executemany(
             _INSERT_SEGMENT,
-            ((document_id, "clause", c.index, c.start, c.end,
-              sentence_ids.get(c.parent) if c.parent is not None else None, c.text) for c in clauses),
+            (
+                (
+                    document_id,
+                    "clause",
+                    c.index,
+                    c.start,
+                    c.end,
+                    sentence_ids.get(c.parent) if c.parent is not None else None,
+                    c.text,
+                )
+                for c in clauses
+            ),
         )
 
 
-_INSERT_SEGMENT = (
-    'INSERT INTO segments (document_id, level, idx, start, "end", parent_id, text) VALUES (?, ?, ?, ?, ?, ?, ?)'
-)
+_INSERT_SEGMENT = 'INSERT INTO segments (document_id, level, idx, start, "end", parent_id, text) VALUES (?, ?, ?, ?, ?, ?, ?)'
 
 
 def create_pair(db: Database, name: str, *, replace: bool = False) -> int:
@@ -228,8 +253,22 @@ def save_beads(
         db.conn.executemany(
             """INSERT INTO beads (pair_id, level, ord, ja_start, ja_end, en_start, en_end, score, status,
                updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            ((pair_id, level, i, b.ja[0], b.ja[1], b.en[0], b.en[1], b.score, b.status,
-              b.updated_by or user, b.updated_at or ts) for i, b in enumerate(beads)),
+            (
+                (
+                    pair_id,
+                    level,
+                    i,
+                    b.ja[0],
+                    b.ja[1],
+                    b.en[0],
+                    b.en[1],
+                    b.score,
+                    b.status,
+                    b.updated_by or user,
+                    b.updated_at or ts,
+                )
+                for i, b in enumerate(beads)
+            ),
         )
         touch_pair(db, pair_id)
 
@@ -283,36 +322,67 @@ def replace_beads(
             raise ProjectError("cannot replace beads that were never stored")
         lo = _bead_ord(db, pair_id, level, current[start - 1]) if start > 0 else None
         hi = _bead_ord(db, pair_id, level, current[stop]) if stop < len(current) else None
-        cur = db.conn.executemany(f"DELETE FROM beads WHERE {_BEAD_MATCH}", [_bead_key(pair_id, level, b) for b in old])
+        cur = db.conn.executemany(
+            f"DELETE FROM beads WHERE {_BEAD_MATCH}", [_bead_key(pair_id, level, b) for b in old]
+        )
         if cur.rowcount != len(old):
             raise ProjectError(_STALE)
         k = len(new)
         while lo is not None and hi is not None and hi - lo - 1 < k:
-            db.execute("UPDATE beads SET ord = ord * ? WHERE pair_id = ? AND level = ?", [ORD_STRIDE, pair_id, level])
+            db.execute(
+                "UPDATE beads SET ord = ord * ? WHERE pair_id = ? AND level = ?", [ORD_STRIDE, pair_id, level]
+            )
             lo, hi = lo * ORD_STRIDE, hi * ORD_STRIDE
         first = lo + 1 if lo is not None else (hi - k if hi is not None else 0)
         stamped = [
-            Bead(ja=b.ja, en=b.en, score=b.score, status=b.status,
-                 updated_by=b.updated_by or user, updated_at=b.updated_at or ts)
+            Bead(
+                ja=b.ja,
+                en=b.en,
+                score=b.score,
+                status=b.status,
+                updated_by=b.updated_by or user,
+                updated_at=b.updated_at or ts,
+            )
             for b in new
         ]
         db.conn.executemany(
             "INSERT INTO beads (pair_id, level, ord, ja_start, ja_end, en_start, en_end, score, status,"
             " updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (pair_id, level, first + n, b.ja[0], b.ja[1], b.en[0], b.en[1], b.score, b.status,
-                 b.updated_by, b.updated_at)
+                (
+                    pair_id,
+                    level,
+                    first + n,
+                    b.ja[0],
+                    b.ja[1],
+                    b.en[0],
+                    b.en[1],
+                    b.score,
+                    b.status,
+                    b.updated_by,
+                    b.updated_at,
+                )
                 for n, b in enumerate(stamped)
             ],
         )
         if k:
-            ids = [r[0] for r in db.execute(
-                "SELECT id FROM beads WHERE pair_id = ? AND level = ? AND ord BETWEEN ? AND ? ORDER BY ord",
-                [pair_id, level, first, first + k - 1],
-            )]
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM beads WHERE pair_id = ? AND level = ? AND ord BETWEEN ? AND ? ORDER BY ord",
+                    [pair_id, level, first, first + k - 1],
+                )
+            ]
             stamped = [
-                Bead(ja=b.ja, en=b.en, score=b.score, status=b.status, id=i,
-                     updated_by=b.updated_by, updated_at=b.updated_at)
+                Bead(
+                    ja=b.ja,
+                    en=b.en,
+                    score=b.score,
+                    status=b.status,
+                    id=i,
+                    updated_by=b.updated_by,
+                    updated_at=b.updated_at,
+                )
                 for b, i in zip(stamped, ids, strict=True)
             ]
         touch_pair(db, pair_id)

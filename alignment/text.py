@@ -89,6 +89,8 @@ def line_segments(text: str) -> list[Segment]:
         stripped = body.strip()
         if stripped:
             start = pos + (len(body) - len(body.lstrip()))
-            segments.append(Segment(index=len(segments), start=start, end=start + len(stripped), text=stripped))
+            segments.append(
+                Segment(index=len(segments), start=start, end=start + len(stripped), text=stripped)
+            )
         pos += len(line)
     return segments

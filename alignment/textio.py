@@ -62,8 +62,9 @@ def check_input_file(p: Path, max_bytes: int | None = None) -> int:
     if not stat.S_ISREG(st.st_mode):
         raise ProjectError(f"{p} is not a regular file")
     if st.st_size > limit:
-        raise ProjectError(f"{p} is too large to import ({st.st_size // 1_000_000} MB; the limit is "
-                           f"{limit // 1_000_000} MB)")
+        raise ProjectError(
+            f"{p} is too large to import ({st.st_size // 1_000_000} MB; the limit is {limit // 1_000_000} MB)"
+        )
     return st.st_size
 
 
@@ -89,8 +90,9 @@ ENCODING_REMEDY = "name the encoding with --encoding"
 """What `import` tells a user whose file's encoding cannot be found; callers without --encoding say otherwise."""
 
 
-def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input",
-                 remedy: str = ENCODING_REMEDY) -> Decoded:
+def decode_bytes(
+    data: bytes, encoding: str | None = None, *, name: str = "input", remedy: str = ENCODING_REMEDY
+) -> Decoded:
     """Decode `data` as text: BOM first, then the named encoding, then UTF-8, CP932 and EUC-JP."""
     if not data:
         raise ProjectError(f"{name} is empty")
@@ -106,11 +108,14 @@ def _decode_named(data: bytes, encoding: str, name: str) -> Decoded:
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise ProjectError(f"unknown encoding {encoding!r} (try utf-8, utf-16, cp932, shift_jis or euc-jp)") from None
+        raise ProjectError(
+            f"unknown encoding {encoding!r} (try utf-8, utf-16, cp932, shift_jis or euc-jp)"
+        ) from None
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
         codec = "utf-8-sig"
-    if codec in {"utf-16", "utf-32"} and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
-                                                               codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+    if codec in {"utf-16", "utf-32"} and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
         raise ProjectError(f"{name} has no byte-order mark; name the byte order ({codec}-le or {codec}-be)")
     try:
         text = data.decode(codec)
@@ -120,7 +125,9 @@ def _decode_named(data: bytes, encoding: str, name: str) -> Decoded:
             f"is invalid there"
         ) from None
     except (LookupError, UnicodeError):  # rot13, base64, hex…: codecs, but not text encodings
-        raise ProjectError(f"{encoding!r} is not a text encoding (try utf-8, utf-16, cp932 or euc-jp)") from None
+        raise ProjectError(
+            f"{encoding!r} is not a text encoding (try utf-8, utf-16, cp932 or euc-jp)"
+        ) from None
     return Decoded(text.removeprefix("\ufeff"), codec)
 
 
@@ -130,14 +137,19 @@ def _detect(data: bytes, name: str, remedy: str) -> Decoded:
             try:
                 return Decoded(data.decode(codec).removeprefix("\ufeff"), codec)
             except UnicodeDecodeError:
-                raise ProjectError(f"{name} starts with a {codec} byte-order mark but is not valid {codec}") from None
+                raise ProjectError(
+                    f"{name} starts with a {codec} byte-order mark but is not valid {codec}"
+                ) from None
     if b"\x00" in data:
-        raise ProjectError(f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark; "
-                           f"{remedy})")
+        raise ProjectError(
+            f"{name} contains NUL bytes: it looks binary (UTF-16 text needs a byte-order mark; {remedy})"
+        )
     mixed_at = _utf8_until(data)
     if mixed_at is not None:
-        raise ProjectError(f"{name} mixes encodings: it is UTF-8 Japanese up to byte {mixed_at}, then other bytes; "
-                           f"save it all as UTF-8 and retry")
+        raise ProjectError(
+            f"{name} mixes encodings: it is UTF-8 Japanese up to byte {mixed_at}, then other bytes; "
+            f"save it all as UTF-8 and retry"
+        )
     decodable: list[Decoded] = []
     for codec in _CANDIDATES:
         try:
@@ -149,9 +161,7 @@ def _detect(data: bytes, name: str, remedy: str) -> Decoded:
         if _oddities(text) <= max(2, len(text) // 100):
             decodable.append(Decoded(text, codec))
     if not decodable:
-        raise ProjectError(
-            f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; {remedy}"
-        )
+        raise ProjectError(f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; {remedy}")
     return max(decodable, key=lambda d: _japanese_score(d.text))
 
 
@@ -180,7 +190,9 @@ def _oddities(text: str) -> int:
     "decodes" as CP932 unless this is checked.
     """
     return sum(
-        1 for ch in text[:100_000] if unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in _ALLOWED_CONTROLS
+        1
+        for ch in text[:100_000]
+        if unicodedata.category(ch) in {"Cc", "Co", "Cn"} and ch not in _ALLOWED_CONTROLS
     )
 
 

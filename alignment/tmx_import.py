@@ -35,7 +35,6 @@ MAX_TMX_BYTES = 2_000_000_000
 """Memories are streamed; what is kept grows with the units (a 40 MB, 200k-unit TMX takes ~0.5 GB)."""
 
 
-
 class TmxError(ProjectError):
     """A file that is not a usable TMX (malformed, hostile, or without Japanese–English units)."""
 
@@ -134,7 +133,9 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = Non
         raise TmxError(f"{p} was refused: it declares XML entities or a DTD ({type(exc).__name__})") from None
     except UnicodeDecodeError as exc:
         raise TmxError(f"{p} is not valid {encoding} text ({exc.reason})") from None
-    return TranslationMemory(tuple(units), skipped, tuple(lang for lang, _ in languages.most_common()), encoding)
+    return TranslationMemory(
+        tuple(units), skipped, tuple(lang for lang, _ in languages.most_common()), encoding
+    )
 
 
 def _units(events: Iterator[tuple[str, Element]], path: Path) -> Iterator[tuple[TmxUnit | None, list[str]]]:
@@ -194,7 +195,9 @@ def _unit(tu: Element) -> tuple[TmxUnit | None, list[str]]:
     return TmxUnit(ja=ja, en=en, status=status, score=score), codes
 
 
-def unit_document(texts: list[str], lang: Lang, source_path: str, encoding: str) -> tuple[Document, list[Segment]]:
+def unit_document(
+    texts: list[str], lang: Lang, source_path: str, encoding: str
+) -> tuple[Document, list[Segment]]:
     """A document made of the units' texts, one per line, each one segment (offsets into that text)."""
     segments: list[Segment] = []
     pos = 0
@@ -203,8 +206,15 @@ def unit_document(texts: list[str], lang: Lang, source_path: str, encoding: str)
         pos += len(text) + len(SEPARATOR)
     text = SEPARATOR.join(texts) + SEPARATOR
     doc = Document(
-        id=None, pair_id=None, lang=lang, raw_text=text, text=text,
-        offset_runs=((0, 0, len(text)),), encoding=encoding, source_path=source_path, segmented=True,
+        id=None,
+        pair_id=None,
+        lang=lang,
+        raw_text=text,
+        text=text,
+        offset_runs=((0, 0, len(text)),),
+        encoding=encoding,
+        source_path=source_path,
+        segmented=True,
     )
     return doc, segments
 
@@ -240,8 +250,14 @@ def check_usable(memory: TranslationMemory, path: Path) -> None:
 
 
 def store_memory(
-    db: Database, memory: TranslationMemory, path: Path, pair_name: str, *, replace: bool = False,
-    user: str | None = None, on_progress: Progress | None = None,
+    db: Database,
+    memory: TranslationMemory,
+    path: Path,
+    pair_name: str,
+    *,
+    replace: bool = False,
+    user: str | None = None,
+    on_progress: Progress | None = None,
 ) -> TmxImport:
     """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction).
 
@@ -251,7 +267,9 @@ def store_memory(
     check_usable(memory, path)
     ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
     en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
-    beads = [Bead(ja=(i, i + 1), en=(i, i + 1), status=u.status, score=u.score) for i, u in enumerate(memory.units)]
+    beads = [
+        Bead(ja=(i, i + 1), en=(i, i + 1), status=u.status, score=u.score) for i, u in enumerate(memory.units)
+    ]
     with write(db):
         pair_id = create_pair(db, pair_name, replace=replace)
         report(0, 3)
@@ -261,5 +279,9 @@ def store_memory(
         report(2, 3)
         save_beads(db, pair_id, beads, user=user)
         report(3, 3)
-    return TmxImport(pair=pair_name, units=len(memory.units), skipped=memory.skipped,
-                     confirmed=sum(b.status == "confirmed" for b in beads))
+    return TmxImport(
+        pair=pair_name,
+        units=len(memory.units),
+        skipped=memory.skipped,
+        confirmed=sum(b.status == "confirmed" for b in beads),
+    )

@@ -13,13 +13,34 @@ from typing import Any
 
 from alignment.project import ProjectError
 
-EXPAT_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "us-ascii", "ascii", "iso-8859-1",
-                             "latin-1", "latin1"})
+EXPAT_ENCODINGS = frozenset(
+    {
+        "utf-8",
+        "utf8",
+        "utf-16",
+        "utf-16le",
+        "utf-16be",
+        "us-ascii",
+        "ascii",
+        "iso-8859-1",
+        "latin-1",
+        "latin1",
+    }
+)
 # IANA and Java names Python's codec registry lacks. Shift_JIS is read as CP932, as browsers do (WHATWG):
 # files labelled Shift_JIS come from Windows, and the strict JIS table turns its ～ and － into 〜 and −.
-CODEC_ALIASES = {"windows-31j": "cp932", "cswindows31j": "cp932", "x-sjis": "cp932", "x-euc-jp": "euc_jp",
-                 "ms_kanji": "cp932", "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932",
-                 "s_jis": "cp932", "csshiftjis": "cp932"}
+CODEC_ALIASES = {
+    "windows-31j": "cp932",
+    "cswindows31j": "cp932",
+    "x-sjis": "cp932",
+    "x-euc-jp": "euc_jp",
+    "ms_kanji": "cp932",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "s_jis": "cp932",
+    "csshiftjis": "cp932",
+}
 _DECLARED_BYTES = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]*)["']""")
 _DECLARED_TEXT = re.compile(r"""^(\ufeff?<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
 _HEAD = 1024
@@ -55,9 +76,13 @@ class _ToUtf8:
                 text = self._decoder.decode(data, final=not data)
             except UnicodeDecodeError as exc:
                 # Windows writes ①, ㈱, 髙… (cp932 extensions) into files it labels Shift_JIS.
-                hint = " or declare Windows-31J" if codecs.lookup(self._decoder_name).name == "shift_jis" else ""
-                raise ProjectError(f"{self._name} is not valid {self._declared} text (near byte "
-                                   f"{self._done + exc.start}: {exc.reason}); save it as UTF-8{hint} and retry") from None
+                hint = (
+                    " or declare Windows-31J" if codecs.lookup(self._decoder_name).name == "shift_jis" else ""
+                )
+                raise ProjectError(
+                    f"{self._name} is not valid {self._declared} text (near byte "
+                    f"{self._done + exc.start}: {exc.reason}); save it as UTF-8{hint} and retry"
+                ) from None
             self._done += len(data)
             if self._first and text:
                 text, self._first = _DECLARED_TEXT.sub(r"\1\2UTF-8\2", text, count=1), False
@@ -86,5 +111,7 @@ def expat_stream(fh: Any, name: str) -> tuple[Any, str]:
     try:
         python_name = codecs.lookup(codec).name
     except LookupError:
-        raise ProjectError(f"{name} declares an unknown encoding {declared!r}; save it as UTF-8 and retry") from None
+        raise ProjectError(
+            f"{name} declares an unknown encoding {declared!r}; save it as UTF-8 and retry"
+        ) from None
     return _ToUtf8(raw, codec, declared, name), python_name

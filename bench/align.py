@@ -33,8 +33,11 @@ def quality(gold_dir: Path) -> dict[str, object]:
     if not files:
         raise SystemExit(f"no gold files in {gold_dir}")
     per_file: dict[str, dict[str, object]] = {}
-    pooled: dict[str, tuple[list, list]] = {"embeddings": ([], []), "no_embeddings": ([], []),
-                                            "gale_church": ([], [])}
+    pooled: dict[str, tuple[list, list]] = {
+        "embeddings": ([], []),
+        "no_embeddings": ([], []),
+        "gale_church": ([], []),
+    }
     for path in files:
         gold = read_gold(path)
         runs = {
@@ -43,9 +46,12 @@ def quality(gold_dir: Path) -> dict[str, object]:
             "gale_church": evaluate_baseline(gold),
         }
         per_file[gold.name] = {
-            name: {"f1_strict": round(r.scores.f1_strict, 4), "f1_lax": round(r.scores.f1_lax, 4),
-                   "precision_strict": round(r.scores.precision_strict, 4),
-                   "recall_strict": round(r.scores.recall_strict, 4)}
+            name: {
+                "f1_strict": round(r.scores.f1_strict, 4),
+                "f1_lax": round(r.scores.f1_lax, 4),
+                "precision_strict": round(r.scores.precision_strict, 4),
+                "recall_strict": round(r.scores.recall_strict, 4),
+            }
             for name, r in runs.items()
         }
         per_file[gold.name]["signals"] = runs["embeddings"].signals
@@ -56,11 +62,15 @@ def quality(gold_dir: Path) -> dict[str, object]:
     for name, (golds, preds) in pooled.items():
         s = score(golds, preds)
         mean = sum(f[name]["f1_strict"] for f in per_file.values()) / len(per_file)  # type: ignore[index]
-        summary[name] = {"pooled_f1_strict": round(s.f1_strict, 4), "pooled_f1_lax": round(s.f1_lax, 4),
-                         "mean_f1_strict": round(mean, 4),
-                         "min_f1_strict": min(f[name]["f1_strict"] for f in per_file.values())}  # type: ignore[index]
+        summary[name] = {
+            "pooled_f1_strict": round(s.f1_strict, 4),
+            "pooled_f1_lax": round(s.f1_lax, 4),
+            "mean_f1_strict": round(mean, 4),
+            "min_f1_strict": min(f[name]["f1_strict"] for f in per_file.values()),
+        }  # type: ignore[index]
     summary["margin_over_gale_church"] = round(
-        summary["embeddings"]["mean_f1_strict"] - summary["gale_church"]["mean_f1_strict"], 4)
+        summary["embeddings"]["mean_f1_strict"] - summary["gale_church"]["mean_f1_strict"], 4
+    )
     return {"files": per_file, "summary": summary}
 
 
@@ -118,20 +128,24 @@ def speed(sizes: list[int], db_path: Path) -> list[dict[str, object]]:
         aligner.align_texts(ja, en, embedder=embedder)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        out.append({
-            "segments": f"{len(ja)}x{len(en)}",
-            "seconds_cached_embeddings": round(elapsed, 2),
-            "cpu_seconds_cached_embeddings": round(cpu, 2),
-            "peak_mib": round(peak / 2**20, 1),
-            "seconds_without_embeddings": round(elapsed_plain, 2),
-            "seconds_embedding_cache_fill": round(t_embed, 2),
-            "f1_strict_vs_repeated_gold": round(
-                score([gold], [ranges_to_indexes((b.ja, b.en) for b in aligned)]).f1_strict, 4),
-            "f1_strict_without_embeddings": round(
-                score([gold], [ranges_to_indexes((b.ja, b.en) for b in plain)]).f1_strict, 4),
-            "signals": signals.describe(),
-            "load_average_1min": round(os.getloadavg()[0], 2),
-        })
+        out.append(
+            {
+                "segments": f"{len(ja)}x{len(en)}",
+                "seconds_cached_embeddings": round(elapsed, 2),
+                "cpu_seconds_cached_embeddings": round(cpu, 2),
+                "peak_mib": round(peak / 2**20, 1),
+                "seconds_without_embeddings": round(elapsed_plain, 2),
+                "seconds_embedding_cache_fill": round(t_embed, 2),
+                "f1_strict_vs_repeated_gold": round(
+                    score([gold], [ranges_to_indexes((b.ja, b.en) for b in aligned)]).f1_strict, 4
+                ),
+                "f1_strict_without_embeddings": round(
+                    score([gold], [ranges_to_indexes((b.ja, b.en) for b in plain)]).f1_strict, 4
+                ),
+                "signals": signals.describe(),
+                "load_average_1min": round(os.getloadavg()[0], 2),
+            }
+        )
     db.close()
     return out
 
@@ -140,8 +154,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000])
     parser.add_argument("--gold-dir", type=Path, default=DEV_GOLD)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/taiyaku-bench-embeddings.db"),
-                        help="Project file used as the embedding cache for the speed runs.")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/taiyaku-bench-embeddings.db"),
+        help="Project file used as the embedding cache for the speed runs.",
+    )
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)

@@ -38,8 +38,9 @@ def _from_text(name: str, beads: list[tuple[Side, Side]]) -> Gold:
     for ja_side, en_side in beads:
         if not ja_side and not en_side:
             continue
-        index_beads.append((tuple(range(len(ja), len(ja) + len(ja_side))),
-                            tuple(range(len(en), len(en) + len(en_side)))))
+        index_beads.append(
+            (tuple(range(len(ja), len(ja) + len(ja_side))), tuple(range(len(en), len(en) + len(en_side))))
+        )
         ja.extend(ja_side)
         en.extend(en_side)
     return Gold(name=name, ja=tuple(ja), en=tuple(en), beads=tuple(index_beads))
@@ -86,23 +87,39 @@ def main() -> None:
                 variant = replace(variant, name=f"{variant.name}#{trial}")
                 ours = evaluate(variant, use_embeddings=not args.no_embeddings)
                 base = evaluate_baseline(variant)
-                results.append({
-                    "file": gold.name, "kind": kind, "trial": trial,
-                    "f1_strict": round(ours.scores.f1_strict, 4), "f1_lax": round(ours.scores.f1_lax, 4),
-                    "gale_church_f1_strict": round(base.scores.f1_strict, 4),
-                })
+                results.append(
+                    {
+                        "file": gold.name,
+                        "kind": kind,
+                        "trial": trial,
+                        "f1_strict": round(ours.scores.f1_strict, 4),
+                        "f1_lax": round(ours.scores.f1_lax, 4),
+                        "gale_church_f1_strict": round(base.scores.f1_strict, 4),
+                    }
+                )
     by_kind = {
-        kind: round(sum(r["f1_strict"] for r in results if r["kind"] == kind)
-                    / max(1, sum(1 for r in results if r["kind"] == kind)), 4)
+        kind: round(
+            sum(r["f1_strict"] for r in results if r["kind"] == kind)
+            / max(1, sum(1 for r in results if r["kind"] == kind)),
+            4,
+        )
         for kind in ("merge", "drop_en", "drop_ja")
     }
-    print(json.dumps({
-        "embeddings": not args.no_embeddings,
-        "mean_f1_strict": round(sum(r["f1_strict"] for r in results) / len(results), 4),
-        "mean_f1_strict_by_kind": by_kind,
-        "mean_gale_church_f1_strict": round(sum(r["gale_church_f1_strict"] for r in results) / len(results), 4),
-        "runs": results,
-    }, indent=2, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "embeddings": not args.no_embeddings,
+                "mean_f1_strict": round(sum(r["f1_strict"] for r in results) / len(results), 4),
+                "mean_f1_strict_by_kind": by_kind,
+                "mean_gale_church_f1_strict": round(
+                    sum(r["gale_church_f1_strict"] for r in results) / len(results), 4
+                ),
+                "runs": results,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,25 +24,83 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 # (Japanese, English) building blocks of government/defence names; combined they give realistic terms.
 PARTS: tuple[tuple[str, str], ...] = (
-    ("海洋", "Maritime"), ("安全保障", "Security"), ("防衛", "Defense"), ("協力", "Cooperation"),
-    ("地域", "Regional"), ("情報", "Information"), ("融合", "Fusion"), ("センター", "Center"),
-    ("装備", "Equipment"), ("技術", "Technology"), ("協定", "Agreement"), ("円滑化", "Facilitation"),
-    ("部隊", "Forces"), ("演習", "Exercise"), ("太平洋", "Pacific"), ("インド", "Indo"), ("宇宙", "Space"),
-    ("サイバー", "Cyber"), ("能力", "Capability"), ("構築", "Building"), ("支援", "Support"),
-    ("共同", "Joint"), ("訓練", "Training"), ("同盟", "Alliance"), ("戦略", "Strategy"), ("対話", "Dialogue"),
-    ("枠組み", "Framework"), ("政策", "Policy"), ("会議", "Conference"), ("機構", "Organization"),
-    ("状況把握", "Domain Awareness"), ("海賊対策", "Anti-Piracy"), ("パートナーシップ", "Partnership"),
-    ("輸送", "Transport"), ("警戒監視", "Surveillance"), ("ミサイル", "Missile"), ("統合", "Integrated"),
-    ("司令部", "Command"), ("作戦", "Operations"), ("航空", "Air"), ("陸上", "Ground"), ("海上", "Maritime"),
-    ("自衛隊", "Self-Defense Forces"), ("研究", "Research"), ("開発", "Development"), ("移転", "Transfer"),
-    ("経済", "Economic"), ("強靱化", "Resilience"), ("災害", "Disaster"), ("救援", "Relief"),
-    ("人道", "Humanitarian"), ("平和", "Peace"), ("維持", "Keeping"), ("国際", "International"),
-    ("多国間", "Multilateral"), ("二国間", "Bilateral"), ("首脳", "Leaders"), ("閣僚", "Ministerial"),
-    ("事務局", "Secretariat"), ("計画", "Plan"), ("基地", "Base"), ("施設", "Facility"), ("通信", "Communications"),
+    ("海洋", "Maritime"),
+    ("安全保障", "Security"),
+    ("防衛", "Defense"),
+    ("協力", "Cooperation"),
+    ("地域", "Regional"),
+    ("情報", "Information"),
+    ("融合", "Fusion"),
+    ("センター", "Center"),
+    ("装備", "Equipment"),
+    ("技術", "Technology"),
+    ("協定", "Agreement"),
+    ("円滑化", "Facilitation"),
+    ("部隊", "Forces"),
+    ("演習", "Exercise"),
+    ("太平洋", "Pacific"),
+    ("インド", "Indo"),
+    ("宇宙", "Space"),
+    ("サイバー", "Cyber"),
+    ("能力", "Capability"),
+    ("構築", "Building"),
+    ("支援", "Support"),
+    ("共同", "Joint"),
+    ("訓練", "Training"),
+    ("同盟", "Alliance"),
+    ("戦略", "Strategy"),
+    ("対話", "Dialogue"),
+    ("枠組み", "Framework"),
+    ("政策", "Policy"),
+    ("会議", "Conference"),
+    ("機構", "Organization"),
+    ("状況把握", "Domain Awareness"),
+    ("海賊対策", "Anti-Piracy"),
+    ("パートナーシップ", "Partnership"),
+    ("輸送", "Transport"),
+    ("警戒監視", "Surveillance"),
+    ("ミサイル", "Missile"),
+    ("統合", "Integrated"),
+    ("司令部", "Command"),
+    ("作戦", "Operations"),
+    ("航空", "Air"),
+    ("陸上", "Ground"),
+    ("海上", "Maritime"),
+    ("自衛隊", "Self-Defense Forces"),
+    ("研究", "Research"),
+    ("開発", "Development"),
+    ("移転", "Transfer"),
+    ("経済", "Economic"),
+    ("強靱化", "Resilience"),
+    ("災害", "Disaster"),
+    ("救援", "Relief"),
+    ("人道", "Humanitarian"),
+    ("平和", "Peace"),
+    ("維持", "Keeping"),
+    ("国際", "International"),
+    ("多国間", "Multilateral"),
+    ("二国間", "Bilateral"),
+    ("首脳", "Leaders"),
+    ("閣僚", "Ministerial"),
+    ("事務局", "Secretariat"),
+    ("計画", "Plan"),
+    ("基地", "Base"),
+    ("施設", "Facility"),
+    ("通信", "Communications"),
 )
 PLACES = ("日米", "日豪", "日英", "日印", "日比", "日越", "ASEAN", "クアッド", "NATO", "インド太平洋")
-PLACES_EN = ("Japan-U.S.", "Japan-Australia", "Japan-UK", "Japan-India", "Japan-Philippines",
-             "Japan-Vietnam", "ASEAN", "Quad", "NATO", "Indo-Pacific")
+PLACES_EN = (
+    "Japan-U.S.",
+    "Japan-Australia",
+    "Japan-UK",
+    "Japan-India",
+    "Japan-Philippines",
+    "Japan-Vietnam",
+    "ASEAN",
+    "Quad",
+    "NATO",
+    "Indo-Pacific",
+)
 STATUSES = ("approved",) * 5 + ("proposed",) * 3 + ("deprecated", "forbidden")
 
 
@@ -73,8 +131,14 @@ def generate_entries(n: int, seed: int = 4):
             variants.append(Variant("en", en.replace(" ", "-", 1)))
         if rng.random() < 0.1:
             variants.append(Variant("en", en.lower() + " program", forbidden=True))
-        entry = Entry(ja=ja, en=en, acronym=acronym, variants=tuple(variants), status=rng.choice(STATUSES),
-                      sources=(Source("bench", "ja", rng.randrange(500)),) if rng.random() < 0.3 else ())
+        entry = Entry(
+            ja=ja,
+            en=en,
+            acronym=acronym,
+            variants=tuple(variants),
+            status=rng.choice(STATUSES),
+            sources=(Source("bench", "ja", rng.randrange(500)),) if rng.random() < 0.3 else (),
+        )
         key = identity_key(entry)
         if key in seen:
             continue
@@ -83,8 +147,24 @@ def generate_entries(n: int, seed: int = 4):
     return out
 
 
-QUERIES = ("協力", "海", "ＩＰＭＤＡ", "ipmda", "IFC-IOR", "センター", "Maritime", "maritime domain",
-           "日米共同", "ぱーとなーしっぷ", "第12回", "Partnership for", "zzz-no-such-term", "%", "a_b", "防衛装備")
+QUERIES = (
+    "協力",
+    "海",
+    "ＩＰＭＤＡ",
+    "ipmda",
+    "IFC-IOR",
+    "センター",
+    "Maritime",
+    "maritime domain",
+    "日米共同",
+    "ぱーとなーしっぷ",
+    "第12回",
+    "Partnership for",
+    "zzz-no-such-term",
+    "%",
+    "a_b",
+    "防衛装備",
+)
 
 
 def build_project(path: Path, n: int) -> float:
@@ -135,16 +215,19 @@ def bench_cli(path: Path, runs: int) -> dict[str, float]:
     env = {**os.environ, "TAIYAKU_DB": str(path)}
     out: dict[str, float] = {}
     # `taiyaku --help` is the floor any command pays (Python, click, the command modules).
-    cases = (("cold_cli_help_baseline", None), ("cold_cli_table_協力", ["協力"]), ("cold_cli_json_ipmda", ["ipmda", "--json"]),
-             ("cold_cli_table_maritime_domain", ["maritime domain"]))
+    cases = (
+        ("cold_cli_help_baseline", None),
+        ("cold_cli_table_協力", ["協力"]),
+        ("cold_cli_json_ipmda", ["ipmda", "--json"]),
+        ("cold_cli_table_maritime_domain", ["maritime domain"]),
+    )
     for label, args in cases:
         times, cpu = [], []
         for _ in range(runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             cmd = [str(exe), "--help"] if args is None else [str(exe), "glossary", "lookup", *args]
-            subprocess.run(cmd, env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times.append((time.perf_counter() - t0) * 1000)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
@@ -156,7 +239,9 @@ def bench_cli(path: Path, runs: int) -> dict[str, float]:
     return out
 
 
-def bench_exchange(path: Path, folder: Path, formats: tuple[str, ...] = ("tbx", "csv", "json", "omegat")) -> dict:
+def bench_exchange(
+    path: Path, folder: Path, formats: tuple[str, ...] = ("tbx", "csv", "json", "omegat")
+) -> dict:
     """Export the termbase in each format, then import each file into a fresh project (seconds, MB)."""
     from glossary.exchange import export_entries, import_file, read_entries
     from tui.common import open_db
@@ -179,8 +264,14 @@ def bench_exchange(path: Path, folder: Path, formats: tuple[str, ...] = ("tbx", 
                 stored = time.perf_counter() - t0 - read
             finally:
                 fresh.close()
-            out[fmt] = {"entries": n, "mb": round(target.stat().st_size / 1e6, 1), "export_s": round(exported, 2),
-                        "read_s": round(read, 2), "import_s": round(stored, 2), "added": len(report.added)}
+            out[fmt] = {
+                "entries": n,
+                "mb": round(target.stat().st_size / 1e6, 1),
+                "export_s": round(exported, 2),
+                "read_s": round(read, 2),
+                "import_s": round(stored, 2),
+                "added": len(report.added),
+            }
     finally:
         db.close()
     return {"exchange": out}
@@ -191,8 +282,11 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", type=Path, help="build the project in this folder and keep it")
-    ap.add_argument("--exchange", action="store_true",
-                    help="also time export and import in every format (minutes at 100k entries)")
+    ap.add_argument(
+        "--exchange",
+        action="store_true",
+        help="also time export and import in every format (minutes at 100k entries)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -200,8 +294,10 @@ def main() -> None:
         path = folder / "bench-glossary.db"
         build = None if path.exists() else build_project(path, args.entries)
         result: dict[str, object] = {
-            "entries": args.entries, "build_s": build and round(build, 1),
-            "load_average_1m": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
+            "entries": args.entries,
+            "build_s": build and round(build, 1),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "cpus": os.cpu_count(),
         }
         result.update(bench_in_process(path, rounds=10))
         result.update(bench_cli(path, args.runs))

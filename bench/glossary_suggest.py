@@ -73,18 +73,31 @@ def _matcher_on_large_glossary(text: str, entries: int) -> dict[str, float]:
     build_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     found = len(matcher.find(text))
-    return {"entries": entries, "terms": len(terms), "build_s": round(build_s, 2),
-            "match_s": round(time.perf_counter() - t0, 3), "matches": found}
+    return {
+        "entries": entries,
+        "terms": len(terms),
+        "build_s": round(build_s, 2),
+        "match_s": round(time.perf_counter() - t0, 3),
+        "matches": found,
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=Path, default=ROOT / "seeds" / "002_93202f0a6b3f2ef7.txt")
     ap.add_argument("--repeat", type=int, default=3, help="runs of the warm suggest (median reported)")
-    ap.add_argument("--cold-repeat", type=int, default=1,
-                    help="alternate raw GiNZA and cold suggest this many times (the fastest of each reported)")
-    ap.add_argument("--glossary-entries", type=int, default=100_000,
-                    help="size of the synthetic termbase the matcher is timed on (0 to skip)")
+    ap.add_argument(
+        "--cold-repeat",
+        type=int,
+        default=1,
+        help="alternate raw GiNZA and cold suggest this many times (the fastest of each reported)",
+    )
+    ap.add_argument(
+        "--glossary-entries",
+        type=int,
+        default=100_000,
+        help="size of the synthetic termbase the matcher is timed on (0 to skip)",
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +113,9 @@ def main() -> None:
         chars = sum(len(t) for t in texts)
         matcher = glossary_matcher(db)
 
-        warm_s, warm_cpu, report = _timed(lambda: suggest_pair(db, pair, user="bench", matcher=matcher), args.repeat)
+        warm_s, warm_cpu, report = _timed(
+            lambda: suggest_pair(db, pair, user="bench", matcher=matcher), args.repeat
+        )
 
         nlp = load_nlp()
         list(nlp.pipe(["警戒監視を強化する。"]))  # warm up
@@ -119,29 +134,34 @@ def main() -> None:
         big = _matcher_on_large_glossary(doc.text, args.glossary_entries) if args.glossary_entries else None
         db.close()
 
-    print(json.dumps({
-        "seed": args.seed.name,
-        "sentences": len(texts),
-        "chars": chars,
-        "import_s": round(import_s, 2),
-        "suggest_warm_s": round(warm_s, 3),
-        "suggest_warm_chars_per_s": round(chars / warm_s),
-        "suggest_warm_cpu_chars_per_s": round(chars / warm_cpu),
-        "suggest_cold_s": round(cold.wall, 2),
-        "suggest_cold_chars_per_s": round(chars / cold.wall),
-        "suggest_cold_cpu_chars_per_s": round(chars / cold.cpu),
-        "ginza_raw_s": round(raw.wall, 2),
-        "ginza_raw_chars_per_s": round(chars / raw.wall),
-        "ginza_raw_cpu_chars_per_s": round(chars / raw.cpu),
-        "warm_speedup_over_raw_ginza": round(raw.wall / warm_s, 1),
-        "cold_overhead_over_raw_ginza": round(cold.wall / raw.wall, 3),
-        "cold_overhead_over_raw_ginza_cpu": round(cold.cpu / raw.cpu, 3),
-        "cold_repeat": args.cold_repeat,
-        "ginza_entities": ents,
-        "spans": spans,
-        "acronym_definitions": report.definitions,  # type: ignore[attr-defined]
-        "glossary_matcher": big,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "seed": args.seed.name,
+                "sentences": len(texts),
+                "chars": chars,
+                "import_s": round(import_s, 2),
+                "suggest_warm_s": round(warm_s, 3),
+                "suggest_warm_chars_per_s": round(chars / warm_s),
+                "suggest_warm_cpu_chars_per_s": round(chars / warm_cpu),
+                "suggest_cold_s": round(cold.wall, 2),
+                "suggest_cold_chars_per_s": round(chars / cold.wall),
+                "suggest_cold_cpu_chars_per_s": round(chars / cold.cpu),
+                "ginza_raw_s": round(raw.wall, 2),
+                "ginza_raw_chars_per_s": round(chars / raw.wall),
+                "ginza_raw_cpu_chars_per_s": round(chars / raw.cpu),
+                "warm_speedup_over_raw_ginza": round(raw.wall / warm_s, 1),
+                "cold_overhead_over_raw_ginza": round(cold.wall / raw.wall, 3),
+                "cold_overhead_over_raw_ginza_cpu": round(cold.cpu / raw.cpu, 3),
+                "cold_repeat": args.cold_repeat,
+                "ginza_entities": ents,
+                "spans": spans,
+                "acronym_definitions": report.definitions,  # type: ignore[attr-defined]
+                "glossary_matcher": big,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -68,18 +68,31 @@ def main() -> None:
             runs.append((*g, *o))
 
     g_wall, g_cpu, o_wall, o_cpu = (min(r[k] for r in runs) for k in range(4))
-    print(json.dumps({
-        "seed": args.seed.name,
-        "sentences": len(sentences),
-        "chars": chars,
-        "ginza": {"seconds": round(g_wall, 2), "cpu_seconds": round(g_cpu, 2), "chars_per_s": round(chars / g_cpu)},
-        "ours": {"seconds": round(o_wall, 2), "cpu_seconds": round(o_cpu, 2), "chars_per_s": round(chars / o_cpu)},
-        "overhead_ratio": round(o_cpu / g_cpu, 3),
-        "overhead_ratio_wall": round(o_wall / g_wall, 3),
-        "target": 1.15,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "repeat": args.repeat,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "seed": args.seed.name,
+                "sentences": len(sentences),
+                "chars": chars,
+                "ginza": {
+                    "seconds": round(g_wall, 2),
+                    "cpu_seconds": round(g_cpu, 2),
+                    "chars_per_s": round(chars / g_cpu),
+                },
+                "ours": {
+                    "seconds": round(o_wall, 2),
+                    "cpu_seconds": round(o_cpu, 2),
+                    "chars_per_s": round(chars / o_cpu),
+                },
+                "overhead_ratio": round(o_cpu / g_cpu, 3),
+                "overhead_ratio_wall": round(o_wall / g_wall, 3),
+                "target": 1.15,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "repeat": args.repeat,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,16 @@ TERMINAL = (100, 40)
 
 
 def seed_lines() -> tuple[list[str], list[str]]:
-    ja = [ln.strip() for ln in (ROOT / "seeds/000_018672d04432ce13.txt").read_text("utf-8").splitlines() if ln.strip()]
-    en = [ln.strip() for ln in (ROOT / "seeds/en/000_018672d04432ce13.en.txt").read_text("utf-8").splitlines() if ln.strip()]
+    ja = [
+        ln.strip()
+        for ln in (ROOT / "seeds/000_018672d04432ce13.txt").read_text("utf-8").splitlines()
+        if ln.strip()
+    ]
+    en = [
+        ln.strip()
+        for ln in (ROOT / "seeds/en/000_018672d04432ce13.en.txt").read_text("utf-8").splitlines()
+        if ln.strip()
+    ]
     return ja, en
 
 
@@ -97,8 +105,11 @@ async def open_and_press(path: Path, n: int, repeat: int) -> dict:
         table.move_to(n // 3)
         await pilot.pause()
         # merge is measured between untimed moves, so every merge makes a 2-2 of two fresh beads
-        plans = {"move": [("down", True), ("up", True)], "merge": [("m", True), ("down", False)],
-                 "confirm": [("space", True)]}
+        plans = {
+            "move": [("down", True), ("up", True)],
+            "merge": [("m", True), ("down", False)],
+            "confirm": [("space", True)],
+        }
         for action, plan in plans.items():
             table.move_to(0 if action != "move" else n // 3)  # room for every merge and confirm
             await pilot.pause()
@@ -116,8 +127,11 @@ async def open_and_press(path: Path, n: int, repeat: int) -> dict:
         # The app's own work per key (store, log, state, widgets), without Pilot or the compositor.
         screen = app.screen
         await app.workers.wait_for_complete()
-        handlers = {"move": table.action_cursor_down, "merge": lambda: screen.action_merge("next"),
-                    "confirm": screen.action_confirm_next}
+        handlers = {
+            "move": table.action_cursor_down,
+            "merge": lambda: screen.action_merge("next"),
+            "confirm": screen.action_confirm_next,
+        }
         for action, handler in handlers.items():
             table.move_to(0)  # room for every press, on the 50-bead pair too
             await pilot.pause()
@@ -152,7 +166,8 @@ async def datatable_open(n: int) -> float:
             table = self.query_one(DataTable)
             table.add_columns("#", "type", "score", "Japanese", "English")
             table.add_rows(
-                (str(i + 1), "1-1", "0.50", j, e) for i, j, e in islice(zip(range(n), cycle(ja), cycle(en)), n)
+                (str(i + 1), "1-1", "0.50", j, e)
+                for i, j, e in islice(zip(range(n), cycle(ja), cycle(en)), n)
             )
 
     t0 = time.perf_counter()
@@ -170,7 +185,9 @@ async def main(repeat: int, rounds: int) -> dict:
         built = time.perf_counter() - t
         # Rounds interleave the sizes, so a busy moment of the machine does not land on one size only.
         kinds = ("pilot_ms", "repaint_ms", "handler_ms")
-        raw: dict[int, dict] = {n: {"open_s": [], **{a: {k: [] for k in kinds} for a in actions}} for n in SIZES}
+        raw: dict[int, dict] = {
+            n: {"open_s": [], **{a: {k: [] for k in kinds} for a in actions}} for n in SIZES
+        }
         for round_no in range(rounds):
             for n in SIZES:
                 work = Path(tmp) / f"round{round_no}-{n}.db"
@@ -189,8 +206,7 @@ async def main(repeat: int, rounds: int) -> dict:
     base = runs[0]
     for r in runs[1:]:
         r["over_50_beads_ms"] = {
-            a: {k: round(r[a][k]["median"] - base[a][k]["median"], 2) for k in kinds}
-            for a in actions
+            a: {k: round(r[a][k]["median"] - base[a][k]["median"], 2) for k in kinds} for a in actions
         }
         r["open_over_50_beads_s"] = round(r["open_s"] - base["open_s"], 3)
     by_size = {r["beads"]: r for r in runs}
@@ -203,7 +219,8 @@ async def main(repeat: int, rounds: int) -> dict:
         "targets": {
             "open_5000_under_1s": by_size[5_000]["open_s"] < 1.0,
             "keypress_5000_within_10ms_of_50": all(
-                v["repaint_ms"] <= 10 and v["handler_ms"] <= 10 for v in by_size[5_000]["over_50_beads_ms"].values()
+                v["repaint_ms"] <= 10 and v["handler_ms"] <= 10
+                for v in by_size[5_000]["over_50_beads_ms"].values()
             ),
         },
     }

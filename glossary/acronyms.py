@@ -224,10 +224,39 @@ def _sf_chars(short: str) -> list[str]:
 # --- English long forms -------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9'’]+)*")
-_STOP = frozenset((
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
-    "against", "between", "among", "under", "over", "via", "de", "del", "des", "du", "la", "le", "et",
-))
+_STOP = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "against",
+        "between",
+        "among",
+        "under",
+        "over",
+        "via",
+        "de",
+        "del",
+        "des",
+        "du",
+        "la",
+        "le",
+        "et",
+    )
+)
 
 
 def schwartz_hearst(window: str, short: str) -> int | None:
@@ -283,7 +312,7 @@ def _en_long_form(text: str, end: int, short: str, lo: int = 0) -> tuple[int, in
 def _sentence_start(text: str, end: int) -> int:
     """Where the clause holding `end` starts, for bounding a long-form search (., ;, :, newline, bracket)."""
     best = lo = max(0, end - 400)
-    for ch in ".;:\n()（）[]「」“”\"。、":
+    for ch in '.;:\n()（）[]「」“”"。、':
         i = text.rfind(ch, lo, end)
         if ch == "." and i > 0 and i + 1 < len(text) and not text[i + 1].isspace():
             continue  # 2.0, U.S.
@@ -299,9 +328,9 @@ def _plausible_en(long: str, short: str) -> bool:
         return False
     # The long form's content words must mostly be capitalised or the acronym must match initials:
     # "cooperation initiative for the Global South" is a description, not an expansion.
-    return initials_match(long, short) or sum(w[0].isupper() for w in words if w.lower() not in _STOP) * 2 > len(
-        [w for w in words if w.lower() not in _STOP]
-    )
+    return initials_match(long, short) or sum(
+        w[0].isupper() for w in words if w.lower() not in _STOP
+    ) * 2 > len([w for w in words if w.lower() not in _STOP])
 
 
 def _word_parts(word: str) -> list[str]:
@@ -334,8 +363,10 @@ def initials_match(long: str, short: str) -> bool:
         if match(i + 1, j):
             return True
         w = words[i]
-        return budget > 0 and j < len(sf) and any(
-            w[kk] == sf[j] and extra(i, kk + 1, j + 1, budget - 1) for kk in range(k, len(w))
+        return (
+            budget > 0
+            and j < len(sf)
+            and any(w[kk] == sf[j] and extra(i, kk + 1, j + 1, budget - 1) for kk in range(k, len(w)))
         )
 
     return match(0, 0)
@@ -360,7 +391,7 @@ def find_expansion(text: str, short: str, *, max_extra: int = 4) -> tuple[int, i
             wl = words[k - 1].group()
             if wl.lower() in _STOP:
                 continue
-            span_text = text[wi.start():words[k - 1].end()]
+            span_text = text[wi.start() : words[k - 1].end()]
             if re.search(r"[.;:()\n]", span_text):
                 break
             # at least two words: a lone word (or the acronym itself) spells nothing out
@@ -374,11 +405,48 @@ def find_expansion(text: str, short: str, *, max_extra: int = 4) -> tuple[int, i
 # --- Japanese long forms ------------------------------------------------------------------------------
 
 _COMPOUND_SYM = frozenset("・-&＆ー")
-_ADVERBIAL = frozenset((
-    "今後", "将来", "現在", "従来", "当面", "今回", "前回", "次回", "昨年", "本年", "今年", "来年", "同年", "毎年",
-    "以来", "以降", "以前", "ため", "際", "後", "前", "中", "頃", "時", "場合", "ほか", "他", "以上", "以下", "一方",
-    "全て", "すべて", "最近", "近年", "当時", "同日", "翌年", "今般",
-))
+_ADVERBIAL = frozenset(
+    (
+        "今後",
+        "将来",
+        "現在",
+        "従来",
+        "当面",
+        "今回",
+        "前回",
+        "次回",
+        "昨年",
+        "本年",
+        "今年",
+        "来年",
+        "同年",
+        "毎年",
+        "以来",
+        "以降",
+        "以前",
+        "ため",
+        "際",
+        "後",
+        "前",
+        "中",
+        "頃",
+        "時",
+        "場合",
+        "ほか",
+        "他",
+        "以上",
+        "以下",
+        "一方",
+        "全て",
+        "すべて",
+        "最近",
+        "近年",
+        "当時",
+        "同日",
+        "翌年",
+        "今般",
+    )
+)
 # Attributive links that may sit inside a long form (海洋状況把握のための…, インフラに関する…,
 # 災害に強靱な…, 自由で開かれた…). Crossed only while the acronym needs more units.
 _BRIDGE = re.compile(
@@ -399,8 +467,10 @@ def script_tokens(text: str) -> list[Token]:
     ):
         kind = m.lastgroup
         pos, tag = {
-            "noun": ("NOUN", "名詞-普通名詞-一般"), "num": ("NUM", "名詞-数詞"),
-            "kana": ("ADP", "助詞"), "sym": ("PUNCT", "補助記号"),
+            "noun": ("NOUN", "名詞-普通名詞-一般"),
+            "num": ("NUM", "名詞-数詞"),
+            "kana": ("ADP", "助詞"),
+            "sym": ("PUNCT", "補助記号"),
         }[kind or "sym"]
         if kind == "sym" and m.group() in _COMPOUND_SYM:
             pos = "SYM"
@@ -412,15 +482,17 @@ def script_tokens(text: str) -> list[Token]:
 
 def _in_compound(tok: TokenLike, text: str) -> bool:
     tag = tok.tag
-    if tag == "空白" or text[tok.start:tok.end].isspace():
+    if tag == "空白" or text[tok.start : tok.end].isspace():
         return False  # GiNZA tags runs of spaces as nouns
-    if "副詞可能" in tag and text[tok.start:tok.end] in _ADVERBIAL:
+    if "副詞可能" in tag and text[tok.start : tok.end] in _ADVERBIAL:
         return False  # 今後, ため: an adverb or the head of a link, not part of a name (日 of 日米 is)
     if tag.startswith(("名詞", "接頭辞", "接尾辞")):
         return True
     if tok.pos in ("NOUN", "PROPN", "NUM"):
         return True
-    return text[tok.start:tok.end] in _COMPOUND_SYM or (tok.pos == "SYM" and text[tok.start:tok.end] in "-/&")
+    return text[tok.start : tok.end] in _COMPOUND_SYM or (
+        tok.pos == "SYM" and text[tok.start : tok.end] in "-/&"
+    )
 
 
 class _TokenIndex:
@@ -449,8 +521,13 @@ def _compound_start(idx: _TokenIndex, end: int, lo: int) -> int:
         if tok is None or tok.start < lo:
             break
         # a lone space between two CJK characters is PDF letter-spacing (ASEAN地 域), not a boundary
-        spacing = (text[tok.start:tok.end] == " " and start < end and tok.start > lo
-                   and bool(_CJK_RE.match(text[tok.start - 1])) and bool(_CJK_RE.match(text[start])))
+        spacing = (
+            text[tok.start : tok.end] == " "
+            and start < end
+            and tok.start > lo
+            and bool(_CJK_RE.match(text[tok.start - 1]))
+            and bool(_CJK_RE.match(text[start]))
+        )
         if not (_in_compound(tok, text) or spacing):
             break
         start = tok.start
@@ -458,8 +535,10 @@ def _compound_start(idx: _TokenIndex, end: int, lo: int) -> int:
     while start < end and text[start] in _COMPOUND_SYM:
         start += 1
     # nor with a date (2016年) or a bare number (③, a footnote mark); 第6回, 3か国 stay
-    m = re.match(r"[0-9０-９]+(?:年|月|日)+|[0-9０-９]+(?![0-9０-９]*(?:か国|カ国|ヶ国|回|次|期|号|条|項|つ))",
-                 text[start:end])
+    m = re.match(
+        r"[0-9０-９]+(?:年|月|日)+|[0-9０-９]+(?![0-9０-９]*(?:か国|カ国|ヶ国|回|次|期|号|条|項|つ))",
+        text[start:end],
+    )
     if m and m.end() < end - start:
         start += m.end()
     return start
@@ -471,8 +550,16 @@ def _copula_de(idx: _TokenIndex, pos: int) -> bool:
     return tok is not None and "形状詞" in tok.tag
 
 
-def ja_long_form(text: str, end: int, short: str, tokens: Sequence[TokenLike] = (), *, lo: int = 0,
-                 idx: _TokenIndex | None = None, strict: bool = True) -> tuple[int, int] | None:
+def ja_long_form(
+    text: str,
+    end: int,
+    short: str,
+    tokens: Sequence[TokenLike] = (),
+    *,
+    lo: int = 0,
+    idx: _TokenIndex | None = None,
+    strict: bool = True,
+) -> tuple[int, int] | None:
     """The Japanese long form ending at `end` for acronym `short`, or None when there is no plausible one.
 
     The maximal noun compound before `end`, extended across attributive links while it has fewer
@@ -484,7 +571,7 @@ def ja_long_form(text: str, end: int, short: str, tokens: Sequence[TokenLike] = 
     idx = idx or _TokenIndex(text, tokens)
     letters = sf_letters(short)
     if not re.search(r"[0-9]", short):
-        m = re.search(f"(?<=[{_KANJI}{_KATA}])[0-9]{{1,3}}$", text[max(lo, end - 4):end])
+        m = re.search(f"(?<=[{_KANJI}{_KATA}])[0-9]{{1,3}}$", text[max(lo, end - 4) : end])
         if m:
             end -= len(m.group())
     start = _compound_start(idx, end, lo)
@@ -498,18 +585,22 @@ def ja_long_form(text: str, end: int, short: str, tokens: Sequence[TokenLike] = 
         if before >= m.start() or end - before > _MAX_JA_LONG:
             break
         start = before
-    if (strict and ja_units(text[start:end]) * 2 < letters) or end - start < 2 or not _JA_RE.search(text[start:end]):
+    if (
+        (strict and ja_units(text[start:end]) * 2 < letters)
+        or end - start < 2
+        or not _JA_RE.search(text[start:end])
+    ):
         return None
     return start, end
 
 
 def _quoted_before(text: str, end: int) -> tuple[int, int] | None:
     """The inside of a 「…」/『…』/“…” quotation that closes at `end`, if short enough to be a name."""
-    if end == 0 or text[end - 1] not in "」』”\"":
+    if end == 0 or text[end - 1] not in '」』”"':
         return None
     opener = {"」": "「", "』": "『", "”": "“", '"': '"'}[text[end - 1]]
     i = text.rfind(opener, max(0, end - 1 - _MAX_JA_LONG), end - 1)
-    if i < 0 or re.search("[。\n]", text[i + 1:end - 1]):
+    if i < 0 or re.search("[。\n]", text[i + 1 : end - 1]):
         return None
     return i + 1, end - 1
 
@@ -550,7 +641,9 @@ def _clean_phrase(text: str) -> bool:
     )
 
 
-_REVERSE_STOP = re.compile(r"当時|イメージ|写真|出典|抜粋|参考|資料|図表|略|以下|次頁|前頁|予定|仮称|通称|いずれも")
+_REVERSE_STOP = re.compile(
+    r"当時|イメージ|写真|出典|抜粋|参考|資料|図表|略|以下|次頁|前頁|予定|仮称|通称|いずれも"
+)
 
 
 def _ja_gloss_ok(ja: str, short: str) -> bool:
@@ -596,21 +689,24 @@ class _Finder:
         self.n = _normalise(text)
         self.t = self.n.text
         # tokens mapped onto the normalised text, so every rule works on one string
-        mapped = [
-            Token(self.n.norm(tok.start), self.n.norm(tok.end), "", tok.pos, tok.tag)
-            for tok in tokens
-        ]
+        mapped = [Token(self.n.norm(tok.start), self.n.norm(tok.end), "", tok.pos, tok.tag) for tok in tokens]
         self.idx = _TokenIndex(self.t, mapped)
         self.out: list[Definition] = []
 
     # results are built from normalised spans, mapped back here
-    def add(self, rule: Rule, short: str | None, sf: tuple[int, int] | None,
-            ja: tuple[int, int] | None, en: tuple[int, int] | None) -> None:
+    def add(
+        self,
+        rule: Rule,
+        short: str | None,
+        sf: tuple[int, int] | None,
+        ja: tuple[int, int] | None,
+        en: tuple[int, int] | None,
+    ) -> None:
         def back(span: tuple[int, int] | None) -> tuple[int, int] | None:
             return self.n.orig(*span) if span else None
 
         def txt(span: tuple[int, int] | None) -> str | None:
-            return self.text[span[0]:span[1]] if span else None
+            return self.text[span[0] : span[1]] if span else None
 
         o_sf, o_ja, o_en = back(sf), back(ja), back(en)
         self.out.append(Definition(short, o_sf, txt(o_ja), o_ja, txt(o_en), o_en, rule))
@@ -628,13 +724,14 @@ class _Finder:
         m = _MARKER_BEFORE.search(self.t, max(0, o - 24), o)
         return m.start() if m else o
 
-    def _long_before(self, end: int, short: str, *, strict: bool = True
-                     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    def _long_before(
+        self, end: int, short: str, *, strict: bool = True
+    ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         """(ja_span, en_span) of the long form ending at `end` (`strict`: see ja_long_form)."""
         t = self.t
         q = _quoted_before(t, end)
         if q:
-            inner = t[q[0]:q[1]]
+            inner = t[q[0] : q[1]]
             if _JA_RE.search(inner):
                 return (q if ja_units(inner) * 2 >= sf_letters(short) else None), None
             en = _en_long_form(t, q[1], short, lo=q[0])
@@ -652,7 +749,7 @@ class _Finder:
 
     def paren(self, o: int, c: int, lang: str) -> None:
         t = self.t
-        inner = t[o + 1:c]
+        inner = t[o + 1 : c]
         stripped = inner.strip()
         s_lo = o + 1 + (len(inner) - len(inner.lstrip()))
         s_hi = s_lo + len(stripped)
@@ -675,8 +772,12 @@ class _Finder:
         # (SF: long form)
         m = _COLON_IN.fullmatch(inner)
         if m and (short := acronym_form(m.group(1))):
-            self.colon_definition(short, (o + 1 + m.start(1), o + 1 + m.end(1)),
-                                  (o + 1 + m.start(2), o + 1 + m.end(2)), self._before(o))
+            self.colon_definition(
+                short,
+                (o + 1 + m.start(1), o + 1 + m.end(1)),
+                (o + 1 + m.start(2), o + 1 + m.end(2)),
+                self._before(o),
+            )
             return
         # SF (long form)
         before = self._before(o)
@@ -692,13 +793,13 @@ class _Finder:
         # 「日本語」(English Words): a gloss with no acronym
         if lang == "ja" and _clean_phrase(stripped) and len(_words(stripped)) >= 2:
             q = _quoted_before(t, before)
-            if q and _JA_RE.search(t[q[0]:q[1]]):
+            if q and _JA_RE.search(t[q[0] : q[1]]):
                 self.add("gloss", None, None, q, (s_lo, s_hi))
 
     def colon_definition(self, short: str, sf: tuple[int, int], body: tuple[int, int], before: int) -> None:
         ja_in, en_in = _split_expansion(self.t, *body)
-        ja = ja_in if ja_in and _ja_gloss_ok(self.t[ja_in[0]:ja_in[1]], short) else None
-        en = en_in if en_in and _en_expansion_ok(self.t[en_in[0]:en_in[1]], short) else None
+        ja = ja_in if ja_in and _ja_gloss_ok(self.t[ja_in[0] : ja_in[1]], short) else None
+        en = en_in if en_in and _en_expansion_ok(self.t[en_in[0] : en_in[1]], short) else None
         ja_out, _ = self._long_before(before, short, strict=en is None)
         if ja_out and ja is None:
             ja = ja_out
@@ -709,7 +810,7 @@ class _Finder:
         """SF (long form): Japanese, English, or both split by a colon (JPIDD（Japan … Dialogue：日・…会合）)."""
         t = self.t
         parts = [body]
-        m = re.fullmatch(r"([^:：]+?)\s*[:：]\s*([^:：]+)", t[body[0]:body[1]])
+        m = re.fullmatch(r"([^:：]+?)\s*[:：]\s*([^:：]+)", t[body[0] : body[1]])
         if m:
             parts = [(body[0] + m.start(1), body[0] + m.end(1)), (body[0] + m.start(2), body[0] + m.end(2))]
         ja = en = None
@@ -736,7 +837,7 @@ class _Finder:
             if not (head.isascii() and head.isalpha() and head.isupper()):
                 break
             for m in re.finditer(r"(?<=[a-z’'\s])([A-Z][A-Z0-9+]*)(?![a-z])", inner[p:]):
-                expansion = inner[p:p + m.start()].strip()
+                expansion = inner[p : p + m.start()].strip()
                 short = acronym_form(head + m.group(1))
                 if not (short and expansion[:1].isupper() and initials_match(expansion, short)):
                     continue
@@ -817,10 +918,10 @@ _CAPS_WORD = re.compile(r"[A-Z]{2,}")
 def _caps_headline(t: str, start: int, end: int) -> bool:
     """Whether an all-capital word sits next to another one (日本の海運 SHIPPING NOW): a title set in
     capitals, not acronyms."""
-    left = t[max(0, start - 20):start].rstrip(" ")
-    right = t[end:end + 20].lstrip(" ")
-    return (left != t[max(0, start - 20):start] and bool(re.search(r"[A-Z]{2,}$", left))) or (
-        right != t[end:end + 20] and bool(_CAPS_WORD.match(right))
+    left = t[max(0, start - 20) : start].rstrip(" ")
+    right = t[end : end + 20].lstrip(" ")
+    return (left != t[max(0, start - 20) : start] and bool(re.search(r"[A-Z]{2,}$", left))) or (
+        right != t[end : end + 20] and bool(_CAPS_WORD.match(right))
     )
 
 

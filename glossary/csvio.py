@@ -42,17 +42,49 @@ class Parsed:
 
 
 CSV_COLUMNS = (
-    "id", "ja", "en", "acronym", "variants_ja", "variants_en", "forbidden_en", "status", "domain",
-    "definition", "note", "sources", "created", "updated",
+    "id",
+    "ja",
+    "en",
+    "acronym",
+    "variants_ja",
+    "variants_en",
+    "forbidden_en",
+    "status",
+    "domain",
+    "definition",
+    "note",
+    "sources",
+    "created",
+    "updated",
 )
 _ALIASES = {
-    "japanese": "ja", "english": "en", "abbreviation": "acronym", "variant_ja": "variants_ja",
-    "ja_variants": "variants_ja", "variant_en": "variants_en", "en_variants": "variants_en",
-    "forbidden": "forbidden_en", "subject": "domain", "subjectfield": "domain", "notes": "note",
+    "japanese": "ja",
+    "english": "en",
+    "abbreviation": "acronym",
+    "variant_ja": "variants_ja",
+    "ja_variants": "variants_ja",
+    "variant_en": "variants_en",
+    "en_variants": "variants_en",
+    "forbidden": "forbidden_en",
+    "subject": "domain",
+    "subjectfield": "domain",
+    "notes": "note",
     "source": "sources",
 }
-JSON_KEYS = ("id", "ja", "en", "acronym", "variants", "status", "domain", "definition", "note", "sources",
-             "created", "updated")
+JSON_KEYS = (
+    "id",
+    "ja",
+    "en",
+    "acronym",
+    "variants",
+    "status",
+    "domain",
+    "definition",
+    "note",
+    "sources",
+    "created",
+    "updated",
+)
 _JSON_OPTIONAL = ("created_by", "updated_by")
 
 # Spreadsheets run cells that start with these as formulas (CSV injection): export them behind a quote.
@@ -104,9 +136,20 @@ def _csv_row(e: Entry) -> list[str]:
     # Sources carry excerpts and stamps, so they go out as compact JSON; people may write `PAIR:ja:3 | …`.
     sources = json.dumps([source_to_dict(s) for s in e.sources], ensure_ascii=False) if e.sources else ""
     values = [
-        str(e.id) if e.id is not None else "", e.ja or "", e.en or "", e.acronym or "",
-        _join(e.ja_variants), _join(e.en_variants), _join(e.forbidden_en), e.status, e.domain or "",
-        e.definition or "", e.note or "", sources, e.created or "", e.updated or "",
+        str(e.id) if e.id is not None else "",
+        e.ja or "",
+        e.en or "",
+        e.acronym or "",
+        _join(e.ja_variants),
+        _join(e.en_variants),
+        _join(e.forbidden_en),
+        e.status,
+        e.domain or "",
+        e.definition or "",
+        e.note or "",
+        sources,
+        e.created or "",
+        e.updated or "",
     ]
     return [neutralise(v) for v in values]
 
@@ -133,11 +176,20 @@ MAX_GLOSSARY_BYTES = 500_000_000
 
 _SAMPLE = 1 << 20
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 LE first: its mark starts like UTF-16 LE's
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
-                  "cp932": "Shift_JIS/CP932", "euc_jp": "EUC-JP"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "cp932": "Shift_JIS/CP932",
+    "euc_jp": "EUC-JP",
+}
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
 
 
@@ -146,7 +198,7 @@ def _whole_characters(data: bytes) -> bytes:
     part of a multibyte character in UTF-8, CP932 or EUC-JP, so the cut splits none."""
     for i in range(len(data) - 1, max(len(data) - 256, 0) - 1, -1):
         if data[i] < 0x40:
-            return data[:i + 1]
+            return data[: i + 1]
     return data
 
 
@@ -154,8 +206,10 @@ def _sniff(sample: bytes, name: str) -> str:
     from alignment.textio import decode_bytes
 
     if b"\x00" in sample:
-        raise ProjectError(f"{name} contains NUL bytes, so it is not a text file (UTF-16 needs a byte-order "
-                           f"mark: save it as UTF-8, or from Excel as Unicode text)")
+        raise ProjectError(
+            f"{name} contains NUL bytes, so it is not a text file (UTF-16 needs a byte-order "
+            f"mark: save it as UTF-8, or from Excel as Unicode text)"
+        )
     # glossary import has no --encoding option: it detects, or asks for UTF-8
     return decode_bytes(sample, name=name, remedy="save it as UTF-8 and retry").encoding
 
@@ -185,7 +239,7 @@ def detect_encoding(path: Path) -> str:
         while chunk:
             found = _NOT_ASCII.search(chunk)
             if found is not None:
-                window = chunk[found.start():]
+                window = chunk[found.start() :]
                 window += fh.read(max(_SAMPLE - len(window), 0))
                 more = fh.read(1)
                 return _sniff(_whole_characters(window) if more else window, name)
@@ -194,7 +248,9 @@ def detect_encoding(path: Path) -> str:
 
 
 @contextmanager
-def open_text(path: Path, *, newline: str | None = "", on_progress: Progress | None = None) -> Iterator[TextIO]:
+def open_text(
+    path: Path, *, newline: str | None = "", on_progress: Progress | None = None
+) -> Iterator[TextIO]:
     """A glossary file as a text stream in its detected encoding (progress in bytes read).
 
     Raises ProjectError (one line) for a missing, unreadable, too large or non-text file, and for one whose
@@ -215,8 +271,10 @@ def open_text(path: Path, *, newline: str | None = "", on_progress: Progress | N
             yield stream
         except UnicodeDecodeError:
             label = ENCODING_NAMES.get(encoding, encoding)
-            raise ProjectError(f"{path} is not {label} text throughout (it starts as {label} but has other "
-                               f"bytes further on); save it all as UTF-8 and retry") from None
+            raise ProjectError(
+                f"{path} is not {label} text throughout (it starts as {label} but has other "
+                f"bytes further on); save it all as UTF-8 and retry"
+            ) from None
 
 
 class RowError(ValueError):
@@ -276,9 +334,13 @@ def _source(obj: Any) -> Source:
     if lang not in (None, "ja", "en"):
         raise RowError(f"source lang must be ja or en, not {lang!r}")
     return Source(
-        pair=pair, lang=lang, segment_index=_int(obj.get("segment_index"), "segment_index"),
-        bead_index=_int(obj.get("bead_index"), "bead_index"), excerpt=_text(obj.get("excerpt"), "excerpt"),
-        added=_timestamp(obj.get("added"), "source added"), added_by=_text(obj.get("added_by"), "added_by"),
+        pair=pair,
+        lang=lang,
+        segment_index=_int(obj.get("segment_index"), "segment_index"),
+        bead_index=_int(obj.get("bead_index"), "bead_index"),
+        excerpt=_text(obj.get("excerpt"), "excerpt"),
+        added=_timestamp(obj.get("added"), "source added"),
+        added_by=_text(obj.get("added_by"), "added_by"),
     )
 
 
@@ -299,13 +361,19 @@ def _sources_cell(cell: str) -> tuple[Source, ...]:
 
 def _variants(ja: Iterable[str], en: Iterable[str], forbidden: Iterable[str]) -> tuple[Variant, ...]:
     return (
-        *(Variant("ja", t) for t in ja), *(Variant("en", t) for t in en),
+        *(Variant("ja", t) for t in ja),
+        *(Variant("en", t) for t in en),
         *(Variant("en", t, forbidden=True) for t in forbidden),
     )
 
 
-def finish_entry(where: str, entry: Entry, errors: list[str], good: list[tuple[str, Entry]],
-            seen: dict[tuple[str, str, str], str]) -> None:
+def finish_entry(
+    where: str,
+    entry: Entry,
+    errors: list[str],
+    good: list[tuple[str, Entry]],
+    seen: dict[tuple[str, str, str], str],
+) -> None:
     """Validate like the store does and catch the same concept twice in one file."""
     from glossary.store import InvalidEntry, identity_key, validate
 
@@ -352,6 +420,7 @@ def _column(raw: str) -> str:
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter (comma, semicolon or tab) that makes the most known column names of the header line:
     Excel writes semicolons where the decimal mark is a comma, and tabs for "Unicode text". Ties: comma."""
+
     def known(delimiter: str) -> int:
         try:
             cells = next(csv.reader([header_line], delimiter=delimiter), [])
@@ -403,13 +472,20 @@ def read_csv(fh: IO[str]) -> Parsed:
         cells = {n: unneutralise(c) for n, c in zip(names, row, strict=False) if n}
         try:
             entry = Entry(
-                id=_int(cells.get("id"), "id"), ja=_text(cells.get("ja"), "ja"), en=_text(cells.get("en"), "en"),
+                id=_int(cells.get("id"), "id"),
+                ja=_text(cells.get("ja"), "ja"),
+                en=_text(cells.get("en"), "en"),
                 acronym=_text(cells.get("acronym"), "acronym"),
-                variants=_variants(_split(cells.get("variants_ja", "")), _split(cells.get("variants_en", "")),
-                                   _split(cells.get("forbidden_en", ""))),
+                variants=_variants(
+                    _split(cells.get("variants_ja", "")),
+                    _split(cells.get("variants_en", "")),
+                    _split(cells.get("forbidden_en", "")),
+                ),
                 status=_status(cells.get("status")),  # type: ignore[arg-type]
-                domain=_text(cells.get("domain"), "domain"), definition=_text(cells.get("definition"), "definition"),
-                note=_text(cells.get("note"), "note"), sources=_sources_cell(cells.get("sources", "")),
+                domain=_text(cells.get("domain"), "domain"),
+                definition=_text(cells.get("definition"), "definition"),
+                note=_text(cells.get("note"), "note"),
+                sources=_sources_cell(cells.get("sources", "")),
                 created=_timestamp(cells.get("created"), "created"),
                 updated=_timestamp(cells.get("updated"), "updated"),
             )
@@ -448,14 +524,20 @@ def _json_entry(obj: Any) -> Entry:
     if not isinstance(sources, list):
         raise RowError("sources must be a list")
     return Entry(
-        id=_int(obj.get("id"), "id"), ja=_text(obj.get("ja"), "ja"), en=_text(obj.get("en"), "en"),
+        id=_int(obj.get("id"), "id"),
+        ja=_text(obj.get("ja"), "ja"),
+        en=_text(obj.get("en"), "en"),
         acronym=_text(obj.get("acronym"), "acronym"),
         variants=_variants(lists["ja"], lists["en"], lists["forbidden_en"]),
         status=_status(obj.get("status")),  # type: ignore[arg-type]
-        domain=_text(obj.get("domain"), "domain"), definition=_text(obj.get("definition"), "definition"),
-        note=_text(obj.get("note"), "note"), sources=tuple(_source(s) for s in sources),
-        created=_timestamp(obj.get("created"), "created"), updated=_timestamp(obj.get("updated"), "updated"),
-        created_by=_text(obj.get("created_by"), "created_by"), updated_by=_text(obj.get("updated_by"), "updated_by"),
+        domain=_text(obj.get("domain"), "domain"),
+        definition=_text(obj.get("definition"), "definition"),
+        note=_text(obj.get("note"), "note"),
+        sources=tuple(_source(s) for s in sources),
+        created=_timestamp(obj.get("created"), "created"),
+        updated=_timestamp(obj.get("updated"), "updated"),
+        created_by=_text(obj.get("created_by"), "created_by"),
+        updated_by=_text(obj.get("updated_by"), "updated_by"),
     )
 
 

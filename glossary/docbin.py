@@ -50,8 +50,10 @@ class Problem:
     reason: str
 
     def line(self) -> str:
-        return (f"{self.pair} {self.lang} segment {self.segment_index} [{self.start}:{self.end}] {self.label} "
-                f"{self.text!r}: {self.reason}")
+        return (
+            f"{self.pair} {self.lang} segment {self.segment_index} [{self.start}:{self.end}] {self.label} "
+            f"{self.text!r}: {self.reason}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +88,9 @@ def load_tokenizers(langs: Iterable[str]) -> dict[str, Tokenizer]:
     return out
 
 
-def _tokenized(record: Mapping[str, Any], tokenizers: dict[str, Any], statuses: Sequence[str],
-               misfits: list[Problem]) -> tuple[str, Any, list[Mapping[str, Any]], list[Any]]:
+def _tokenized(
+    record: Mapping[str, Any], tokenizers: dict[str, Any], statuses: Sequence[str], misfits: list[Problem]
+) -> tuple[str, Any, list[Mapping[str, Any]], list[Any]]:
     """Tokenize a segment record and fit its included spans to tokens; misfits are collected, never shifted."""
     lang = str(record["lang"])
     doc = tokenizers[lang](str(record["text"]))
@@ -121,13 +124,20 @@ def _misfit_reason(doc: Any, start: int, end: int) -> str:
 
 def _problem(record: Mapping[str, Any], span: Mapping[str, Any], reason: str) -> Problem:
     return Problem(
-        pair=str(record.get("pair", "")), lang=str(record["lang"]), segment_index=int(record["segment_index"]),
-        start=int(span["start"]), end=int(span["end"]), label=str(span["label"]),
-        text=str(span["text"] if "text" in span else record["text"][span["start"]:span["end"]]), reason=reason,
+        pair=str(record.get("pair", "")),
+        lang=str(record["lang"]),
+        segment_index=int(record["segment_index"]),
+        start=int(span["start"]),
+        end=int(span["end"]),
+        label=str(span["label"]),
+        text=str(span["text"] if "text" in span else record["text"][span["start"] : span["end"]]),
+        reason=reason,
     )
 
 
-def fit_spans(doc: Any, record: Mapping[str, Any], spans: Iterable[Mapping[str, Any]]) -> tuple[list[Any], list[Problem]]:
+def fit_spans(
+    doc: Any, record: Mapping[str, Any], spans: Iterable[Mapping[str, Any]]
+) -> tuple[list[Any], list[Problem]]:
     """spaCy Spans for the spans that sit on token boundaries (strict), and a Problem for each that does not."""
     fitted: list[Any] = []
     problems: list[Problem] = []
@@ -170,8 +180,14 @@ def _tokens_touched(doc: Any, start: int, end: int) -> range:
     return range(hit[0], hit[-1] + 1) if hit else range(0)
 
 
-def token_states(doc: Any, record: Mapping[str, Any], statuses: Sequence[str], ents: Sequence[Any],
-                 misfits: Sequence[Problem], left: Sequence[Any]) -> list[str]:
+def token_states(
+    doc: Any,
+    record: Mapping[str, Any],
+    statuses: Sequence[str],
+    ents: Sequence[Any],
+    misfits: Sequence[Problem],
+    left: Sequence[Any],
+) -> list[str]:
     """OUTSIDE or MISSING for each token outside `ents` (entity tokens get MISSING here; set_ents overrides).
 
     Unknown beats outside (a pending suggestion over a rejected span stays open), and entities beat both.
@@ -212,12 +228,18 @@ def _runs(doc: Any, states: Sequence[str], ents: Sequence[Any], state: str) -> l
 
 def set_entity_states(doc: Any, ents: Sequence[Any], states: Sequence[str]) -> None:
     """doc.ents = ents, every other token explicitly OUTSIDE or MISSING as `states` says."""
-    doc.set_ents(list(ents), outside=_runs(doc, states, ents, OUTSIDE), missing=_runs(doc, states, ents, MISSING),
-                 default="missing")
+    doc.set_ents(
+        list(ents),
+        outside=_runs(doc, states, ents, OUTSIDE),
+        missing=_runs(doc, states, ents, MISSING),
+        default="missing",
+    )
 
 
 def build_docs(
-    records: Iterable[Mapping[str, Any]], tokenizers: Mapping[str, Tokenizer], *,
+    records: Iterable[Mapping[str, Any]],
+    tokenizers: Mapping[str, Tokenizer],
+    *,
     statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> tuple[dict[str, list[Any]], ExportReport]:
     """A Doc per segment record that teaches something (an entity or a token known to be outside), grouped by
@@ -232,8 +254,13 @@ def build_docs(
         ents, left = pick_ents(fitted)
         by_range = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
         for sp in left:
-            overlaps.append(_problem(record, by_range[(sp.start_char, sp.end_char, sp.label_)],
-                                     f"overlaps an entity; in doc.spans[{SPAN_KEY!r}] only"))
+            overlaps.append(
+                _problem(
+                    record,
+                    by_range[(sp.start_char, sp.end_char, sp.label_)],
+                    f"overlaps an entity; in doc.spans[{SPAN_KEY!r}] only",
+                )
+            )
         states = token_states(doc, record, statuses, ents, misfits[before:], left)
         bucket = docs.setdefault(lang, [])
         if not ents and OUTSIDE not in states:
@@ -241,11 +268,18 @@ def build_docs(
             continue
         doc.spans[SPAN_KEY] = sorted(fitted, key=lambda s: (s.start, s.end))
         set_entity_states(doc, ents, states)
-        doc.user_data.update({"pair": record.get("pair"), "lang": lang, "segment_index": record["segment_index"]})
+        doc.user_data.update(
+            {"pair": record.get("pair"), "lang": lang, "segment_index": record["segment_index"]}
+        )
         bucket.append(doc)
         count += len(fitted)
-    report = ExportReport(docs={k: len(v) for k, v in docs.items()}, spans=count, misfits=tuple(misfits),
-                          overlaps=tuple(overlaps), skipped=skipped)
+    report = ExportReport(
+        docs={k: len(v) for k, v in docs.items()},
+        spans=count,
+        misfits=tuple(misfits),
+        overlaps=tuple(overlaps),
+        skipped=skipped,
+    )
     return docs, report
 
 
@@ -259,8 +293,11 @@ def docbin_paths(output: str | os.PathLike[str], langs: Iterable[str]) -> dict[s
 
 
 def write_docbin(
-    records: Iterable[Mapping[str, Any]], output: str | os.PathLike[str], *,
-    tokenizers: Mapping[str, Tokenizer] | None = None, statuses: Sequence[str] = DEFAULT_STATUSES,
+    records: Iterable[Mapping[str, Any]],
+    output: str | os.PathLike[str],
+    *,
+    tokenizers: Mapping[str, Tokenizer] | None = None,
+    statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> ExportReport:
     """Write one DocBin per language present in `records` (each file whole or not at all)."""
     from spacy.tokens import DocBin  # noqa: TID251  (lazy: only this export needs it)
@@ -277,8 +314,12 @@ def write_docbin(
     return dataclasses.replace(report, files={lang: str(p) for lang, p in paths.items()})
 
 
-def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
-                 extra: Mapping[tuple[int, int, str], Mapping[str, Any]]) -> dict[str, Any]:
+def prodigy_task(
+    doc: Any,
+    record: Mapping[str, Any],
+    fitted: Sequence[Any],
+    extra: Mapping[tuple[int, int, str], Mapping[str, Any]],
+) -> dict[str, Any]:
     """A Prodigy task: text, tokens, spans with token_start/token_end (Prodigy's token_end is inclusive),
     our provenance in meta and in each span.
 
@@ -289,17 +330,31 @@ def prodigy_task(doc: Any, record: Mapping[str, Any], fitted: Sequence[Any],
     spans = []
     for sp in sorted(fitted, key=lambda s: (s.start_char, s.end_char)):
         original = extra[(sp.start_char, sp.end_char, sp.label_)]
-        spans.append({
-            "start": sp.start_char, "end": sp.end_char, "token_start": sp.start, "token_end": sp.end - 1,
-            "label": sp.label_, "text": sp.text, "source": original.get("source"),
-            "status": original.get("status"), "entry_id": original.get("entry_id"),
-        })
+        spans.append(
+            {
+                "start": sp.start_char,
+                "end": sp.end_char,
+                "token_start": sp.start,
+                "token_end": sp.end - 1,
+                "label": sp.label_,
+                "text": sp.text,
+                "source": original.get("source"),
+                "status": original.get("status"),
+                "entry_id": original.get("entry_id"),
+            }
+        )
     return {
         "text": doc.text,
-        "tokens": [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-                   for t in doc],
+        "tokens": [
+            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+            for t in doc
+        ],
         "spans": spans,
-        "meta": {"pair": record.get("pair"), "lang": record["lang"], "segment_index": record["segment_index"]},
+        "meta": {
+            "pair": record.get("pair"),
+            "lang": record["lang"],
+            "segment_index": record["segment_index"],
+        },
         **({"answer": "accept"} if complete(record, spans) else {}),
     }
 
@@ -312,8 +367,11 @@ def complete(record: Mapping[str, Any], exported: Sequence[Mapping[str, Any]]) -
 
 
 def write_prodigy(
-    records: Iterable[Mapping[str, Any]], out: TextIO, *,
-    tokenizers: Mapping[str, Tokenizer] | None = None, statuses: Sequence[str] = DEFAULT_STATUSES,
+    records: Iterable[Mapping[str, Any]],
+    out: TextIO,
+    *,
+    tokenizers: Mapping[str, Tokenizer] | None = None,
+    statuses: Sequence[str] = DEFAULT_STATUSES,
 ) -> ExportReport:
     """One Prodigy task per segment, streamed to `out` as JSON lines."""
     records = list(records)

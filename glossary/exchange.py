@@ -27,8 +27,15 @@ if TYPE_CHECKING:
 Format = Literal["tbx", "csv", "json", "omegat"]
 FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
 
-def export_entries(db: Database, fmt: Format, fh: IO[str], *, statuses: Sequence[Status] = (),
-                   on_progress: Progress | None = None) -> int:
+
+def export_entries(
+    db: Database,
+    fmt: Format,
+    fh: IO[str],
+    *,
+    statuses: Sequence[Status] = (),
+    on_progress: Progress | None = None,
+) -> int:
     """Stream every entry (or those with `statuses`) to `fh`; returns how many were written."""
     entries: Iterable[Entry] = store.iter_entries(db, statuses=statuses)
     if on_progress is not None:
@@ -83,8 +90,9 @@ class _DryRun(Exception):
         self.report = report
 
 
-def import_file(db: Database, parsed: Parsed, *, user: str, dry_run: bool = False,
-                on_progress: Progress | None = None) -> ImportReport:
+def import_file(
+    db: Database, parsed: Parsed, *, user: str, dry_run: bool = False, on_progress: Progress | None = None
+) -> ImportReport:
     """Merge the good entries of `parsed` in one transaction (rolled back when `dry_run`)."""
     entries = reporting((e for _, e in parsed.entries), len(parsed.entries), on_progress)
     # entries whose file said nothing about status keep the status of the stored entry they merge into

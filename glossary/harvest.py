@@ -53,9 +53,17 @@ class Proposal:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "pair": self.pair, "origin": self.origin, "ja": self.ja, "en": self.en, "acronym": self.acronym,
-            "lang": self.lang, "segment_index": self.segment, "bead_index": self.bead, "en_from": self.en_from,
-            "result": self.result, "entry_id": self.entry_id,
+            "pair": self.pair,
+            "origin": self.origin,
+            "ja": self.ja,
+            "en": self.en,
+            "acronym": self.acronym,
+            "lang": self.lang,
+            "segment_index": self.segment,
+            "bead_index": self.bead,
+            "en_from": self.en_from,
+            "result": self.result,
+            "entry_id": self.entry_id,
         }
 
 
@@ -143,13 +151,16 @@ def _en_from_bead(short: str, bead: int, beads: _Beads, en: _Side | None) -> str
     for s in segs:
         found = find_expansion(s.text, short)
         if found:
-            return s.text[found[0]:found[1]]
+            return s.text[found[0] : found[1]]
     return None
 
 
 def _english_long_form(
-    short: str, ja_form: str | None, ja_defs: Sequence[tuple[int | None, Definition]],
-    sides: dict[str, _Side], beads: _Beads | None,
+    short: str,
+    ja_form: str | None,
+    ja_defs: Sequence[tuple[int | None, Definition]],
+    sides: dict[str, _Side],
+    beads: _Beads | None,
 ) -> tuple[str | None, EnFrom | None, int | None]:
     """(English long form, where it came from, bead index) for an acronym defined in the JA document."""
     en_side = sides.get("en")
@@ -165,7 +176,9 @@ def _english_long_form(
     for _, d in ja_defs:
         if d.en:
             return d.en, "inline", bead_idx
-    ja_glosses = [d for _, d in sides["ja"].defs if d.short is None and d.en and d.ja] if "ja" in sides else []
+    ja_glosses = (
+        [d for _, d in sides["ja"].defs if d.short is None and d.en and d.ja] if "ja" in sides else []
+    )
     for d in ja_glosses:
         if (ja_form and _fold(d.ja or "") == _fold(ja_form)) or initials_match(d.en or "", short):
             return d.en, "gloss", bead_idx
@@ -180,7 +193,10 @@ def _english_long_form(
 
 
 def acronym_proposals(
-    pair: Pair, sides: dict[str, _Side], beads: _Beads | None, rejected: frozenset[tuple[str, int, int]] = frozenset()
+    pair: Pair,
+    sides: dict[str, _Side],
+    beads: _Beads | None,
+    rejected: frozenset[tuple[str, int, int]] = frozenset(),
 ) -> list[Proposal]:
     """One proposal per acronym defined in the pair (Japanese definitions first, then English-only ones).
 
@@ -208,10 +224,20 @@ def acronym_proposals(
         if not (ja_form or en):
             continue
         seen.add(key)
-        out.append(Proposal(
-            pair=pair.name, origin="acronym", ja=clean_term(ja_form), en=clean_term(en), acronym=clean_term(short),
-            lang="ja", segment=seg, bead=bead, en_from=en_from, excerpt=_excerpt(ja_side, seg),  # type: ignore[arg-type]
-        ))
+        out.append(
+            Proposal(
+                pair=pair.name,
+                origin="acronym",
+                ja=clean_term(ja_form),
+                en=clean_term(en),
+                acronym=clean_term(short),
+                lang="ja",
+                segment=seg,
+                bead=bead,
+                en_from=en_from,
+                excerpt=_excerpt(ja_side, seg),  # type: ignore[arg-type]
+            )
+        )
     en_side = sides.get("en")
     for seg, d in en_side.defs if en_side else []:
         if not d.short or not d.en:
@@ -222,10 +248,20 @@ def acronym_proposals(
             continue
         seen.add(key)
         bead = beads.of_en.get(seg) if beads is not None and seg is not None else None
-        out.append(Proposal(
-            pair=pair.name, origin="acronym", ja=None, en=clean_term(d.en), acronym=clean_term(d.short), lang="en",
-            segment=seg, bead=bead, en_from="document", excerpt=_excerpt(en_side, seg),
-        ))
+        out.append(
+            Proposal(
+                pair=pair.name,
+                origin="acronym",
+                ja=None,
+                en=clean_term(d.en),
+                acronym=clean_term(d.short),
+                lang="en",
+                segment=seg,
+                bead=bead,
+                en_from="document",
+                excerpt=_excerpt(en_side, seg),
+            )
+        )
     return out
 
 
@@ -264,8 +300,20 @@ def span_proposals(
         if s.label == "ACRONYM":
             if bead is not None and en_side is not None:
                 en = _en_from_bead(text, bead, beads, en_side)  # type: ignore[arg-type]
-            out.append(Proposal(pair.name, "span", None, clean_term(en), text, "ja", s.segment, bead,
-                                "bead" if en else None, _excerpt(sides["ja"], s.segment)))
+            out.append(
+                Proposal(
+                    pair.name,
+                    "span",
+                    None,
+                    clean_term(en),
+                    text,
+                    "ja",
+                    s.segment,
+                    bead,
+                    "bead" if en else None,
+                    _excerpt(sides["ja"], s.segment),
+                )
+            )
             continue
         if bead is not None:
             idxs = {x.index for x in beads.en_segments(bead)}  # type: ignore[union-attr]
@@ -274,16 +322,40 @@ def span_proposals(
             if len(texts) == 1:
                 en = cands[0].text
                 used_en.update(e.id for e in cands)
-        out.append(Proposal(pair.name, "span", text, clean_term(en), None, "ja", s.segment, bead,
-                            "bead" if en else None, _excerpt(sides["ja"], s.segment)))
+        out.append(
+            Proposal(
+                pair.name,
+                "span",
+                text,
+                clean_term(en),
+                None,
+                "ja",
+                s.segment,
+                bead,
+                "bead" if en else None,
+                _excerpt(sides["ja"], s.segment),
+            )
+        )
     for e in en_spans:
         if e.id in used_en or e.entry_id is not None or e.label in _SKIP_LABELS | {"ACRONYM"}:
             continue
         text = clean_term(e.text)
         if text and _fold(text) not in defined and en_side is not None:
             bead = beads.of_en.get(e.segment) if beads is not None and e.segment is not None else None
-            out.append(Proposal(pair.name, "span", None, text, None, "en", e.segment, bead, None,
-                                _excerpt(en_side, e.segment)))
+            out.append(
+                Proposal(
+                    pair.name,
+                    "span",
+                    None,
+                    text,
+                    None,
+                    "en",
+                    e.segment,
+                    bead,
+                    None,
+                    _excerpt(en_side, e.segment),
+                )
+            )
     return out
 
 
@@ -308,9 +380,21 @@ def _entry(p: Proposal, user: str) -> Entry:
     how = "acronym definition" if p.origin == "acronym" else "accepted span"
     note = f"Harvested from an {how}" + (f"; English from the {p.en_from}." if p.en_from else ".")
     return Entry(
-        ja=p.ja, en=p.en, acronym=p.acronym, status="proposed", note=note,
-        sources=(Source(pair=p.pair, lang=p.lang, segment_index=p.segment, bead_index=p.bead, excerpt=p.excerpt,
-                        added_by=user),),
+        ja=p.ja,
+        en=p.en,
+        acronym=p.acronym,
+        status="proposed",
+        note=note,
+        sources=(
+            Source(
+                pair=p.pair,
+                lang=p.lang,
+                segment_index=p.segment,
+                bead_index=p.bead,
+                excerpt=p.excerpt,
+                added_by=user,
+            ),
+        ),
     )
 
 
@@ -326,7 +410,8 @@ def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) 
     # a rejected acronym, or a rejected long form proposed by the acronym rules, vetoes its definition
     # (a rejected GiNZA label on the same text does not: that rejects the label, not the term)
     rejected = frozenset(
-        (s.lang, s.start, s.end) for s in list_spans(db, pair, statuses=("rejected",))
+        (s.lang, s.start, s.end)
+        for s in list_spans(db, pair, statuses=("rejected",))
         if s.label == "ACRONYM" or s.source == "acronym"
     )
     proposals = acronym_proposals(pair, sides, beads, rejected)
@@ -336,7 +421,11 @@ def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) 
     out: list[Proposal] = []
     planned: set[tuple[str, str]] = set()
     for p in proposals:
-        keys = {("acronym", _fold(p.acronym))} if p.acronym else {(f, _fold(t)) for f, t in (("ja", p.ja), ("en", p.en)) if t}
+        keys = (
+            {("acronym", _fold(p.acronym))}
+            if p.acronym
+            else {(f, _fold(t)) for f, t in (("ja", p.ja), ("en", p.en)) if t}
+        )
         existing = _existing(db, p)
         if existing is not None:
             out.append(replace(p, result="exists", entry_id=existing.id))

@@ -78,9 +78,12 @@ def trigram_query(key: str) -> str:
 
 
 def _has_trigrams(db: Database) -> bool:
-    return db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'glossary_lookup_trigrams'"
-    ).fetchone() is not None
+    return (
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'glossary_lookup_trigrams'"
+        ).fetchone()
+        is not None
+    )
 
 
 def search(
@@ -117,7 +120,8 @@ def _hit(db: Database, entry_id: int, score: int, key: str) -> KeyHit:
     rank_no, field = score // 10_000_000, FIELDS[score // 1_000_000 % 10]
     length = score % 1_000_000
     rows = db.execute(
-        "SELECT term, key FROM glossary_lookup WHERE entry_id = ? AND field = ? ORDER BY id", [entry_id, field]
+        "SELECT term, key FROM glossary_lookup WHERE entry_id = ? AND field = ? ORDER BY id",
+        [entry_id, field],
     ).fetchall()
     for term, term_key in rows:
         this = 0 if term_key == key else 1 if term_key.startswith(key) else 2

@@ -57,7 +57,9 @@ def _is_word(c: str) -> bool:
 def _needs_capital(term: Term) -> bool:
     # An acronym written in capitals must not match an ordinary word (APT in "an apt remark", AI in "ai").
     letters = [c for c in term.text if c.isalpha() and c.isascii()]
-    return bool(letters) and (term.field == "acronym" or all(c.isupper() for c in letters)) and len(letters) <= 6
+    return (
+        bool(letters) and (term.field == "acronym" or all(c.isupper() for c in letters)) and len(letters) <= 6
+    )
 
 
 class Matcher:
@@ -115,8 +117,16 @@ class Matcher:
         return out
 
     @staticmethod
-    def _fits(text: str, folded: str, starts: tuple[int, ...], ends: tuple[int, ...], i: int, j: int,
-              term: Term, boundaries: Collection[int] | None) -> bool:
+    def _fits(
+        text: str,
+        folded: str,
+        starts: tuple[int, ...],
+        ends: tuple[int, ...],
+        i: int,
+        j: int,
+        term: Term,
+        boundaries: Collection[int] | None,
+    ) -> bool:
         if _is_word(folded[i]) and i > 0 and _is_word(folded[i - 1]):
             return False
         if _is_word(folded[j - 1]) and j < len(folded) and _is_word(folded[j]):

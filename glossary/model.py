@@ -200,8 +200,13 @@ def source_spec(s: Source) -> str:
 
 def source_to_dict(s: Source) -> dict[str, Any]:
     return {
-        "pair": s.pair, "lang": s.lang, "segment_index": s.segment_index, "bead_index": s.bead_index,
-        "excerpt": s.excerpt, "added": s.added, "added_by": s.added_by,
+        "pair": s.pair,
+        "lang": s.lang,
+        "segment_index": s.segment_index,
+        "bead_index": s.bead_index,
+        "excerpt": s.excerpt,
+        "added": s.added,
+        "added_by": s.added_by,
     }
 
 
@@ -212,7 +217,11 @@ def entry_to_dict(e: Entry, *, who: bool = False) -> dict[str, Any]:
         "ja": e.ja,
         "en": e.en,
         "acronym": e.acronym,
-        "variants": {"ja": list(e.ja_variants), "en": list(e.en_variants), "forbidden_en": list(e.forbidden_en)},
+        "variants": {
+            "ja": list(e.ja_variants),
+            "en": list(e.en_variants),
+            "forbidden_en": list(e.forbidden_en),
+        },
         "status": e.status,
         "domain": e.domain,
         "definition": e.definition,

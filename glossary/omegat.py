@@ -25,8 +25,10 @@ _KEY_STARTS = tuple(f"{k}: " for k in KEYS)
 _SEPARATOR = re.compile(r"(\\*); ")
 _TRAILING_BACKSLASHES = re.compile(r"\\+\Z")
 # Japanese script: kana (full and half width), CJK ideographs (with extensions and compatibility forms), 々〆〇.
-_JAPANESE = re.compile("[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                       "\uff66-\uff9f\U00020000-\U0003134f]")
+_JAPANESE = re.compile(
+    "[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff66-\uff9f\U00020000-\U0003134f]"
+)
 WARNINGS: dict[Status, str] = {"deprecated": "DEPRECATED, do not use", "forbidden": "FORBIDDEN, do not use"}
 
 
@@ -39,7 +41,11 @@ class Row:
     comment: str = ""
 
     def line(self) -> str:
-        return "\t".join((self.source, self.target, self.comment)) if self.comment else f"{self.source}\t{self.target}"
+        return (
+            "\t".join((self.source, self.target, self.comment))
+            if self.comment
+            else f"{self.source}\t{self.target}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,7 @@ def _escape(value: str, *, last: bool) -> str:
     """A comment value that parse_comment reads back whole: `; ` before something that looks like a key is
     written `\\; `, and backslashes right before a `; ` (or before the separator after the value) doubled.
     Plain text (`a; b`, `C:\\dir`) is written as it is, for OmegaT shows the comment to translators."""
+
     def escape(m: re.Match[str]) -> str:
         key_follows = value.startswith(_KEY_STARTS, m.end())
         return m.group(1) * 2 + ("\\" if key_follows else "") + "; "
@@ -184,7 +191,7 @@ def _comment_parts(comment: str) -> list[str]:
     pos = 0
     for m in _SEPARATOR.finditer(comment):
         run = len(m.group(1))
-        current.append(comment[pos:m.start()] + "\\" * (run // 2))
+        current.append(comment[pos : m.start()] + "\\" * (run // 2))
         if run % 2:
             current.append("; ")
         else:
@@ -208,7 +215,7 @@ def parse_comment(comment: str) -> tuple[Status | None, dict[str, str]]:
             continue
         key = next((k for k in KEYS if part.startswith(f"{k}: ")), None)
         if key is not None and key not in fields:
-            fields[key], last = part[len(key) + 2:], key
+            fields[key], last = part[len(key) + 2 :], key
         elif last is not None:  # a value with `; ` in it, or a key given twice (not ours)
             fields[last] += f"; {part}"
         else:
@@ -220,7 +227,9 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(" | ") if v.strip())
 
 
-def rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status = "proposed") -> list[tuple[int, Entry]]:
+def rows_to_entries(
+    rows: Iterable[tuple[int, Row]], *, status: Status = "proposed"
+) -> list[tuple[int, Entry]]:
     """(first line, entry) from numbered OmegaT lines: one entry per source term (more targets become
     English variants); lines our export wrote for variants and acronyms go back into their entry."""
     return [(line, entry) for line, entry, _ in _rows_to_entries(rows, status=status)]
@@ -240,27 +249,42 @@ def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list
             first, old, known = entries[row.source]
             extra = () if row.target == old.en else (Variant("en", row.target),)
             note = " / ".join(n for n in (old.note, fields.get("note")) if n) or None
-            entries[row.source] = first, dataclasses.replace(old, variants=(*old.variants, *extra), note=note), known
+            entries[row.source] = (
+                first,
+                dataclasses.replace(old, variants=(*old.variants, *extra), note=note),
+                known,
+            )
             continue
         acronym = fields.get("acronym")
-        entries[row.source] = number, Entry(
-            # our export keys an entry without Japanese by its acronym, and gives one without English its
-            # acronym as target
-            ja=None if acronym == row.source else row.source,
-            en=None if acronym == row.target else row.target,
-            acronym=acronym, status=row_status or status,
-            variants=(*(Variant("en", v) for v in _split(fields.get("also"))),
-                      *(Variant("en", v, forbidden=True) for v in _split(fields.get("do not use")))),
-            domain=fields.get("domain"), definition=fields.get("definition"), note=fields.get("note"),
-        ), row_status is not None
+        entries[row.source] = (
+            number,
+            Entry(
+                # our export keys an entry without Japanese by its acronym, and gives one without English its
+                # acronym as target
+                ja=None if acronym == row.source else row.source,
+                en=None if acronym == row.target else row.target,
+                acronym=acronym,
+                status=row_status or status,
+                variants=(
+                    *(Variant("en", v) for v in _split(fields.get("also"))),
+                    *(Variant("en", v, forbidden=True) for v in _split(fields.get("do not use"))),
+                ),
+                domain=fields.get("domain"),
+                definition=fields.get("definition"),
+                note=fields.get("note"),
+            ),
+            row_status is not None,
+        )
         for term in (row.source, row.target, acronym):
             if term:
                 by_term.setdefault(term, row.source)
     for number, kind, row, fields in attach:
         owner = by_term.get(fields[kind])
         if owner is None:  # its entry is not in the file: keep the line as an entry of its own
-            entries.setdefault(row.source, (number, Entry(ja=row.source, en=row.target, status=status,
-                                                          note=row.comment), False))
+            entries.setdefault(
+                row.source,
+                (number, Entry(ja=row.source, en=row.target, status=status, note=row.comment), False),
+            )
             continue
         first, old, known = entries[owner]
         if kind == "variant of":
@@ -286,12 +310,16 @@ def _orient(rows: list[tuple[int, Row]], name: str) -> tuple[list[tuple[int, Row
         if not backward:
             return rows, ()
         verb = "has" if len(backward) == 1 else "have"
-        return rows, (f"{name}: {_lines(backward)} of {len(rows)} {verb} an English term first and a Japanese one "
-                      f"second (read as Japanese→English like the rest): check them",)
+        return rows, (
+            f"{name}: {_lines(backward)} of {len(rows)} {verb} an English term first and a Japanese one "
+            f"second (read as Japanese→English like the rest): check them",
+        )
     verb = "is" if len(forward) == 1 else "are"
     others = f"; {_lines(forward)} had Japanese first and {verb} swapped too: check them" if forward else ""
-    warning = (f"{name}: {len(backward)} of {len(rows)} lines have an English term first and a Japanese one second, "
-               f"as from an English→Japanese project: read with the columns swapped{others}")
+    warning = (
+        f"{name}: {len(backward)} of {len(rows)} lines have an English term first and a Japanese one second, "
+        f"as from an English→Japanese project: read with the columns swapped{others}"
+    )
     return [(n, Row(r.target, r.source, r.comment)) for n, r in rows], (warning,)
 
 
@@ -308,8 +336,13 @@ def read_lines(lines: str | Iterable[str], *, name: str, status: Status = "propo
         raise ProjectError(f"{name} has no glossary lines (source<TAB>target<TAB>comment)")
     rows, warnings = _orient(rows, name)
     entries = _rows_to_entries(rows, status=status)
-    return OmegaTRead(entries=tuple(e for _, e, _ in entries), bad=tuple(bad), lines=tuple(n for n, _, _ in entries),
-                      unknown_status=tuple(n for n, _, known in entries if not known), warnings=warnings)
+    return OmegaTRead(
+        entries=tuple(e for _, e, _ in entries),
+        bad=tuple(bad),
+        lines=tuple(n for n, _, _ in entries),
+        unknown_status=tuple(n for n, _, known in entries if not known),
+        warnings=warnings,
+    )
 
 
 def read_omegat(path: str | os.PathLike[str], *, status: Status = "proposed") -> OmegaTRead:
@@ -336,8 +369,12 @@ def read_parsed(path: str | os.PathLike[str], *, on_progress: Progress | None = 
         except InvalidEntry as exc:
             errors.append(f"line {line}: {exc}")
     unknown = {f"line {line}" for line in read.unknown_status}
-    return Parsed(entries=tuple(good), errors=tuple(sorted(errors, key=_line_number)), warnings=read.warnings,
-                  unknown_status=frozenset(where for where, _ in good if where in unknown))
+    return Parsed(
+        entries=tuple(good),
+        errors=tuple(sorted(errors, key=_line_number)),
+        warnings=read.warnings,
+        unknown_status=frozenset(where for where, _ in good if where in unknown),
+    )
 
 
 def _line_number(message: str) -> int:

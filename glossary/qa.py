@@ -45,8 +45,14 @@ class Problem:
 
 def problem_to_dict(p: Problem) -> dict[str, Any]:
     return {
-        "pair": p.pair, "bead": p.bead, "kind": p.kind, "entry_id": p.entry_id, "term": p.term,
-        "expected": list(p.expected), "ja": p.ja_text, "en": p.en_text,
+        "pair": p.pair,
+        "bead": p.bead,
+        "kind": p.kind,
+        "entry_id": p.entry_id,
+        "term": p.term,
+        "expected": list(p.expected),
+        "ja": p.ja_text,
+        "en": p.en_text,
     }
 
 
@@ -162,8 +168,12 @@ def build_rules(entries: Iterable[Entry]) -> Rules:
         if e.status == "approved":
             replacement[e.id] = shown.get(e.id, ())
     return Rules(
-        ja=_Matcher(ja_terms), allowed_en=allowed, shown_en=shown, bad_en=_Matcher(bad_terms),
-        bad_kind=bad_kind, replacement=replacement,
+        ja=_Matcher(ja_terms),
+        allowed_en=allowed,
+        shown_en=shown,
+        bad_en=_Matcher(bad_terms),
+        bad_kind=bad_kind,
+        replacement=replacement,
     )
 
 
@@ -217,6 +227,16 @@ def check(db: Database, pair: Pair, rules: Rules | None = None) -> list[Problem]
         if not ja.strip() or not en.strip():
             continue  # an omission or addition, not a term problem
         for kind, entry_id, term, expected in check_texts(rules, ja, en):
-            problems.append(Problem(pair=pair.name, bead=n, kind=kind, entry_id=entry_id, term=term,
-                                    expected=expected, ja_text=ja, en_text=en))
+            problems.append(
+                Problem(
+                    pair=pair.name,
+                    bead=n,
+                    kind=kind,
+                    entry_id=entry_id,
+                    term=term,
+                    expected=expected,
+                    ja_text=ja,
+                    en_text=en,
+                )
+            )
     return problems

@@ -125,10 +125,21 @@ def text_hash(text: str) -> str:
 
 def _span(row: dict[str, Any], text: str) -> Span:
     return Span(
-        start=row["start"], end=row["end"], label=row["label"], source=row["source"], status=row["status"],
-        entry_id=row["entry_id"], hint=row["hint"], lang=row["lang"], segment=row["segment_idx"],
-        text=text[row["start"]:row["end"]], id=row["id"], created_by=row["created_by"],
-        created_at=row["created_at"], updated_by=row["updated_by"], updated_at=row["updated_at"],
+        start=row["start"],
+        end=row["end"],
+        label=row["label"],
+        source=row["source"],
+        status=row["status"],
+        entry_id=row["entry_id"],
+        hint=row["hint"],
+        lang=row["lang"],
+        segment=row["segment_idx"],
+        text=text[row["start"] : row["end"]],
+        id=row["id"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_by=row["updated_by"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -176,10 +187,12 @@ def list_spans(
 
 
 def get_span(db: Database, span_id: int) -> Span:
-    rows = list(db.query(
-        "SELECT s.*, d.text AS doc_text FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.id = ?",
-        [span_id],
-    ))
+    rows = list(
+        db.query(
+            "SELECT s.*, d.text AS doc_text FROM spans s JOIN documents d ON d.id = s.document_id WHERE s.id = ?",
+            [span_id],
+        )
+    )
     if not rows:
         raise SpanNotFound(f"no span {span_id}")
     return _span(rows[0], rows[0]["doc_text"])
@@ -188,7 +201,9 @@ def get_span(db: Database, span_id: int) -> Span:
 def count_spans(db: Database, pair: Pair) -> dict[str, int]:
     """Spans of the pair by status."""
     counts = dict.fromkeys(STATUSES, 0)
-    for row in db.query("SELECT status, count(*) AS n FROM spans WHERE pair_id = ? GROUP BY status", [pair.id]):
+    for row in db.query(
+        "SELECT status, count(*) AS n FROM spans WHERE pair_id = ? GROUP BY status", [pair.id]
+    ):
         counts[row["status"]] = row["n"]
     return counts
 
@@ -197,8 +212,16 @@ def count_spans(db: Database, pair: Pair) -> dict[str, int]:
 
 
 def add_span(
-    db: Database, pair: Pair, lang: Lang, start: int, end: int, label: str, *, user: str,
-    entry_id: int | None = None, status: SpanStatus = "accepted",
+    db: Database,
+    pair: Pair,
+    lang: Lang,
+    start: int,
+    end: int,
+    label: str,
+    *,
+    user: str,
+    entry_id: int | None = None,
+    status: SpanStatus = "accepted",
 ) -> Span:
     """A span drawn by a person (source `user`, accepted unless said otherwise).
 
@@ -240,8 +263,10 @@ def set_status(db: Database, span_id: int, status: SpanStatus, *, user: str) -> 
         raise InvalidSpan(f"unknown status {status!r} (use one of {', '.join(STATUSES)})")
     with write(db):
         get_span(db, span_id)
-        db.execute("UPDATE spans SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?",
-                   [status, user, now(), span_id])
+        db.execute(
+            "UPDATE spans SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+            [status, user, now(), span_id],
+        )
     return get_span(db, span_id)
 
 
@@ -252,22 +277,26 @@ def set_label(db: Database, span_id: int, label: str, *, user: str) -> Span:
         span = get_span(db, span_id)
         if span.label != label:
             clash = db.execute(
-                'SELECT s.id FROM spans s JOIN spans t ON t.document_id = s.document_id AND t.start = s.start '
+                "SELECT s.id FROM spans s JOIN spans t ON t.document_id = s.document_id AND t.start = s.start "
                 'AND t."end" = s."end" WHERE t.id = ? AND s.label = ?',
                 [span_id, label],
             ).fetchone()
             if clash:
                 raise InvalidSpan(f"span {clash[0]} already covers that text with label {label}")
-        db.execute("UPDATE spans SET label = ?, status = 'accepted', updated_by = ?, updated_at = ? WHERE id = ?",
-                   [label, user, now(), span_id])
+        db.execute(
+            "UPDATE spans SET label = ?, status = 'accepted', updated_by = ?, updated_at = ? WHERE id = ?",
+            [label, user, now(), span_id],
+        )
     return get_span(db, span_id)
 
 
 def link_entry(db: Database, span_id: int, entry_id: int | None, *, user: str) -> Span:
     with write(db):
         get_span(db, span_id)
-        db.execute("UPDATE spans SET entry_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
-                   [entry_id, user, now(), span_id])
+        db.execute(
+            "UPDATE spans SET entry_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+            [entry_id, user, now(), span_id],
+        )
     return get_span(db, span_id)
 
 
@@ -291,15 +320,26 @@ def merge_proposals(proposals: Iterable[Span]) -> list[Span]:
             continue
         win, lose = (p, old) if _PRIORITY[p.source] < _PRIORITY[old.source] else (old, p)
         best[p.key] = Span(
-            start=win.start, end=win.end, label=win.label, source=win.source, status="suggested",
-            entry_id=win.entry_id or lose.entry_id, hint=win.hint or lose.hint, lang=win.lang,
+            start=win.start,
+            end=win.end,
+            label=win.label,
+            source=win.source,
+            status="suggested",
+            entry_id=win.entry_id or lose.entry_id,
+            hint=win.hint or lose.hint,
+            lang=win.lang,
             segment=win.segment if win.segment is not None else lose.segment,
         )
     return sorted(best.values(), key=lambda s: (s.start, -s.end, s.label))
 
 
 def sync_suggestions(
-    db: Database, pair: Pair, doc: Document, proposals: Sequence[Span], *, user: str,
+    db: Database,
+    pair: Pair,
+    doc: Document,
+    proposals: Sequence[Span],
+    *,
+    user: str,
     definitions: Sequence[tuple[int | None, Definition]] = (),
 ) -> SyncReport:
     """Make the document's suggested spans equal `proposals`, in one transaction.
@@ -313,14 +353,18 @@ def sync_suggestions(
     with write(db):
         current = {
             (r["start"], r["end"], r["label"]): r
-            for r in db.query('SELECT id, start, "end", label, status, source FROM spans WHERE document_id = ?',
-                              [doc.id])
+            for r in db.query(
+                'SELECT id, start, "end", label, status, source FROM spans WHERE document_id = ?', [doc.id]
+            )
         }
         wanted = {p.key for p in proposals}
-        stale = [r["id"] for k, r in current.items() if r["status"] == "suggested" and r["source"] != "user"
-                 and k not in wanted]
+        stale = [
+            r["id"]
+            for k, r in current.items()
+            if r["status"] == "suggested" and r["source"] != "user" and k not in wanted
+        ]
         for i in range(0, len(stale), 500):
-            chunk = stale[i:i + 500]
+            chunk = stale[i : i + 500]
             db.execute(f"DELETE FROM spans WHERE id IN ({','.join('?' * len(chunk))})", chunk)
         removed = len(stale)
         inserts = []
@@ -328,8 +372,24 @@ def sync_suggestions(
         for p in proposals:
             row = current.get(p.key)
             if row is None:
-                inserts.append((pair.id, doc.id, doc.lang, p.segment, p.start, p.end, p.label, p.source,
-                                p.entry_id, p.hint, user, ts, user, ts))
+                inserts.append(
+                    (
+                        pair.id,
+                        doc.id,
+                        doc.lang,
+                        p.segment,
+                        p.start,
+                        p.end,
+                        p.label,
+                        p.source,
+                        p.entry_id,
+                        p.hint,
+                        user,
+                        ts,
+                        user,
+                        ts,
+                    )
+                )
             elif row["status"] == "suggested" and row["source"] != "user":
                 updates.append((p.source, p.entry_id, p.hint, p.segment, row["id"]))
             else:
@@ -368,8 +428,22 @@ def _replace_definitions(
         """INSERT INTO acronym_definitions (pair_id, document_id, lang, segment_idx, rule, short, short_start,
            short_end, ja, ja_start, ja_end, en, en_start, en_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
-            (pair_id, doc.id, doc.lang, seg, d.rule, d.short, lo(d.short_span), hi(d.short_span), d.ja,
-             lo(d.ja_span), hi(d.ja_span), d.en, lo(d.en_span), hi(d.en_span))
+            (
+                pair_id,
+                doc.id,
+                doc.lang,
+                seg,
+                d.rule,
+                d.short,
+                lo(d.short_span),
+                hi(d.short_span),
+                d.ja,
+                lo(d.ja_span),
+                hi(d.ja_span),
+                d.en,
+                lo(d.en_span),
+                hi(d.en_span),
+            )
             for seg, d in definitions
         ],
     )
@@ -388,10 +462,17 @@ def stored_definitions(db: Database, pair: Pair) -> list[StoredDefinition]:
     )
     return [
         StoredDefinition(
-            pair_id=r["pair_id"], lang=r["lang"], segment=r["segment_idx"],
+            pair_id=r["pair_id"],
+            lang=r["lang"],
+            segment=r["segment_idx"],
             definition=Definition(
-                r["short"], span(r["short_start"], r["short_end"]), r["ja"], span(r["ja_start"], r["ja_end"]),
-                r["en"], span(r["en_start"], r["en_end"]), r["rule"],
+                r["short"],
+                span(r["short_start"], r["short_end"]),
+                r["ja"],
+                span(r["ja_start"], r["ja_end"]),
+                r["en"],
+                span(r["en_start"], r["en_end"]),
+                r["rule"],
             ),
         )
         for r in rows
@@ -407,7 +488,9 @@ def suggestions_current(db: Database, doc: Document) -> bool:
 # --- export -------------------------------------------------------------------------------------------
 
 
-def export_records(db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] = ()) -> Iterator[dict[str, Any]]:
+def export_records(
+    db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] = ()
+) -> Iterator[dict[str, Any]]:
     """One JSON-ready object per sentence segment, spans with offsets relative to the segment text.
 
     `{"pair", "lang", "segment_index", "text", "spans": [{"start", "end", "label", "text", "source",
@@ -433,8 +516,13 @@ def export_records(db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] =
                 "text": seg.text,
                 "spans": [
                     {
-                        "start": s.start - seg.start, "end": s.end - seg.start, "label": s.label,
-                        "text": s.text, "source": s.source, "status": s.status, "entry_id": s.entry_id,
+                        "start": s.start - seg.start,
+                        "end": s.end - seg.start,
+                        "label": s.label,
+                        "text": s.text,
+                        "source": s.source,
+                        "status": s.status,
+                        "entry_id": s.entry_id,
                     }
                     for s in by_segment.get(seg.index, [])
                 ],
@@ -443,8 +531,20 @@ def export_records(db: Database, pair: Pair, *, statuses: Sequence[SpanStatus] =
 
 def span_to_dict(span: Span, pair: str) -> dict[str, Any]:
     return {
-        "id": span.id, "pair": pair, "lang": span.lang, "segment_index": span.segment, "start": span.start,
-        "end": span.end, "text": span.text, "label": span.label, "source": span.source, "status": span.status,
-        "entry_id": span.entry_id, "hint": span.hint, "created_by": span.created_by,
-        "created_at": span.created_at, "updated_by": span.updated_by, "updated_at": span.updated_at,
+        "id": span.id,
+        "pair": pair,
+        "lang": span.lang,
+        "segment_index": span.segment,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "label": span.label,
+        "source": span.source,
+        "status": span.status,
+        "entry_id": span.entry_id,
+        "hint": span.hint,
+        "created_by": span.created_by,
+        "created_at": span.created_at,
+        "updated_by": span.updated_by,
+        "updated_at": span.updated_at,
     }

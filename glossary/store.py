@@ -87,7 +87,9 @@ def _clean_source(s: Source) -> Source:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             raise InvalidEntry(f"source {name} must be a whole number ≥ 0, not {value!r}")
     return dataclasses.replace(
-        s, pair=pair, excerpt=_clean_text(s.excerpt, "source excerpt", multiline=True),
+        s,
+        pair=pair,
+        excerpt=_clean_text(s.excerpt, "source excerpt", multiline=True),
         added_by=_clean_text(s.added_by, "source added_by", multiline=False),
     )
 
@@ -136,7 +138,12 @@ def validate(entry: Entry) -> Entry:
         if s.identity() not in {x.identity() for x in sources}:
             sources.append(s)
     return dataclasses.replace(
-        entry, ja=ja, en=en, acronym=acronym, variants=tuple(variants), sources=tuple(sources),
+        entry,
+        ja=ja,
+        en=en,
+        acronym=acronym,
+        variants=tuple(variants),
+        sources=tuple(sources),
         domain=_clean_text(entry.domain, "domain", multiline=False),
         definition=_clean_text(entry.definition, "definition", multiline=True),
         note=_clean_text(entry.note, "note", multiline=True),
@@ -181,9 +188,20 @@ def _load(db: Database, ids: Sequence[int]) -> dict[int, Entry]:
         ):
             eid = row[0]
             out[eid] = Entry(
-                id=eid, ja=row[1], en=row[2], acronym=row[3], status=row[4], domain=row[5],
-                definition=row[6], note=row[7], created=row[8], created_by=row[9], updated=row[10],
-                updated_by=row[11], variants=tuple(variants.get(eid, ())), sources=tuple(sources.get(eid, ())),
+                id=eid,
+                ja=row[1],
+                en=row[2],
+                acronym=row[3],
+                status=row[4],
+                domain=row[5],
+                definition=row[6],
+                note=row[7],
+                created=row[8],
+                created_by=row[9],
+                updated=row[10],
+                updated_by=row[11],
+                variants=tuple(variants.get(eid, ())),
+                sources=tuple(sources.get(eid, ())),
             )
     return out
 
@@ -216,7 +234,9 @@ def _status_clause(statuses: Sequence[Status], column: str = "status") -> tuple[
     return f" AND {column} IN ({','.join('?' * len(statuses))})", list(statuses)
 
 
-def iter_entries(db: Database, *, statuses: Sequence[Status] = (), domain: str | None = None) -> Iterator[Entry]:
+def iter_entries(
+    db: Database, *, statuses: Sequence[Status] = (), domain: str | None = None
+) -> Iterator[Entry]:
     """Every entry in id order, loaded a chunk at a time so exports stream."""
     clause, params = _status_clause(statuses)
     if domain is not None:
@@ -227,7 +247,8 @@ def iter_entries(db: Database, *, statuses: Sequence[Status] = (), domain: str |
         ids = [
             r[0]
             for r in db.execute(
-                f"SELECT id FROM glossary_entries WHERE id > ?{clause} ORDER BY id LIMIT {_CHUNK}", [last, *params]
+                f"SELECT id FROM glossary_entries WHERE id > ?{clause} ORDER BY id LIMIT {_CHUNK}",
+                [last, *params],
             )
         ]
         if not ids:
@@ -328,8 +349,14 @@ def history(db: Database, entry_id: int) -> list[HistoryItem]:
     ).fetchall()
     return [
         HistoryItem(
-            id=r[0], entry_id=r[1], action=r[2], user=r[3], at=r[4],
-            before=json.loads(r[5]) if r[5] else None, after=json.loads(r[6]) if r[6] else None, reason=r[7],
+            id=r[0],
+            entry_id=r[1],
+            action=r[2],
+            user=r[3],
+            at=r[4],
+            before=json.loads(r[5]) if r[5] else None,
+            after=json.loads(r[6]) if r[6] else None,
+            reason=r[7],
         )
         for r in rows
     ]
@@ -339,8 +366,14 @@ def history(db: Database, entry_id: int) -> list[HistoryItem]:
 
 
 def _record(
-    db: Database, entry_id: int, action: Action, user: str, ts: str,
-    before: Entry | None, after: Entry | None, reason: str | None = None,
+    db: Database,
+    entry_id: int,
+    action: Action,
+    user: str,
+    ts: str,
+    before: Entry | None,
+    after: Entry | None,
+    reason: str | None = None,
 ) -> None:
     def dump(e: Entry | None) -> str | None:
         return json.dumps(entry_to_dict(e, who=True), ensure_ascii=False) if e else None
@@ -367,7 +400,10 @@ def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
     db.conn.executemany(
         """INSERT INTO glossary_sources (entry_id, pair, lang, segment_index, bead_index, excerpt, added, added_by)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [(eid, s.pair, s.lang, s.segment_index, s.bead_index, s.excerpt, s.added, s.added_by) for s in sources],
+        [
+            (eid, s.pair, s.lang, s.segment_index, s.bead_index, s.excerpt, s.added, s.added_by)
+            for s in sources
+        ],
     )
     db.conn.executemany(
         "INSERT INTO glossary_lookup (entry_id, field, term, key) VALUES (?, ?, ?, ?)",
@@ -377,11 +413,27 @@ def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
 
 
 def _insert(
-    db: Database, entry: Entry, *, user: str, ts: str, action: Action, keep_id: bool, reason: str | None = None
+    db: Database,
+    entry: Entry,
+    *,
+    user: str,
+    ts: str,
+    action: Action,
+    keep_id: bool,
+    reason: str | None = None,
 ) -> Entry:
     row = [
-        entry.ja, entry.en, entry.acronym, entry.status, entry.domain, entry.definition, entry.note,
-        entry.created or ts, entry.created_by or user, entry.updated or ts, entry.updated_by or user,
+        entry.ja,
+        entry.en,
+        entry.acronym,
+        entry.status,
+        entry.domain,
+        entry.definition,
+        entry.note,
+        entry.created or ts,
+        entry.created_by or user,
+        entry.updated or ts,
+        entry.updated_by or user,
     ]
     if keep_id and entry.id is not None:
         db.execute(
@@ -412,8 +464,9 @@ def add(
 
     Raises DuplicateEntry when an entry with the same ja, en and acronym exists, unless allow_duplicate.
     """
-    entry = validate(dataclasses.replace(entry, id=None, created=None, updated=None,
-                                         created_by=None, updated_by=None))
+    entry = validate(
+        dataclasses.replace(entry, id=None, created=None, updated=None, created_by=None, updated_by=None)
+    )
     ts = now()
     with write(db):
         if not allow_duplicate:
@@ -423,15 +476,27 @@ def add(
         return _insert(db, entry, user=user, ts=ts, action="add", keep_id=False, reason=reason)
 
 
-def _update(db: Database, before: Entry, after: Entry, *, user: str, action: Action,
-            reason: str | None, ts: str) -> Entry:
-    after = dataclasses.replace(after, id=before.id, created=before.created, created_by=before.created_by,
-                                updated=ts, updated_by=user)
+def _update(
+    db: Database, before: Entry, after: Entry, *, user: str, action: Action, reason: str | None, ts: str
+) -> Entry:
+    after = dataclasses.replace(
+        after, id=before.id, created=before.created, created_by=before.created_by, updated=ts, updated_by=user
+    )
     db.execute(
         """UPDATE glossary_entries SET ja = ?, en = ?, acronym = ?, status = ?, domain = ?, definition = ?,
            note = ?, updated = ?, updated_by = ? WHERE id = ?""",
-        [after.ja, after.en, after.acronym, after.status, after.domain, after.definition, after.note,
-         ts, user, before.id],
+        [
+            after.ja,
+            after.en,
+            after.acronym,
+            after.status,
+            after.domain,
+            after.definition,
+            after.note,
+            ts,
+            user,
+            before.id,
+        ],
     )
     after = _write_children(db, after, ts, user)
     _record(db, before.id, action, user, ts, before, after, reason)  # type: ignore[arg-type]
@@ -488,8 +553,9 @@ def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None)
         return before
 
 
-def import_entries(db: Database, entries: Iterable[Entry], *, user: str,
-                   keep_status: Container[int] = frozenset()) -> ImportReport:
+def import_entries(
+    db: Database, entries: Iterable[Entry], *, user: str, keep_status: Container[int] = frozenset()
+) -> ImportReport:
     """Merge entries from a file in one transaction.
 
     An entry whose ja, en and acronym match a stored entry updates it (variants and sources are
@@ -509,20 +575,24 @@ def import_entries(db: Database, entries: Iterable[Entry], *, user: str,
             entry = validate(entry)
             dup = find_duplicate(db, entry)
             if dup is None:
-                free = entry.id is not None and not db.execute(
-                    "SELECT 1 FROM glossary_entries WHERE id = ?", [entry.id]).fetchone()
+                free = (
+                    entry.id is not None
+                    and not db.execute("SELECT 1 FROM glossary_entries WHERE id = ?", [entry.id]).fetchone()
+                )
                 stored = _insert(db, entry, user=user, ts=ts, action="import", keep_id=free)
                 added.append(stored.id)  # type: ignore[arg-type]
                 continue
-            merged = validate(dataclasses.replace(
-                dup,
-                variants=(*dup.variants, *entry.variants),
-                sources=(*dup.sources, *entry.sources),
-                status=dup.status if position in keep_status else entry.status,
-                domain=entry.domain or dup.domain,
-                definition=entry.definition or dup.definition,
-                note=entry.note or dup.note,
-            ))
+            merged = validate(
+                dataclasses.replace(
+                    dup,
+                    variants=(*dup.variants, *entry.variants),
+                    sources=(*dup.sources, *entry.sources),
+                    status=dup.status if position in keep_status else entry.status,
+                    domain=entry.domain or dup.domain,
+                    definition=entry.definition or dup.definition,
+                    note=entry.note or dup.note,
+                )
+            )
             if _same_content(dup, merged):
                 unchanged.append(dup.id)  # type: ignore[arg-type]
             else:

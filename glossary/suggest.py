@@ -68,7 +68,9 @@ class SuggestReport:
 def glossary_matcher(db: Database) -> Matcher:
     """Every term, variant and acronym of the termbase (forbidden renderings excepted)."""
     return Matcher(
-        Term(k.term, k.entry_id, k.field, k.status, k.key) for k in glossary_store.terms(db) if k.field in _MATCH_FIELDS
+        Term(k.term, k.entry_id, k.field, k.status, k.key)
+        for k in glossary_store.terms(db)
+        if k.field in _MATCH_FIELDS
     )
 
 
@@ -85,12 +87,16 @@ def work_size(db: Database, pair: Pair) -> int:
 # --- building proposals (pure) ------------------------------------------------------------------------
 
 
-def doc_tokens(segments: Sequence[Segment], parses: Sequence[Parse]) -> tuple[list[Token], list[tuple[int, int, str]]]:
+def doc_tokens(
+    segments: Sequence[Segment], parses: Sequence[Parse]
+) -> tuple[list[Token], list[tuple[int, int, str]]]:
     """Per-sentence parses lifted to document offsets: (tokens, entities as (start, end, GiNZA label))."""
     tokens: list[Token] = []
     ents: list[tuple[int, int, str]] = []
     for seg, parse in zip(segments, parses, strict=True):
-        tokens.extend(Token(seg.start + t.start, seg.start + t.end, t.text, t.pos, t.tag) for t in parse.tokens)
+        tokens.extend(
+            Token(seg.start + t.start, seg.start + t.end, t.text, t.pos, t.tag) for t in parse.tokens
+        )
         ents.extend((seg.start + e.start, seg.start + e.end, e.label) for e in parse.ents)
     return tokens, ents
 
@@ -147,14 +153,18 @@ def build_proposals(
         if idx is None:
             continue
         hint = s.hint or hints.get((s.start, s.end))
-        out.append(Span(s.start, s.end, s.label, s.source, entry_id=s.entry_id, hint=hint, lang=lang, segment=idx))
+        out.append(
+            Span(s.start, s.end, s.label, s.source, entry_id=s.entry_id, hint=hint, lang=lang, segment=idx)
+        )
     return out
 
 
 # --- running ------------------------------------------------------------------------------------------
 
 
-def _parse_document(db: Database, segments: Sequence[Segment], on_sentences: Callable[[int], None]) -> list[Parse]:
+def _parse_document(
+    db: Database, segments: Sequence[Segment], on_sentences: Callable[[int], None]
+) -> list[Parse]:
     from alignment.parse import parse_texts
 
     return parse_texts(db, [s.text for s in segments], on_progress=on_sentences)
@@ -200,7 +210,12 @@ def analyse_pair(
 
 
 def suggest_pair(
-    db: Database, pair: Pair, *, user: str, matcher: Matcher | None = None, on_progress: Progress | None = None
+    db: Database,
+    pair: Pair,
+    *,
+    user: str,
+    matcher: Matcher | None = None,
+    on_progress: Progress | None = None,
 ) -> SuggestReport:
     """Suggest spans for `pair` and store them (see glossary.spans.sync_suggestions for what is kept).
 
@@ -218,8 +233,9 @@ def suggest_pair(
         for a in analyses:
             for p in a.proposals:
                 by_source[p.source] = by_source.get(p.source, 0) + 1
-            sync[a.doc.lang] = sync_suggestions(db, pair, a.doc, a.proposals, user=user,
-                                                definitions=a.definitions)
+            sync[a.doc.lang] = sync_suggestions(
+                db, pair, a.doc, a.proposals, user=user, definitions=a.definitions
+            )
     return SuggestReport(
         pair=pair.name,
         chars=sum(len(a.doc.text) for a in analyses),

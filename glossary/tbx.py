@@ -28,8 +28,13 @@ ADMIN_STATUS: dict[Status, str] = {
     "forbidden": "deprecatedTerm-admn-sts",
 }
 _STATUS_OF = {
-    "preferred": "approved", "admitted": "proposed", "superseded": "deprecated", "obsolete": "deprecated",
-    "deprecated": "forbidden", "forbidden": "forbidden", "notrecommended": "deprecated",
+    "preferred": "approved",
+    "admitted": "proposed",
+    "superseded": "deprecated",
+    "obsolete": "deprecated",
+    "deprecated": "forbidden",
+    "forbidden": "forbidden",
+    "notrecommended": "deprecated",
 }
 SOURCE_SCHEME = "taiyaku:source"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
@@ -72,9 +77,17 @@ def _definition_lang(e: Entry) -> Lang:
 
 
 def source_uri(s: Source) -> str:
-    fields = {"pair": s.pair, "lang": s.lang, "segment": s.segment_index, "bead": s.bead_index,
-              "added": s.added, "by": s.added_by}
-    query = urllib.parse.urlencode({k: v for k, v in fields.items() if v is not None}, quote_via=urllib.parse.quote)
+    fields = {
+        "pair": s.pair,
+        "lang": s.lang,
+        "segment": s.segment_index,
+        "bead": s.bead_index,
+        "added": s.added,
+        "by": s.added_by,
+    }
+    query = urllib.parse.urlencode(
+        {k: v for k, v in fields.items() if v is not None}, quote_via=urllib.parse.quote
+    )
     return f"{SOURCE_SCHEME}?{query}"
 
 
@@ -112,7 +125,10 @@ def _write_entry(w: _Writer, e: Entry) -> None:
     w.start("termEntry", id=f"c{e.id}" if e.id is not None else None)
     w.leaf("descrip", e.domain, type="subjectField")
     def_lang = _definition_lang(e)
-    has_lang = {"ja": bool(e.ja or e.ja_variants), "en": bool(e.en or e.acronym or e.en_variants or e.forbidden_en)}
+    has_lang = {
+        "ja": bool(e.ja or e.ja_variants),
+        "en": bool(e.en or e.acronym or e.en_variants or e.forbidden_en),
+    }
     if e.definition and not has_lang[def_lang]:
         w.leaf("descrip", e.definition, type="definition")
     w.leaf("note", e.note)
@@ -186,14 +202,23 @@ def write_tbx(entries: Iterable[Entry], fh: IO[str], *, title: str = "taiyaku gl
 
 # DCA style (TBX v2, v3 style="dca") names a data category in the type attribute of one of these; DCT style
 # (TBX v3 style="dct") makes the category the element itself, in its module's namespace (<basic:termType>).
-_DCA_ELEMENTS = frozenset({"descrip", "descripNote", "termNote", "admin", "adminNote", "transac", "transacNote"})
+_DCA_ELEMENTS = frozenset(
+    {"descrip", "descripNote", "termNote", "admin", "adminNote", "transac", "transacNote"}
+)
 _TERM_CONTAINERS = frozenset({"tig", "ntig", "termSec"})
 _ABBREVIATIONS = frozenset({"acronym", "abbreviation", "initialism"})
 _GROUP_CATEGORIES = ("context", "definition", "subjectField")
 # administrativeStatus, best first: the main term of a language is its best term. Discouraged terms (rank 3
 # and worse) are never allowed variants.
-_RANK = {"preferred": 0, "admitted": 1, "superseded": 3, "obsolete": 3, "notrecommended": 3, "deprecated": 4,
-         "forbidden": 4}
+_RANK = {
+    "preferred": 0,
+    "admitted": 1,
+    "superseded": 3,
+    "obsolete": 3,
+    "notrecommended": 3,
+    "deprecated": 4,
+    "forbidden": 4,
+}
 _NO_STATUS = 2
 _DISCOURAGED = 3
 
@@ -253,8 +278,14 @@ def parse_source_uri(target: str, label: str) -> Source | None:
         return int(v) if v and v.isdigit() else None
 
     lang = q.get("lang") if q.get("lang") in ("ja", "en") else None
-    return Source(pair=pair, lang=lang, segment_index=num("segment"), bead_index=num("bead"),  # type: ignore[arg-type]
-                  added=q.get("added"), added_by=q.get("by"))
+    return Source(
+        pair=pair,
+        lang=lang,
+        segment_index=num("segment"),
+        bead_index=num("bead"),  # type: ignore[arg-type]
+        added=q.get("added"),
+        added_by=q.get("by"),
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -296,9 +327,16 @@ def _terms(lang_el: Any, lang: Lang, start: int) -> list[_Term]:
                 cats.setdefault(cat, n)
         if text:
             kind, admin = cats.get("termType"), cats.get("administrativeStatus")
-            out.append(_Term(text, lang, _text(kind).lower() if kind is not None else "",
-                             _admin(_text(admin)) if admin is not None else None, tuple(f for f in free if f),
-                             start + len(out)))
+            out.append(
+                _Term(
+                    text,
+                    lang,
+                    _text(kind).lower() if kind is not None else "",
+                    _admin(_text(admin)) if admin is not None else None,
+                    tuple(f for f in free if f),
+                    start + len(out),
+                )
+            )
     return out
 
 
@@ -315,7 +353,9 @@ def _choose(terms: list[_Term]) -> tuple[dict[Lang, _Term], _Term | None, list[_
     deprecated (our export of a forbidden entry), the full forms are still the main terms."""
     mains: dict[Lang, _Term] = {}
     for lang in dict.fromkeys(t.lang for t in terms):
-        best = _best(t for t in terms if t.lang == lang and t.kind not in _ABBREVIATIONS and t.kind != "variant")
+        best = _best(
+            t for t in terms if t.lang == lang and t.kind not in _ABBREVIATIONS and t.kind != "variant"
+        )
         if best is not None:
             mains[lang] = best
     acronym = _best(t for t in terms if t.kind in _ABBREVIATIONS)
@@ -354,7 +394,9 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
             notes.append(_text(child))
         elif tag in ("xref", "descripGrp"):
             xref = child if tag == "xref" else next((x for x in child if _local(x.tag) == "xref"), None)
-            descrip = None if tag == "xref" else next((d for d in child if _category(d) in _GROUP_CATEGORIES), None)
+            descrip = (
+                None if tag == "xref" else next((d for d in child if _category(d) in _GROUP_CATEGORIES), None)
+            )
             source = parse_source_uri(xref.get("target") or "", _text(xref)) if xref is not None else None
             if source is not None:
                 excerpt = _text(descrip) if descrip is not None and _category(descrip) == "context" else None
@@ -364,9 +406,18 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
             elif descrip is not None and _category(descrip) == "subjectField":
                 fields["domain"] = _text(descrip)
         elif tag in ("transactionGrp", "transacGrp"):  # TBX v2 and v3 names
-            kind = next((_text(t) for t in child if _category(t) == "transactionType" or _local(t.tag) == "transac"), "")
-            who = next((_text(t) for t in child if _category(t) == "responsibility"
-                        or _local(t.tag) == "transacNote"), None)
+            kind = next(
+                (_text(t) for t in child if _category(t) == "transactionType" or _local(t.tag) == "transac"),
+                "",
+            )
+            who = next(
+                (
+                    _text(t)
+                    for t in child
+                    if _category(t) == "responsibility" or _local(t.tag) == "transacNote"
+                ),
+                None,
+            )
             when = next((_text(t) for t in child if _local(t.tag) == "date"), None)
             prefix = "created" if kind == "origination" else "updated" if kind == "modification" else None
             if prefix:
@@ -394,16 +445,21 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
     chosen = sorted((t for t in (*mains.values(), acronym) if t is not None), key=lambda t: t.order)
     status = next((_STATUS_OF[t.admin] for t in chosen if t.admin in _STATUS_OF), None)
     entry = Entry(
-        ja=mains["ja"].text if "ja" in mains else None, en=mains["en"].text if "en" in mains else None,
-        acronym=acronym.text if acronym else None, variants=tuple(variants),
+        ja=mains["ja"].text if "ja" in mains else None,
+        en=mains["en"].text if "en" in mains else None,
+        acronym=acronym.text if acronym else None,
+        variants=tuple(variants),
         status=status or "proposed",  # type: ignore[arg-type]
-        definition="\n".join(d for d in definitions if d) or None, sources=tuple(sources),
-        note="\n".join(dict.fromkeys(notes)) or None, **fields,
+        definition="\n".join(d for d in definitions if d) or None,
+        sources=tuple(sources),
+        note="\n".join(dict.fromkeys(notes)) or None,
+        **fields,
     )
     return entry, status is not None
 
 
 # --- encodings ----------------------------------------------------------------------------------------
+
 
 def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     """Read TBX (v2 martif or v3 tbx, DCA or DCT style, namespaced or not) from a path or binary file.
@@ -427,8 +483,13 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     n = 0
     root_checked = False
     try:
-        for event, el in iterparse(expat_stream(source, name)[0], events=("start", "end"), forbid_dtd=False,
-                                   forbid_entities=True, forbid_external=True):
+        for event, el in iterparse(
+            expat_stream(source, name)[0],
+            events=("start", "end"),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
+        ):
             tag = _local(el.tag)
             if event == "start":
                 if not root_checked:
@@ -452,12 +513,18 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
     except ParseError as exc:
         raise ProjectError(f"{name} is not well-formed XML ({exc})") from None
     except defusedxml.DefusedXmlException as exc:
-        raise ProjectError(f"{name} was refused: it declares XML entities or external references ({exc})") from None
+        raise ProjectError(
+            f"{name} was refused: it declares XML entities or external references ({exc})"
+        ) from None
     except ValueError as exc:
         if "encoding" not in str(exc):  # not expat refusing an encoding the sniffing missed: a bug
             raise
         raise ProjectError(f"{name} cannot be read ({exc}); save it as UTF-8 and retry") from None
     if not root_checked:
         raise ProjectError(f"{name} is empty")
-    return Parsed(entries=tuple(good), errors=tuple(errors), warnings=tuple(warnings),
-                  unknown_status=frozenset(w for w, _ in good if w in unknown))
+    return Parsed(
+        entries=tuple(good),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        unknown_status=frozenset(w for w, _ in good if w in unknown),
+    )

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-DEV_GOLD = (ROOT.parent / "shared" / "dev-gold")
+DEV_GOLD = ROOT.parent / "shared" / "dev-gold"
 
 
 @pytest.fixture(autouse=True)

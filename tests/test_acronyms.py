@@ -35,7 +35,7 @@ def check_offsets(text: str, defs: list[Definition]) -> None:
     for d in defs:
         for span, value in ((d.ja_span, d.ja), (d.en_span, d.en)):
             if span:
-                assert text[span[0]:span[1]] == value
+                assert text[span[0] : span[1]] == value
 
 
 # --- acronym shape ------------------------------------------------------------------------------------
@@ -71,8 +71,14 @@ def test_acronym_form(text: str, form: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "units"),
-    [("国連海洋法条約", 4), ("ASEANアウトルック", 2), ("防衛装備庁", 3), ("推移", 1), ("のための", 0),
-     ("ﾊﾟｰﾄﾅｰｼｯﾌﾟ", 1)],
+    [
+        ("国連海洋法条約", 4),
+        ("ASEANアウトルック", 2),
+        ("防衛装備庁", 3),
+        ("推移", 1),
+        ("のための", 0),
+        ("ﾊﾟｰﾄﾅｰｼｯﾌﾟ", 1),
+    ],
 )
 def test_ja_units(text: str, units: int) -> None:
     assert ja_units(text) == units
@@ -88,8 +94,10 @@ def test_initials_match() -> None:
 
 
 def test_schwartz_hearst_handles_mixed_case_and_long_forms() -> None:
-    window = "through regional initiatives, including the Regional Cooperation Agreement on Combating Piracy " \
-             "and Armed Robbery against Ships in Asia"
+    window = (
+        "through regional initiatives, including the Regional Cooperation Agreement on Combating Piracy "
+        "and Armed Robbery against Ships in Asia"
+    )
     start = schwartz_hearst(window, "ReCAAP")
     assert window[start:].startswith("Regional Cooperation Agreement")
 
@@ -105,7 +113,7 @@ EN_000 = (
     "in Asia (ReCAAP)\n"
     "(7) Strengthening of defence research and development cooperation between Japan's Acquisition, "
     "Technology and Logistics Agency (ATLA) and India's Defence Research and Development Organisation (DRDO)\n"
-    "The Government of Japan and the Government of India (hereinafter referred to as \"the two countries\"),\n"
+    'The Government of Japan and the Government of India (hereinafter referred to as "the two countries"),\n'
     "the evolved FOIP and India's MAHASAGAR (a cooperation initiative for the Global South and the "
     "Indo-Pacific)\n"
     "(1) More frequent visits (P1) and exercises (NASA)\n"
@@ -117,8 +125,11 @@ def test_english_definitions_schwartz_hearst() -> None:
     assert triples(defs) == [
         ("IFC-IOR", None, "Information Fusion Centre – Indian Ocean Region"),
         ("IPMDA", None, "Indo-Pacific Partnership for Maritime Domain Awareness"),
-        ("ReCAAP", None,
-         "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia"),
+        (
+            "ReCAAP",
+            None,
+            "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
+        ),
         ("ATLA", None, "Acquisition, Technology and Logistics Agency"),
         ("DRDO", None, "Defence Research and Development Organisation"),
     ]
@@ -139,38 +150,66 @@ def test_find_expansion_without_parentheses() -> None:
     ("sentence", "expected"),
     [
         # the long form starts at the right place: not 日本の…, not the clause before it
-        ("(７)日本の防衛装備庁（ＡＴＬＡ）とインドの国防研究開発機構（ＤＲＤＯ）との間の防衛研究開発協力の強化",
-         [("ATLA", "防衛装備庁", None), ("DRDO", "国防研究開発機構", None)]),
-        ("(２)インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）及び海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）"
-         "を通じた、共通海洋状況図の構築に向けた状況把握並びに二国間及び地域的協力の強化",
-         [("IFC-IOR", "インド洋地域情報融合センター", None),
-          ("IPMDA", "海洋状況把握のためのインド太平洋パートナーシップ", None)]),
-        ("(３)二国間並びにアジア海賊対策地域協力協定（ＲｅＣＡＡＰ）を含む地域のイニシアティブ",
-         [("ReCAAP", "アジア海賊対策地域協力協定", None)]),
-        ("インド太平洋地域の災害リスクの軽減と備えのための（災害に強靱なインフラに関するコアリション（ＣＤＲＩ）及び"
-         "アジア防災センターを含む）二国間及び多国間の協力",
-         [("CDRI", "災害に強靱なインフラに関するコアリション", None)]),
-        ("地域における互いの戦略的優先事項である自由で開かれたインド太平洋（ＦＯＩＰ）及びインド太平洋海洋イニシアティブ"
-         "（ＩＰＯＩ）への貢献",
-         [("FOIP", "自由で開かれたインド太平洋", None), ("IPOI", "インド太平洋海洋イニシアティブ", None)]),
-        ("検証が可能な核兵器用核分裂性物質生産禁止条約（ＦＭＣＴ）に関する軍縮会議における交渉",
-         [("FMCT", "核兵器用核分裂性物質生産禁止条約", None)]),
-        ("同志国等との連携強化を効果的に進める観点から、円滑化協定 (RAA)、物品役務相互提供協定 (ACSA)等の制度的枠組み",
-         [("RAA", "円滑化協定", None), ("ACSA", "物品役務相互提供協定", None)]),
-        ("海洋状況把握のためのインド太平洋パートナーシップ（以下「ＩＰＭＤＡ」という。）を推進する。",
-         [("IPMDA", "海洋状況把握のためのインド太平洋パートナーシップ", None)]),
-        ("はケニアで開催された第6回アフリカ開発会議(TICAD VI)の基調演説において",
-         [("TICAD VI", "第6回アフリカ開発会議", None)]),
+        (
+            "(７)日本の防衛装備庁（ＡＴＬＡ）とインドの国防研究開発機構（ＤＲＤＯ）との間の防衛研究開発協力の強化",
+            [("ATLA", "防衛装備庁", None), ("DRDO", "国防研究開発機構", None)],
+        ),
+        (
+            "(２)インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）及び海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）"
+            "を通じた、共通海洋状況図の構築に向けた状況把握並びに二国間及び地域的協力の強化",
+            [
+                ("IFC-IOR", "インド洋地域情報融合センター", None),
+                ("IPMDA", "海洋状況把握のためのインド太平洋パートナーシップ", None),
+            ],
+        ),
+        (
+            "(３)二国間並びにアジア海賊対策地域協力協定（ＲｅＣＡＡＰ）を含む地域のイニシアティブ",
+            [("ReCAAP", "アジア海賊対策地域協力協定", None)],
+        ),
+        (
+            "インド太平洋地域の災害リスクの軽減と備えのための（災害に強靱なインフラに関するコアリション（ＣＤＲＩ）及び"
+            "アジア防災センターを含む）二国間及び多国間の協力",
+            [("CDRI", "災害に強靱なインフラに関するコアリション", None)],
+        ),
+        (
+            "地域における互いの戦略的優先事項である自由で開かれたインド太平洋（ＦＯＩＰ）及びインド太平洋海洋イニシアティブ"
+            "（ＩＰＯＩ）への貢献",
+            [("FOIP", "自由で開かれたインド太平洋", None), ("IPOI", "インド太平洋海洋イニシアティブ", None)],
+        ),
+        (
+            "検証が可能な核兵器用核分裂性物質生産禁止条約（ＦＭＣＴ）に関する軍縮会議における交渉",
+            [("FMCT", "核兵器用核分裂性物質生産禁止条約", None)],
+        ),
+        (
+            "同志国等との連携強化を効果的に進める観点から、円滑化協定 (RAA)、物品役務相互提供協定 (ACSA)等の制度的枠組み",
+            [("RAA", "円滑化協定", None), ("ACSA", "物品役務相互提供協定", None)],
+        ),
+        (
+            "海洋状況把握のためのインド太平洋パートナーシップ（以下「ＩＰＭＤＡ」という。）を推進する。",
+            [("IPMDA", "海洋状況把握のためのインド太平洋パートナーシップ", None)],
+        ),
+        (
+            "はケニアで開催された第6回アフリカ開発会議(TICAD VI)の基調演説において",
+            [("TICAD VI", "第6回アフリカ開発会議", None)],
+        ),
         # acronym first, expanded inside the parenthesis
-        ("防衛協力・交流の制度的基盤であるACSA(物品役務相互提供協定)、RAA(円滑化協定)の締結",
-         [("ACSA", "物品役務相互提供協定", None), ("RAA", "円滑化協定", None)]),
-        ("多くの本質的な共通点を有するFOIPとAOIP(ASEAN Outlook on the Indo-Pacific)",
-         [("AOIP", None, "ASEAN Outlook on the Indo-Pacific")]),
-        ("光電融合技術によるオール光ネットワーク (APN: All-Photonics Network) など",
-         [("APN", "オール光ネットワーク", "All-Photonics Network")]),
+        (
+            "防衛協力・交流の制度的基盤であるACSA(物品役務相互提供協定)、RAA(円滑化協定)の締結",
+            [("ACSA", "物品役務相互提供協定", None), ("RAA", "円滑化協定", None)],
+        ),
+        (
+            "多くの本質的な共通点を有するFOIPとAOIP(ASEAN Outlook on the Indo-Pacific)",
+            [("AOIP", None, "ASEAN Outlook on the Indo-Pacific")],
+        ),
+        (
+            "光電融合技術によるオール光ネットワーク (APN: All-Photonics Network) など",
+            [("APN", "オール光ネットワーク", "All-Photonics Network")],
+        ),
         # an expansion printed inside its own acronym by PDF extraction (seed 002)
-        ("太平洋島嶼国であるパプアニューギニア（PPapua New GuineaNG）及びトンガ",
-         [("PNG", "パプアニューギニア", "Papua New Guinea")]),
+        (
+            "太平洋島嶼国であるパプアニューギニア（PPapua New GuineaNG）及びトンガ",
+            [("PNG", "パプアニューギニア", "Papua New Guinea")],
+        ),
     ],
 )
 def test_japanese_definitions(sentence: str, expected: list[tuple[str, str | None, str | None]]) -> None:
@@ -219,7 +258,11 @@ def test_footnote_definitions_japanese_english_or_both() -> None:
         ("SHIELD", "多層的沿岸防衛体制", None),  # …による is a verb phrase, not a link inside a name
         ("SHIELD", None, "Synchronized, Hybrid, Integrated and Enhanced Littoral Defense"),
         ("UAV", "無人航空機", "Unmanned Aerial Vehicle"),
-        ("ISRT", "情報収集・警戒監視・偵察・ターゲティング", "Intelligence, Surveillance, Reconnaissance and Targeting"),
+        (
+            "ISRT",
+            "情報収集・警戒監視・偵察・ターゲティング",
+            "Intelligence, Surveillance, Reconnaissance and Targeting",
+        ),
         ("PNT", None, "Positioning・Navigation・Timing"),
         ("JPIDD", "日・太平洋島嶼国国防大臣会合", None),
         ("IP4", "NATOのインド太平洋パートナー", None),
@@ -230,7 +273,9 @@ def test_footnote_definitions_japanese_english_or_both() -> None:
 def test_without_a_parse_script_runs_stand_in() -> None:
     text = "(７)日本の防衛装備庁（ＡＴＬＡ）とインドの国防研究開発機構（ＤＲＤＯ）との間の協力並びに国連海洋法条約（ＵＮＣＬＯＳ）"
     assert triples(ja_defs(text, tokens=False)) == [
-        ("ATLA", "防衛装備庁", None), ("DRDO", "国防研究開発機構", None), ("UNCLOS", "国連海洋法条約", None),
+        ("ATLA", "防衛装備庁", None),
+        ("DRDO", "国防研究開発機構", None),
+        ("UNCLOS", "国連海洋法条約", None),
     ]
 
 
@@ -240,8 +285,8 @@ def test_offsets_survive_width_changes_before_the_definition() -> None:
     text = prefix + "日本の防衛装備庁（ＡＴＬＡ）と協力する。"
     (d,) = ja_defs(text)
     assert d.short == "ATLA"
-    assert text[d.short_span[0]:d.short_span[1]] == "ＡＴＬＡ"  # type: ignore[index]
-    assert d.ja == "防衛装備庁" and text[d.ja_span[0]:d.ja_span[1]] == "防衛装備庁"  # type: ignore[index]
+    assert text[d.short_span[0] : d.short_span[1]] == "ＡＴＬＡ"  # type: ignore[index]
+    assert d.ja == "防衛装備庁" and text[d.ja_span[0] : d.ja_span[1]] == "防衛装備庁"  # type: ignore[index]
 
 
 # --- occurrences --------------------------------------------------------------------------------------
@@ -250,10 +295,13 @@ def test_offsets_survive_width_changes_before_the_definition() -> None:
 def test_occurrences_full_width_or_not_whole_words_case_kept() -> None:
     text = "ＩＰＭＤＡを推進。IPMDA と IPMDAX は別。APT 攻撃と an apt remark。ＡＳＥＡＮ 主導"
     occ = find_occurrences(text, ["IPMDA", "APT"])
-    got = [(text[o.start:o.end], o.short, o.known) for o in occ]
+    got = [(text[o.start : o.end], o.short, o.known) for o in occ]
     assert got == [
-        ("ＩＰＭＤＡ", "IPMDA", True), ("IPMDA", "IPMDA", True), ("IPMDAX", "IPMDAX", False),
-        ("APT", "APT", True), ("ＡＳＥＡＮ", "ASEAN", False),
+        ("ＩＰＭＤＡ", "IPMDA", True),
+        ("IPMDA", "IPMDA", True),
+        ("IPMDAX", "IPMDAX", False),
+        ("APT", "APT", True),
+        ("ＡＳＥＡＮ", "ASEAN", False),
     ]
 
 
@@ -264,7 +312,7 @@ def test_occurrences_of_known_acronyms_only() -> None:
 
 def test_bare_acronyms_stop_at_a_lowercase_suffix() -> None:
     text = "ASEAN-led frameworks, IFC-IOR and HA/DR"
-    assert [text[o.start:o.end] for o in find_occurrences(text, [])] == ["ASEAN", "IFC-IOR", "HA/DR"]
+    assert [text[o.start : o.end] for o in find_occurrences(text, [])] == ["ASEAN", "IFC-IOR", "HA/DR"]
 
 
 def test_an_acronym_does_not_expand_itself() -> None:

@@ -21,8 +21,13 @@ from tests.conftest import DEV_GOLD
 GOLD_FILES = sorted(DEV_GOLD.glob("*.gold.jsonl"))
 
 
-def add_pair(db, name: str, ja: Sequence[str], en: Sequence[str] | None,
-             clauses: dict[str, Sequence[Sequence[int]]] | None = None):
+def add_pair(
+    db,
+    name: str,
+    ja: Sequence[str],
+    en: Sequence[str] | None,
+    clauses: dict[str, Sequence[Sequence[int]]] | None = None,
+):
     """Store a pair from segment texts; clauses[lang][s] lists cut offsets inside sentence s."""
     with write(db):
         pair_id = store.create_pair(db, name)
@@ -36,8 +41,16 @@ def add_pair(db, name: str, ja: Sequence[str], en: Sequence[str] | None,
             for s in sentences:
                 cuts = [0, *(clauses or {}).get(lang, {}).get(s.index, ()), len(s.text)]  # type: ignore[call-overload]
                 for a, b in itertools.pairwise(cuts):
-                    clause_segs.append(Segment(len(clause_segs), s.start + a, s.start + b, s.text[a:b],
-                                               level="clause", parent=s.index))
+                    clause_segs.append(
+                        Segment(
+                            len(clause_segs),
+                            s.start + a,
+                            s.start + b,
+                            s.text[a:b],
+                            level="clause",
+                            parent=s.index,
+                        )
+                    )
             store.insert_document(db, pair_id, doc, sentences, clause_segs)
     return store.get_pair(db, name)
 
@@ -113,10 +126,22 @@ def test_confirmed_beads_survive_realignment_untouched(db, kyoto) -> None:
     first = aligner.align_pair(db, pair, use_embeddings=False)
     beads = list(first.beads)
     # A person merges beads 3 and 4 into a 2-2 bead and confirms it, and confirms bead 10 as it is.
-    merged = Bead(ja=(beads[3].ja[0], beads[4].ja[1]), en=(beads[3].en[0], beads[4].en[1]), score=None,
-                  status="confirmed", updated_by="analyst", updated_at="2026-01-01T00:00:00+00:00")
-    kept = Bead(ja=beads[10].ja, en=beads[10].en, score=beads[10].score, status="confirmed",
-                updated_by="analyst", updated_at="2026-01-02T00:00:00+00:00")
+    merged = Bead(
+        ja=(beads[3].ja[0], beads[4].ja[1]),
+        en=(beads[3].en[0], beads[4].en[1]),
+        score=None,
+        status="confirmed",
+        updated_by="analyst",
+        updated_at="2026-01-01T00:00:00+00:00",
+    )
+    kept = Bead(
+        ja=beads[10].ja,
+        en=beads[10].en,
+        score=beads[10].score,
+        status="confirmed",
+        updated_by="analyst",
+        updated_at="2026-01-02T00:00:00+00:00",
+    )
     store.save_beads(db, pair.id, [*beads[:3], merged, *beads[5:10], kept, *beads[11:]])
     before = {b.id: b for b in store.get_beads(db, pair.id) if b.status == "confirmed"}
     result = aligner.align_pair(db, pair, use_embeddings=False)
@@ -159,7 +184,11 @@ def test_stretches_honour_fixed_beads_and_cuts() -> None:
     assert aligner.stretches(5, 6, fixed) == [((0, 2), (0, 2)), ((3, 5), (4, 6))]
     # (2, 3) would cut through the fixed bead; (4, 3) would go backwards after it: both ignored.
     assert aligner.stretches(5, 6, fixed, cuts=[(1, 1), (2, 3), (4, 3), (4, 5)]) == [
-        ((0, 1), (0, 1)), ((1, 2), (1, 2)), ((3, 4), (4, 5)), ((4, 5), (5, 6))]
+        ((0, 1), (0, 1)),
+        ((1, 2), (1, 2)),
+        ((3, 4), (4, 5)),
+        ((4, 5), (5, 6)),
+    ]
 
 
 def test_overlapping_confirmed_beads_are_refused() -> None:
@@ -172,9 +201,14 @@ def test_overlapping_confirmed_beads_are_refused() -> None:
 
 
 def test_clause_beads_stay_inside_sentence_beads(db) -> None:
-    ja = ["日本国とインドの両政府は、安全保障協力を強化し、共同訓練を実施する。", "両国は２０２５年に対話を行う。"]
-    en = ["The Governments of Japan and India will strengthen security cooperation, and conduct joint exercises.",
-          "The two countries will hold a dialogue in 2025."]
+    ja = [
+        "日本国とインドの両政府は、安全保障協力を強化し、共同訓練を実施する。",
+        "両国は２０２５年に対話を行う。",
+    ]
+    en = [
+        "The Governments of Japan and India will strengthen security cooperation, and conduct joint exercises.",
+        "The two countries will hold a dialogue in 2025.",
+    ]
     pair = add_pair(db, "c", ja, en, clauses={"ja": {0: [12, 23]}, "en": {0: [39, 78]}})
     result = aligner.align_pair(db, pair, level="clause", use_embeddings=False)
     sentence_beads = store.get_beads(db, pair.id, "sentence")
@@ -190,7 +224,9 @@ def test_clause_beads_stay_inside_sentence_beads(db) -> None:
 
 def test_clauses_against_a_single_clause_make_one_bead(db) -> None:
     ja = ["自由で開かれ、平和で繁栄し、威圧のない、ルールに基づく秩序を堅持し、協力を強調する。"]
-    en = ["Emphasising cooperation for a free, open, peaceful, prosperous and coercion-free rules-based order."]
+    en = [
+        "Emphasising cooperation for a free, open, peaceful, prosperous and coercion-free rules-based order."
+    ]
     pair = add_pair(db, "c", ja, en, clauses={"ja": {0: [7, 14, 20, 35]}})
     result = aligner.align_pair(db, pair, level="clause", use_embeddings=False)
     assert [(b.ja, b.en, b.type) for b in result.beads] == [((0, 5), (0, 1), "5-1")]
@@ -201,8 +237,9 @@ def test_clause_level_needs_clauses(db) -> None:
         pair_id = store.create_pair(db, "noclauses")
         for lang in ("ja", "en"):
             text = "一。\n" if lang == "ja" else "One.\n"
-            store.insert_document(db, pair_id, Document(None, None, lang, text, text, ((0, 0, len(text)),)),
-                                  line_segments(text))
+            store.insert_document(
+                db, pair_id, Document(None, None, lang, text, text, ((0, 0, len(text)),)), line_segments(text)
+            )
     with pytest.raises(ProjectError, match="no clause segments"):
         aligner.align_pair(db, store.get_pair(db, "noclauses"), level="clause", use_embeddings=False)
 
@@ -238,7 +275,13 @@ def test_anchor_numbers_full_half_width_and_kanji() -> None:
     assert anchors.ja_tokens("令和７年") == ["n:2025"]
     assert anchors.ja_tokens("２億円と1,000人") == ["n:200000000", "n:1000"]
     assert anchors.en_tokens("200 million yen and 1,000 people") == [
-        "n:200000000", "n:1000", "l:million", "l:yen", "l:and", "l:people"]
+        "n:200000000",
+        "n:1000",
+        "l:million",
+        "l:yen",
+        "l:and",
+        "l:people",
+    ]
     assert "n:1" not in anchors.ja_tokens("統一された一部")  # 一 alone is not a number
 
 
@@ -250,7 +293,11 @@ def test_anchor_list_markers() -> None:
 
 
 def test_anchor_acronyms_and_glossary_pairs_on_folded_text() -> None:
-    ja = ["インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）の強化", "海洋状況把握（ＩＰＭＤＡ）", "㈱ｶﾀｶﾅと絵文字🙂"]
+    ja = [
+        "インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）の強化",
+        "海洋状況把握（ＩＰＭＤＡ）",
+        "㈱ｶﾀｶﾅと絵文字🙂",
+    ]
     en = ["Strengthening the IFC-IOR", "Maritime domain awareness (IPMDA)", "Katakana and emoji 🙂"]
     found = anchors.find_anchors(ja, en, glossary=[("海洋状況把握", "maritime domain awareness"), ("", "x")])
     assert found.ja[0] == found.en[0] == {"l:ifc-ior": 1}
@@ -260,7 +307,9 @@ def test_anchor_acronyms_and_glossary_pairs_on_folded_text() -> None:
 
 
 def test_japanese_inside_english_anchors() -> None:
-    found = anchors.find_anchors(["日清講和条約ともいう。", "別の文。"], ["Also called (日清講和条約).", "Another."])
+    found = anchors.find_anchors(
+        ["日清講和条約ともいう。", "別の文。"], ["Also called (日清講和条約).", "Another."]
+    )
     assert found.ja[0] == found.en[0] == {"c:日清講和条約": 1}
 
 
@@ -275,7 +324,9 @@ def test_align_and_beads_commands(run, db_path: Path, kyoto) -> None:
     assert result.exit_code == 0, result.output
     (summary,) = json.loads(result.output)
     assert summary["pair"] == "k" and summary["beads"] == 22 and summary["types"] == {"1-1": 22}
-    assert summary["signals"] == ["length", "anchors"] and "--no-embeddings" in summary["no_embeddings_reason"]
+    assert (
+        summary["signals"] == ["length", "anchors"] and "--no-embeddings" in summary["no_embeddings_reason"]
+    )
     assert len(summary["lowest"]) == 2
     assert summary["lowest"][0]["score"] <= summary["lowest"][1]["score"]
     people = run("align", "k", "--no-embeddings")
@@ -283,8 +334,16 @@ def test_align_and_beads_commands(run, db_path: Path, kyoto) -> None:
     assert "signals: length, anchors (numbers)" in people.output
     rows = json.loads(run("beads", "k", "--json").output)
     assert [r["index"] for r in rows] == list(range(22))
-    assert rows[0] == {"index": 0, "ja": [kyoto.ja[0]], "en": [kyoto.en[0]], "ja_index": [0], "en_index": [0],
-                       "type": "1-1", "score": rows[0]["score"], "status": "auto"}
+    assert rows[0] == {
+        "index": 0,
+        "ja": [kyoto.ja[0]],
+        "en": [kyoto.en[0]],
+        "ja_index": [0],
+        "en_index": [0],
+        "type": "1-1",
+        "score": rows[0]["score"],
+        "status": "auto",
+    }
     by_score = json.loads(run("beads", "k", "--json", "--sort", "score").output)
     assert [r["score"] for r in by_score] == sorted(r["score"] for r in rows)
     assert "1-1" in run("beads", "k").output
@@ -313,8 +372,16 @@ def test_eval_command_reports_strict_and_lax(run) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     (row,) = data["aligner"]
-    assert set(row) >= {"file", "precision_strict", "recall_strict", "f1_strict", "precision_lax", "recall_lax",
-                        "f1_lax", "signals"}
+    assert set(row) >= {
+        "file",
+        "precision_strict",
+        "recall_strict",
+        "f1_strict",
+        "precision_lax",
+        "recall_lax",
+        "f1_lax",
+        "signals",
+    }
     assert row["file"] == "jpin2008_secdecl_preamble" and row["f1_strict"] == 1.0
     assert data["gale_church"][0]["file"] == "jpin2008_secdecl_preamble"
     table = run("eval", str(path), str(DEV_GOLD / "kyoto_HST00871.gold.jsonl"), "--no-embeddings")

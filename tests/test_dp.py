@@ -29,8 +29,11 @@ def naive_best(scores: np.ndarray, n: int, m: int, types) -> float:
         for j in range(m + 1):
             if (i, j) == (0, 0):
                 continue
-            cands = [best[(i - a, j - b)] + scores[t, i, j] for t, (a, b) in enumerate(types)
-                     if i >= a and j >= b and (i - a, j - b) in best]
+            cands = [
+                best[(i - a, j - b)] + scores[t, i, j]
+                for t, (a, b) in enumerate(types)
+                if i >= a and j >= b and (i - a, j - b) in best
+            ]
             if cands:
                 best[(i, j)] = max(cands)
     return best[(n, m)]
@@ -60,7 +63,9 @@ def test_skips_when_pairs_are_bad() -> None:
     scores[2] = -1
     beads = dp.backtrace(dp.fill(scores, dp.full_band(1, 1), TYPES3))
     assert sorted(beads) == [((0, 0), (0, 1)), ((0, 1), (1, 1))] or sorted(beads) == [
-        ((0, 1), (0, 0)), ((1, 1), (0, 1))]
+        ((0, 1), (0, 0)),
+        ((1, 1), (0, 1)),
+    ]
 
 
 def test_many_to_one_bead() -> None:
@@ -176,8 +181,12 @@ def test_coarse_to_fine_finds_the_same_diagonal_as_full_dp() -> None:
 
 
 def _scorer(ja_lens, en_lens, ja_anchors=None, en_anchors=None, ja_vecs=None, en_vecs=None, **weights):
-    ja_a = np.zeros((len(ja_lens), 1), np.float32) if ja_anchors is None else np.asarray(ja_anchors, np.float32)
-    en_a = np.zeros((len(en_lens), 1), np.float32) if en_anchors is None else np.asarray(en_anchors, np.float32)
+    ja_a = (
+        np.zeros((len(ja_lens), 1), np.float32) if ja_anchors is None else np.asarray(ja_anchors, np.float32)
+    )
+    en_a = (
+        np.zeros((len(en_lens), 1), np.float32) if en_anchors is None else np.asarray(en_anchors, np.float32)
+    )
     ja = costs.make_side(ja_lens, ja_a, ja_vecs)
     en = costs.make_side(en_lens, en_a, en_vecs)
     w = costs.Weights(**weights) if weights else costs.DEFAULT_WEIGHTS

@@ -55,7 +55,10 @@ def test_split_default_keeps_first_segment_of_each_side() -> None:
 
 def test_unlink_makes_one_zero_and_zero_one_beads() -> None:
     assert ranges(edit.unlink(beads_of((1, 1), (2, 1)), 1)) == [
-        ((0, 1), (0, 1)), ((1, 2), (1, 1)), ((2, 3), (1, 1)), ((3, 3), (1, 2))
+        ((0, 1), (0, 1)),
+        ((1, 2), (1, 1)),
+        ((2, 3), (1, 1)),
+        ((3, 3), (1, 2)),
     ]
     with pytest.raises(EditError, match="already 1-0"):
         edit.unlink(beads_of((1, 0)), 0)
@@ -68,8 +71,16 @@ def test_move_segment_between_neighbours() -> None:
     # first EN of bead 1 goes up into bead 0, leaving a 1-0
     assert ranges(edit.move_segment(beads, 1, "en", "prev")) == [((0, 2), (0, 2)), ((2, 3), (2, 2))]
     # at the ends a moved segment becomes a bead of its own
-    assert ranges(edit.move_segment(beads, 1, "ja", "next")) == [((0, 2), (0, 1)), ((2, 2), (1, 2)), ((2, 3), (2, 2))]
-    assert ranges(edit.move_segment(beads, 0, "en", "prev")) == [((0, 0), (0, 1)), ((0, 2), (1, 1)), ((2, 3), (1, 2))]
+    assert ranges(edit.move_segment(beads, 1, "ja", "next")) == [
+        ((0, 2), (0, 1)),
+        ((2, 2), (1, 2)),
+        ((2, 3), (2, 2)),
+    ]
+    assert ranges(edit.move_segment(beads, 0, "en", "prev")) == [
+        ((0, 0), (0, 1)),
+        ((0, 2), (1, 1)),
+        ((2, 3), (1, 2)),
+    ]
     # a bead emptied by the move disappears
     assert ranges(edit.move_segment(beads_of((1, 0), (1, 1)), 0, "ja", "next")) == [((0, 2), (0, 1))]
     with pytest.raises(EditError, match="no EN segment"):
@@ -122,7 +133,9 @@ directions = st.sampled_from(["prev", "next"])
 
 def _op(draw: st.DrawFn, beads: list[Bead]):
     i = draw(st.integers(0, len(beads) - 1))
-    kind = draw(st.sampled_from(["merge", "split", "split_at", "unlink", "move", "pull", "toggle", "through"]))
+    kind = draw(
+        st.sampled_from(["merge", "split", "split_at", "unlink", "move", "pull", "toggle", "through"])
+    )
     if kind == "merge":
         return lambda b: edit.merge(b, i, draw(directions))
     if kind == "split":

@@ -71,7 +71,9 @@ def test_read_gold_builds_index_beads(tmp_path: Path) -> None:
     assert gold.beads == (((0, 1), (0,)), ((), (1,)), ((2,), ()))
 
 
-@pytest.mark.parametrize("line", ['{"ja": ["a"]}', "not json", '{"ja": "a", "en": []}', '{"ja": [1], "en": []}'])
+@pytest.mark.parametrize(
+    "line", ['{"ja": ["a"]}', "not json", '{"ja": "a", "en": []}', '{"ja": [1], "en": []}']
+)
 def test_malformed_gold_is_one_clear_error(tmp_path: Path, line: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"ja": ["a"], "en": ["b"]}\n' + line + "\n")
@@ -108,7 +110,11 @@ def test_eval_command_errors(run, tmp_path: Path) -> None:
 def test_gold_sentences_with_odd_line_breaks_stay_one_segment() -> None:
     from alignment.evaluate import Gold, evaluate
 
-    gold = Gold("odd", ("一つ目\x0cの文。", "二つ目\u2028の文。"), ("The first\x85 sentence.", "The second."),
-                (((0,), (0,)), ((1,), (1,))))
+    gold = Gold(
+        "odd",
+        ("一つ目\x0cの文。", "二つ目\u2028の文。"),
+        ("The first\x85 sentence.", "The second."),
+        (((0,), (0,)), ((1,), (1,))),
+    )
     result = evaluate(gold, use_embeddings=False)
     assert result.predicted == gold.beads

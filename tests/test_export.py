@@ -16,10 +16,20 @@ from alignment.project import ProjectError, open_project, write
 
 JSONL_KEYS = ["pair", "ja", "en", "ja_index", "en_index", "type", "status", "score"]
 
-JA = ["日本国と＜インド＞の「両政府」は、", "Ｒ＆Ｄ：ＩＰＭＤＡ、㈱ｶﾀｶﾅ。", "二つ目\tの文。", "落とされた文。",
-      "絵文字🙂と制御\x01文字。"]
-EN = ['The Governments of Japan & <India> "both"', "R&D: IPMDA, Katakana Co.", "a second\nline \\ here",
-      "added sentence", "emoji 🙂 and a control\x01 character"]
+JA = [
+    "日本国と＜インド＞の「両政府」は、",
+    "Ｒ＆Ｄ：ＩＰＭＤＡ、㈱ｶﾀｶﾅ。",
+    "二つ目\tの文。",
+    "落とされた文。",
+    "絵文字🙂と制御\x01文字。",
+]
+EN = [
+    'The Governments of Japan & <India> "both"',
+    "R&D: IPMDA, Katakana Co.",
+    "a second\nline \\ here",
+    "added sentence",
+    "emoji 🙂 and a control\x01 character",
+]
 BEADS = [
     Bead(ja=(0, 1), en=(0, 1), score=0.71, status="confirmed", updated_by="a", updated_at="t"),
     Bead(ja=(1, 3), en=(1, 2), score=0.42),
@@ -61,12 +71,22 @@ def test_jsonl_has_exactly_the_specified_keys(db) -> None:
     assert export.write_jsonl(records(db), out) == 5
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [list(r) for r in rows] == [JSONL_KEYS] * 5
-    assert rows[1] == {"pair": "p", "ja": JA[1:3], "en": EN[1:2], "ja_index": [1, 2], "en_index": [1],
-                       "type": "2-1", "status": "auto", "score": 0.42}
+    assert rows[1] == {
+        "pair": "p",
+        "ja": JA[1:3],
+        "en": EN[1:2],
+        "ja_index": [1, 2],
+        "en_index": [1],
+        "type": "2-1",
+        "status": "auto",
+        "score": 0.42,
+    }
     assert rows[2]["en"] == [] and rows[2]["type"] == "1-0"
     assert rows[3]["ja_index"] == [] and rows[3]["en_index"] == [2, 3] and rows[3]["score"] is None
     assert rows[0]["status"] == "confirmed"
-    assert "日本国と＜インド＞" in out.getvalue()  # UTF-8, not ASCII escapes (controls are escaped, as JSON must)
+    assert (
+        "日本国と＜インド＞" in out.getvalue()
+    )  # UTF-8, not ASCII escapes (controls are escaped, as JSON must)
 
 
 def test_tsv_joins_sides_and_escapes_tabs_newlines_backslashes(db) -> None:
@@ -100,8 +120,14 @@ def test_tmx_is_well_formed_and_reads_back_bead_for_bead(db, tmp_path: Path) -> 
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     assert [t.get(xml_lang) for t in tus[0].findall("tuv")] == ["ja", "en"]
     props = {p.get("type"): p.text for p in tus[1].findall("prop")}
-    assert props == {"x-pair": "p", "x-type": "2-1", "x-status": "auto", "x-score": "0.42",
-                     "x-ja-index": "1 2", "x-en-index": "1"}
+    assert props == {
+        "x-pair": "p",
+        "x-type": "2-1",
+        "x-status": "auto",
+        "x-score": "0.42",
+        "x-ja-index": "1 2",
+        "x-en-index": "1",
+    }
     units = _read_tmx(data).units
     both = [r for r in records(db) if r.ja and r.en]
     assert len(units) == len(both)
@@ -142,7 +168,13 @@ def test_file_writes_are_atomic(db, tmp_path: Path) -> None:
 def test_export_command_stdout_file_and_errors(run, db, tmp_path: Path) -> None:
     result = run("export", "p", "--format", "jsonl")
     assert result.exit_code == 0
-    assert [json.loads(line)["type"] for line in result.output.splitlines()] == ["1-1", "2-1", "1-0", "0-2", "1-1"]
+    assert [json.loads(line)["type"] for line in result.output.splitlines()] == [
+        "1-1",
+        "2-1",
+        "1-0",
+        "0-2",
+        "1-1",
+    ]
     result = run("export", "--all", "--format", "tmx", "-o", str(tmp_path / "all.tmx"), "--confirmed-only")
     assert result.exit_code == 0
     assert len(_read_tmx((tmp_path / "all.tmx").read_bytes()).units) == 2
@@ -152,8 +184,9 @@ def test_export_command_stdout_file_and_errors(run, db, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and bad.output.startswith("Error: no pair named")
 
 
-def test_tmx_export_says_what_it_leaves_out_and_shows_progress(run, db, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tmx_export_says_what_it_leaves_out_and_shows_progress(
+    run, db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TAIYAKU_PROGRESS", "1")
     result = run("export", "p", "--format", "tmx", "-o", str(tmp_path / "p.tmx"))
     assert result.exit_code == 0 and "Exporting beads" in result.stderr

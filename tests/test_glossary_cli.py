@@ -15,18 +15,42 @@ def _add(run, *args: str) -> int:
 
 
 def test_add_lookup_edit_status_show_remove(run, db_path: Path) -> None:
-    entry_id = _add(run, "--ja", "インド洋地域情報融合センター", "--acronym", "ＩＦＣ－ＩＯＲ",
-                    "--en", "Information Fusion Centre - Indian Ocean Region", "--source", "seed000:ja:12",
-                    "--forbidden-en", "Indian Ocean Information Centre", "--user", "alice")
+    entry_id = _add(
+        run,
+        "--ja",
+        "インド洋地域情報融合センター",
+        "--acronym",
+        "ＩＦＣ－ＩＯＲ",
+        "--en",
+        "Information Fusion Centre - Indian Ocean Region",
+        "--source",
+        "seed000:ja:12",
+        "--forbidden-en",
+        "Indian Ocean Information Centre",
+        "--user",
+        "alice",
+    )
     result = run("glossary", "lookup", "ifc-ior", "--json")
     hits = json.loads(result.stdout)
     assert [(h["id"], h["match"]) for h in hits] == [
-        (entry_id, {"rank": "exact", "field": "acronym", "term": "ＩＦＣ－ＩＯＲ"})]
+        (entry_id, {"rank": "exact", "field": "acronym", "term": "ＩＦＣ－ＩＯＲ"})
+    ]
     assert hits[0]["variants"]["forbidden_en"] == ["Indian Ocean Information Centre"]
     assert hits[0]["sources"][0]["pair"] == "seed000" and hits[0]["sources"][0]["segment_index"] == 12
 
-    result = run("glossary", "edit", str(entry_id), "--variant-en", "Information Fusion Center - Indian Ocean Region",
-                 "--add-source", "seed000:bead:9", "--reason", "US spelling seen", "--user", "bob")
+    result = run(
+        "glossary",
+        "edit",
+        str(entry_id),
+        "--variant-en",
+        "Information Fusion Center - Indian Ocean Region",
+        "--add-source",
+        "seed000:bead:9",
+        "--reason",
+        "US spelling seen",
+        "--user",
+        "bob",
+    )
     assert result.exit_code == 0 and f"Updated entry {entry_id}" in result.stdout
     result = run("glossary", "set-status", str(entry_id), "approved", "--user", "carol")
     assert "proposed → approved" in result.stdout
@@ -89,7 +113,15 @@ def test_add_warns_about_entries_sharing_a_term(run) -> None:
 
 def test_lookup_json_limit_and_status(run) -> None:
     for i in range(5):
-        _add(run, "--ja", f"協力{i}", "--en", f"cooperation {i}", "--status", "approved" if i % 2 else "proposed")
+        _add(
+            run,
+            "--ja",
+            f"協力{i}",
+            "--en",
+            f"cooperation {i}",
+            "--status",
+            "approved" if i % 2 else "proposed",
+        )
     hits = json.loads(run("glossary", "lookup", "協力", "--json", "--limit", "2").stdout)
     assert len(hits) == 2
     hits = json.loads(run("glossary", "lookup", "ｷｮｳﾘｮｸ", "--json").stdout)
@@ -99,8 +131,19 @@ def test_lookup_json_limit_and_status(run) -> None:
 
 
 def test_export_import_round_trip_through_files(run, tmp_path: Path) -> None:
-    _add(run, "--ja", "円滑化協定", "--en", "Reciprocal Access Agreement", "--acronym", "RAA",
-         "--forbidden-en", "Visiting Forces Agreement", "--note", "=not a formula")
+    _add(
+        run,
+        "--ja",
+        "円滑化協定",
+        "--en",
+        "Reciprocal Access Agreement",
+        "--acronym",
+        "RAA",
+        "--forbidden-en",
+        "Visiting Forces Agreement",
+        "--note",
+        "=not a formula",
+    )
     _add(run, "--ja", "協力", "--en", "cooperation", "--status", "approved")
     for fmt in ("tbx", "csv", "json"):
         out = tmp_path / f"g.{fmt}"
@@ -127,8 +170,10 @@ def test_export_to_stdout_and_status_filter(run) -> None:
 
 def test_import_bad_rows_nothing_unless_skip_bad(run, tmp_path: Path) -> None:
     path = tmp_path / "terms.csv"
-    path.write_text("ja,en,status,note\n協力,cooperation,approved,\n,,,empty\n海,sea,final,\n防衛,defence,,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "ja,en,status,note\n協力,cooperation,approved,\n,,,empty\n海,sea,final,\n防衛,defence,,\n",
+        encoding="utf-8",
+    )
     result = run("glossary", "import", str(path))
     assert result.exit_code == 1
     assert "line 3: an entry needs" in result.output and "line 4: unknown status 'final'" in result.output
@@ -165,14 +210,19 @@ def test_import_malformed_tbx_and_non_utf8(run, tmp_path: Path) -> None:
 def test_list_filters_by_status_and_domain(run) -> None:
     _add(run, "--ja", "協力", "--en", "cooperation", "--status", "approved", "--domain", "general")
     _add(run, "--ja", "海", "--en", "sea", "--domain", "maritime")
-    assert [d["ja"] for d in json.loads(run("glossary", "list", "--json", "--status", "proposed").stdout)] == ["海"]
-    assert [d["ja"] for d in json.loads(run("glossary", "list", "--json", "--domain", "general").stdout)] == ["協力"]
+    assert [
+        d["ja"] for d in json.loads(run("glossary", "list", "--json", "--status", "proposed").stdout)
+    ] == ["海"]
+    assert [d["ja"] for d in json.loads(run("glossary", "list", "--json", "--domain", "general").stdout)] == [
+        "協力"
+    ]
     result = run("glossary", "list")
     assert "2 entries" in result.stdout and "cooperation" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["lookup", "list", "add", "edit", "set-status", "remove", "show", "export", "import",
-                                  "check"])
+@pytest.mark.parametrize(
+    "name", ["lookup", "list", "add", "edit", "set-status", "remove", "show", "export", "import", "check"]
+)
 def test_every_command_has_help_with_an_example(run, name: str) -> None:
     result = run("glossary", name, "--help")
     assert result.exit_code == 0

@@ -37,8 +37,14 @@ SILENT_FILES = {
     "omegat.txt": "協力\tcooperation\n禁止語\tbanned term\n新語\tnew term\n",
     "plain.csv": "ja,en\n協力,cooperation\n禁止語,banned term\n新語,new term\n",
     "empty_cells.csv": "ja,en,status\n協力,cooperation,\n禁止語,banned term, \n新語,new term,\n",
-    "plain.json": json.dumps([{"ja": "協力", "en": "cooperation"}, {"ja": "禁止語", "en": "banned term"},
-                              {"ja": "新語", "en": "new term", "status": None}], ensure_ascii=False),
+    "plain.json": json.dumps(
+        [
+            {"ja": "協力", "en": "cooperation"},
+            {"ja": "禁止語", "en": "banned term"},
+            {"ja": "新語", "en": "new term", "status": None},
+        ],
+        ensure_ascii=False,
+    ),
 }
 
 
@@ -64,8 +70,10 @@ def test_a_status_the_file_gives_still_wins(run, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["updated"] == [1]
     assert _statuses(run) == {"協力": "deprecated", "禁止語": "forbidden"}
     omegat = tmp_path / "g.txt"
-    omegat.write_text("協力\tcooperation\tapproved; note: back again\n禁止語\tbanned term\tnote: still banned\n",
-                      encoding="utf-8")
+    omegat.write_text(
+        "協力\tcooperation\tapproved; note: back again\n禁止語\tbanned term\tnote: still banned\n",
+        encoding="utf-8",
+    )
     assert run("glossary", "import", str(omegat)).exit_code == 0
     assert _statuses(run) == {"協力": "approved", "禁止語": "forbidden"}
 
@@ -78,7 +86,9 @@ def test_unknown_status_names_the_entries_of_every_reader(tmp_path: Path) -> Non
     no_column.write_text("ja,en\n協力,cooperation\n海,sea\n", encoding="utf-8")
     assert read_entries(no_column, "csv").unknown_status == frozenset({"line 2", "line 3"})
     js = tmp_path / "g.json"
-    js.write_text('[{"ja": "協力", "en": "c"}, {"ja": "海", "en": "sea", "status": "approved"}]', encoding="utf-8")
+    js.write_text(
+        '[{"ja": "協力", "en": "c"}, {"ja": "海", "en": "sea", "status": "approved"}]', encoding="utf-8"
+    )
     assert read_entries(js, "json").unknown_status == frozenset({"entry 1"})
     omt = tmp_path / "g.txt"
     omt.write_text("協力\tc\n海\tsea\tapproved\n空\tsky\tnote: x\n", encoding="utf-8")
@@ -106,25 +116,39 @@ def test_store_import_keeps_status_only_for_the_positions_named(db) -> None:
 
 # --- 2. CSV in Excel's encodings and delimiters ------------------------------------------------------------
 
-ROWS = [("協力", "cooperation", "approved"), ("海洋状況把握", "maritime domain awareness", ""),
-        ("自衛隊", "Self-Defense Forces", "forbidden")]
+ROWS = [
+    ("協力", "cooperation", "approved"),
+    ("海洋状況把握", "maritime domain awareness", ""),
+    ("自衛隊", "Self-Defense Forces", "forbidden"),
+]
 
 
 def _csv_text(delimiter: str) -> str:
     return "".join(delimiter.join(r) + "\r\n" for r in [("ja", "en", "status"), *ROWS])
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [
-    ("utf-8", ";"), ("utf-8-sig", ";"), ("utf-8", "\t"), ("cp932", ","), ("cp932", ";"), ("euc_jp", ","),
-    ("utf-16", "\t"), ("utf-16", ","), ("utf-8-sig", ","),
-])
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [
+        ("utf-8", ";"),
+        ("utf-8-sig", ";"),
+        ("utf-8", "\t"),
+        ("cp932", ","),
+        ("cp932", ";"),
+        ("euc_jp", ","),
+        ("utf-16", "\t"),
+        ("utf-16", ","),
+        ("utf-8-sig", ","),
+    ],
+)
 def test_csv_encodings_and_delimiters_are_detected(tmp_path: Path, encoding: str, delimiter: str) -> None:
     path = tmp_path / "terms.csv"
     path.write_bytes(_csv_text(delimiter).encode(encoding))
     parsed = read_entries(path, "csv")
     assert parsed.errors == ()
     assert [(e.ja, e.en, e.status) for _, e in parsed.entries] == [
-        (ja, en, status or "proposed") for ja, en, status in ROWS]
+        (ja, en, status or "proposed") for ja, en, status in ROWS
+    ]
 
 
 def test_excel_unicode_text_imports_through_the_cli(run, tmp_path: Path) -> None:
@@ -137,8 +161,10 @@ def test_excel_unicode_text_imports_through_the_cli(run, tmp_path: Path) -> None
 
 
 def test_bad_rows_keep_their_line_numbers_in_any_encoding(tmp_path: Path) -> None:
-    text = ('ja;en;status;note\r\n協力;cooperation;final;\r\n複数;several;;"a note\r\non two lines"\r\n;;;\r\n'
-            '海;sea;approvedish;\r\n')
+    text = (
+        'ja;en;status;note\r\n協力;cooperation;final;\r\n複数;several;;"a note\r\non two lines"\r\n;;;\r\n'
+        "海;sea;approvedish;\r\n"
+    )
     for encoding in ("cp932", "utf-16", "euc_jp"):
         path = tmp_path / f"bad-{encoding}.csv"
         path.write_bytes(text.encode(encoding))
@@ -151,7 +177,9 @@ def test_encoding_is_found_after_a_long_ascii_start(tmp_path: Path) -> None:
     """ASCII reads the same in every candidate: the first Japanese bytes, however far in, decide."""
     path = tmp_path / "late.csv"
     ascii_rows = "".join(f"ABC{i},term {i}\r\n" for i in range(120_000))  # ~2 MB of ASCII first
-    path.write_bytes(("ja,en\r\n" + ascii_rows + "協力,cooperation\r\n防衛省,Ministry of Defense\r\n").encode("cp932"))
+    path.write_bytes(
+        ("ja,en\r\n" + ascii_rows + "協力,cooperation\r\n防衛省,Ministry of Defense\r\n").encode("cp932")
+    )
     parsed = read_entries(path, "csv")
     assert parsed.errors == ()
     assert [e.ja for _, e in parsed.entries[-2:]] == ["協力", "防衛省"]
@@ -160,7 +188,9 @@ def test_encoding_is_found_after_a_long_ascii_start(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("encoding", "sep", "nl"), [("utf-8", ",", "\n"), ("cp932", ";", "\r\n")])
 def test_progress_counts_bytes_to_the_end(tmp_path: Path, encoding: str, sep: str, nl: str) -> None:
     path = tmp_path / "big.csv"
-    path.write_bytes((f"ja{sep}en{nl}" + "".join(f"用語{i}{sep}term {i}{nl}" for i in range(20_000))).encode(encoding))
+    path.write_bytes(
+        (f"ja{sep}en{nl}" + "".join(f"用語{i}{sep}term {i}{nl}" for i in range(20_000))).encode(encoding)
+    )
     seen: list[tuple[int, int]] = []
     parsed = read_entries(path, "csv", on_progress=lambda done, total: seen.append((done, total)))
     assert len(parsed.entries) == 20_000
@@ -210,11 +240,18 @@ def test_not_text_is_one_line_naming_only_real_options(run, tmp_path: Path, name
 
 def test_reversed_omegat_glossary_is_swapped_with_a_warning(run, tmp_path: Path) -> None:
     path = tmp_path / "en-ja.txt"
-    path.write_text("# from an EN-JA project\nSelf-Defense Forces\t自衛隊\tofficial\nMinistry of Defense\t防衛省\n"
-                    "MDA\tMDA\ncooperation\t協力\n", encoding="utf-8")
+    path.write_text(
+        "# from an EN-JA project\nSelf-Defense Forces\t自衛隊\tofficial\nMinistry of Defense\t防衛省\n"
+        "MDA\tMDA\ncooperation\t協力\n",
+        encoding="utf-8",
+    )
     parsed = read_entries(path, "omegat")
     assert [(e.ja, e.en) for _, e in parsed.entries] == [
-        ("自衛隊", "Self-Defense Forces"), ("防衛省", "Ministry of Defense"), ("MDA", "MDA"), ("協力", "cooperation")]
+        ("自衛隊", "Self-Defense Forces"),
+        ("防衛省", "Ministry of Defense"),
+        ("MDA", "MDA"),
+        ("協力", "cooperation"),
+    ]
     assert len(parsed.warnings) == 1 and "swapped" in parsed.warnings[0] and "check" not in parsed.warnings[0]
     result = run("glossary", "import", str(path))
     assert result.exit_code == 0, result.output
@@ -229,8 +266,11 @@ def test_reversed_omegat_glossary_is_swapped_with_a_warning(run, tmp_path: Path)
 def test_a_japanese_first_glossary_is_not_swapped(tmp_path: Path) -> None:
     path = tmp_path / "ja-en.txt"
     # a few English→Japanese-looking lines in a Japanese→English file stay as they are
-    path.write_text("自衛隊\tSelf-Defense Forces\n防衛省\t防衛省 (Ministry of Defense)\nＱＵＡＤ\tQuad\n"
-                    "MDA\t海洋状況把握\n", encoding="utf-8")
+    path.write_text(
+        "自衛隊\tSelf-Defense Forces\n防衛省\t防衛省 (Ministry of Defense)\nＱＵＡＤ\tQuad\n"
+        "MDA\t海洋状況把握\n",
+        encoding="utf-8",
+    )
     parsed = read_entries(path, "omegat")
     assert [e.ja for _, e in parsed.entries] == ["自衛隊", "防衛省", "ＱＵＡＤ", "MDA"]
     assert len(parsed.warnings) == 1 and "line 4 of 4 has an English term first" in parsed.warnings[0]
@@ -261,27 +301,62 @@ def _round_trip(tmp_path: Path, entry: Entry) -> Entry:
 
 
 def test_a_note_that_looks_like_keys_comes_back_whole(tmp_path: Path) -> None:
-    entry = store.validate(Entry(ja="協力", en="cooperation", status="approved", domain="x; note: y\\",
-                                 note="domain: fake; note: z"))
+    entry = store.validate(
+        Entry(
+            ja="協力",
+            en="cooperation",
+            status="approved",
+            domain="x; note: y\\",
+            note="domain: fake; note: z",
+        )
+    )
     back = _round_trip(tmp_path, entry)
     assert (back.status, back.domain, back.note) == ("approved", "x; note: y\\", "domain: fake; note: z")
-    assert parse_comment("approved; domain: d; note: a; b; c") == ("approved", {"domain": "d", "note": "a; b; c"})
+    assert parse_comment("approved; domain: d; note: a; b; c") == (
+        "approved",
+        {"domain": "d", "note": "a; b; c"},
+    )
 
 
-_PIECES = st.sampled_from([*(f"{k}: " for k in KEYS), "; ", ";", "\\", " | ", *STATUSES, "DEPRECATED, do not use",
-                           "\n", "\t", "  ", "\u3000", "\u2028"])
+_PIECES = st.sampled_from(
+    [
+        *(f"{k}: " for k in KEYS),
+        "; ",
+        ";",
+        "\\",
+        " | ",
+        *STATUSES,
+        "DEPRECATED, do not use",
+        "\n",
+        "\t",
+        "  ",
+        "\u3000",
+        "\u2028",
+    ]
+)
 # C0/C1 controls other than the breaks above make a small file "look binary" to the import's text check
-_TEXT = st.lists(st.one_of(_PIECES, st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=4)),
-                 max_size=8).map("".join)
+_TEXT = st.lists(
+    st.one_of(_PIECES, st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=4)), max_size=8
+).map("".join)
 _BREAKS = re.compile(r"[\t\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(note=_TEXT, domain=_TEXT, definition=_TEXT, status=st.sampled_from(STATUSES))
-def test_comments_round_trip_any_text(tmp_path: Path, note: str, domain: str, definition: str, status: str) -> None:
+def test_comments_round_trip_any_text(
+    tmp_path: Path, note: str, domain: str, definition: str, status: str
+) -> None:
     try:
-        entry = store.validate(Entry(ja="協力", en="cooperation", status=status,  # type: ignore[arg-type]
-                                     note=note, domain=domain, definition=definition))
+        entry = store.validate(
+            Entry(
+                ja="協力",
+                en="cooperation",
+                status=status,  # type: ignore[arg-type]
+                note=note,
+                domain=domain,
+                definition=definition,
+            )
+        )
     except store.InvalidEntry:
         return
     back = _round_trip(tmp_path, entry)
@@ -341,7 +416,11 @@ def test_deeply_nested_json_is_a_one_line_error(run, tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = run("glossary", "import", str(path))
-    assert result.exit_code == 1 and "nested too deeply" in result.output and "RecursionError" not in result.output
+    assert (
+        result.exit_code == 1
+        and "nested too deeply" in result.output
+        and "RecursionError" not in result.output
+    )
 
 
 def test_a_dry_run_creates_no_project(run, tmp_path: Path) -> None:

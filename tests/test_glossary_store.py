@@ -16,9 +16,14 @@ IPMDA = Entry(
     ja="海洋状況把握のためのインド太平洋パートナーシップ",
     en="Indo-Pacific Partnership for Maritime Domain Awareness",
     acronym="IPMDA",
-    variants=(Variant("en", "Indo-Pacific Partnership for MDA"), Variant("en", "Indo Pacific MDA Plan", forbidden=True)),
+    variants=(
+        Variant("en", "Indo-Pacific Partnership for MDA"),
+        Variant("en", "Indo Pacific MDA Plan", forbidden=True),
+    ),
     domain="maritime security",
-    sources=(Source("seed000", "ja", 3, excerpt="海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）"),),
+    sources=(
+        Source("seed000", "ja", 3, excerpt="海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）"),
+    ),
 )
 
 
@@ -64,10 +69,20 @@ def test_invalid_entries_are_refused_with_one_line(db, entry: Entry, message: st
 
 
 def test_validation_trims_and_drops_redundant_variants(db) -> None:
-    e = store.add(db, Entry(ja=" 協力 ", en="cooperation ", variants=(
-        Variant("en", "Cooperation"), Variant("en", "collaboration"), Variant("en", "COLLABORATION"),
-        Variant("ja", " "),
-    )), user="u")
+    e = store.add(
+        db,
+        Entry(
+            ja=" 協力 ",
+            en="cooperation ",
+            variants=(
+                Variant("en", "Cooperation"),
+                Variant("en", "collaboration"),
+                Variant("en", "COLLABORATION"),
+                Variant("ja", " "),
+            ),
+        ),
+        user="u",
+    )
     assert (e.ja, e.en) == ("協力", "cooperation")
     assert e.en_variants == ("collaboration",)
 
@@ -89,7 +104,11 @@ def test_every_change_writes_history_with_user_and_before_after(db) -> None:
     store.remove(db, e.id, user="erin", reason="test")
     items = store.history(db, e.id)
     assert [(h.action, h.user) for h in items] == [
-        ("add", "alice"), ("edit", "bob"), ("status", "carol"), ("remove", "erin")]
+        ("add", "alice"),
+        ("edit", "bob"),
+        ("status", "carol"),
+        ("remove", "erin"),
+    ]
     assert items[0].before is None and items[0].after["ja"] == IPMDA.ja
     assert items[1].changed_fields() == ["note"] and items[1].reason == "context"
     assert (items[2].before["status"], items[2].after["status"]) == ("proposed", "approved")
@@ -132,11 +151,24 @@ def test_a_failure_mid_change_leaves_nothing_behind(db, monkeypatch: pytest.Monk
 
 
 def test_find_by_term_folds_width_kana_case_and_dashes(db) -> None:
-    ifc = store.add(db, Entry(ja="インド洋地域情報融合センター", acronym="ＩＦＣ－ＩＯＲ",
-                              en="Information Fusion Centre - Indian Ocean Region"), user="u")
+    ifc = store.add(
+        db,
+        Entry(
+            ja="インド洋地域情報融合センター",
+            acronym="ＩＦＣ－ＩＯＲ",
+            en="Information Fusion Centre - Indian Ocean Region",
+        ),
+        user="u",
+    )
     store.add(db, Entry(ja="協力", en="cooperation"), user="u")
-    for term in ("IFC-IOR", "ifc‐ior", "ＩＦＣ－ＩＯＲ", "いんど洋地域情報融合せんたー", "ｲﾝﾄﾞ洋地域情報融合ｾﾝﾀｰ",
-                 "information  fusion centre - indian ocean region"):
+    for term in (
+        "IFC-IOR",
+        "ifc‐ior",
+        "ＩＦＣ－ＩＯＲ",
+        "いんど洋地域情報融合せんたー",
+        "ｲﾝﾄﾞ洋地域情報融合ｾﾝﾀｰ",
+        "information  fusion centre - indian ocean region",
+    ):
         assert [e.id for e in store.find_by_term(db, term)] == [ifc.id], term
     assert store.find_by_term(db, "IFC") == []  # exact only
     assert store.find_by_term(db, "IFC-IOR", fields=("ja",)) == []
@@ -154,7 +186,9 @@ def test_quotes_and_sql_fragments_are_plain_text(db) -> None:
 
 
 def test_sources_are_not_repeated(db) -> None:
-    e = store.add(db, Entry(ja="協力", en="cooperation", sources=(Source("p", "ja", 1), Source("p", "ja", 1))), user="u")
+    e = store.add(
+        db, Entry(ja="協力", en="cooperation", sources=(Source("p", "ja", 1), Source("p", "ja", 1))), user="u"
+    )
     assert len(e.sources) == 1
     e = store.add_sources(db, e.id, [Source("p", "ja", 1), Source("p", bead_index=4)], user="v")
     assert [(s.lang, s.segment_index, s.bead_index) for s in e.sources] == [("ja", 1, None), (None, None, 4)]
@@ -162,15 +196,20 @@ def test_sources_are_not_repeated(db) -> None:
 
 
 def test_anchor_pairs_and_terms(db) -> None:
-    approved = store.add(db, Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),),
-                                   status="approved"), user="u")
+    approved = store.add(
+        db,
+        Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),), status="approved"),
+        user="u",
+    )
     store.add(db, Entry(ja="円滑化協定", en="Reciprocal Access Agreement", acronym="RAA"), user="u")
     store.add(db, Entry(ja="旧用語", en="old term", acronym="OLD", status="deprecated"), user="u")
     assert store.anchor_pairs(db) == [("協力", "cooperation"), ("協力", "collaboration"), ("RAA", "RAA")]
     keys = store.terms(db, statuses=("approved",))
     assert {(k.entry_id, k.field, k.term, k.key) for k in keys} == {
-        (approved.id, "ja", "協力", "協力"), (approved.id, "en", "cooperation", "cooperation"),
-        (approved.id, "variant_en", "collaboration", "collaboration")}
+        (approved.id, "ja", "協力", "協力"),
+        (approved.id, "en", "cooperation", "cooperation"),
+        (approved.id, "variant_en", "collaboration", "collaboration"),
+    }
 
 
 def test_schema_is_readable_and_checked(db) -> None:

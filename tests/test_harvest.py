@@ -65,19 +65,28 @@ def test_seed_000_triples_come_from_the_aligned_beads(demo: tuple[Path, list[dic
     db_path, proposals = demo
     by_acronym = {p["acronym"]: p for p in proposals}
     assert (by_acronym["IPMDA"]["ja"], by_acronym["IPMDA"]["en"]) == (
-        "海洋状況把握のためのインド太平洋パートナーシップ", "Indo-Pacific Partnership for Maritime Domain Awareness")
+        "海洋状況把握のためのインド太平洋パートナーシップ",
+        "Indo-Pacific Partnership for Maritime Domain Awareness",
+    )
     assert (by_acronym["IFC-IOR"]["ja"], by_acronym["IFC-IOR"]["en"]) == (
-        "インド洋地域情報融合センター", "Information Fusion Centre – Indian Ocean Region")
+        "インド洋地域情報融合センター",
+        "Information Fusion Centre – Indian Ocean Region",
+    )
     assert (by_acronym["ReCAAP"]["ja"], by_acronym["ReCAAP"]["en"]) == (
         "アジア海賊対策地域協力協定",
-        "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia")
+        "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
+    )
     assert all(p["en_from"] == "bead" and p["en"] for p in proposals)
     db = open_db(str(db_path))
     try:
         entry = glossary_store.get(db, by_acronym["IPMDA"]["entry_id"])
         assert entry.status == "proposed"
         (source,) = entry.sources
-        assert (source.pair, source.lang, source.segment_index) == (SEED_000, "ja", by_acronym["IPMDA"]["segment_index"])
+        assert (source.pair, source.lang, source.segment_index) == (
+            SEED_000,
+            "ja",
+            by_acronym["IPMDA"]["segment_index"],
+        )
         assert "ＩＰＭＤＡ" in (source.excerpt or "")
         # lookup finds it however it is typed
         assert [h.entry.id for h in glossary_store.lookup(db, "ｉｐｍｄａ").hits] == [entry.id]
@@ -136,8 +145,15 @@ def test_unaligned_pair_takes_english_from_the_text_or_the_english_document(smal
     pair = get_pair(small, "small")
     got = _by_acronym(harvest_pair(small, pair, user="t"))  # suggestions never ran: found afresh
     assert (got["ATLA"].ja, got["ATLA"].en, got["ATLA"].en_from) == (
-        "防衛装備庁", "Acquisition, Technology and Logistics Agency", "document")
-    assert (got["PNT"].ja, got["PNT"].en, got["PNT"].en_from) == ("測位・航法・時刻", "Positioning・Navigation・Timing", "inline")
+        "防衛装備庁",
+        "Acquisition, Technology and Logistics Agency",
+        "document",
+    )
+    assert (got["PNT"].ja, got["PNT"].en, got["PNT"].en_from) == (
+        "測位・航法・時刻",
+        "Positioning・Navigation・Timing",
+        "inline",
+    )
     assert got["ATLA"].bead is None
 
 
@@ -162,9 +178,16 @@ def test_accepted_spans_with_their_aligned_rendering(small, run) -> None:
         start = text.index(term)
         add_span(small, pair, lang, start, start + len(term), "ORG", user="rev")  # type: ignore[arg-type]
     got = [p for p in harvest_pair(small, pair, user="t") if p.origin == "span"]
-    assert [(p.ja, p.en, p.en_from, p.result) for p in got] == [("統合幕僚監部", "Joint Staff", "bead", "proposed")]
+    assert [(p.ja, p.en, p.en_from, p.result) for p in got] == [
+        ("統合幕僚監部", "Joint Staff", "bead", "proposed")
+    ]
     entry = glossary_store.get(small, got[0].entry_id)  # type: ignore[arg-type]
-    assert (entry.ja, entry.en, entry.acronym, entry.status) == ("統合幕僚監部", "Joint Staff", None, "proposed")
+    assert (entry.ja, entry.en, entry.acronym, entry.status) == (
+        "統合幕僚監部",
+        "Joint Staff",
+        None,
+        "proposed",
+    )
 
 
 def test_existing_entry_is_reported_not_duplicated(small, run) -> None:
@@ -184,7 +207,10 @@ def test_demo_suggests_and_harvests_every_pair(tmp_path: Path) -> None:
     from tui.seeds import seeds
 
     names = [s.name for s in STEPS]
-    assert names.index("suggest") > names.index("import") and names.index("harvest") == names.index("suggest") + 1
+    assert (
+        names.index("suggest") > names.index("import")
+        and names.index("harvest") == names.index("suggest") + 1
+    )
     if "align" in names:
         assert names.index("suggest") > names.index("align")
     seed = [s for s in seeds() if s.name == SEED_000]
@@ -192,5 +218,10 @@ def test_demo_suggests_and_harvests_every_pair(tmp_path: Path) -> None:
     _, results = build_demo(tmp_path / "demo", seed_list=seed, steps=steps)
     harvest = next(r for r in results if r.step == "harvest")
     (row,) = harvest.rows
-    assert (row["pair"], row["proposed"], row["complete_triples"], row["already_there"]) == (SEED_000, 12, 12, 0)
+    assert (row["pair"], row["proposed"], row["complete_triples"], row["already_there"]) == (
+        SEED_000,
+        12,
+        12,
+        0,
+    )
     assert row["linked_spans"] >= 48  # each acronym and both long forms, at least, now link to their entry

@@ -45,11 +45,15 @@ def _modules_after(args: list[str]) -> set[str]:
         "except (SystemExit, Exception):\n    pass\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("args", [["--help"], ["import", "--help"], ["demo", "--help"], ["segments", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["import", "--help"], ["demo", "--help"], ["segments", "--help"]]
+)
 def test_help_does_not_import_heavy_libraries(args: list[str]) -> None:
     loaded = _modules_after(args)
     heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)

@@ -77,8 +77,17 @@ def test_import_json_summary_and_segments(run, small_files, db_path: Path) -> No
     assert summary["documents"]["ja"]["encoding"] == "utf-8"
 
     pairs = json.loads(run("pairs", "--json").output)
-    assert pairs == [{"name": "small", "ja_sentences": 3, "en_sentences": 3, "ja_clauses": pairs[0]["ja_clauses"],
-                      "en_clauses": 3, "beads": 0, "confirmed": 0}]
+    assert pairs == [
+        {
+            "name": "small",
+            "ja_sentences": 3,
+            "en_sentences": 3,
+            "ja_clauses": pairs[0]["ja_clauses"],
+            "en_clauses": 3,
+            "beads": 0,
+            "confirmed": 0,
+        }
+    ]
     assert pairs[0]["ja_clauses"] >= 3
 
     db = open_project(db_path)
@@ -93,7 +102,10 @@ def test_import_json_summary_and_segments(run, small_files, db_path: Path) -> No
             assert ("sentence" in rows[0]) == (level == "clause")
     db.close()
     assert [r["text"] for r in json.loads(run("segments", "small", "--json").output)] == [
-        "日本国とインドの両政府は、協力を強化する。", "(１)共同訓練の実施", "(２)情報の共有"]
+        "日本国とインドの両政府は、協力を強化する。",
+        "(１)共同訓練の実施",
+        "(２)情報の共有",
+    ]
 
 
 def test_segments_table_and_errors(run, small_files) -> None:
@@ -109,7 +121,9 @@ def test_pairs_without_a_project(run) -> None:
     assert "no project file" in one_line_error(run("pairs"))
 
 
-def test_existing_name_is_refused_and_replace_reimports(run, small_files, db_path: Path, tmp_path: Path) -> None:
+def test_existing_name_is_refused_and_replace_reimports(
+    run, small_files, db_path: Path, tmp_path: Path
+) -> None:
     ja, en = small_files
     run("import", str(ja), str(en), "--name", "p")
     before = dump(db_path)
@@ -128,7 +142,10 @@ def test_existing_name_is_refused_and_replace_reimports(run, small_files, db_pat
 BAD_INPUTS = {
     "binary.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
     "nul.txt": ("日本語\x00テキスト".encode(), "NUL bytes"),
-    "undecodable.txt": (b"plain \xff\xfe\xfd\x80 bytes \x81", "not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP"),
+    "undecodable.txt": (
+        b"plain \xff\xfe\xfd\x80 bytes \x81",
+        "not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP",
+    ),
     "empty.txt": (b"", "is empty"),
     "blank.txt": (" \n\t\n\u3000\n".encode(), "no text"),
     "doc.pdf": (b"%PDF-1.4\n", "PDF file"),
@@ -137,7 +154,9 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("filename", sorted(BAD_INPUTS))
 @pytest.mark.parametrize("side", ["ja", "en"])
-def test_bad_input_changes_nothing(run, small_files, db_path: Path, tmp_path: Path, filename: str, side: str) -> None:
+def test_bad_input_changes_nothing(
+    run, small_files, db_path: Path, tmp_path: Path, filename: str, side: str
+) -> None:
     ja, en = small_files
     run("import", str(ja), str(en), "--name", "existing")
     before = dump(db_path)
@@ -172,7 +191,9 @@ def test_import_named_encoding(run, tmp_path: Path) -> None:
     path = tmp_path / "sjis.txt"
     path.write_bytes(SMALL_JA.encode("shift_jis"))
     assert run("import", str(path), "--encoding", "shift_jis").exit_code == 0
-    assert "cannot be decoded as utf-8" in one_line_error(run("import", str(path), "--encoding", "utf-8", "--name", "x"))
+    assert "cannot be decoded as utf-8" in one_line_error(
+        run("import", str(path), "--encoding", "utf-8", "--name", "x")
+    )
     assert "unknown encoding" in one_line_error(run("import", str(path), "--encoding", "nope", "--name", "y"))
 
 
@@ -183,7 +204,10 @@ def test_segmented_import_keeps_lines(run, tmp_path: Path, db_path: Path) -> Non
     en.write_text("Line one. Second.\nLine two\n", encoding="utf-8")
     summary = json.loads(run("import", str(ja), str(en), "--segmented", "--json").output)
     assert summary["segmented"] is True
-    assert [r["text"] for r in json.loads(run("segments", "lines", "--json").output)] == ["一行目。二文目。", "二行目"]
+    assert [r["text"] for r in json.loads(run("segments", "lines", "--json").output)] == [
+        "一行目。二文目。",
+        "二行目",
+    ]
     db = open_project(db_path)
     doc = get_document(db, get_pair(db, "lines").id, "ja")
     assert doc.text == doc.raw_text and doc.segmented
@@ -331,7 +355,9 @@ def test_seed_documents_keep_their_offset_promises(demo_db: Path) -> None:
 
 
 @pytest.mark.slow
-def test_reimport_uses_the_parse_cache(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reimport_uses_the_parse_cache(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     copy = tmp_path / "copy.db"
     shutil.copy(demo_db, copy)
     cached = sqlite3.connect(copy).execute("SELECT count(*) FROM parses").fetchone()[0]
@@ -343,7 +369,9 @@ def test_reimport_uses_the_parse_cache(demo_db: Path, tmp_path: Path, monkeypatc
         return iter(())
 
     monkeypatch.setattr(parse, "_parse_uncached", refuse)
-    result = CliRunner().invoke(cli, ["import", str(SEED_000), str(EN_000), "--replace", "--db", str(copy), "--json"])
+    result = CliRunner().invoke(
+        cli, ["import", str(SEED_000), str(EN_000), "--replace", "--db", str(copy), "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["replaced"] is True
 

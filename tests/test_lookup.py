@@ -45,19 +45,34 @@ def test_long_vowel_mark_is_not_a_dash() -> None:
 def db(db_path: Path):
     database = open_project(db_path, extra=all_migration_sets())
     entries = {
-        "ipmda": Entry(ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
-                       en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved"),
-        "ifc": Entry(ja="インド洋地域情報融合センター", acronym="ＩＦＣ－ＩＯＲ",
-                     en="Information Fusion Centre - Indian Ocean Region", status="approved"),
-        "recaap": Entry(ja="アジア海賊対策地域協力協定", acronym="ReCAAP",
-                        en="Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia"),
+        "ipmda": Entry(
+            ja="海洋状況把握のためのインド太平洋パートナーシップ",
+            acronym="IPMDA",
+            en="Indo-Pacific Partnership for Maritime Domain Awareness",
+            status="approved",
+        ),
+        "ifc": Entry(
+            ja="インド洋地域情報融合センター",
+            acronym="ＩＦＣ－ＩＯＲ",
+            en="Information Fusion Centre - Indian Ocean Region",
+            status="approved",
+        ),
+        "recaap": Entry(
+            ja="アジア海賊対策地域協力協定",
+            acronym="ReCAAP",
+            en="Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
+        ),
         "kyoryoku": Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),)),
         "sec_coop": Entry(ja="安全保障協力", en="security cooperation", status="approved"),
         "ocean": Entry(ja="海", en="sea", status="deprecated"),
         "pct": Entry(ja="100%充足", en="100% fill_rate"),
         "company": Entry(ja="㈱防衛技研", en="Defense Tech Co."),
-        "forbidden": Entry(ja="円滑化協定", en="Reciprocal Access Agreement", acronym="RAA",
-                           variants=(Variant("en", "Visiting Forces Agreement", forbidden=True),)),
+        "forbidden": Entry(
+            ja="円滑化協定",
+            en="Reciprocal Access Agreement",
+            acronym="RAA",
+            variants=(Variant("en", "Visiting Forces Agreement", forbidden=True),),
+        ),
     }
     ids = {name: store.add(database, e, user="t").id for name, e in entries.items()}
     database.ids = ids  # type: ignore[attr-defined]
@@ -72,13 +87,24 @@ def _ids(db, query: str, **kw) -> list[int]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("ＩＰＭＤＡ", "ipmda"), ("ipmda", "ipmda"), ("IPMDA", "ipmda"), ("ｉｐｍｄａ", "ipmda"),
-        ("ifc-ior", "ifc"), ("IFC‐IOR", "ifc"), ("ＩＦＣ－ＩＯＲ", "ifc"),
-        ("recaap", "recaap"), ("ＲｅＣＡＡＰ", "recaap"),
-        ("いんど洋", "ifc"), ("ｲﾝﾄﾞ洋", "ifc"), ("ぱーとなーしっぷ", "ipmda"),
-        ("fusion centre", "ifc"), ("MARITIME DOMAIN", "ipmda"),
-        ("collaboration", "kyoryoku"), ("visiting forces", "forbidden"),
-        ("(株)防衛", "company"), ("㈱", "company"),
+        ("ＩＰＭＤＡ", "ipmda"),
+        ("ipmda", "ipmda"),
+        ("IPMDA", "ipmda"),
+        ("ｉｐｍｄａ", "ipmda"),
+        ("ifc-ior", "ifc"),
+        ("IFC‐IOR", "ifc"),
+        ("ＩＦＣ－ＩＯＲ", "ifc"),
+        ("recaap", "recaap"),
+        ("ＲｅＣＡＡＰ", "recaap"),
+        ("いんど洋", "ifc"),
+        ("ｲﾝﾄﾞ洋", "ifc"),
+        ("ぱーとなーしっぷ", "ipmda"),
+        ("fusion centre", "ifc"),
+        ("MARITIME DOMAIN", "ipmda"),
+        ("collaboration", "kyoryoku"),
+        ("visiting forces", "forbidden"),
+        ("(株)防衛", "company"),
+        ("㈱", "company"),
     ],
 )
 def test_lookup_finds_the_entry_whatever_the_spelling(db, query: str, expected: str) -> None:
@@ -97,7 +123,9 @@ def test_ranking_is_exact_then_prefix_then_substring(db) -> None:
     hits = store.lookup(db, "協力").hits
     # Within a rank, approved entries come first (security cooperation before the proposed ReCAAP).
     assert [(h.entry.id, h.rank) for h in hits] == [
-        (db.ids["kyoryoku"], "exact"), (db.ids["sec_coop"], "substring"), (db.ids["recaap"], "substring")
+        (db.ids["kyoryoku"], "exact"),
+        (db.ids["sec_coop"], "substring"),
+        (db.ids["recaap"], "substring"),
     ]
     hits = store.lookup(db, "ind").hits
     assert hits[0].rank == "prefix" and all(h.rank == "substring" for h in hits[2:])
@@ -160,8 +188,20 @@ def test_lookup_command_imports_no_heavy_modules(db_path: Path, db) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["インド洋地域", "ipm", "ＩＰＭ", "fusion centre - indian ocean", "100%", '"quoted', "l_r", "協力協定",
-     "regional cooperation agreement on combating piracy and armed robbery", "ｾﾝﾀｰ", "(株)防", "zzz"],
+    [
+        "インド洋地域",
+        "ipm",
+        "ＩＰＭ",
+        "fusion centre - indian ocean",
+        "100%",
+        '"quoted',
+        "l_r",
+        "協力協定",
+        "regional cooperation agreement on combating piracy and armed robbery",
+        "ｾﾝﾀｰ",
+        "(株)防",
+        "zzz",
+    ],
 )
 def test_trigram_index_and_full_scan_agree(db, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from glossary import lookup
@@ -174,16 +214,23 @@ def test_trigram_index_and_full_scan_agree(db, query: str, monkeypatch: pytest.M
 
 
 def test_trigram_index_follows_changes(db) -> None:
-    entry = store.add(db, Entry(ja="統合防空ミサイル防衛", en="Integrated Air and Missile Defense", acronym="IAMD"),
-                      user="t")
+    entry = store.add(
+        db,
+        Entry(ja="統合防空ミサイル防衛", en="Integrated Air and Missile Defense", acronym="IAMD"),
+        user="t",
+    )
     assert _ids(db, "air and missile") == [entry.id]
     store.edit(db, entry.id, user="t", en="Integrated Air & Missile Defence")
     assert _ids(db, "air and missile") == []
     assert _ids(db, "air & missile") == [entry.id]
     store.remove(db, entry.id, user="t")
     assert _ids(db, "air & missile") == []
-    assert db.execute("SELECT count(*) FROM glossary_lookup_trigrams WHERE glossary_lookup_trigrams MATCH "
-                      "'\"iam\"'").fetchone()[0] == 0
+    assert (
+        db.execute(
+            "SELECT count(*) FROM glossary_lookup_trigrams WHERE glossary_lookup_trigrams MATCH '\"iam\"'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_trigram_query_is_bounded_and_quoted() -> None:

@@ -17,12 +17,22 @@ from glossary.qa import build_rules, check, check_texts
 from tui.schema import all_migration_sets
 
 ENTRIES = {
-    "ipmda": Entry(ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
-                   en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved"),
-    "ifc": Entry(ja="インド洋地域情報融合センター", acronym="ＩＦＣ－ＩＯＲ",
-                 en="Information Fusion Centre - Indian Ocean Region", status="approved",
-                 variants=(Variant("en", "Information Fusion Center - Indian Ocean Region"),
-                           Variant("en", "Indian Ocean Information Centre", forbidden=True))),
+    "ipmda": Entry(
+        ja="海洋状況把握のためのインド太平洋パートナーシップ",
+        acronym="IPMDA",
+        en="Indo-Pacific Partnership for Maritime Domain Awareness",
+        status="approved",
+    ),
+    "ifc": Entry(
+        ja="インド洋地域情報融合センター",
+        acronym="ＩＦＣ－ＩＯＲ",
+        en="Information Fusion Centre - Indian Ocean Region",
+        status="approved",
+        variants=(
+            Variant("en", "Information Fusion Center - Indian Ocean Region"),
+            Variant("en", "Indian Ocean Information Centre", forbidden=True),
+        ),
+    ),
     "indian_ocean": Entry(ja="インド洋", en="Indian Ocean", status="approved"),
     "exercise": Entry(ja="共同訓練", en="joint exercise", status="approved"),
     "old": Entry(ja="防衛庁", en="Defense Agency", status="deprecated"),
@@ -32,8 +42,10 @@ ENTRIES = {
 
 
 def entries_with_ids() -> list[Entry]:
-    return [Entry(**{**{f: getattr(e, f) for f in e.__dataclass_fields__}, "id": i})  # type: ignore[arg-type]
-            for i, e in enumerate(ENTRIES.values(), start=1)]
+    return [
+        Entry(**{**{f: getattr(e, f) for f in e.__dataclass_fields__}, "id": i})  # type: ignore[arg-type]
+        for i, e in enumerate(ENTRIES.values(), start=1)
+    ]
 
 
 @pytest.fixture
@@ -76,8 +88,11 @@ def test_latin_terms_match_whole_words_only(rules) -> None:
 
 
 def test_forbidden_and_deprecated_english_are_reported(rules) -> None:
-    found = check_texts(rules, "センターと協力", "the Indian Ocean Information Centre and the Defense Agency and the "
-                        "self-defense army")
+    found = check_texts(
+        rules,
+        "センターと協力",
+        "the Indian Ocean Information Centre and the Defense Agency and the self-defense army",
+    )
     assert sorted((k, i) for k, i, _, _ in found) == [("deprecated", 5), ("forbidden", 2), ("forbidden", 6)]
     forbidden = next(p for p in found if p[1] == 2)
     assert forbidden[2] == "Indian Ocean Information Centre"
@@ -89,23 +104,33 @@ def test_proposed_entries_are_not_enforced(rules) -> None:
 
 
 def test_english_allowed_by_an_approved_entry_is_never_flagged() -> None:
-    rules = build_rules([
-        Entry(id=1, ja="旧センター", en="Fusion Centre", status="deprecated"),
-        Entry(id=2, ja="融合センター", en="Fusion Centre", status="approved"),
-    ])
+    rules = build_rules(
+        [
+            Entry(id=1, ja="旧センター", en="Fusion Centre", status="deprecated"),
+            Entry(id=2, ja="融合センター", en="Fusion Centre", status="approved"),
+        ]
+    )
     assert kinds(rules, "融合センター", "the Fusion Centre") == []
 
 
 # --- on a stored, aligned pair ------------------------------------------------------------------------
 
 
-def make_pair(db, name: str, ja_lines: list[str], en_lines: list[str], beads: list[tuple[tuple, tuple]]) -> None:
+def make_pair(
+    db, name: str, ja_lines: list[str], en_lines: list[str], beads: list[tuple[tuple, tuple]]
+) -> None:
     with write(db):
         pair_id = corpus.create_pair(db, name)
         for lang, lines in (("ja", ja_lines), ("en", en_lines)):
             text = "\n".join(lines) + "\n"
-            doc = Document(id=None, pair_id=pair_id, lang=lang, raw_text=text, text=text,  # type: ignore[arg-type]
-                           offset_runs=((0, 0, len(text)),))
+            doc = Document(
+                id=None,
+                pair_id=pair_id,
+                lang=lang,
+                raw_text=text,
+                text=text,  # type: ignore[arg-type]
+                offset_runs=((0, 0, len(text)),),
+            )
             corpus.insert_document(db, pair_id, doc, line_segments(text))
     corpus.save_beads(db, pair_id, [Bead(ja=j, en=e) for j, e in beads])
 
@@ -116,11 +141,22 @@ def project(db_path: Path):
     for e in ENTRIES.values():
         store.add(db, e, user="t")
     make_pair(
-        db, "demo",
-        ["インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）を支援する。", "共同訓練を実施した。", "防衛庁の発表。",
-         "海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）。", "付記。"],
-        ["We support the Indian Ocean Information Centre.", "A drill was held.", "It was",
-         "announced by the Defense Agency.", "The Indo-Pacific Partnership for Maritime Domain Awareness (IPMDA)."],
+        db,
+        "demo",
+        [
+            "インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）を支援する。",
+            "共同訓練を実施した。",
+            "防衛庁の発表。",
+            "海洋状況把握のためのインド太平洋パートナーシップ（ＩＰＭＤＡ）。",
+            "付記。",
+        ],
+        [
+            "We support the Indian Ocean Information Centre.",
+            "A drill was held.",
+            "It was",
+            "announced by the Defense Agency.",
+            "The Indo-Pacific Partnership for Maritime Domain Awareness (IPMDA).",
+        ],
         [((0, 1), (0, 1)), ((1, 2), (1, 2)), ((2, 3), (2, 4)), ((3, 4), (4, 5)), ((4, 5), (5, 5))],
     )
     make_pair(db, "unaligned", ["共同訓練。"], ["Training."], [])
@@ -149,7 +185,11 @@ def test_check_command_table_json_and_strict(run, project) -> None:
     result = run("glossary", "check", "demo", "--json")
     data = json.loads(result.stdout)
     assert [(d["bead"], d["kind"], d["entry_id"]) for d in data] == [
-        (0, "missing", 2), (0, "forbidden", 2), (1, "missing", 4), (2, "deprecated", 5)]
+        (0, "missing", 2),
+        (0, "forbidden", 2),
+        (1, "missing", 4),
+        (2, "deprecated", 5),
+    ]
     assert data[0]["expected"][0] == "Information Fusion Centre - Indian Ocean Region"
     assert run("glossary", "check", "demo", "--strict").exit_code == 1
     result = run("glossary", "check", "--all", "--json", "--strict")

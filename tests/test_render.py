@@ -24,8 +24,10 @@ JA = ["第一文である。", "第二文である。", "第三文である。",
 def snapshot(db, pair_id: int) -> dict:
     """Everything a rendering may touch, comparable with ==."""
     doc = get_document(db, pair_id, "en")
-    out: dict = {"beads": [(b.ja, b.en, b.status) for b in get_beads(db, pair_id)],
-                 "clause_beads": [(b.ja, b.en) for b in get_beads(db, pair_id, "clause")]}
+    out: dict = {
+        "beads": [(b.ja, b.en, b.status) for b in get_beads(db, pair_id)],
+        "clause_beads": [(b.ja, b.en) for b in get_beads(db, pair_id, "clause")],
+    }
     if doc is None:
         return {**out, "doc": None}
     return {
@@ -53,19 +55,32 @@ def check_consistent(db, pair_id: int) -> None:
     check_cover(get_beads(db, pair_id), len(JA), len(segs))
 
 
-def make(db, en_lines: list[str] | None, beads: list[Bead], *, raw_prefix: str = "", clauses: bool = False) -> int:
+def make(
+    db, en_lines: list[str] | None, beads: list[Bead], *, raw_prefix: str = "", clauses: bool = False
+) -> int:
     with write(db):
         pair_id = create_pair(db, "p")
         text = "\n".join(JA) + "\n"
-        insert_document(db, pair_id, Document(None, None, "ja", text, text, ((0, 0, len(text)),)), line_segments(text))
+        insert_document(
+            db, pair_id, Document(None, None, "ja", text, text, ((0, 0, len(text)),)), line_segments(text)
+        )
         if en_lines is not None:
             text = "\n".join(en_lines) + "\n"
             # An imported document: the raw text differs (a prefix was dropped as page furniture).
             raw = raw_prefix + text
             sents = line_segments(text)
-            cl = [Segment(k, s.start, s.end, s.text, "clause", s.index) for k, s in enumerate(sents)] if clauses else []
-            insert_document(db, pair_id, Document(None, None, "en", raw, text, ((0, len(raw_prefix), len(text)),)),
-                            sents, cl)
+            cl = (
+                [Segment(k, s.start, s.end, s.text, "clause", s.index) for k, s in enumerate(sents)]
+                if clauses
+                else []
+            )
+            insert_document(
+                db,
+                pair_id,
+                Document(None, None, "en", raw, text, ((0, len(raw_prefix), len(text)),)),
+                sents,
+                cl,
+            )
     save_beads(db, pair_id, beads)
     if clauses:
         save_beads(db, pair_id, beads, level="clause")
@@ -74,8 +89,12 @@ def make(db, en_lines: list[str] | None, beads: list[Bead], *, raw_prefix: str =
 
 def test_english_for_a_bead_without_english_is_inserted_in_order(db_path: Path) -> None:
     db = open_db(str(db_path))
-    pid = make(db, ["One.", "Three.", "Four."], [Bead((0, 1), (0, 1)), Bead((1, 2), (1, 1)), Bead((2, 3), (1, 2)),
-                                                 Bead((3, 4), (2, 3))], raw_prefix="PAGE 1\n")
+    pid = make(
+        db,
+        ["One.", "Three.", "Four."],
+        [Bead((0, 1), (0, 1)), Bead((1, 2), (1, 1)), Bead((2, 3), (1, 2)), Bead((3, 4), (2, 3))],
+        raw_prefix="PAGE 1\n",
+    )
     before = snapshot(db, pid)
     splice = render(db, pid, 1, "  Two: the second.  \n\n", user="ana")
     doc = get_document(db, pid, "en")
@@ -115,18 +134,28 @@ def test_pair_without_english_document_gets_one_and_undo_removes_it(db_path: Pat
 
 def test_edit_and_remove_existing_english_keep_everything_consistent(db_path: Path) -> None:
     db = open_db(str(db_path))
-    pid = make(db, ["One.", "Two.", "Three.", "Four."], [Bead((i, i + 1), (i, i + 1)) for i in range(4)], clauses=True)
+    pid = make(
+        db,
+        ["One.", "Two.", "Three.", "Four."],
+        [Bead((i, i + 1), (i, i + 1)) for i in range(4)],
+        clauses=True,
+    )
     before = snapshot(db, pid)
     s1 = render(db, pid, 1, "Two, rewritten; with a clause.\nAnd a second line.", user="u")
     check_consistent(db, pid)
     doc = get_document(db, pid, "en")
     assert [c.text for c in get_segments(db, doc.id, "clause")][1:4] == [
-        "Two, rewritten; ", "with a clause.", "And a second line."
+        "Two, rewritten; ",
+        "with a clause.",
+        "And a second line.",
     ]
     s2 = render(db, pid, 3, "", user="u")  # remove the English of the last bead
     check_consistent(db, pid)
     assert get_beads(db, pid)[3].en == (4, 4)
-    assert get_document(db, pid, "en").text == "One.\nTwo, rewritten; with a clause.\nAnd a second line.\nThree.\n"
+    assert (
+        get_document(db, pid, "en").text
+        == "One.\nTwo, rewritten; with a clause.\nAnd a second line.\nThree.\n"
+    )
     apply_splice(db, s2, forward=False)
     apply_splice(db, s1, forward=False)
     assert snapshot(db, pid) == before
@@ -148,7 +177,9 @@ def test_refusals_leave_the_project_unchanged(db_path: Path) -> None:
     assert snapshot(db, pid) == before
 
 
-english = st.lists(st.sampled_from([*"abc XY.;:\n", "㈱", "ｶﾞ", "🙂", "Ｉ", "Two. Three"]), max_size=12).map("".join)
+english = st.lists(st.sampled_from([*"abc XY.;:\n", "㈱", "ｶﾞ", "🙂", "Ｉ", "Two. Three"]), max_size=12).map(
+    "".join
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -156,8 +187,13 @@ english = st.lists(st.sampled_from([*"abc XY.;:\n", "㈱", "ｶﾞ", "🙂", "�
 def test_any_sequence_of_renderings_undoes_exactly(tmp_path: Path, steps, clauses: bool) -> None:
     path = tmp_path / f"r{abs(hash((tuple(steps), clauses)))}.db"
     db = open_db(str(path))
-    pid = make(db, ["A.", "B.", "C."], [Bead((0, 1), (0, 1)), Bead((1, 2), (1, 1)), Bead((2, 3), (1, 2)),
-                                         Bead((3, 4), (2, 3))], clauses=clauses, raw_prefix="x")
+    pid = make(
+        db,
+        ["A.", "B.", "C."],
+        [Bead((0, 1), (0, 1)), Bead((1, 2), (1, 1)), Bead((2, 3), (1, 2)), Bead((3, 4), (2, 3))],
+        clauses=clauses,
+        raw_prefix="x",
+    )
     states, splices = [snapshot(db, pid)], []
     for bead, typed in steps:
         try:

@@ -28,15 +28,22 @@ def en(text: str) -> list[str]:
     [
         ("今日は晴れ。明日は雨！本当？", ["今日は晴れ。", "明日は雨！", "本当？"]),
         # closing brackets stay with their sentence; a quote followed by a particle continues it
-        ("「たかだか敗れただけだ。」「まだ継戦も辞さない。」しかし譲歩した。",
-         ["「たかだか敗れただけだ。」", "「まだ継戦も辞さない。」", "しかし譲歩した。"]),
+        (
+            "「たかだか敗れただけだ。」「まだ継戦も辞さない。」しかし譲歩した。",
+            ["「たかだか敗れただけだ。」", "「まだ継戦も辞さない。」", "しかし譲歩した。"],
+        ),
         ("彼は「行く。」と述べた。", ["彼は「行く。」と述べた。"]),
         # 。 inside parentheses does not end the sentence
         ("両政府（以下「両国」という。）は、協力する。", ["両政府（以下「両国」という。）は、協力する。"]),
-        ("合計（4000億円前後。当時の予算の4倍）以上の銀。", ["合計（4000億円前後。当時の予算の4倍）以上の銀。"]),
+        (
+            "合計（4000億円前後。当時の予算の4倍）以上の銀。",
+            ["合計（4000億円前後。当時の予算の4倍）以上の銀。"],
+        ),
         # a parenthesised reference after a sentence is a sentence of its own
-        ("永遠に廃止する。（第一条）清国は、台湾を割譲する。（第二条、第三条）",
-         ["永遠に廃止する。", "（第一条）", "清国は、台湾を割譲する。", "（第二条、第三条）"]),
+        (
+            "永遠に廃止する。（第一条）清国は、台湾を割譲する。（第二条、第三条）",
+            ["永遠に廃止する。", "（第一条）", "清国は、台湾を割譲する。", "（第二条、第三条）"],
+        ),
         # ...but not an item number, nor a bracket that is the subject
         ("(１)幅広い分野における協力", ["(１)幅広い分野における協力"]),
         ("（以下「両国」）は、協力する。", ["（以下「両国」）は、協力する。"]),
@@ -44,12 +51,20 @@ def en(text: str) -> list[str]:
         # lines are always boundaries; blank lines and surrounding spaces vanish
         ("見出し\n\n  本文です。 \n- ◆ 項目", ["見出し", "本文です。", "- ◆ 項目"]),
         # full-width period: a sentence end, not a decimal point or an item number
-        ("３．国家安全保障のため推進する。トラック１．５対話．次へ", ["３．国家安全保障のため推進する。", "トラック１．５対話．", "次へ"]),
+        (
+            "３．国家安全保障のため推進する。トラック１．５対話．次へ",
+            ["３．国家安全保障のため推進する。", "トラック１．５対話．", "次へ"],
+        ),
         # ASCII ! and ? end sentences, but not inside a URL
         ("可能に! 詳細はhttps://x.jp/a?b=1を参照。", ["可能に!", "詳細はhttps://x.jp/a?b=1を参照。"]),
         # a list of title　name（note） entries run together
-        ("大日本帝国全権\u3000伊藤博文\u3000（内閣総理大臣）大日本帝国全権弁理大臣\u3000陸奥宗光（外務大臣 (日本)）",
-         ["大日本帝国全権\u3000伊藤博文\u3000（内閣総理大臣）", "大日本帝国全権弁理大臣\u3000陸奥宗光（外務大臣 (日本)）"]),
+        (
+            "大日本帝国全権\u3000伊藤博文\u3000（内閣総理大臣）大日本帝国全権弁理大臣\u3000陸奥宗光（外務大臣 (日本)）",
+            [
+                "大日本帝国全権\u3000伊藤博文\u3000（内閣総理大臣）",
+                "大日本帝国全権弁理大臣\u3000陸奥宗光（外務大臣 (日本)）",
+            ],
+        ),
         # unmatched brackets do not swallow the rest of the paragraph
         ("（未完の括弧。次の文。", ["（未完の括弧。", "次の文。"]),
     ],
@@ -65,19 +80,30 @@ def test_japanese_sentences(text: str, expected: list[str]) -> None:
     ("text", "expected"),
     [
         ("The two countries met. They agreed.", ["The two countries met.", "They agreed."]),
-        ("See No. 5 and Art. 9 of the Treaty. Then stop.", ["See No. 5 and Art. 9 of the Treaty.", "Then stop."]),
-        ("The U.S. Navy and the U.K. joined, e.g. in drills. Next.",
-         ["The U.S. Navy and the U.K. joined, e.g. in drills.", "Next."]),
-        ("Mr. Kishi met Dr. J. Smith in Jan. 2021. Talks followed.",
-         ["Mr. Kishi met Dr. J. Smith in Jan. 2021.", "Talks followed."]),
-        ("1. The two countries will cooperate. (2) Exercises follow.",
-         ["1. The two countries will cooperate.", "(2) Exercises follow."]),
+        (
+            "See No. 5 and Art. 9 of the Treaty. Then stop.",
+            ["See No. 5 and Art. 9 of the Treaty.", "Then stop."],
+        ),
+        (
+            "The U.S. Navy and the U.K. joined, e.g. in drills. Next.",
+            ["The U.S. Navy and the U.K. joined, e.g. in drills.", "Next."],
+        ),
+        (
+            "Mr. Kishi met Dr. J. Smith in Jan. 2021. Talks followed.",
+            ["Mr. Kishi met Dr. J. Smith in Jan. 2021.", "Talks followed."],
+        ),
+        (
+            "1. The two countries will cooperate. (2) Exercises follow.",
+            ["1. The two countries will cooperate.", "(2) Exercises follow."],
+        ),
         ('He said "We agree." Then left.', ['He said "We agree."', "Then left."]),
         ('"Really?" she asked. Yes.', ['"Really?" she asked.', "Yes."]),
         ("Growth was 3.5 percent (see para. 4). Fine.", ["Growth was 3.5 percent (see para. 4).", "Fine."]),
         ("(a) First item\n(b) Second item", ["(a) First item", "(b) Second item"]),
-        ("It covers data centers, cables, etc. The list goes on.",
-         ["It covers data centers, cables, etc.", "The list goes on."]),
+        (
+            "It covers data centers, cables, etc. The list goes on.",
+            ["It covers data centers, cables, etc.", "The list goes on."],
+        ),
     ],
 )
 def test_english_sentences(text: str, expected: list[str]) -> None:
@@ -112,7 +138,11 @@ def test_long_clauses_are_cut_at_bunsetsu_commas() -> None:
     bunsetsu = list(itertools.pairwise([0, *commas, len(text)]))
     ranges = segment.split_long_clauses(text, [(0, len(text))], bunsetsu)
     assert [text[a:b] for a, b in ranges] == [
-        "(５)戦略的分野における脆弱性の低減、", "経済的威圧、", "非市場的政策及び慣行、", "それらに起因する過剰生産への対応を含む協力"]
+        "(５)戦略的分野における脆弱性の低減、",
+        "経済的威圧、",
+        "非市場的政策及び慣行、",
+        "それらに起因する過剰生産への対応を含む協力",
+    ]
     short = "短い節、です"
     assert segment.split_long_clauses(short, [(0, len(short))], [(0, 4), (4, 6)]) == [(0, len(short))]
 

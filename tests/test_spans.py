@@ -74,14 +74,20 @@ def test_human_decisions_survive_any_run(project) -> None:
     by_text = {s.text: s for s in list_spans(project, pair)}
     set_status(project, by_text["ＡＴＬＡ"].id, "accepted", user="rev")  # type: ignore[arg-type]
     set_status(project, by_text["防衛装備庁"].id, "rejected", user="rev")  # type: ignore[arg-type]
-    user_span = add_span(project, pair, "ja", doc.text.index("協力"), doc.text.index("協力") + 2, "EVENT", user="rev")
+    user_span = add_span(
+        project, pair, "ja", doc.text.index("協力"), doc.text.index("協力") + 2, "EVENT", user="rev"
+    )
     # a run that proposes nothing any more, then one that proposes everything again
     report = sync_suggestions(project, pair, doc, [], user="a")
     assert report.removed == 0
     report = sync_suggestions(project, pair, doc, [atla, org], user="a")
     assert (report.added, report.kept) == (0, 2)
     got = {(s.text, s.status, s.source) for s in list_spans(project, pair)}
-    assert got == {("ＡＴＬＡ", "accepted", "acronym"), ("防衛装備庁", "rejected", "ginza"), ("協力", "accepted", "user")}
+    assert got == {
+        ("ＡＴＬＡ", "accepted", "acronym"),
+        ("防衛装備庁", "rejected", "ginza"),
+        ("協力", "accepted", "user"),
+    }
     assert user_span.updated_by == "rev"
 
 
@@ -112,15 +118,23 @@ def test_add_span_validates(project) -> None:
 
 def test_export_offsets_are_relative_to_the_segment(project) -> None:
     pair, doc, segs = _setup(project)
-    sync_suggestions(project, pair, doc, [_proposal(doc.text, "ＩＦＣ－ＩＯＲ", "ACRONYM", "acronym"),
-                                          _proposal(doc.text, "防衛装備庁", "ORG")], user="a")
+    sync_suggestions(
+        project,
+        pair,
+        doc,
+        [
+            _proposal(doc.text, "ＩＦＣ－ＩＯＲ", "ACRONYM", "acronym"),
+            _proposal(doc.text, "防衛装備庁", "ORG"),
+        ],
+        user="a",
+    )
     records = [r for r in export_records(project, pair) if r["lang"] == "ja"]
     assert [r["segment_index"] for r in records] == [s.index for s in segs]
     for rec in records:
         assert set(rec) == {"pair", "lang", "segment_index", "text", "spans"}
         for sp in rec["spans"]:
             assert set(sp) == {"start", "end", "label", "text", "source", "status", "entry_id"}
-            assert rec["text"][sp["start"]:sp["end"]] == sp["text"]
+            assert rec["text"][sp["start"] : sp["end"]] == sp["text"]
     assert {sp["text"] for r in records for sp in r["spans"]} == {"ＩＦＣ－ＩＯＲ", "防衛装備庁"}
 
 
@@ -136,14 +150,22 @@ def test_reimport_drops_the_pairs_spans(project) -> None:
 
 def test_cli_list_accept_reject_export(project, run, tmp_path: Path) -> None:
     pair, doc, _ = _setup(project)
-    sync_suggestions(project, pair, doc, [_proposal(doc.text, "ＡＴＬＡ", "ACRONYM", "acronym"),
-                                          _proposal(doc.text, "防衛装備庁", "ORG")], user="a")
+    sync_suggestions(
+        project,
+        pair,
+        doc,
+        [_proposal(doc.text, "ＡＴＬＡ", "ACRONYM", "acronym"), _proposal(doc.text, "防衛装備庁", "ORG")],
+        user="a",
+    )
     listed = json.loads(run("spans", "list", "demo", "--json").output)
     assert [s["text"] for s in listed] == ["防衛装備庁", "ＡＴＬＡ"]
     ids = {s["text"]: s["id"] for s in listed}
     assert run("spans", "accept", str(ids["ＡＴＬＡ"]), "--user", "rev").exit_code == 0
     assert run("spans", "reject", str(ids["防衛装備庁"])).exit_code == 0
-    statuses = {s["text"]: (s["status"], s["updated_by"]) for s in json.loads(run("spans", "list", "demo", "--json").output)}
+    statuses = {
+        s["text"]: (s["status"], s["updated_by"])
+        for s in json.loads(run("spans", "list", "demo", "--json").output)
+    }
     assert statuses["ＡＴＬＡ"] == ("accepted", "rev") and statuses["防衛装備庁"][0] == "rejected"
     accepted = json.loads(run("spans", "list", "demo", "--status", "accepted", "--json").output)
     assert [s["text"] for s in accepted] == ["ＡＴＬＡ"]
@@ -153,7 +175,8 @@ def test_cli_list_accept_reject_export(project, run, tmp_path: Path) -> None:
     assert result.exit_code == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == len(get_segments(project, doc.id)) + len(
-        get_segments(project, get_document(project, pair.id, "en").id))
+        get_segments(project, get_document(project, pair.id, "en").id)
+    )
     stdout_lines = run("spans", "export", "--all").output.splitlines()
     assert [json.loads(x) for x in stdout_lines] == lines
 

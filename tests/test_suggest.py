@@ -22,20 +22,34 @@ from tui.common import open_db
 
 
 def _found(matcher: Matcher, text: str, **kw) -> list[tuple[str, int]]:
-    return [(text[m.start:m.end], m.term.entry_id) for m in matcher.find(text, **kw)]
+    return [(text[m.start : m.end], m.term.entry_id) for m in matcher.find(text, **kw)]
 
 
 def test_match_is_width_kana_and_case_insensitive() -> None:
-    m = Matcher([Term("IPMDA", 1, "acronym"), Term("インド洋", 2), Term("Indo-Pacific Oceans Initiative", 3, "en"),
-                 Term("ﾊﾟｰﾄﾅｰｼｯﾌﾟ", 4)])
+    m = Matcher(
+        [
+            Term("IPMDA", 1, "acronym"),
+            Term("インド洋", 2),
+            Term("Indo-Pacific Oceans Initiative", 3, "en"),
+            Term("ﾊﾟｰﾄﾅｰｼｯﾌﾟ", 4),
+        ]
+    )
     text = "ＩＰＭＤＡ、Ipmda と いんど洋、INDO‐PACIFIC oceans initiative とパートナーシップ"
-    assert _found(m, text) == [("ＩＰＭＤＡ", 1), ("Ipmda", 1), ("いんど洋", 2),
-                               ("INDO‐PACIFIC oceans initiative", 3), ("パートナーシップ", 4)]
+    assert _found(m, text) == [
+        ("ＩＰＭＤＡ", 1),
+        ("Ipmda", 1),
+        ("いんど洋", 2),
+        ("INDO‐PACIFIC oceans initiative", 3),
+        ("パートナーシップ", 4),
+    ]
 
 
 def test_longest_match_first_and_no_overlaps() -> None:
     m = Matcher([Term("インド洋", 1), Term("インド洋地域情報融合センター", 2), Term("センター", 3)])
-    assert _found(m, "インド洋地域情報融合センターとインド洋") == [("インド洋地域情報融合センター", 2), ("インド洋", 1)]
+    assert _found(m, "インド洋地域情報融合センターとインド洋") == [
+        ("インド洋地域情報融合センター", 2),
+        ("インド洋", 1),
+    ]
 
 
 def test_latin_terms_need_word_edges_and_capital_acronyms_a_capital() -> None:
@@ -68,12 +82,15 @@ def test_forbidden_and_ambiguous_terms() -> None:
 def test_build_proposals_merges_ginza_into_acronym_spans() -> None:
     text = "(１)日本の防衛装備庁（ＡＴＬＡ）と協力。\n後のＡＴＬＡも。"
     doc = Document(id=1, pair_id=1, lang="ja", raw_text=text, text=text, offset_runs=())
-    segs = [Segment(0, 0, text.index("\n"), text[: text.index("\n")]), Segment(1, text.index("後"), len(text), "後のＡＴＬＡも。")]
+    segs = [
+        Segment(0, 0, text.index("\n"), text[: text.index("\n")]),
+        Segment(1, text.index("後"), len(text), "後のＡＴＬＡも。"),
+    ]
     defs = find_definitions(text, "ja")
     atla = text.index("ＡＴＬＡ")
     ents = [(atla, atla + 4, "Political_Organization_Other"), (0, 3, "Ordinal_Number"), (3, 5, "Country")]
     props = build_proposals(doc, segs, defs, {"ATLA"}, None, (), ents)
-    got = {(text[p.start:p.end], p.label, p.source, p.hint, p.segment) for p in props}
+    got = {(text[p.start : p.end], p.label, p.source, p.hint, p.segment) for p in props}
     assert got == {
         ("ＡＴＬＡ", "ACRONYM", "acronym", "Political_Organization_Other", 0),
         ("防衛装備庁", "ORG", "acronym", None, 0),
@@ -105,8 +122,11 @@ def project(db_path: Path):
 
 
 def test_suggest_three_sources_and_idempotent_runs(project, run) -> None:
-    glossary_store.add(project, Entry(ja="防衛装備庁", en="Acquisition, Technology and Logistics Agency",
-                                      acronym="ATLA"), user="t")
+    glossary_store.add(
+        project,
+        Entry(ja="防衛装備庁", en="Acquisition, Technology and Logistics Agency", acronym="ATLA"),
+        user="t",
+    )
     first = json.loads(run("suggest", "demo", "--json").output)[0]
     assert set(first["proposed"]) == {"ginza", "acronym", "glossary"}
     spans = list_spans(project, get_pair(project, "demo"))
@@ -116,7 +136,10 @@ def test_suggest_three_sources_and_idempotent_runs(project, run) -> None:
     assert ("ja", "海洋状況把握のためのインド太平洋パートナーシップ", "POLICY", "acronym") in texts
     assert ("en", "Information Fusion Centre – Indian Ocean Region", "ORG", "acronym") in texts
     linked = [s for s in spans if s.source == "glossary"]
-    assert {(s.lang, s.text) for s in linked} == {("ja", "防衛装備庁"), ("en", "Acquisition, Technology and Logistics Agency")}
+    assert {(s.lang, s.text) for s in linked} == {
+        ("ja", "防衛装備庁"),
+        ("en", "Acquisition, Technology and Logistics Agency"),
+    }
     assert all(s.entry_id == 1 for s in linked)
     assert any(s.source == "ginza" and s.hint for s in spans)
     # later occurrences of a defined acronym are tagged, in both languages
@@ -136,7 +159,9 @@ def test_suggest_reads_the_import_parse_and_never_reparses(project, monkeypatch:
 
     monkeypatch.setattr(alignment.parse, "_parse_uncached", boom)
     seen: list[tuple[int, int]] = []
-    report = suggest_pair(project, get_pair(project, "demo"), user="t", on_progress=lambda d, t: seen.append((d, t)))
+    report = suggest_pair(
+        project, get_pair(project, "demo"), user="t", on_progress=lambda d, t: seen.append((d, t))
+    )
     assert report.definitions == 4
     assert seen and seen[-1][0] == seen[-1][1] and [d for d, _ in seen] == sorted(d for d, _ in seen)
 

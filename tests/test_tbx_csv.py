@@ -19,22 +19,44 @@ from glossary.tbx import read_tbx
 from tui.schema import all_migration_sets
 
 ENTRIES = [
-    Entry(ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
-          en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved",
-          variants=(Variant("ja", "インド太平洋海洋状況把握パートナーシップ"),
-                    Variant("en", "Indo-Pacific Partnership for MDA"),
-                    Variant("en", "Indo Pacific Maritime Awareness Plan", forbidden=True)),
-          domain="maritime security", definition="日米豪印（クアッド）の海洋状況把握の取組。",
-          note="Announced at the Quad summit, 2022.\nSecond line & <markup>.",
-          sources=(Source("seed000", "ja", 3, excerpt="…パートナーシップ（ＩＰＭＤＡ）…"),
-                   Source("seed000", bead_index=2), Source("other pair:x", "en", 0))),
-    Entry(ja="インド洋地域情報融合センター", acronym="ＩＦＣ－ＩＯＲ",
-          en="Information Fusion Centre - Indian Ocean Region", status="deprecated",
-          definition="A regional maritime information centre hosted by India."),
-    Entry(acronym="ReCAAP", status="forbidden", note='quotes " and \' and | bars \\ and back\\slashes'),
-    Entry(ja="＝数式", en="=SUM(A1:A3)", variants=(Variant("en", "+81 3 1234"), Variant("en", "-minus"),
-                                                    Variant("en", "@handle"), Variant("en", "'=quoted"),
-                                                    Variant("en", "a | b"))),
+    Entry(
+        ja="海洋状況把握のためのインド太平洋パートナーシップ",
+        acronym="IPMDA",
+        en="Indo-Pacific Partnership for Maritime Domain Awareness",
+        status="approved",
+        variants=(
+            Variant("ja", "インド太平洋海洋状況把握パートナーシップ"),
+            Variant("en", "Indo-Pacific Partnership for MDA"),
+            Variant("en", "Indo Pacific Maritime Awareness Plan", forbidden=True),
+        ),
+        domain="maritime security",
+        definition="日米豪印（クアッド）の海洋状況把握の取組。",
+        note="Announced at the Quad summit, 2022.\nSecond line & <markup>.",
+        sources=(
+            Source("seed000", "ja", 3, excerpt="…パートナーシップ（ＩＰＭＤＡ）…"),
+            Source("seed000", bead_index=2),
+            Source("other pair:x", "en", 0),
+        ),
+    ),
+    Entry(
+        ja="インド洋地域情報融合センター",
+        acronym="ＩＦＣ－ＩＯＲ",
+        en="Information Fusion Centre - Indian Ocean Region",
+        status="deprecated",
+        definition="A regional maritime information centre hosted by India.",
+    ),
+    Entry(acronym="ReCAAP", status="forbidden", note="quotes \" and ' and | bars \\ and back\\slashes"),
+    Entry(
+        ja="＝数式",
+        en="=SUM(A1:A3)",
+        variants=(
+            Variant("en", "+81 3 1234"),
+            Variant("en", "-minus"),
+            Variant("en", "@handle"),
+            Variant("en", "'=quoted"),
+            Variant("en", "a | b"),
+        ),
+    ),
     Entry(en="emoji 🚢 and ㈱ and ｶﾀｶﾅ", domain="test", definition="日本語の定義（英語の用語のみ）"),
     Entry(ja="協力"),
 ]
@@ -74,7 +96,8 @@ def test_round_trip_into_a_fresh_project_gives_the_same_entries(tmp_path: Path, 
     assert after == before
     if fmt == "tbx":  # TBX also carries who created and last changed each entry
         assert [(e.created_by, e.updated_by) for e in store.list_entries(fresh)] == [
-            (e.created_by, e.updated_by) for e in store.list_entries(source_db)]
+            (e.created_by, e.updated_by) for e in store.list_entries(source_db)
+        ]
     assert store.history(fresh, 1)[0].action == "import"
     # Importing the same file again changes nothing.
     again = import_file(fresh, read_entries(path, fmt), user="importer")  # type: ignore[arg-type]
@@ -83,11 +106,25 @@ def test_round_trip_into_a_fresh_project_gives_the_same_entries(tmp_path: Path, 
 
 def test_json_has_exactly_the_documented_keys(source_db) -> None:
     data = json.loads(_export(source_db, "json"))
-    assert list(data[0]) == ["id", "ja", "en", "acronym", "variants", "status", "domain", "definition", "note",
-                             "sources", "created", "updated"]
-    assert data[0]["variants"] == {"ja": ["インド太平洋海洋状況把握パートナーシップ"],
-                                   "en": ["Indo-Pacific Partnership for MDA"],
-                                   "forbidden_en": ["Indo Pacific Maritime Awareness Plan"]}
+    assert list(data[0]) == [
+        "id",
+        "ja",
+        "en",
+        "acronym",
+        "variants",
+        "status",
+        "domain",
+        "definition",
+        "note",
+        "sources",
+        "created",
+        "updated",
+    ]
+    assert data[0]["variants"] == {
+        "ja": ["インド太平洋海洋状況把握パートナーシップ"],
+        "en": ["Indo-Pacific Partnership for MDA"],
+        "forbidden_en": ["Indo Pacific Maritime Awareness Plan"],
+    }
 
 
 def test_tbx_is_read_by_translate_toolkit_with_same_terms_and_languages(source_db) -> None:
@@ -143,7 +180,13 @@ def test_tbx_v3_namespaced_file_imports() -> None:
     parsed = read_tbx(io.BytesIO(xml.encode()))
     ((_, e),) = parsed.entries
     assert (e.id, e.ja, e.en, e.acronym, e.status, e.domain) == (
-        7, "円滑化協定", "Reciprocal Access Agreement", "RAA", "approved", "defence")
+        7,
+        "円滑化協定",
+        "Reciprocal Access Agreement",
+        "RAA",
+        "approved",
+        "defence",
+    )
     assert e.forbidden_en == ("Visiting Forces Agreement",)
     assert parsed.warnings and "'fr'" in parsed.warnings[0]
 
@@ -155,12 +198,18 @@ def test_tbx_v3_namespaced_file_imports() -> None:
         ("<martif><text></body></martif>", "not well-formed XML"),
         ("", "not well-formed XML"),
         ("<html/>", "not a TBX file"),
-        ('<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
-         "<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>&b;</term></tig></langSet>"
-         "</termEntry></body></text></martif>", "refused"),
-        ('<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-         "<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>&x;</term></tig></langSet>"
-         "</termEntry></body></text></martif>", "refused"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            "<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>&b;</term></tig></langSet>"
+            "</termEntry></body></text></martif>",
+            "refused",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE martif [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            "<martif><text><body><termEntry><langSet xml:lang='en'><tig><term>&x;</term></tig></langSet>"
+            "</termEntry></body></text></martif>",
+            "refused",
+        ),
     ],
 )
 def test_hostile_or_broken_tbx_is_one_line_error(xml: str, message: str) -> None:
@@ -177,8 +226,10 @@ def test_tbx_entry_problems_are_reported_not_fatal() -> None:
     </body></text></martif>"""
     parsed = read_tbx(io.BytesIO(xml.encode()))
     assert [e.en for _, e in parsed.entries] == ["fine"]
-    assert parsed.errors == ("entry 2 (id c2): an entry needs a Japanese term, an English term or an acronym",
-                             "entry 3 (id c3): same ja/en/acronym as entry 1 (id c1)")
+    assert parsed.errors == (
+        "entry 2 (id c2): an entry needs a Japanese term, an English term or an acronym",
+        "entry 3 (id c3): same ja/en/acronym as entry 1 (id c1)",
+    )
 
 
 def test_every_tbx_note_is_kept_in_the_entry_note() -> None:
@@ -192,7 +243,7 @@ def test_every_tbx_note_is_kept_in_the_entry_note() -> None:
         <tig><term>co-operation</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
           <note>forbidden rendering</note></tig>
       </langSet></termEntry></body></text></martif>"""
-    (_, entry), = read_tbx(io.BytesIO(xml.encode())).entries
+    ((_, entry),) = read_tbx(io.BytesIO(xml.encode())).entries
     assert entry.note == "first\nsecond\n協力: 常用\ncooperation: US spelling"
     assert entry.forbidden_en == ("co-operation",)
 
@@ -212,8 +263,12 @@ def test_harmless_cells_are_left_alone(cell: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip)
-                .filter(bool), max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1).map(str.strip).filter(bool),
+        max_size=5,
+    )
+)
 def test_list_cells_round_trip(values: list[str]) -> None:
     from glossary.csvio import _join, _split
 
@@ -222,8 +277,10 @@ def test_list_cells_round_trip(values: list[str]) -> None:
 
 def test_csv_export_neutralises_formula_cells(source_db) -> None:
     text = _export(source_db, "csv")
-    assert text.splitlines()[0] == ("id,ja,en,acronym,variants_ja,variants_en,forbidden_en,status,domain,"
-                                    "definition,note,sources,created,updated")
+    assert text.splitlines()[0] == (
+        "id,ja,en,acronym,variants_ja,variants_en,forbidden_en,status,domain,"
+        "definition,note,sources,created,updated"
+    )
     assert ",'=SUM(A1:A3)," in text
     assert "'+81 3 1234 | -minus" in text  # only a cell's first character matters
     assert "a \\| b" in text
@@ -232,13 +289,13 @@ def test_csv_export_neutralises_formula_cells(source_db) -> None:
 def test_csv_bad_rows_are_reported_by_line_number() -> None:
     text = (
         "ja,en,acronym,status,note\n"
-        "協力,cooperation,,approved,\"a note\nover two lines\"\n"  # lines 2-3
-        ",,,proposed,nothing to name\n"                           # line 4
-        "防衛,defence,,final,\n"                                  # line 5
+        '協力,cooperation,,approved,"a note\nover two lines"\n'  # lines 2-3
+        ",,,proposed,nothing to name\n"  # line 4
+        "防衛,defence,,final,\n"  # line 5
         "\n"
-        "海,sea,,,\n"                                             # line 7
-        "協力,Cooperation,,,dup\n"                                # line 8
-        "a,b,c,d,e,f\n"                                           # line 9
+        "海,sea,,,\n"  # line 7
+        "協力,Cooperation,,,dup\n"  # line 8
+        "a,b,c,d,e,f\n"  # line 9
     )
     parsed = read_csv(io.StringIO(text))
     assert [e.ja for _, e in parsed.entries] == ["協力", "海"]
@@ -255,23 +312,37 @@ def test_csv_header_problems() -> None:
     parsed = read_csv(io.StringIO("ja,en,stauts\n協力,cooperation,approved\n"))
     assert parsed.errors[0].startswith("line 1: unknown column 'stauts'")
     assert [e.ja for _, e in parsed.entries] == ["協力"]  # --skip-bad may still import it
-    assert read_csv(io.StringIO("foo,bar\n1,2\n")).errors[-1].endswith("at least one of the columns ja, en, acronym")
+    assert (
+        read_csv(io.StringIO("foo,bar\n1,2\n"))
+        .errors[-1]
+        .endswith("at least one of the columns ja, en, acronym")
+    )
     assert read_csv(io.StringIO("")).errors[0].startswith("the file is empty")
-    parsed = read_csv(io.StringIO("Japanese,English,Abbreviation,Variants_EN\n協力,cooperation,,collab | joint\n"))
+    parsed = read_csv(
+        io.StringIO("Japanese,English,Abbreviation,Variants_EN\n協力,cooperation,,collab | joint\n")
+    )
     assert parsed.errors == () and parsed.entries[0][1].en_variants == ("collab", "joint")
 
 
 def test_csv_hand_written_sources() -> None:
     parsed = read_csv(io.StringIO("ja,en,sources\n協力,cooperation,seed000:ja:3 | seed001:bead:7 | p\n"))
     assert [(s.pair, s.lang, s.segment_index, s.bead_index) for s in parsed.entries[0][1].sources] == [
-        ("seed000", "ja", 3, None), ("seed001", None, None, 7), ("p", None, None, None)]
+        ("seed000", "ja", 3, None),
+        ("seed001", None, None, 7),
+        ("p", None, None, None),
+    ]
 
 
 def test_json_bad_entries_are_reported() -> None:
     from glossary.csvio import read_json
 
-    data = [{"ja": "協力"}, {"ja": "x", "colour": "red"}, "nope", {"en": "y", "variants": {"de": []}},
-            {"en": "z", "sources": [{"lang": "ja"}]}]
+    data = [
+        {"ja": "協力"},
+        {"ja": "x", "colour": "red"},
+        "nope",
+        {"en": "y", "variants": {"de": []}},
+        {"en": "z", "sources": [{"lang": "ja"}]},
+    ]
     parsed = read_json(io.StringIO(json.dumps(data)))
     assert [e.ja for _, e in parsed.entries] == ["協力"]
     assert parsed.errors == (

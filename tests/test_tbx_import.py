@@ -29,7 +29,9 @@ def _martif(*entries: str, encoding: str = "UTF-8") -> str:
     return f'<?xml version="1.0" encoding="{encoding}"?>\n<martif type="TBX-Basic"><text><body>{body}</body></text></martif>'
 
 
-def _entry(ja: list[str] | None = None, en: list[str] | None = None, lang_ja: str = "ja", lang_en: str = "en") -> str:
+def _entry(
+    ja: list[str] | None = None, en: list[str] | None = None, lang_ja: str = "ja", lang_en: str = "en"
+) -> str:
     out = "<termEntry>"
     if ja is not None:
         out += f'<langSet xml:lang="{lang_ja}">{"".join(ja)}</langSet>'
@@ -53,10 +55,17 @@ def _one(xml: str, encoding: str = "utf-8"):
 
 
 def test_deprecated_english_term_listed_first_is_a_forbidden_variant_not_the_main_term() -> None:
-    e = _one(_martif(_entry(
-        ja=[_tig("自衛隊", "preferred", "fullForm")],
-        en=[_tig("Self Defence Army", "deprecated", "fullForm"), _tig("Self-Defense Forces", "preferred")],
-    )))
+    e = _one(
+        _martif(
+            _entry(
+                ja=[_tig("自衛隊", "preferred", "fullForm")],
+                en=[
+                    _tig("Self Defence Army", "deprecated", "fullForm"),
+                    _tig("Self-Defense Forces", "preferred"),
+                ],
+            )
+        )
+    )
     assert (e.ja, e.en, e.status) == ("自衛隊", "Self-Defense Forces", "approved")
     assert e.forbidden_en == ("Self Defence Army",)
     assert e.en_variants == ()
@@ -69,8 +78,18 @@ def test_discouraged_english_terms_that_are_not_main_become_forbidden_variants(s
 
 
 def test_best_status_wins_then_full_form_then_document_order() -> None:
-    e = _one(_martif(_entry(en=[_tig("no status"), _tig("admitted short", "admitted", "shortForm"),
-                                _tig("admitted full", "admitted", "fullForm"), _tig("also admitted", "admitted")])))
+    e = _one(
+        _martif(
+            _entry(
+                en=[
+                    _tig("no status"),
+                    _tig("admitted short", "admitted", "shortForm"),
+                    _tig("admitted full", "admitted", "fullForm"),
+                    _tig("also admitted", "admitted"),
+                ]
+            )
+        )
+    )
     assert e.en == "admitted full"
     assert e.en_variants == ("no status", "admitted short", "also admitted")
     e = _one(_martif(_entry(en=[_tig("first"), _tig("second")])))
@@ -85,41 +104,88 @@ def test_admitted_beats_no_status_and_no_status_beats_superseded() -> None:
 
 
 def test_discouraged_japanese_terms_that_are_not_main_are_skipped_with_a_warning() -> None:
-    parsed = _read(_martif(_entry(ja=[_tig("旧称", "superseded"), _tig("誤称", "deprecated"), _tig("新称", "preferred")],
-                                  en=[_tig("new name", "preferred")])))
+    parsed = _read(
+        _martif(
+            _entry(
+                ja=[_tig("旧称", "superseded"), _tig("誤称", "deprecated"), _tig("新称", "preferred")],
+                en=[_tig("new name", "preferred")],
+            )
+        )
+    )
     ((_, e),) = parsed.entries
     assert (e.ja, e.ja_variants, e.status) == ("新称", (), "approved")
     assert any("旧称" in w for w in parsed.warnings) and any("誤称" in w for w in parsed.warnings)
 
 
 def test_when_every_term_is_deprecated_the_full_form_is_the_main_term() -> None:
-    e = _one(_martif(_entry(ja=[_tig("誤訳", "deprecated", "fullForm")],
-                            en=[_tig("wrong too", "deprecated"), _tig("wrong", "deprecated", "fullForm")])))
+    e = _one(
+        _martif(
+            _entry(
+                ja=[_tig("誤訳", "deprecated", "fullForm")],
+                en=[_tig("wrong too", "deprecated"), _tig("wrong", "deprecated", "fullForm")],
+            )
+        )
+    )
     assert (e.ja, e.en, e.status, e.forbidden_en) == ("誤訳", "wrong", "forbidden", ("wrong too",))
 
 
 def test_a_language_with_only_deprecated_terms_does_not_make_them_approved() -> None:
     """Japanese is preferred, the only English rendering deprecated: the entry is approved and the English
     term must not become its approved rendering."""
-    e = _one(_martif(_entry(ja=[_tig("防衛装備庁", "preferred")],
-                            en=[_tig("Defense Equipment Office", "deprecated", "fullForm")])))
-    assert (e.ja, e.en, e.status, e.forbidden_en) == ("防衛装備庁", None, "approved", ("Defense Equipment Office",))
-    parsed = _read(_martif(_entry(ja=[_tig("防衛庁", "superseded", "fullForm")],
-                                  en=[_tig("Acquisition, Technology and Logistics Agency", "preferred")])))
+    e = _one(
+        _martif(
+            _entry(
+                ja=[_tig("防衛装備庁", "preferred")],
+                en=[_tig("Defense Equipment Office", "deprecated", "fullForm")],
+            )
+        )
+    )
+    assert (e.ja, e.en, e.status, e.forbidden_en) == (
+        "防衛装備庁",
+        None,
+        "approved",
+        ("Defense Equipment Office",),
+    )
+    parsed = _read(
+        _martif(
+            _entry(
+                ja=[_tig("防衛庁", "superseded", "fullForm")],
+                en=[_tig("Acquisition, Technology and Logistics Agency", "preferred")],
+            )
+        )
+    )
     ((_, e),) = parsed.entries
     assert (e.ja, e.en, e.status) == (None, "Acquisition, Technology and Logistics Agency", "approved")
     assert any("防衛庁" in w for w in parsed.warnings)
 
 
 def test_a_second_acronym_is_a_variant_not_the_main_term() -> None:
-    e = _one(_martif(_entry(en=[_tig("JSDF", "preferred", "acronym"), _tig("SDF", "admitted", "acronym"),
-                                _tig("Japan Self-Defense Forces", "preferred", "fullForm")])))
+    e = _one(
+        _martif(
+            _entry(
+                en=[
+                    _tig("JSDF", "preferred", "acronym"),
+                    _tig("SDF", "admitted", "acronym"),
+                    _tig("Japan Self-Defense Forces", "preferred", "fullForm"),
+                ]
+            )
+        )
+    )
     assert (e.en, e.acronym, e.en_variants) == ("Japan Self-Defense Forces", "JSDF", ("SDF",))
 
 
 def test_a_deprecated_acronym_is_forbidden_when_a_preferred_one_exists() -> None:
-    e = _one(_martif(_entry(en=[_tig("JDA", "deprecated", "acronym"), _tig("MOD", "preferred", "acronym"),
-                                _tig("Ministry of Defense", "preferred")])))
+    e = _one(
+        _martif(
+            _entry(
+                en=[
+                    _tig("JDA", "deprecated", "acronym"),
+                    _tig("MOD", "preferred", "acronym"),
+                    _tig("Ministry of Defense", "preferred"),
+                ]
+            )
+        )
+    )
     assert (e.en, e.acronym, e.forbidden_en, e.status) == ("Ministry of Defense", "MOD", ("JDA",), "approved")
 
 
@@ -127,11 +193,13 @@ def test_a_deprecated_acronym_is_forbidden_when_a_preferred_one_exists() -> None
 
 
 def test_entries_without_any_status_are_marked_unknown() -> None:
-    parsed = _read(_martif(
-        _entry(ja=[_tig("協力")], en=[_tig("cooperation")]),
-        _entry(ja=[_tig("同盟", "preferred")], en=[_tig("alliance")]),
-        _entry(ja=[_tig("抑止")], en=[_tig("deterrence"), _tig("deterence", "deprecated")]),
-    ))
+    parsed = _read(
+        _martif(
+            _entry(ja=[_tig("協力")], en=[_tig("cooperation")]),
+            _entry(ja=[_tig("同盟", "preferred")], en=[_tig("alliance")]),
+            _entry(ja=[_tig("抑止")], en=[_tig("deterrence"), _tig("deterence", "deprecated")]),
+        )
+    )
     labels = [w for w, _ in parsed.entries]
     assert [e.status for _, e in parsed.entries] == ["proposed", "approved", "proposed"]
     assert parsed.unknown_status == frozenset({labels[0], labels[2]})
@@ -179,7 +247,12 @@ def test_tbx_v3_dct_style_reads_every_data_category() -> None:
     parsed = _read(DCT)
     ((where, e),) = parsed.entries
     assert (e.id, e.ja, e.en, e.acronym, e.status) == (
-        12, "反撃能力", "counterstrike capability", "CSC", "approved")
+        12,
+        "反撃能力",
+        "counterstrike capability",
+        "CSC",
+        "approved",
+    )
     assert e.forbidden_en == ("enemy base strike capability",)
     assert e.en_variants == ("counter-strike capability",)
     assert e.domain == "defence policy"
@@ -199,7 +272,12 @@ def test_dct_entry_level_definition_in_a_descrip_grp_and_dca_transac_grp() -> No
     </conceptEntry></body></text></tbx>"""
     e = _one(xml)
     assert (e.en, e.status, e.definition, e.updated, e.updated_by) == (
-        "term", "proposed", "Entry-level definition.", "2024-05-06", "sato")
+        "term",
+        "proposed",
+        "Entry-level definition.",
+        "2024-05-06",
+        "sato",
+    )
 
 
 def test_language_level_notes_join_the_entry_note() -> None:
@@ -216,7 +294,11 @@ def test_dct_file_imports_through_the_cli(run, tmp_path: Path) -> None:
     result = run("glossary", "import", str(path), "-q")
     assert result.exit_code == 0, result.output
     (entry,) = json.loads(run("glossary", "export", "--format", "json", "-q").stdout)
-    assert (entry["en"], entry["status"], entry["domain"]) == ("counterstrike capability", "approved", "defence policy")
+    assert (entry["en"], entry["status"], entry["domain"]) == (
+        "counterstrike capability",
+        "approved",
+        "defence policy",
+    )
 
 
 # --- encodings ------------------------------------------------------------------------------------------------
@@ -225,10 +307,18 @@ def test_dct_file_imports_through_the_cli(run, tmp_path: Path) -> None:
 JA_ENTRY = _entry(ja=[_tig("防衛省", "preferred")], en=[_tig("Ministry of Defense", "preferred")])
 
 
-@pytest.mark.parametrize(("declared", "codec"), [
-    ("Shift_JIS", "shift_jis"), ("shift-jis", "shift_jis"), ("Windows-31J", "cp932"), ("CP932", "cp932"),
-    ("EUC-JP", "euc_jp"), ("x-sjis", "shift_jis"), ("ISO-2022-JP", "iso2022_jp"),
-])
+@pytest.mark.parametrize(
+    ("declared", "codec"),
+    [
+        ("Shift_JIS", "shift_jis"),
+        ("shift-jis", "shift_jis"),
+        ("Windows-31J", "cp932"),
+        ("CP932", "cp932"),
+        ("EUC-JP", "euc_jp"),
+        ("x-sjis", "shift_jis"),
+        ("ISO-2022-JP", "iso2022_jp"),
+    ],
+)
 def test_legacy_japanese_encodings_are_read(declared: str, codec: str) -> None:
     e = _one(_martif(JA_ENTRY, encoding=declared), encoding=codec)
     assert (e.ja, e.en, e.status) == ("防衛省", "Ministry of Defense", "approved")
@@ -269,7 +359,9 @@ class _StrictReader:
         return self._fh.read(size)
 
 
-@pytest.mark.parametrize(("declared", "codec"), [("UTF-8", "utf-8"), ("UTF-16", "utf-16"), ("Shift_JIS", "shift_jis")])
+@pytest.mark.parametrize(
+    ("declared", "codec"), [("UTF-8", "utf-8"), ("UTF-16", "utf-16"), ("Shift_JIS", "shift_jis")]
+)
 def test_files_are_streamed_not_read_whole(declared: str, codec: str) -> None:
     entries = [_entry(ja=[_tig(f"用語{i}")], en=[_tig(f"term {i}")]) for i in range(3000)]
     reader = _StrictReader(_martif(*entries, encoding=declared).encode(codec))
@@ -311,11 +403,20 @@ def test_bytes_invalid_in_the_declared_encoding_are_a_one_line_error(run, tmp_pa
 # --- language codes -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("ja_code", "en_code"), [
-    ("jp", "eng"), ("jpn", "en-GB"), ("ja-JP", "EN"), ("JA", "en_US"), ("ja_JP", "ENG"),
-])
+@pytest.mark.parametrize(
+    ("ja_code", "en_code"),
+    [
+        ("jp", "eng"),
+        ("jpn", "en-GB"),
+        ("ja-JP", "EN"),
+        ("JA", "en_US"),
+        ("ja_JP", "ENG"),
+    ],
+)
 def test_language_code_spellings(ja_code: str, en_code: str) -> None:
-    parsed = _read(_martif(_entry(ja=[_tig("同盟")], en=[_tig("alliance")], lang_ja=ja_code, lang_en=en_code)))
+    parsed = _read(
+        _martif(_entry(ja=[_tig("同盟")], en=[_tig("alliance")], lang_ja=ja_code, lang_en=en_code))
+    )
     ((_, e),) = parsed.entries
     assert (e.ja, e.en) == ("同盟", "alliance")
     assert parsed.warnings == ()

@@ -31,7 +31,9 @@ def english_edges(text: str) -> list[int]:
 
 
 def glossary_available() -> bool:
-    return all(importlib.util.find_spec(m) is not None for m in ("glossary.spans", "glossary.store", "glossary.qa"))
+    return all(
+        importlib.util.find_spec(m) is not None for m in ("glossary.spans", "glossary.store", "glossary.qa")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +67,32 @@ def entry_from_json(data: dict[str, Any]) -> Any:
 
     variants = data.get("variants") or {}
     return Entry(
-        ja=data.get("ja"), en=data.get("en"), acronym=data.get("acronym"),
+        ja=data.get("ja"),
+        en=data.get("en"),
+        acronym=data.get("acronym"),
         variants=tuple(
             [Variant("ja", t) for t in variants.get("ja", [])]
             + [Variant("en", t) for t in variants.get("en", [])]
             + [Variant("en", t, forbidden=True) for t in variants.get("forbidden_en", [])]
         ),
-        status=data.get("status", "proposed"), domain=data.get("domain"), definition=data.get("definition"),
+        status=data.get("status", "proposed"),
+        domain=data.get("domain"),
+        definition=data.get("definition"),
         note=data.get("note"),
-        sources=tuple(Source(**{k: s.get(k) for k in ("pair", "lang", "segment_index", "bead_index", "excerpt",
-                                                       "added", "added_by")}) for s in data.get("sources", [])),
-        id=data.get("id"), created=data.get("created"), created_by=data.get("created_by"),
-        updated=data.get("updated"), updated_by=data.get("updated_by"),
+        sources=tuple(
+            Source(
+                **{
+                    k: s.get(k)
+                    for k in ("pair", "lang", "segment_index", "bead_index", "excerpt", "added", "added_by")
+                }
+            )
+            for s in data.get("sources", [])
+        ),
+        id=data.get("id"),
+        created=data.get("created"),
+        created_by=data.get("created_by"),
+        updated=data.get("updated"),
+        updated_by=data.get("updated_by"),
     )
 
 
@@ -86,8 +102,12 @@ _CONTENT = ("ja", "en", "acronym", "variants", "status", "domain", "definition",
 def _content(data: dict[str, Any] | None) -> tuple | None:
     if data is None:
         return None
-    sources = tuple(sorted((s["pair"], s.get("lang") or "", s.get("segment_index") or -1, s.get("bead_index") or -1)
-                           for s in data.get("sources", [])))
+    sources = tuple(
+        sorted(
+            (s["pair"], s.get("lang") or "", s.get("segment_index") or -1, s.get("bead_index") or -1)
+            for s in data.get("sources", [])
+        )
+    )
     return (*(repr(data.get(k)) for k in _CONTENT), sources)
 
 
@@ -110,7 +130,9 @@ def _apply_entry(db: Database, op: history.Op, forward: bool, user: str) -> None
     except store.EntryNotFound:
         current = None
     if _content(current) != _content(expect):
-        raise history.HistoryConflict(f"glossary entry {op['id']} was changed since; cannot undo or redo past that")
+        raise history.HistoryConflict(
+            f"glossary entry {op['id']} was changed since; cannot undo or redo past that"
+        )
     if target is None:
         store.remove(db, op["id"], user=user, reason="undo")
     elif current is None:
@@ -118,8 +140,9 @@ def _apply_entry(db: Database, op: history.Op, forward: bool, user: str) -> None
         store.import_entries(db, [entry_from_json(target)], user=user)
     else:
         entry = entry_from_json(target)
-        store.edit(db, op["id"], user=user, reason="undo",
-                   **{k: getattr(entry, k) for k in (*_CONTENT, "sources")})
+        store.edit(
+            db, op["id"], user=user, reason="undo", **{k: getattr(entry, k) for k in (*_CONTENT, "sources")}
+        )
 
 
 def _span_row(db: Database, span_id: int) -> dict[str, Any] | None:
@@ -170,7 +193,9 @@ class Annotations:
             if s.segment is None or s.id is None:
                 continue
             out.setdefault((s.lang, s.segment), []).append(
-                BeadSpan(s.id, s.lang, s.segment, s.start, s.end, s.label, s.status, s.source, s.text, s.entry_id)
+                BeadSpan(
+                    s.id, s.lang, s.segment, s.start, s.end, s.label, s.status, s.source, s.text, s.entry_id
+                )
             )
         return out
 
@@ -178,9 +203,11 @@ class Annotations:
         """(suggested, decided) spans of a pair."""
         if not self.available:
             return 0, 0
-        rows = dict(self.db.execute(
-            "SELECT status, count(*) FROM spans WHERE pair_id = ? GROUP BY status", [pair_id]
-        ).fetchall())
+        rows = dict(
+            self.db.execute(
+                "SELECT status, count(*) FROM spans WHERE pair_id = ? GROUP BY status", [pair_id]
+            ).fetchall()
+        )
         return rows.get("suggested", 0), rows.get("accepted", 0) + rows.get("rejected", 0)
 
     def invalidate(self) -> None:
@@ -194,7 +221,9 @@ class Annotations:
 
             terms = store.terms(self.db)
             matcher = Matcher(Term(t.term, t.entry_id, t.field, t.status) for t in terms)
-            rules = qa.build_rules(store.iter_entries(self.db, statuses=("approved", "deprecated", "forbidden")))
+            rules = qa.build_rules(
+                store.iter_entries(self.db, statuses=("approved", "deprecated", "forbidden"))
+            )
             self._index = (matcher, rules)
         return self._index
 
@@ -235,7 +264,9 @@ class Annotations:
         out = []
         for kind, entry_id, term, expected in check_texts(rules, ja, en):
             if kind == "missing":
-                out.append((kind, f"{term}: approved English missing (expected {' | '.join(expected)}) #{entry_id}"))
+                out.append(
+                    (kind, f"{term}: approved English missing (expected {' | '.join(expected)}) #{entry_id}")
+                )
             else:
                 use = f"; use {' | '.join(expected)}" if expected else ""
                 out.append((kind, f"{term}: {kind} English used{use} #{entry_id}"))
@@ -275,11 +306,22 @@ class Annotations:
 
     # --- spans: each change logged ---------------------------------------------------------------
 
-    def _log(self, action: str, summary: str, ops: Sequence[history.Op], pair: Pair, bead: int | None) -> None:
-        history.record(self.db, user=self.user, action=action, summary=f"{pair.name}: {summary}", ops=ops,
-                       pair_id=pair.id, bead=bead)
+    def _log(
+        self, action: str, summary: str, ops: Sequence[history.Op], pair: Pair, bead: int | None
+    ) -> None:
+        history.record(
+            self.db,
+            user=self.user,
+            action=action,
+            summary=f"{pair.name}: {summary}",
+            ops=ops,
+            pair_id=pair.id,
+            bead=bead,
+        )
 
-    def _span_change(self, pair: Pair, bead: int | None, span_id: int, action: str, summary: str, change) -> Any:
+    def _span_change(
+        self, pair: Pair, bead: int | None, span_id: int, action: str, summary: str, change
+    ) -> Any:
         with write(self.db):
             before = _span_row(self.db, span_id)
             if before is None:
@@ -287,28 +329,48 @@ class Annotations:
             result = change()
             after = _span_row(self.db, span_id)
             if before != after:
-                self._log(action, summary, [history.rows_op("spans", {"id": span_id}, before, after)], pair, bead)
+                self._log(
+                    action, summary, [history.rows_op("spans", {"id": span_id}, before, after)], pair, bead
+                )
         return result
 
     def set_span_status(self, pair: Pair, bead: int | None, span: BeadSpan, status: str) -> None:
         from glossary import spans
 
         verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}[status]
-        self._span_change(pair, bead, span.id, verb, f"{verb} {span.label} span {span.text}",
-                          lambda: spans.set_status(self.db, span.id, status, user=self.user))  # type: ignore[arg-type]
+        self._span_change(
+            pair,
+            bead,
+            span.id,
+            verb,
+            f"{verb} {span.label} span {span.text}",
+            lambda: spans.set_status(self.db, span.id, status, user=self.user),
+        )  # type: ignore[arg-type]
 
     def set_span_label(self, pair: Pair, bead: int | None, span: BeadSpan, label: str) -> None:
         from glossary import spans
 
-        self._span_change(pair, bead, span.id, "label", f"label {span.text} {label} (was {span.label})",
-                          lambda: spans.set_label(self.db, span.id, label, user=self.user))
+        self._span_change(
+            pair,
+            bead,
+            span.id,
+            "label",
+            f"label {span.text} {label} (was {span.label})",
+            lambda: spans.set_label(self.db, span.id, label, user=self.user),
+        )
 
     def link_span(self, pair: Pair, bead: int | None, span: BeadSpan, entry_id: int | None) -> None:
         from glossary import spans
 
         what = f"link {span.text} to entry #{entry_id}" if entry_id else f"unlink {span.text}"
-        self._span_change(pair, bead, span.id, "link", what,
-                          lambda: spans.link_entry(self.db, span.id, entry_id, user=self.user))
+        self._span_change(
+            pair,
+            bead,
+            span.id,
+            "link",
+            what,
+            lambda: spans.link_entry(self.db, span.id, entry_id, user=self.user),
+        )
 
     def delete_span(self, pair: Pair, bead: int | None, span: BeadSpan) -> None:
         from glossary import spans
@@ -316,8 +378,13 @@ class Annotations:
         with write(self.db):
             before = _span_row(self.db, span.id)
             spans.remove_span(self.db, span.id)
-            self._log("delete-span", f"delete {span.label} span {span.text}",
-                      [history.rows_op("spans", {"id": span.id}, before, None)], pair, bead)
+            self._log(
+                "delete-span",
+                f"delete {span.label} span {span.text}",
+                [history.rows_op("spans", {"id": span.id}, before, None)],
+                pair,
+                bead,
+            )
 
     def add_span(self, pair: Pair, bead: int | None, lang: str, start: int, end: int, label: str) -> int:
         from glossary import spans
@@ -331,14 +398,25 @@ class Annotations:
             span = spans.add_span(self.db, pair, lang, start, end, label, user=self.user)  # type: ignore[arg-type]
             assert span.id is not None
             after = _span_row(self.db, span.id)
-            self._log("add-span", f"add {span.label} span {span.text}",
-                      [history.rows_op("spans", {"id": span.id}, before, after)], pair, bead)
+            self._log(
+                "add-span",
+                f"add {span.label} span {span.text}",
+                [history.rows_op("spans", {"id": span.id}, before, after)],
+                pair,
+                bead,
+            )
         return span.id
 
     # --- glossary entries: each change logged ------------------------------------------------------
 
-    def add_entry(self, entry: Any, *, pair: Pair | None = None, bead: int | None = None,
-                  link_span: BeadSpan | None = None) -> Any:
+    def add_entry(
+        self,
+        entry: Any,
+        *,
+        pair: Pair | None = None,
+        bead: int | None = None,
+        link_span: BeadSpan | None = None,
+    ) -> Any:
         """Store a new entry (and link the span it came from to it), as one undoable action."""
         from glossary import spans, store
 
@@ -350,10 +428,17 @@ class Annotations:
                 spans.link_entry(self.db, link_span.id, stored.id, user=self.user)
                 if before and before["status"] == "suggested":
                     spans.set_status(self.db, link_span.id, "accepted", user=self.user)
-                ops.append(history.rows_op("spans", {"id": link_span.id}, before, _span_row(self.db, link_span.id)))
+                ops.append(
+                    history.rows_op("spans", {"id": link_span.id}, before, _span_row(self.db, link_span.id))
+                )
             history.record(
-                self.db, user=self.user, action="add-entry", summary=f"glossary: add #{stored.id} {stored.label}",
-                ops=ops, pair_id=pair.id if pair else None, bead=bead,
+                self.db,
+                user=self.user,
+                action="add-entry",
+                summary=f"glossary: add #{stored.id} {stored.label}",
+                ops=ops,
+                pair_id=pair.id if pair else None,
+                bead=bead,
             )
         self.invalidate()
         return stored
@@ -366,8 +451,13 @@ class Annotations:
             after = store.edit(self.db, entry_id, user=self.user, **changes)
             if entry_to_json(before) != entry_to_json(after):
                 what = "status " + after.status if set(changes) == {"status"} else "edit"
-                history.record(self.db, user=self.user, action="edit-entry",
-                               summary=f"glossary: {what} #{entry_id} {after.label}", ops=[entry_op(before, after)])
+                history.record(
+                    self.db,
+                    user=self.user,
+                    action="edit-entry",
+                    summary=f"glossary: {what} #{entry_id} {after.label}",
+                    ops=[entry_op(before, after)],
+                )
         self.invalidate()
         return after
 
@@ -382,9 +472,13 @@ class Annotations:
             # ON DELETE SET NULL unlinks the spans: log that too, so undo links them again
             ops = [history.rows_op("spans", {"id": i}, rows_before[i], _span_row(self.db, i)) for i in linked]
             # Undo runs the ops backwards: the entry comes back before the spans link to it again.
-            history.record(self.db, user=self.user, action="remove-entry",
-                           summary=f"glossary: remove #{entry_id} {before.label}",
-                           ops=[*ops, entry_op(before, None)])
+            history.record(
+                self.db,
+                user=self.user,
+                action="remove-entry",
+                summary=f"glossary: remove #{entry_id} {before.label}",
+                ops=[*ops, entry_op(before, None)],
+            )
         self.invalidate()
 
     # --- suggestions --------------------------------------------------------------------------------
@@ -408,8 +502,11 @@ class Annotations:
             for a in analyses:
                 sync_suggestions(self.db, pair, a.doc, a.proposals, user=self.user, definitions=a.definitions)
             after = rows()
-            ops = [history.rows_op("spans", {"id": i}, before.get(i), after.get(i))
-                   for i in sorted(before.keys() | after.keys()) if before.get(i) != after.get(i)]
+            ops = [
+                history.rows_op("spans", {"id": i}, before.get(i), after.get(i))
+                for i in sorted(before.keys() | after.keys())
+                if before.get(i) != after.get(i)
+            ]
             added = sum(1 for i in after if i not in before)
             removed = sum(1 for i in before if i not in after)
             if ops:
@@ -427,7 +524,7 @@ class Annotations:
         end = pos + len(old)
         ops: list[history.Op] = []
         for (span_id,) in self.db.execute(
-            'SELECT id FROM spans WHERE pair_id = ? AND lang = \'en\' AND start < ? AND "end" > ? ORDER BY id',
+            "SELECT id FROM spans WHERE pair_id = ? AND lang = 'en' AND start < ? AND \"end\" > ? ORDER BY id",
             [pair.id, max(end, pos + 1), pos],
         ).fetchall():
             ops.append(history.rows_op("spans", {"id": span_id}, _span_row(self.db, span_id), None))
@@ -435,8 +532,14 @@ class Annotations:
         delta = len(new) - len(old)
         seg_delta = len(splice["segs_after"]) - len(splice["segs_before"])
         if delta or seg_delta:
-            shift = {"op": "span_shift", "pair_id": pair.id, "lang": "en", "from": end, "delta": delta,
-                     "seg_delta": seg_delta}
+            shift = {
+                "op": "span_shift",
+                "pair_id": pair.id,
+                "lang": "en",
+                "from": end,
+                "delta": delta,
+                "seg_delta": seg_delta,
+            }
             _apply_span_shift(self.db, shift, True, self.user)
             ops.append(shift)
         return ops

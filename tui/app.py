@@ -35,7 +35,11 @@ class AnnotateApp(App[None]):
     ]
 
     def __init__(
-        self, session: Session, *, pair: str | None = None, bead: int | None = None,
+        self,
+        session: Session,
+        *,
+        pair: str | None = None,
+        bead: int | None = None,
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
@@ -78,7 +82,9 @@ class AnnotateApp(App[None]):
             sections.append(("move", BeadTable.BINDINGS))
         sections.append((type(screen).__name__.removesuffix("Screen").lower() or "screen", screen.BINDINGS))
         sections.append(("anywhere", self.BINDINGS))
-        sections.append(("anywhere", [Binding("ctrl+p", "command_palette", "Command palette: every action by name")]))
+        sections.append(
+            ("anywhere", [Binding("ctrl+p", "command_palette", "Command palette: every action by name")])
+        )
         self.push_screen(HelpScreen(screen.sub_title or "taiyaku", binding_rows(sections, self._keymap)))
 
     # --- undo and redo (project-wide) --------------------------------------------------------------
@@ -114,7 +120,9 @@ class AnnotateApp(App[None]):
                     continue
                 seen.add(b.action)
                 keys = ", ".join(k.strip() for k in self._keymap.get(b.id or "", b.key).split(","))
-                yield SystemCommand(b.tooltip or b.description, f"key: {keys}", partial(owner.run_action, b.action))
+                yield SystemCommand(
+                    b.tooltip or b.description, f"key: {keys}", partial(owner.run_action, b.action)
+                )
 
 
 def make_app(

@@ -8,7 +8,9 @@ from tui.commands import register_all
 from tui.common import TaiyakuGroup
 
 
-@click.group(cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.group(
+    cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
+)
 @click.version_option(package_name="taiyaku")
 def cli() -> None:
     """taiyaku (対訳): align Japanese text with English renderings, tag entities and acronyms,

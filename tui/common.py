@@ -38,7 +38,9 @@ def db_option(f: F) -> F:
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")(
+        f
+    )
 
 
 def quiet_option(f: F) -> F:
@@ -57,8 +59,12 @@ def print_keys(keys: Iterable[Any], *, as_json: bool) -> None:
 
 
 def user_option(f: F) -> F:
-    return click.option("--user", default=default_user, show_default="login name",
-                        help="Who is doing this (recorded with every change).")(f)
+    return click.option(
+        "--user",
+        default=default_user,
+        show_default="login name",
+        help="Who is doing this (recorded with every change).",
+    )(f)
 
 
 def open_db(db_path: str | None, *, create: bool = True, readonly: bool = False):
@@ -104,7 +110,9 @@ class StageBars:
     free of UI. Use as a context manager so the bars are closed (and the line ended) on errors too.
     """
 
-    def __init__(self, labels: dict[str, str] | None = None, *, suffix: str = "", quiet: bool = False) -> None:
+    def __init__(
+        self, labels: dict[str, str] | None = None, *, suffix: str = "", quiet: bool = False
+    ) -> None:
         self._labels, self._suffix, self._quiet = labels or {}, suffix, quiet
         self._bars: dict[str, tuple[Any, Any, int]] = {}
 
@@ -162,7 +170,9 @@ class TaiyakuGroup(click.Group):
             raise
         except ProjectError as exc:
             raise click.ClickException(str(exc)) from None
-        except sqlite3.DatabaseError as exc:  # e.g. a lock held past the timeout outside `write`, a damaged page
+        except (
+            sqlite3.DatabaseError
+        ) as exc:  # e.g. a lock held past the timeout outside `write`, a damaged page
             if os.environ.get("TAIYAKU_DEBUG"):
                 raise
             raise click.ClickException(str(project_error_from_sqlite(exc))) from None
@@ -178,7 +188,9 @@ class TaiyakuGroup(click.Group):
             # one line, whatever the exception's text holds (parsers put newlines and whole inputs in it)
             text = " ".join(str(exc).split())
             text = text if len(text) <= 300 else text[:297] + "..."
-            raise click.ClickException(f"{type(exc).__name__}: {text} (set TAIYAKU_DEBUG=1 for details)") from None
+            raise click.ClickException(
+                f"{type(exc).__name__}: {text} (set TAIYAKU_DEBUG=1 for details)"
+            ) from None
 
 
 def domain_errors(f: F) -> F:

@@ -53,8 +53,12 @@ def _import_seeds(ctx: DemoContext) -> StepResult:
     from alignment.importer import default_name, plan_import, read_source, run_import
 
     plans = [
-        plan_import(ctx.db, read_source(s.ja, "ja"), read_source(s.en, "en") if s.en else None,
-                    name=s.name or default_name(s.ja))
+        plan_import(
+            ctx.db,
+            read_source(s.ja, "ja"),
+            read_source(s.en, "en") if s.en else None,
+            name=s.name or default_name(s.ja),
+        )
         for s in ctx.seeds
     ]
     total = sum(p.parse_count for p in plans)
@@ -69,17 +73,20 @@ def _import_seeds(ctx: DemoContext) -> StepResult:
     for seed, plan in zip(ctx.seeds, plans, strict=True):
         summary = run_import(ctx.db, plan, on_progress=advance)
         docs = {d.lang: d for d in summary.documents}
-        rows.append({
-            "pair": seed.name,
-            "JA sentences": docs["ja"].sentences,
-            "JA clauses": docs["ja"].clauses,
-            "EN sentences": docs["en"].sentences if "en" in docs else 0,
-            "EN clauses": docs["en"].clauses if "en" in docs else 0,
-            "English": seed.en.name if seed.en else None,
-        })
+        rows.append(
+            {
+                "pair": seed.name,
+                "JA sentences": docs["ja"].sentences,
+                "JA clauses": docs["ja"].clauses,
+                "EN sentences": docs["en"].sentences if "en" in docs else 0,
+                "EN clauses": docs["en"].clauses if "en" in docs else 0,
+                "English": seed.en.name if seed.en else None,
+            }
+        )
     with_en = sum(1 for s in ctx.seeds if s.en)
-    return StepResult("import", f"imported {len(rows)} seed pairs ({with_en} with our English renderings)",
-                      tuple(rows))
+    return StepResult(
+        "import", f"imported {len(rows)} seed pairs ({with_en} with our English renderings)", tuple(rows)
+    )
 
 
 STEPS: list[DemoStep] = [DemoStep("import", _import_seeds)]
@@ -166,7 +173,9 @@ def _reuse_parses(db: Database, previous: Path) -> None:
     except sqlite3.Error:
         return
     try:
-        db.execute("INSERT OR IGNORE INTO parses (key, model, data) SELECT key, model, data FROM previous.parses")
+        db.execute(
+            "INSERT OR IGNORE INTO parses (key, model, data) SELECT key, model, data FROM previous.parses"
+        )
     except sqlite3.Error:
         pass  # not a project, or an older one without the cache: just parse again
     finally:

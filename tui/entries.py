@@ -71,8 +71,13 @@ def form_to_entry(form: EntryForm, *, sources: Sequence[Any] = (), base: Any | N
         + [Variant("en", t, forbidden=True) for t in _split(form.forbidden_en)]
     )
     fields = {
-        "ja": form.ja or None, "en": form.en or None, "acronym": form.acronym or None, "variants": variants,
-        "status": form.status, "domain": form.domain or None, "note": form.note or None,
+        "ja": form.ja or None,
+        "en": form.en or None,
+        "acronym": form.acronym or None,
+        "variants": variants,
+        "status": form.status,
+        "domain": form.domain or None,
+        "note": form.note or None,
     }
     if base is not None:
         return dataclasses.replace(base, **fields)
@@ -81,7 +86,13 @@ def form_to_entry(form: EntryForm, *, sources: Sequence[Any] = (), base: Any | N
 
 def entry_to_form(entry: Any) -> EntryForm:
     return EntryForm(
-        ja=entry.ja or "", en=entry.en or "", acronym=entry.acronym or "", status=entry.status,
-        domain=entry.domain or "", note=entry.note or "", variants_ja=", ".join(entry.ja_variants),
-        variants_en=", ".join(entry.en_variants), forbidden_en=", ".join(entry.forbidden_en),
+        ja=entry.ja or "",
+        en=entry.en or "",
+        acronym=entry.acronym or "",
+        status=entry.status,
+        domain=entry.domain or "",
+        note=entry.note or "",
+        variants_ja=", ".join(entry.ja_variants),
+        variants_en=", ".join(entry.en_variants),
+        forbidden_en=", ".join(entry.forbidden_en),
     )

@@ -72,8 +72,17 @@ class Entry:
 
 def _entry(row: Sequence[Any]) -> Entry:
     return Entry(
-        id=row[0], at=row[1], user=row[2], action=row[3], summary=row[4], pair_id=row[5], bead=row[6],
-        ops=tuple(json.loads(row[7])), state=row[8], changed_at=row[9], changed_by=row[10],
+        id=row[0],
+        at=row[1],
+        user=row[2],
+        action=row[3],
+        summary=row[4],
+        pair_id=row[5],
+        bead=row[6],
+        ops=tuple(json.loads(row[7])),
+        state=row[8],
+        changed_at=row[9],
+        changed_by=row[10],
     )
 
 
@@ -99,23 +108,37 @@ def register_op(kind: str) -> Callable[[Apply], Apply]:
 
 def bead_to_json(bead: Bead) -> dict[str, Any]:
     return {
-        "ja": list(bead.ja), "en": list(bead.en), "score": bead.score, "status": bead.status,
-        "by": bead.updated_by, "at": bead.updated_at,
+        "ja": list(bead.ja),
+        "en": list(bead.en),
+        "score": bead.score,
+        "status": bead.status,
+        "by": bead.updated_by,
+        "at": bead.updated_at,
     }
 
 
 def bead_from_json(data: dict[str, Any]) -> Bead:
     return Bead(
-        ja=(data["ja"][0], data["ja"][1]), en=(data["en"][0], data["en"][1]), score=data["score"],
-        status=data["status"], updated_by=data.get("by"), updated_at=data.get("at"),
+        ja=(data["ja"][0], data["ja"][1]),
+        en=(data["en"][0], data["en"][1]),
+        score=data["score"],
+        status=data["status"],
+        updated_by=data.get("by"),
+        updated_at=data.get("at"),
     )
 
 
-def beads_op(pair_id: int, start: int, before: Sequence[Bead], after: Sequence[Bead], level: Level = "sentence") -> Op:
+def beads_op(
+    pair_id: int, start: int, before: Sequence[Bead], after: Sequence[Bead], level: Level = "sentence"
+) -> Op:
     """beads[start:start+len(before)] became `after` (as stored, with their stamps)."""
     return {
-        "op": "beads", "pair_id": pair_id, "level": level, "start": start,
-        "before": [bead_to_json(b) for b in before], "after": [bead_to_json(b) for b in after],
+        "op": "beads",
+        "pair_id": pair_id,
+        "level": level,
+        "start": start,
+        "before": [bead_to_json(b) for b in before],
+        "after": [bead_to_json(b) for b in after],
     }
 
 
@@ -135,7 +158,9 @@ def _apply_beads(db: Database, op: Op, forward: bool, user: str) -> None:
             f"the beads at {start + 1} were changed since (by another program or a re-alignment); "
             "cannot undo or redo past that change"
         )
-    replace_beads(db, op["pair_id"], current, start, start + len(expect), target, level=op["level"], user=user)
+    replace_beads(
+        db, op["pair_id"], current, start, start + len(expect), target, level=op["level"], user=user
+    )
 
 
 @register_op("splice")
@@ -145,7 +170,9 @@ def _apply_splice(db: Database, op: Op, forward: bool, user: str) -> None:
     apply_splice(db, op, forward=forward)
 
 
-def rows_op(table: str, key: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None) -> Op:
+def rows_op(
+    table: str, key: dict[str, Any], before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> Op:
     """A row of `table` (found by `key`) went from `before` to `after` (None: absent)."""
     return {"op": "rows", "table": table, "key": key, "before": before, "after": after}
 
@@ -183,7 +210,9 @@ def _apply(db: Database, ops: Iterable[Op], forward: bool, user: str) -> None:
     for op in ops:
         handler = _HANDLERS.get(op["op"])
         if handler is None:
-            raise ProjectError(f"this taiyaku cannot undo a {op['op']!r} action (written by a newer version?)")
+            raise ProjectError(
+                f"this taiyaku cannot undo a {op['op']!r} action (written by a newer version?)"
+            )
         handler(db, op, forward, user)
 
 
@@ -226,9 +255,7 @@ def next_undo(db: Database) -> Entry | None:
 
 
 def next_redo(db: Database) -> Entry | None:
-    row = db.execute(
-        f"SELECT {_COLUMNS} FROM history WHERE state = 'undone' ORDER BY id LIMIT 1"
-    ).fetchone()
+    row = db.execute(f"SELECT {_COLUMNS} FROM history WHERE state = 'undone' ORDER BY id LIMIT 1").fetchone()
     return _entry(row) if row else None
 
 
@@ -265,7 +292,9 @@ def entries(db: Database, *, limit: int = 100, pair_id: int | None = None) -> li
     where, args = ("WHERE pair_id = ?", [pair_id]) if pair_id is not None else ("", [])
     return [
         _entry(r)
-        for r in db.execute(f"SELECT {_COLUMNS} FROM history {where} ORDER BY id DESC LIMIT ?", [*args, limit])
+        for r in db.execute(
+            f"SELECT {_COLUMNS} FROM history {where} ORDER BY id DESC LIMIT ?", [*args, limit]
+        )
     ]
 
 
@@ -290,9 +319,16 @@ def commit_beads(
     if w.start == w.old_stop == w.new_stop:
         return list(old)
     with write(db):
-        stored = replace_beads(db, pair_id, old, w.start, w.old_stop, new[w.start : w.new_stop], level=level, user=user)
+        stored = replace_beads(
+            db, pair_id, old, w.start, w.old_stop, new[w.start : w.new_stop], level=level, user=user
+        )
         record(
-            db, user=user, action=action, summary=summary, pair_id=pair_id, bead=cursor,
+            db,
+            user=user,
+            action=action,
+            summary=summary,
+            pair_id=pair_id,
+            bead=cursor,
             ops=[beads_op(pair_id, w.start, old[w.start : w.old_stop], stored, level)],
         )
     return [*old[: w.start], *stored, *old[w.old_stop :]]

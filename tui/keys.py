@@ -60,6 +60,6 @@ def load_keymap(path: str | os.PathLike[str] | None) -> dict[str, str]:
         if key not in known:
             raise ProjectError(f"{p}: unknown binding {key!r} (the help screen, ?, lists the ids)")
         if not isinstance(value, str) or not value.strip():
-            raise ProjectError(f"{p}: {key} needs keys as a string, e.g. \"m,ctrl+j\"")
+            raise ProjectError(f'{p}: {key} needs keys as a string, e.g. "m,ctrl+j"')
         keymap[key] = value
     return keymap

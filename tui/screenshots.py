@@ -59,8 +59,11 @@ def prepare(db: Path) -> None:
         conn.close()
     if not has_spans:
         for args in (["suggest", PAIR], ["glossary", "harvest", PAIR]):
-            subprocess.run([str(Path(sys.executable).with_name("taiyaku")), *args, "--db", str(db)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(Path(sys.executable).with_name("taiyaku")), *args, "--db", str(db)],
+                check=True,
+                capture_output=True,
+            )
 
 
 def copy_project(src: Path, dst: Path) -> None:
@@ -88,8 +91,12 @@ async def main(db: Path, out: Path, names: Sequence[str]) -> list[Path]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, default=Path("taiyaku-demo/taiyaku.db"),
-                        help="demo project (taiyaku demo --no-tui builds it)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=Path("taiyaku-demo/taiyaku.db"),
+        help="demo project (taiyaku demo --no-tui builds it)",
+    )
     parser.add_argument("--out", type=Path, default=Path("docs"), help="folder for the SVG files")
     parser.add_argument("names", nargs="*", default=list(SHOTS), help=f"which shots ({', '.join(SHOTS)})")
     args = parser.parse_args()

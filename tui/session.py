@@ -153,14 +153,20 @@ class Session:
             # A pair nobody aligned yet: show every segment unaligned, so it can be worked by hand.
             beads = tuple(self._unaligned(pair.id, len(ja), len(en)))
         return PairState(
-            pair, beads, ja, en, tuple(segment_starts(self.db, pair.id, "ja")),
+            pair,
+            beads,
+            ja,
+            en,
+            tuple(segment_starts(self.db, pair.id, "ja")),
             tuple(segment_starts(self.db, pair.id, "en")),
         )
 
     def _unaligned(self, pair_id: int, n_ja: int, n_en: int) -> list[Bead]:
         from alignment.store import save_beads
 
-        beads = [Bead((i, i + 1), (0, 0)) for i in range(n_ja)] + [Bead((n_ja, n_ja), (i, i + 1)) for i in range(n_en)]
+        beads = [Bead((i, i + 1), (0, 0)) for i in range(n_ja)] + [
+            Bead((n_ja, n_ja), (i, i + 1)) for i in range(n_en)
+        ]
         save_beads(self.db, pair_id, beads, user=self.user)
         return get_beads(self.db, pair_id)
 
@@ -184,11 +190,19 @@ class Session:
         """Store an edit made by one of alignment.edit's functions, with its history entry."""
         w = edit.changed_window(state.beads, new)
         stored = history.commit_beads(
-            self.db, state.pair.id, state.beads, new, user=self.user, action=action,
-            summary=f"{state.pair.name}: {summary}", cursor=cursor, window=w,
+            self.db,
+            state.pair.id,
+            state.beads,
+            new,
+            user=self.user,
+            action=action,
+            summary=f"{state.pair.name}: {summary}",
+            cursor=cursor,
+            window=w,
         )
         confirmed = (
-            state.confirmed - count_confirmed(state.beads[w.start : w.old_stop])
+            state.confirmed
+            - count_confirmed(state.beads[w.start : w.old_stop])
             + count_confirmed(stored[w.start : w.new_stop])
         )
         return replace(state, beads=tuple(stored), confirmed=confirmed)
@@ -231,7 +245,10 @@ class Session:
             raise ProjectError("the beads changed while realigning; realign again")
         new = [*state.beads[: stretch.start], *beads, *state.beads[stretch.stop :]]
         return self.change_beads(
-            state, new, action="realign", cursor=stretch.start,
+            state,
+            new,
+            action="realign",
+            cursor=stretch.start,
             summary=f"realign beads {stretch.start + 1}–{stretch.stop} ({stretch.stop - stretch.start} → {len(beads)})",
         )
 
@@ -247,8 +264,13 @@ class Session:
             n = len(splice["segs_after"])
             what = "remove the English" if not n else f"write {n} English segment{'s' if n > 1 else ''}"
             history.record(
-                self.db, user=self.user, action="render", summary=f"{state.pair.name}: {what} for bead {bead_index + 1}",
-                ops=[splice, *span_ops], pair_id=state.pair.id, bead=bead_index,
+                self.db,
+                user=self.user,
+                action="render",
+                summary=f"{state.pair.name}: {what} for bead {bead_index + 1}",
+                ops=[splice, *span_ops],
+                pair_id=state.pair.id,
+                bead=bead_index,
             )
         return self.load(state.pair.name)
 

@@ -16,15 +16,47 @@ SEED_EN = ROOT / "seeds" / "en" / "000_018672d04432ce13.en.txt"
 PAIR = "seed000"
 
 GLOSSARY = [
-    ["--ja", "海洋状況把握のためのインド太平洋パートナーシップ", "--acronym", "IPMDA",
-     "--en", "Indo-Pacific Partnership for Maritime Domain Awareness", "--status", "approved",
-     "--forbidden-en", "Indo Pacific Maritime Awareness Plan", "--note", "Quad initiative"],
-    ["--ja", "インド洋地域情報融合センター", "--acronym", "IFC-IOR",
-     "--en", "Information Fusion Centre – Indian Ocean Region", "--status", "approved"],
-    ["--ja", "アジア海賊対策地域協力協定", "--acronym", "ReCAAP", "--en",
-     "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia"],
+    [
+        "--ja",
+        "海洋状況把握のためのインド太平洋パートナーシップ",
+        "--acronym",
+        "IPMDA",
+        "--en",
+        "Indo-Pacific Partnership for Maritime Domain Awareness",
+        "--status",
+        "approved",
+        "--forbidden-en",
+        "Indo Pacific Maritime Awareness Plan",
+        "--note",
+        "Quad initiative",
+    ],
+    [
+        "--ja",
+        "インド洋地域情報融合センター",
+        "--acronym",
+        "IFC-IOR",
+        "--en",
+        "Information Fusion Centre – Indian Ocean Region",
+        "--status",
+        "approved",
+    ],
+    [
+        "--ja",
+        "アジア海賊対策地域協力協定",
+        "--acronym",
+        "ReCAAP",
+        "--en",
+        "Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
+    ],
     ["--ja", "国家安全保障局長", "--en", "National Security Advisor", "--status", "deprecated"],
-    ["--ja", "防衛装備庁", "--en", "Acquisition, Technology & Logistics Agency <ATLA>", "--status", "forbidden"],
+    [
+        "--ja",
+        "防衛装備庁",
+        "--en",
+        "Acquisition, Technology & Logistics Agency <ATLA>",
+        "--status",
+        "forbidden",
+    ],
 ]
 
 
@@ -46,10 +78,16 @@ def _edit_beads(db_path: Path) -> None:
     try:
         pair = store.get_pair(db, PAIR)
         beads = store.get_beads(db, pair.id)
-        merged = Bead(ja=(beads[0].ja[0], beads[1].ja[1]), en=(beads[0].en[0], beads[1].en[1]),
-                      score=beads[0].score, status="confirmed")
-        rest = [dataclasses.replace(b, id=None, status="confirmed" if i % 3 == 0 else b.status)
-                for i, b in enumerate(beads[2:])]
+        merged = Bead(
+            ja=(beads[0].ja[0], beads[1].ja[1]),
+            en=(beads[0].en[0], beads[1].en[1]),
+            score=beads[0].score,
+            status="confirmed",
+        )
+        rest = [
+            dataclasses.replace(b, id=None, status="confirmed" if i % 3 == 0 else b.status)
+            for i, b in enumerate(beads[2:])
+        ]
         store.save_beads(db, pair.id, [merged, *rest], user="analyst")
     finally:
         db.close()
@@ -77,4 +115,3 @@ def seed_project(seed_project_master: Path, db_path: Path) -> Path:
         src.close()
         dest.close()
     return db_path
-

@@ -92,7 +92,8 @@ class OmegaTRun:
     def errors(self) -> list[str]:
         """OmegaT's logged errors and exceptions (console mode exits 0 even when a script throws)."""
         return [
-            line for line in self.log.splitlines()
+            line
+            for line in self.log.splitlines()
             if ": Error:" in line or "Exception" in line or line.startswith("Error")
         ]
 
@@ -161,7 +162,13 @@ def run_console(project: Path, *, check_glossaries: bool = False, timeout: float
     env = {**os.environ, "JAVA_TOOL_OPTIONS": "-Djava.awt.headless=true"}
     env.pop("DISPLAY", None)
     proc = subprocess.run(
-        args, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
-        env=env, stdin=subprocess.DEVNULL,
+        args,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
     return OmegaTRun(project, proc.returncode, proc.stdout + proc.stderr)

@@ -52,15 +52,21 @@ def test_quiet_listings_print_the_keys(run, seed_project: Path) -> None:
 
     assert run("suggest", PAIR, "-q").exit_code == 0
     ids = run("spans", "list", PAIR, "--lang", "ja", "-q").stdout.split()
-    assert [int(i) for i in ids] == [s["id"] for s in json.loads(
-        run("spans", "list", PAIR, "--lang", "ja", "--json").stdout)] and ids
+    assert [int(i) for i in ids] == [
+        s["id"] for s in json.loads(run("spans", "list", PAIR, "--lang", "ja", "--json").stdout)
+    ] and ids
     # the keys feed the next command: accept every suggested Japanese span listed
     assert run("spans", "accept", *ids, "-q").exit_code == 0
     assert run("spans", "list", PAIR, "--lang", "ja", "--status", "suggested", "-q").stdout == ""
 
     approved = run("glossary", "list", "--status", "approved", "-q").stdout.split()
-    assert approved == [str(e["id"]) for e in json.loads(
-        run("glossary", "list", "--status", "approved", "--json").stdout)] and len(approved) == 2
+    assert (
+        approved
+        == [
+            str(e["id"]) for e in json.loads(run("glossary", "list", "--status", "approved", "--json").stdout)
+        ]
+        and len(approved) == 2
+    )
 
 
 def test_quiet_lookup_exits_like_grep(run, seed_project: Path) -> None:
@@ -78,12 +84,15 @@ def test_json_and_quiet_together_is_a_usage_error(run, seed_project: Path) -> No
 
 @pytest.fixture
 def show_progress(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TAIYAKU_PROGRESS", "1")  # bars are drawn on a terminal only; this forces them for the test
+    monkeypatch.setenv(
+        "TAIYAKU_PROGRESS", "1"
+    )  # bars are drawn on a terminal only; this forces them for the test
 
 
 @pytest.mark.parametrize("fmt", ["tbx", "csv", "json", "omegat"])
-def test_glossary_export_and_import_show_progress(run, seed_project: Path, tmp_path: Path, show_progress,
-                                                  fmt: str) -> None:
+def test_glossary_export_and_import_show_progress(
+    run, seed_project: Path, tmp_path: Path, show_progress, fmt: str
+) -> None:
     out = tmp_path / f"terms.{fmt}"
     result = run("glossary", "export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0 and f"Exporting {fmt}" in result.stderr and result.stdout == ""

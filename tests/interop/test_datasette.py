@@ -23,8 +23,15 @@ VIEWS = {"aligned_beads", "pair_overview", "glossary_terms", "glossary_overview"
 
 
 def _document(text: str, lang: str) -> tuple[Document, list]:
-    doc = Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text,  # type: ignore[arg-type]
-                   offset_runs=((0, 0, len(text)),), segmented=True)
+    doc = Document(
+        id=None,
+        pair_id=None,
+        lang=lang,
+        raw_text=text,
+        text=text,  # type: ignore[arg-type]
+        offset_runs=((0, 0, len(text)),),
+        segmented=True,
+    )
     return doc, line_segments(text)
 
 
@@ -38,21 +45,37 @@ def project(db_path: Path) -> Path:
             pair_id = create_pair(db, "jpin-2024")
             for lang, text in (("ja", JA), ("en", EN)):
                 insert_document(db, pair_id, *_document(text, lang))
-            save_beads(db, pair_id, [
-                Bead(ja=(0, 2), en=(0, 1), score=0.91234567, status="confirmed"),
-                Bead(ja=(2, 3), en=(1, 2), score=0.8),
-                Bead(ja=(3, 4), en=(2, 2), score=0.1),
-            ], user="analyst")
-        ipmda = glossary.add(db, Entry(
-            ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
-            en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved",
-            variants=(Variant("en", "IPMDA Partnership"), Variant("en", "Indo Pacific Maritime Partnership", True)),
-        ), user="analyst")
+            save_beads(
+                db,
+                pair_id,
+                [
+                    Bead(ja=(0, 2), en=(0, 1), score=0.91234567, status="confirmed"),
+                    Bead(ja=(2, 3), en=(1, 2), score=0.8),
+                    Bead(ja=(3, 4), en=(2, 2), score=0.1),
+                ],
+                user="analyst",
+            )
+        ipmda = glossary.add(
+            db,
+            Entry(
+                ja="海洋状況把握のためのインド太平洋パートナーシップ",
+                acronym="IPMDA",
+                en="Indo-Pacific Partnership for Maritime Domain Awareness",
+                status="approved",
+                variants=(
+                    Variant("en", "IPMDA Partnership"),
+                    Variant("en", "Indo Pacific Maritime Partnership", True),
+                ),
+            ),
+            user="analyst",
+        )
         glossary.add(db, Entry(ja="防衛省", en="Ministry of Defense"), user="analyst")
         pair = get_pair(db, "jpin-2024")
         start = JA.index("ＩＰＭＤＡ")
         add_span(db, pair, "ja", start, start + 5, "ORG", user="analyst", entry_id=ipmda.id)
-        add_span(db, pair, "en", EN.index("India"), EN.index("India") + 5, "GPE", user="analyst", status="rejected")
+        add_span(
+            db, pair, "en", EN.index("India"), EN.index("India") + 5, "GPE", user="analyst", status="rejected"
+        )
     finally:
         db.close()
     return db_path
@@ -81,13 +104,24 @@ async def test_aligned_beads_view_gives_text_of_each_side(project: Path) -> None
     ds = datasette_app.Datasette([str(project)])
     rows = (await _get(ds, "/taiyaku/aligned_beads.json?_shape=array")).json()
     assert [(r["pair"], r["bead"], r["type"], r["japanese"], r["english"], r["status"]) for r in rows] == [
-        ("jpin-2024", 0, "2-1", "日本とインドは協力する。\n両国は海洋安全保障を強化する。",
-         "Japan and India cooperate; the two countries strengthen maritime security.", "confirmed"),
+        (
+            "jpin-2024",
+            0,
+            "2-1",
+            "日本とインドは協力する。\n両国は海洋安全保障を強化する。",
+            "Japan and India cooperate; the two countries strengthen maritime security.",
+            "confirmed",
+        ),
         ("jpin-2024", 1, "1-1", "ＩＰＭＤＡを推進する㈱😀。", "They promote IPMDA 😀.", "auto"),
         ("jpin-2024", 2, "1-0", "（イメージ）", None, "auto"),
     ]
     assert rows[0]["score"] == 0.9123 and rows[0]["updated_by"] == "analyst"
-    assert (rows[2]["ja_first"], rows[2]["ja_last"], rows[2]["en_first"], rows[2]["en_last"]) == (3, 3, None, None)
+    assert (rows[2]["ja_first"], rows[2]["ja_last"], rows[2]["en_first"], rows[2]["en_last"]) == (
+        3,
+        3,
+        None,
+        None,
+    )
     db = ds.get_database("taiyaku")
     low = await db.execute("SELECT bead FROM aligned_beads WHERE score < 0.5 ORDER BY score")
     assert [r["bead"] for r in low.rows] == [2]
@@ -96,28 +130,41 @@ async def test_aligned_beads_view_gives_text_of_each_side(project: Path) -> None
 async def test_glossary_views_and_facets(project: Path) -> None:
     ds = datasette_app.Datasette([str(project)])
     terms = (await _get(ds, "/taiyaku/glossary_terms.json?_shape=array&entry_id=1")).json()
-    assert sorted((t["role"], t["lang"], t["term"], t["status"]) for t in terms) == sorted([
-        ("term", "ja", "海洋状況把握のためのインド太平洋パートナーシップ", "approved"),
-        ("term", "en", "Indo-Pacific Partnership for Maritime Domain Awareness", "approved"),
-        ("acronym", None, "IPMDA", "approved"),
-        ("variant", "en", "IPMDA Partnership", "approved"),
-        ("forbidden", "en", "Indo Pacific Maritime Partnership", "approved"),
-    ])
+    assert sorted((t["role"], t["lang"], t["term"], t["status"]) for t in terms) == sorted(
+        [
+            ("term", "ja", "海洋状況把握のためのインド太平洋パートナーシップ", "approved"),
+            ("term", "en", "Indo-Pacific Partnership for Maritime Domain Awareness", "approved"),
+            ("acronym", None, "IPMDA", "approved"),
+            ("variant", "en", "IPMDA Partnership", "approved"),
+            ("forbidden", "en", "Indo Pacific Maritime Partnership", "approved"),
+        ]
+    )
     faceted = (await _get(ds, "/taiyaku/glossary_terms.json?_facet=status")).json()
     counts = {f["value"]: f["count"] for f in faceted["facet_results"]["status"]["results"]}
     assert counts == {"approved": 5, "proposed": 2}
     overview = (await _get(ds, "/taiyaku/pair_overview.json?_shape=array")).json()
-    assert overview == [{
-        "pair": "jpin-2024", "ja_sentences": 4, "en_sentences": 2, "beads": 3, "confirmed_beads": 1,
-        "ja_file": None, "en_file": None, "created": overview[0]["created"], "updated": overview[0]["updated"],
-    }]
+    assert overview == [
+        {
+            "pair": "jpin-2024",
+            "ja_sentences": 4,
+            "en_sentences": 2,
+            "beads": 3,
+            "confirmed_beads": 1,
+            "ja_file": None,
+            "en_file": None,
+            "created": overview[0]["created"],
+            "updated": overview[0]["updated"],
+        }
+    ]
 
 
 async def test_spans_view_gives_text_and_glossary_entry(project: Path) -> None:
     ds = datasette_app.Datasette([str(project)])
     rows = (await _get(ds, "/taiyaku/spans_with_text.json?_shape=array&_sort=span_id")).json()
-    assert [(r["pair"], r["lang"], r["segment"], r["text"], r["label"], r["status"], r["entry_acronym"])
-            for r in rows] == [
+    assert [
+        (r["pair"], r["lang"], r["segment"], r["text"], r["label"], r["status"], r["entry_acronym"])
+        for r in rows
+    ] == [
         ("jpin-2024", "ja", 2, "ＩＰＭＤＡ", "ORG", "accepted", "IPMDA"),
         ("jpin-2024", "en", 0, "India", "GPE", "rejected", None),
     ]

@@ -59,7 +59,7 @@ def _pair_units(db_path: Path, name: str) -> list[tuple[str, str]]:
         for lang, segs in (("ja", ja), ("en", en)):
             doc = get_document(db, pair.id, lang)
             assert doc is not None
-            assert all(doc.text[s.start:s.end] == s.text for s in segs)
+            assert all(doc.text[s.start : s.end] == s.text for s in segs)
         assert all(b.status == "confirmed" and b.type == "1-1" for b in beads)
         return [(ja[b.ja[0]].text, en[b.en[0]].text) for b in beads]
     finally:
@@ -76,7 +76,15 @@ def _dump(db_path: Path) -> list[str]:
 
 def test_lang_codes() -> None:
     assert [lang_of(c) for c in ("ja", "ja-JP", "JA_jp", "jpn", "en-US", "EN", "eng", "fr", "")] == [
-        "ja", "ja", "ja", "ja", "en", "en", "en", None, None,
+        "ja",
+        "ja",
+        "ja",
+        "ja",
+        "en",
+        "en",
+        "en",
+        None,
+        None,
     ]
 
 
@@ -92,10 +100,18 @@ def test_realistic_tmx_becomes_a_pair_with_confirmed_beads(run, db_path: Path, t
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "shift_jis", "cp932"])
 def test_encodings_declared_or_marked_are_read(run, db_path: Path, tmp_path: Path, encoding: str) -> None:
     # Windows-31J is CP932's IANA name, which Java tools write and Python's codecs do not know
-    declared = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS", "cp932": "Windows-31J"}[encoding]
+    declared = {"utf-16": "UTF-16", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS", "cp932": "Windows-31J"}[
+        encoding
+    ]
     text = REALISTIC_TMX.replace('encoding="UTF-8"', f'encoding="{declared}"')
-    if encoding in ("shift_jis", "cp932"):  # emoji and ㈱'s neighbours do not all exist in Shift_JIS: keep a plain unit
-        text = text.split("<tu>", 1)[0].replace("<tuv xml:lang=\"fr-FR\">", "<tuv xml:lang=\"de\">") + "</body></tmx>"
+    if encoding in (
+        "shift_jis",
+        "cp932",
+    ):  # emoji and ㈱'s neighbours do not all exist in Shift_JIS: keep a plain unit
+        text = (
+            text.split("<tu>", 1)[0].replace('<tuv xml:lang="fr-FR">', '<tuv xml:lang="de">')
+            + "</body></tmx>"
+        )
         text = text.replace("coopèrent", "kooperieren")
     tmx = tmp_path / "enc.tmx"
     tmx.write_bytes(text.encode(encoding))
@@ -115,7 +131,8 @@ def test_existing_name_is_refused_then_replaced(run, db_path: Path, tmp_path: Pa
     replaced = run("import-tmx", str(tmx), "--name", "tm", "--replace")
     assert replaced.exit_code == 0
     assert replaced.output.splitlines()[-1] == (
-        "tm: 3 beads (3 confirmed; 1 units without both Japanese and English left out)")
+        "tm: 3 beads (3 confirmed; 1 units without both Japanese and English left out)"
+    )
     assert "note: replacing tm drops its 3 beads and 0 spans" in replaced.stderr
     assert _pair_units(db_path, "tm") == EXPECTED
 
@@ -219,10 +236,16 @@ def test_a_fifo_is_refused_not_waited_on(run, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a regular file" in result.output
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("<tmx><body><tu>", "not well-formed"),
-    ('<tmx version="1.4"><body><tu><tuv xml:lang="ja"><seg>一。</seg></tuv></tu></body></tmx>', "no unit with both"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("<tmx><body><tu>", "not well-formed"),
+        (
+            '<tmx version="1.4"><body><tu><tuv xml:lang="ja"><seg>一。</seg></tuv></tu></body></tmx>',
+            "no unit with both",
+        ),
+    ],
+)
 def test_a_bad_file_creates_no_project(run, tmp_path: Path, content: str, message: str) -> None:
     bad = tmp_path / "bad.tmx"
     bad.write_text(content, encoding="utf-8")
@@ -235,7 +258,8 @@ def test_a_bad_file_creates_no_project(run, tmp_path: Path, content: str, messag
 def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_path: Path) -> None:
     """export → import-tmx keeps which beads a person confirmed; units from other tools are confirmed."""
     tmx = tmp_path / "ours.tmx"
-    tmx.write_text("""<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ja"
+    tmx.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ja"
       creationtool="taiyaku" creationtoolversion="0.1" segtype="sentence" o-tmf="taiyaku" adminlang="en"
       datatype="plaintext"/><body>
       <tu><prop type="x-status">auto</prop><prop type="x-score">0.42</prop>
@@ -245,12 +269,18 @@ def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_p
       <tu><prop type="x-status">auto</prop><prop type="x-score">nan</prop>
         <tuv xml:lang="ja"><seg>三。</seg></tuv><tuv xml:lang="en"><seg>Three.</seg></tuv></tu>
       <tu><tuv xml:lang="ja"><seg>四。</seg></tuv><tuv xml:lang="en"><seg>Four.</seg></tuv></tu>
-      </body></tmx>""", encoding="utf-8")
+      </body></tmx>""",
+        encoding="utf-8",
+    )
     result = run("import-tmx", str(tmx), "--name", "rt", "--json")
     assert json.loads(result.stdout) == {"pair": "rt", "units": 4, "confirmed": 2, "skipped": 0}
     beads = json.loads(run("beads", "rt", "--json").stdout)
     assert [(b["status"], b["score"]) for b in beads] == [
-        ("auto", 0.42), ("confirmed", 0.9), ("auto", None), ("confirmed", None)]
+        ("auto", 0.42),
+        ("confirmed", 0.9),
+        ("auto", None),
+        ("confirmed", None),
+    ]
     again = tmp_path / "again.tmx"
     assert run("export", "rt", "--format", "tmx", "-o", str(again)).exit_code == 0
     assert again.read_text(encoding="utf-8").count('<prop type="x-status">auto</prop>') == 2
@@ -282,7 +312,10 @@ def test_tmx_written_by_omegat_imports(run, db_path: Path, tmp_path: Path) -> No
     result = run("import-tmx", str(written), "--name", "from-omegat")
     assert result.exit_code == 0, result.output
     assert sorted(_pair_units(db_path, "from-omegat")) == sorted(
-        [("防衛協力を強化する。", "Strengthen defence cooperation."), ("ＲｅＣＡＡＰに参加する。", "Take part in ReCAAP.")]
+        [
+            ("防衛協力を強化する。", "Strengthen defence cooperation."),
+            ("ＲｅＣＡＡＰに参加する。", "Take part in ReCAAP."),
+        ]
     )
 
 
@@ -290,8 +323,10 @@ def test_tmx_written_by_translate_toolkit_imports(run, db_path: Path, tmp_path: 
     from translate.storage.tmx import tmxfile
 
     tm = tmxfile(sourcelanguage="ja-JP", targetlanguage="en-US")
-    pairs = [("防衛協力を強化する。", "Strengthen defence cooperation."),
-             ("ＲｅＣＡＡＰ<協定>に参加する & 貢献する。", "Take part in the ReCAAP <agreement> & contribute.")]
+    pairs = [
+        ("防衛協力を強化する。", "Strengthen defence cooperation."),
+        ("ＲｅＣＡＡＰ<協定>に参加する & 貢献する。", "Take part in the ReCAAP <agreement> & contribute."),
+    ]
     for ja, en in pairs:
         tm.addtranslation(ja, "ja-JP", en, "en-US")
     path = tmp_path / "tt.tmx"

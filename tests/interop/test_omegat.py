@@ -32,7 +32,9 @@ def omegat() -> str:
 
 
 @pytest.mark.slow
-def test_harness_translates_from_a_handwritten_tmx_and_leaves_unknown_text_alone(omegat: str, tmp_path: Path) -> None:
+def test_harness_translates_from_a_handwritten_tmx_and_leaves_unknown_text_alone(
+    omegat: str, tmp_path: Path
+) -> None:
     """Proves the harness itself: matched paragraphs (multi-sentence too) come out in English, escaped
     characters decoded; a paragraph the TMX does not have stays Japanese."""
     paragraphs = [
@@ -53,10 +55,17 @@ def test_harness_translates_from_a_handwritten_tmx_and_leaves_unknown_text_alone
 
 @pytest.mark.slow
 def test_harness_one_file_per_unit_keeps_line_breaks_inside_a_unit(omegat: str, tmp_path: Path) -> None:
-    units = ["１.\n以下の分野で協力する。", "防衛省は海洋安全保障を強化する。日本はＩＰＭＤＡを推進する。", "未知の文。"]
+    units = [
+        "１.\n以下の分野で協力する。",
+        "防衛省は海洋安全保障を強化する。日本はＩＰＭＤＡを推進する。",
+        "未知の文。",
+    ]
     tmx = HANDWRITTEN_TMX.replace(
-        "<tu>", '<tu><tuv xml:lang="ja"><seg>１.\n以下の分野で協力する。</seg></tuv>'
-        '<tuv xml:lang="en"><seg>1. They cooperate in these areas.</seg></tuv></tu><tu>', 1)
+        "<tu>",
+        '<tu><tuv xml:lang="ja"><seg>１.\n以下の分野で協力する。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>1. They cooperate in these areas.</seg></tuv></tu><tu>',
+        1,
+    )
     project = build_project(tmp_path / "omt", units, tmx={"h.tmx": tmx.encode()}, one_file_each=True)
     run = run_console(project)
     assert run.errors() == []
@@ -83,12 +92,25 @@ def test_harness_reads_a_tab_separated_glossary_through_omegat(omegat: str, tmp_
 # --- our glossary in OmegaT's tab-separated format ------------------------------------------------------
 
 ENTRIES = [
-    Entry(ja="海洋状況把握のためのインド太平洋パートナーシップ", en="Indo-Pacific Partnership for Maritime Domain Awareness",
-          acronym="IPMDA", status="approved", domain="maritime",
-          variants=(Variant("ja", "ＩＰＭＤＡパートナーシップ"), Variant("en", "Indo-Pacific MDA Partnership"),
-                    Variant("en", "Indo Pacific Maritime Partnership", forbidden=True)),
-          note="Quad initiative; announced 2022\tTokyo", definition="A line\nbreak"),
-    Entry(ja="インド洋地域情報融合センター", en="Information Fusion Centre – Indian Ocean Region", acronym="IFC-IOR"),
+    Entry(
+        ja="海洋状況把握のためのインド太平洋パートナーシップ",
+        en="Indo-Pacific Partnership for Maritime Domain Awareness",
+        acronym="IPMDA",
+        status="approved",
+        domain="maritime",
+        variants=(
+            Variant("ja", "ＩＰＭＤＡパートナーシップ"),
+            Variant("en", "Indo-Pacific MDA Partnership"),
+            Variant("en", "Indo Pacific Maritime Partnership", forbidden=True),
+        ),
+        note="Quad initiative; announced 2022\tTokyo",
+        definition="A line\nbreak",
+    ),
+    Entry(
+        ja="インド洋地域情報融合センター",
+        en="Information Fusion Centre – Indian Ocean Region",
+        acronym="IFC-IOR",
+    ),
     Entry(acronym="ReCAAP", en="Regional Cooperation Agreement on Combating Piracy", status="deprecated"),
     Entry(ja="防衛装備庁", acronym="ATLA", status="forbidden"),
     Entry(ja="ｲﾝﾄﾞ太平洋㈱😀", en="Indo-Pacific Co. 😀"),
@@ -100,7 +122,10 @@ ENTRIES = [
 def test_entry_rows_flatten_fields_and_mark_status() -> None:
     rows = entry_rows(ENTRIES[0])
     assert [(r.source, r.target) for r in rows] == [
-        ("海洋状況把握のためのインド太平洋パートナーシップ", "Indo-Pacific Partnership for Maritime Domain Awareness"),
+        (
+            "海洋状況把握のためのインド太平洋パートナーシップ",
+            "Indo-Pacific Partnership for Maritime Domain Awareness",
+        ),
         ("ＩＰＭＤＡパートナーシップ", "Indo-Pacific Partnership for Maritime Domain Awareness"),
         ("IPMDA", "IPMDA"),
     ]
@@ -110,7 +135,10 @@ def test_entry_rows_flatten_fields_and_mark_status() -> None:
     )
     assert all("\t" not in f and "\n" not in f for r in rows for f in (r.source, r.target, r.comment))
     assert entry_rows(ENTRIES[2])[0].comment.startswith("DEPRECATED, do not use; ")
-    assert [(r.source, r.target) for r in entry_rows(ENTRIES[3])] == [("防衛装備庁", "ATLA"), ("ATLA", "ATLA")]
+    assert [(r.source, r.target) for r in entry_rows(ENTRIES[3])] == [
+        ("防衛装備庁", "ATLA"),
+        ("ATLA", "ATLA"),
+    ]
     assert entry_rows(ENTRIES[5]) == [] and entry_rows(ENTRIES[6]) == []
 
 
@@ -118,7 +146,9 @@ def test_write_then_read_gives_the_entries_back(tmp_path: Path) -> None:
     path = tmp_path / "glossary.txt"
     report = write_omegat(ENTRIES, path)
     assert (report.entries, report.rows) == (5, 9)
-    assert len(report.skipped) == 2 and "source and a target" in report.skipped[0] and "#" in report.skipped[1]
+    assert (
+        len(report.skipped) == 2 and "source and a target" in report.skipped[0] and "#" in report.skipped[1]
+    )
     assert path.read_text(encoding="utf-8").splitlines()[-2:] == [f"# left out: {r}" for r in report.skipped]
     back = read_omegat(path)
     assert back.bad == ()
@@ -164,7 +194,9 @@ def _store(db_path: Path, entries: list[Entry]) -> None:
 
 
 @pytest.mark.slow
-def test_omegat_loads_our_exported_glossary_without_errors(omegat: str, run, db_path: Path, tmp_path: Path) -> None:
+def test_omegat_loads_our_exported_glossary_without_errors(
+    omegat: str, run, db_path: Path, tmp_path: Path
+) -> None:
     _store(db_path, ENTRIES)
     project = build_project(tmp_path / "omt", ["海洋状況把握のためのインド太平洋パートナーシップ。"])
     result = run("glossary", "export", "--format", "omegat", "-o", str(project / "glossary" / "glossary.txt"))
@@ -198,7 +230,9 @@ def test_glossary_cli_round_trip_through_omegat_format(run, db_path: Path, tmp_p
     assert "line 2: no target term" in refused.output and "nothing imported" in refused.output
 
 
-def test_missing_omegat_skips_locally_but_fails_in_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_omegat_skips_locally_but_fails_in_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):
@@ -224,14 +258,17 @@ def _bead_units(db_path: Path, pair: str) -> list[tuple[str, str, str]]:
         en = [s.text for s in store.pair_segments(db, p, "en")]
         return [
             (TMX_JOIN["ja"].join(ja[slice(*b.ja)]), TMX_JOIN["en"].join(en[slice(*b.en)]), b.type)
-            for b in store.get_beads(db, p.id) if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
+            for b in store.get_beads(db, p.id)
+            if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
         ]
     finally:
         db.close()
 
 
 @pytest.mark.slow
-def test_omegat_translates_seed_000_from_our_tmx_export(omegat: str, run, seed_project: Path, tmp_path: Path) -> None:
+def test_omegat_translates_seed_000_from_our_tmx_export(
+    omegat: str, run, seed_project: Path, tmp_path: Path
+) -> None:
     """Every unit of the aligned seed (a multi-sentence 2-2 unit too) comes out of
     OmegaT in our English."""
     units = _bead_units(seed_project, "seed000")

@@ -98,15 +98,24 @@ def test_hand_written_tbx_basic_imports_with_status_acronym_and_notes(run, tmp_p
     entries = {e["ja"]: e for e in json.loads(run("glossary", "export", "--format", "json", "-q").stdout)}
     ipmda = entries["海洋状況把握のためのインド太平洋パートナーシップ"]
     assert (ipmda["en"], ipmda["acronym"], ipmda["status"], ipmda["domain"]) == (
-        "Indo-Pacific Partnership for Maritime Domain Awareness", "IPMDA", "approved", "maritime security")
+        "Indo-Pacific Partnership for Maritime Domain Awareness",
+        "IPMDA",
+        "approved",
+        "maritime security",
+    )
     assert ipmda["variants"]["forbidden_en"] == ["Indo Pacific Maritime Awareness Plan"]
     assert ipmda["definition"] == "A Quad initiative sharing maritime domain awareness data."
     # the model has one note per entry: term-level notes are kept in it, named by their term
-    assert ipmda["note"] == ("Quad initiative announced in 2022.\n"
-                             "Indo Pacific Maritime Awareness Plan: Wrong expansion seen in press reports.")
+    assert ipmda["note"] == (
+        "Quad initiative announced in 2022.\n"
+        "Indo Pacific Maritime Awareness Plan: Wrong expansion seen in press reports."
+    )
     ifc = entries["インド洋地域情報融合センター"]
     assert (ifc["en"], ifc["acronym"], ifc["status"]) == (
-        "Information Fusion Centre – Indian Ocean Region", "IFC-IOR", "proposed")
+        "Information Fusion Centre – Indian Ocean Region",
+        "IFC-IOR",
+        "proposed",
+    )
     assert entries["国家安全保障局長"]["status"] == "deprecated"
     found = json.loads(run("glossary", "lookup", "ｉｐｍｄａ", "--json").stdout)
     assert found and "IPMDA" in json.dumps(found, ensure_ascii=False)

@@ -30,8 +30,14 @@ def _beads(db_path: Path) -> list[dict]:
         ja = [s.text for s in store.pair_segments(db, pair, "ja")]
         en = [s.text for s in store.pair_segments(db, pair, "en")]
         return [
-            {"ja": "".join(ja[slice(*b.ja)]), "en": " ".join(en[slice(*b.en)]), "type": b.type, "status": b.status}
-            for b in store.get_beads(db, pair.id) if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
+            {
+                "ja": "".join(ja[slice(*b.ja)]),
+                "en": " ".join(en[slice(*b.en)]),
+                "type": b.type,
+                "status": b.status,
+            }
+            for b in store.get_beads(db, pair.id)
+            if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
         ]
     finally:
         db.close()
@@ -49,8 +55,15 @@ def _read_tmx(path: Path) -> list[dict]:
     for unit in store.units:
         langs = [node.get(XML_LANG) for node in unit.getlanguageNodes()]
         props = _props(unit)
-        out.append({"ja": unit.source, "en": unit.target, "langs": langs, "type": props.get("x-type"),
-                    "status": props.get("x-status")})
+        out.append(
+            {
+                "ja": unit.source,
+                "en": unit.target,
+                "langs": langs,
+                "type": props.get("x-type"),
+                "status": props.get("x-status"),
+            }
+        )
     return out
 
 
@@ -70,7 +83,9 @@ def test_tmx_confirmed_only(run, seed_project: Path, tmp_path: Path) -> None:
     expected = [b for b in _beads(seed_project) if b["status"] == "confirmed"]
     got = _read_tmx(out)
     assert len(got) == len(expected) > 10
-    assert [(u["ja"], u["en"], u["status"]) for u in got] == [(b["ja"], b["en"], "confirmed") for b in expected]
+    assert [(u["ja"], u["en"], u["status"]) for u in got] == [
+        (b["ja"], b["en"], "confirmed") for b in expected
+    ]
 
 
 def test_tmx_export_imports_back_as_the_same_units(run, seed_project: Path, tmp_path: Path) -> None:

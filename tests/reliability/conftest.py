@@ -43,7 +43,8 @@ class LockHolder:
     def __init__(self, path: Path, mode: str, seconds: float) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", HOLDER, str(path), mode, str(seconds)],
-            stdout=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline().strip()
@@ -72,4 +73,3 @@ def hold_lock() -> Iterator:
     yield _hold
     for h in holders:
         h.kill()
-

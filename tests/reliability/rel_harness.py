@@ -33,8 +33,15 @@ def taiyaku_argv() -> list[str]:
 
 def cli_env(db: Path | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAIYAKU_") and k != "PYTEST_CURRENT_TEST"}
-    env.update({"NO_COLOR": "1", "COLUMNS": "200", "TAIYAKU_LOCK_TIMEOUT": TEST_LOCK_TIMEOUT,
-                "PYTHONDONTWRITEBYTECODE": "1", "LC_ALL": "C.UTF-8"})
+    env.update(
+        {
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+            "TAIYAKU_LOCK_TIMEOUT": TEST_LOCK_TIMEOUT,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "LC_ALL": "C.UTF-8",
+        }
+    )
     if db is not None:
         env["TAIYAKU_DB"] = str(db)
     if extra:
@@ -61,12 +68,22 @@ def run_cli(
     )
 
 
-def run_probe(*args: str, db: Path, env: Mapping[str, str] | None = None, prefix: Sequence[str] = (),
-              timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_probe(
+    *args: str,
+    db: Path,
+    env: Mapping[str, str] | None = None,
+    prefix: Sequence[str] = (),
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     """Run the probe CLI (a TaiyakuGroup over open_db, like every real command) in a real process."""
     argv = [*prefix, sys.executable, str(PROBE), *args]
-    proc = subprocess.run(argv, capture_output=True, timeout=timeout, env=cli_env(db, env),
-                          cwd=db.parent if db.parent.is_dir() else None)
+    proc = subprocess.run(
+        argv,
+        capture_output=True,
+        timeout=timeout,
+        env=cli_env(db, env),
+        cwd=db.parent if db.parent.is_dir() else None,
+    )
     return subprocess.CompletedProcess(
         argv, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
     )
@@ -76,8 +93,9 @@ def describe(proc: subprocess.CompletedProcess[str]) -> str:
     return f"$ {' '.join(proc.args[-6:])}\nexit {proc.returncode}\n--stdout--\n{proc.stdout[-2000:]}\n--stderr--\n{proc.stderr[-3000:]}"
 
 
-def assert_clean_error(proc: subprocess.CompletedProcess[str], *, contains: str | None = None,
-                       report_prefix: str | None = None) -> str:
+def assert_clean_error(
+    proc: subprocess.CompletedProcess[str], *, contains: str | None = None, report_prefix: str | None = None
+) -> str:
     """Exit ≠ 0, exactly one line on stderr starting with `Error:`, no traceback, no raw SQLite lock error.
 
     `report_prefix`: commands that report bad rows (glossary import) may print those first, one line each,
@@ -131,9 +149,13 @@ def content_digest(path: Path) -> dict[str, str]:
         conn = sqlite3.connect(copy)
         try:
             out: dict[str, str] = {}
-            tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
-                "ORDER BY name")]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                    "ORDER BY name"
+                )
+            ]
             for table in tables:
                 h = hashlib.sha256()
                 for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
@@ -213,7 +235,9 @@ def unprivileged_prefix() -> tuple[str, ...] | None:
         return None
     prefix = (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
     try:
-        ok = subprocess.run([*prefix, sys.executable, "-c", "import tui.common"], capture_output=True, timeout=60)
+        ok = subprocess.run(
+            [*prefix, sys.executable, "-c", "import tui.common"], capture_output=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return prefix if ok.returncode == 0 else None
@@ -242,11 +266,16 @@ def fill_project(path: Path, pairs: int = 40, lines: int = 30) -> None:
         with write(db):
             for p in range(pairs):
                 pair_id = create_pair(db, f"pair-{p:03d}")
-                for lang, line in (("ja", "日本の防衛政策（ＩＰＭＤＡ）第{i}項。"), ("en", "Defence policy item {i} (IPMDA).")):
+                for lang, line in (
+                    ("ja", "日本の防衛政策（ＩＰＭＤＡ）第{i}項。"),
+                    ("en", "Defence policy item {i} (IPMDA)."),
+                ):
                     text = "\n".join(line.format(i=i) for i in range(lines)) + "\n"
                     segs = line_segments(text)
                     doc = Document(None, pair_id, lang, text, text, ((0, 0, len(text)),), segmented=True)
                     insert_document(db, pair_id, doc, segs)
-                save_beads(db, pair_id, [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(lines)], user="t")
+                save_beads(
+                    db, pair_id, [Bead((i, i + 1), (i, i + 1), score=0.5) for i in range(lines)], user="t"
+                )
     finally:
         db.close()

@@ -55,15 +55,21 @@ def pair_state(db: Path, name: str) -> str:
         row = conn.execute("SELECT id FROM pairs WHERE name = ?", [name]).fetchone()
         if row is None:
             return "absent"
-        docs = conn.execute("SELECT id, lang, text FROM documents WHERE pair_id = ? ORDER BY lang", [row[0]]).fetchall()
+        docs = conn.execute(
+            "SELECT id, lang, text FROM documents WHERE pair_id = ? ORDER BY lang", [row[0]]
+        ).fetchall()
         out = []
         for doc_id, lang, text in docs:
             segs = conn.execute(
                 'SELECT level, idx, start, "end", text FROM segments WHERE document_id = ? ORDER BY level, idx',
-                [doc_id]).fetchall()
+                [doc_id],
+            ).fetchall()
             out.append((lang, text, segs))
-        beads = conn.execute("SELECT ja_start, ja_end, en_start, en_end, status FROM beads WHERE pair_id = ? "
-                             "ORDER BY level, ord", [row[0]]).fetchall()
+        beads = conn.execute(
+            "SELECT ja_start, ja_end, en_start, en_end, status FROM beads WHERE pair_id = ? "
+            "ORDER BY level, ord",
+            [row[0]],
+        ).fetchall()
         return _digest([out, beads])
     finally:
         conn.close()
@@ -74,7 +80,9 @@ def bead_state(db: Path, name: str) -> str:
     try:
         rows = conn.execute(
             "SELECT b.level, b.ord, ja_start, ja_end, en_start, en_end, status FROM beads b "
-            "JOIN pairs p ON p.id = b.pair_id WHERE p.name = ? ORDER BY b.level, b.ord", [name]).fetchall()
+            "JOIN pairs p ON p.id = b.pair_id WHERE p.name = ? ORDER BY b.level, b.ord",
+            [name],
+        ).fetchall()
         return _digest(rows)
     finally:
         conn.close()
@@ -85,9 +93,13 @@ def span_state(db: Path, name: str) -> str:
     try:
         spans = conn.execute(
             'SELECT lang, segment_idx, start, "end", label, source, status FROM spans s JOIN pairs p '
-            "ON p.id = s.pair_id WHERE p.name = ? ORDER BY 1, 2, 3, 4, 5, 6", [name]).fetchall()
-        defs = conn.execute("SELECT count(*) FROM acronym_definitions d JOIN pairs p ON p.id = d.pair_id "
-                            "WHERE p.name = ?", [name]).fetchone()
+            "ON p.id = s.pair_id WHERE p.name = ? ORDER BY 1, 2, 3, 4, 5, 6",
+            [name],
+        ).fetchall()
+        defs = conn.execute(
+            "SELECT count(*) FROM acronym_definitions d JOIN pairs p ON p.id = d.pair_id WHERE p.name = ?",
+            [name],
+        ).fetchone()
         return _digest([spans, defs])
     finally:
         conn.close()
@@ -96,7 +108,9 @@ def span_state(db: Path, name: str) -> str:
 def glossary_state(db: Path) -> str:
     conn = _connect(db)
     try:
-        entries = conn.execute("SELECT ja, en, acronym, status, note FROM glossary_entries ORDER BY id").fetchall()
+        entries = conn.execute(
+            "SELECT ja, en, acronym, status, note FROM glossary_entries ORDER BY id"
+        ).fetchall()
         variants = conn.execute("SELECT count(*) FROM glossary_variants").fetchone()
         return _digest([entries, variants])
     finally:
@@ -130,13 +144,20 @@ def beads_tile(db: Path, name: str) -> list[str]:
         pid = conn.execute("SELECT id FROM pairs WHERE name = ?", [name]).fetchone()
         if pid is None:
             return []
-        beads = conn.execute("SELECT ja_start, ja_end, en_start, en_end FROM beads WHERE pair_id = ? AND "
-                             "level = 'sentence' ORDER BY ord", [pid[0]]).fetchall()
+        beads = conn.execute(
+            "SELECT ja_start, ja_end, en_start, en_end FROM beads WHERE pair_id = ? AND "
+            "level = 'sentence' ORDER BY ord",
+            [pid[0]],
+        ).fetchall()
         if not beads:
             return []
-        counts = dict(conn.execute(
-            "SELECT d.lang, count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
-            "WHERE d.pair_id = ? AND s.level = 'sentence' GROUP BY d.lang", [pid[0]]).fetchall())
+        counts = dict(
+            conn.execute(
+                "SELECT d.lang, count(*) FROM segments s JOIN documents d ON d.id = s.document_id "
+                "WHERE d.pair_id = ? AND s.level = 'sentence' GROUP BY d.lang",
+                [pid[0]],
+            ).fetchall()
+        )
     finally:
         conn.close()
     problems = []
@@ -178,10 +199,15 @@ class KillRun:
 
 
 def _launch(fam: Family, db: Path) -> subprocess.Popen[str]:
-    argv = [sys.executable, "-c", fam.argv[0], str(db), *fam.argv[1:]] if fam.script else [
-        *taiyaku_argv(), *fam.argv]
+    argv = (
+        [sys.executable, "-c", fam.argv[0], str(db), *fam.argv[1:]]
+        if fam.script
+        else [*taiyaku_argv(), *fam.argv]
+    )
     env = cli_env(db, {"PYTHONUNBUFFERED": "1", "TAIYAKU_LOCK_TIMEOUT": "30"})
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=db.parent)
+    return subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=db.parent
+    )
 
 
 def _acks(fam: Family, stdout: str) -> int:
@@ -255,11 +281,13 @@ def kill_run(fam: Family, work: Path, k: int, rng: random.Random) -> KillRun:
     if fam.pair:
         problems += beads_tile(db, fam.pair)
     # the state must be the one after the last acknowledged step, or the one after it (done, not yet printed)
-    allowed = fam.states[acked: acked + 2]
+    allowed = fam.states[acked : acked + 2]
     index = fam.states.index(state) if state in fam.states else None
     if state not in allowed:
-        problems.append(f"state {state} after {acked} acknowledged step(s) is none of {allowed} "
-                        f"(known states: {fam.states})")
+        problems.append(
+            f"state {state} after {acked} acknowledged step(s) is none of {allowed} "
+            f"(known states: {fam.states})"
+        )
     shutil.rmtree(run_dir, ignore_errors=True)
     return KillRun(fam.name, kill_at, acked, index, problems)
 
@@ -306,9 +334,11 @@ def _tmx(units: int) -> str:
         f'<tuv xml:lang="en"><seg>Article {i}: Japan and India cooperate (IPMDA).</seg></tuv></tu>\n'
         for i in range(units)
     )
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
-            'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
-            f'datatype="plaintext"/><body>{body}</body></tmx>\n')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
+        f'datatype="plaintext"/><body>{body}</body></tmx>\n'
+    )
 
 
 def _glossary_csv(rows: int) -> str:
@@ -318,7 +348,9 @@ def _glossary_csv(rows: int) -> str:
 
 
 def _run_ok(argv: list[str], db: Path) -> None:
-    proc = subprocess.run([*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db), timeout=600)
+    proc = subprocess.run(
+        [*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db), timeout=600
+    )
     assert proc.returncode == 0, f"taiyaku {' '.join(argv)}: {proc.stderr[-2000:]}"
 
 
@@ -346,19 +378,36 @@ def families(work: Path) -> list[Family]:
 
     open_db(str(empty)).close()  # a new project with every migration applied
     if has("import"):
-        out.append(Family("import", empty, ["import", str(ja), str(en), "--name", "p"], lambda db: pair_state(db, "p"),
-                          pair="p"))
+        out.append(
+            Family(
+                "import",
+                empty,
+                ["import", str(ja), str(en), "--name", "p"],
+                lambda db: pair_state(db, "p"),
+                pair="p",
+            )
+        )
     if has("import-tmx"):
-        out.append(Family("import-tmx", empty, ["import-tmx", str(tmx), "--name", "p"],
-                          lambda db: pair_state(db, "p"), pair="p"))
+        out.append(
+            Family(
+                "import-tmx",
+                empty,
+                ["import-tmx", str(tmx), "--name", "p"],
+                lambda db: pair_state(db, "p"),
+                pair="p",
+            )
+        )
     if not has("import"):
         return out
     imported = work / "imported.db"
     shutil.copy2(empty, imported)
     _run_ok(["import", str(ja), str(en), "--name", "p"], imported)
     if has("align"):
-        out.append(Family("align", imported, ["align", "p", "--no-embeddings"], lambda db: bead_state(db, "p"),
-                          pair="p"))
+        out.append(
+            Family(
+                "align", imported, ["align", "p", "--no-embeddings"], lambda db: bead_state(db, "p"), pair="p"
+            )
+        )
     if has("suggest"):
         out.append(Family("suggest", imported, ["suggest", "p"], lambda db: span_state(db, "p"), pair="p"))
     if has("glossary import"):
@@ -379,13 +428,20 @@ def test_kill_9_at_random_moments_loses_nothing() -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(pool.map(lambda job: kill_run(job[0], work, job[1], job[2]), jobs))
     failed = [r for r in runs if r.problems]
-    summary = {f.name: {"runs": sum(1 for r in runs if r.family == f.name),
-                        "reference_s": round(f.duration, 2), "first_write_s": round(f.first_write, 2),
-                        "ended_in_state": sorted({r.state_index for r in runs if r.family == f.name},
-                                                 key=lambda i: -1 if i is None else i)}
-               for f in fams}
+    summary = {
+        f.name: {
+            "runs": sum(1 for r in runs if r.family == f.name),
+            "reference_s": round(f.duration, 2),
+            "first_write_s": round(f.first_write, 2),
+            "ended_in_state": sorted(
+                {r.state_index for r in runs if r.family == f.name}, key=lambda i: -1 if i is None else i
+            ),
+        }
+        for f in fams
+    }
     print(json.dumps({"kill_runs": len(runs), "survived": len(runs) - len(failed), "families": summary}))
-    assert not failed, "\n".join(f"{r.family} killed at {r.kill_at:.2f}s after {r.acked} ack(s): {r.problems}"
-                                 for r in failed)
+    assert not failed, "\n".join(
+        f"{r.family} killed at {r.kill_at:.2f}s after {r.acked} ack(s): {r.problems}" for r in failed
+    )
     if len(fams) == len(KILL_RUNS):
         assert len(runs) == sum(KILL_RUNS.values()) == 100

@@ -47,14 +47,25 @@ def exports() -> list[Export]:
     if has("export"):
         out += [Export(f"beads-{f}", ("export", "p", "--format", f)) for f in ("jsonl", "tsv", "tmx")]
     if has("glossary export"):
-        out += [Export(f"glossary-{f}", ("glossary", "export", "--format", f), command="glossary export")
-                for f in ("tbx", "csv", "json", "omegat")]
+        out += [
+            Export(f"glossary-{f}", ("glossary", "export", "--format", f), command="glossary export")
+            for f in ("tbx", "csv", "json", "omegat")
+        ]
     if has("spans export"):
-        out += [Export("spans-jsonl", ("spans", "export", "p", "--format", "jsonl"), command="spans export"),
-                Export("spans-prodigy", ("spans", "export", "p", "--format", "prodigy", "--status", "suggested"),
-                       command="spans export"),
-                Export("spans-docbin", ("spans", "export", "p", "--format", "docbin", "--status", "suggested"),
-                       suffixes=(".ja.spacy", ".en.spacy"), command="spans export")]
+        out += [
+            Export("spans-jsonl", ("spans", "export", "p", "--format", "jsonl"), command="spans export"),
+            Export(
+                "spans-prodigy",
+                ("spans", "export", "p", "--format", "prodigy", "--status", "suggested"),
+                command="spans export",
+            ),
+            Export(
+                "spans-docbin",
+                ("spans", "export", "p", "--format", "docbin", "--status", "suggested"),
+                suffixes=(".ja.spacy", ".en.spacy"),
+                command="spans export",
+            ),
+        ]
     return out
 
 
@@ -84,8 +95,9 @@ def project() -> Iterator[Path]:
     db = d / "p.db"
 
     def run(*argv: str) -> None:
-        proc = subprocess.run([*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db),
-                              timeout=600)
+        proc = subprocess.run(
+            [*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db), timeout=600
+        )
         assert proc.returncode == 0, describe(proc)
 
     run("import", str(SEEDS / f"{SEED}.txt"), str(SEEDS / "en" / f"{SEED}.en.txt"), "--name", "p")
@@ -112,8 +124,14 @@ def _run(exp: Export, db: Path, folder: Path, *, fsize: int | None = None) -> su
         if fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    return subprocess.Popen([*taiyaku_argv(), *exp.argv, "-o", str(_target(folder, exp))], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=cli_env(db), cwd=folder, preexec_fn=limit)
+    return subprocess.Popen(
+        [*taiyaku_argv(), *exp.argv, "-o", str(_target(folder, exp))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(db),
+        cwd=folder,
+        preexec_fn=limit,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -146,13 +164,17 @@ def _check_whole_or_old(folder: Path, exp: Export, ref: dict[str, bytes]) -> lis
         if data is None:
             problems.append(f"{p.name} is gone")
         elif _normalise(data) != _normalise(ref[p.name]):
-            problems.append(f"{p.name} is neither the old file nor the whole new one ({len(data)} of "
-                            f"{len(ref[p.name])} bytes)")
+            problems.append(
+                f"{p.name} is neither the old file nor the whole new one ({len(data)} of "
+                f"{len(ref[p.name])} bytes)"
+            )
     return problems
 
 
 @pytest.mark.parametrize("exp", exports(), ids=lambda e: e.name)
-def test_export_failing_mid_write_keeps_the_old_file(exp: Export, project: Path, references, tmp_path: Path) -> None:
+def test_export_failing_mid_write_keeps_the_old_file(
+    exp: Export, project: Path, references, tmp_path: Path
+) -> None:
     """The disk fills up half-way (RLIMIT_FSIZE): one-line error, the previous export untouched."""
     ref, _ = references[exp.name]
     biggest = max(len(v) for v in ref.values())
@@ -175,8 +197,9 @@ def test_export_failing_mid_write_keeps_the_old_file(exp: Export, project: Path,
 
 
 @pytest.mark.parametrize("exp", [e for e in exports() if e.name in KILLED], ids=lambda e: e.name)
-def test_export_killed_mid_write_leaves_the_old_file_or_the_new_one(exp: Export, project: Path, references,
-                                                                   tmp_path: Path) -> None:
+def test_export_killed_mid_write_leaves_the_old_file_or_the_new_one(
+    exp: Export, project: Path, references, tmp_path: Path
+) -> None:
     ref, duration = references[exp.name]
     rng = random.Random(hash(exp.name) & 0xFFFF)
     for k in range(KILLS_PER_EXPORT):
@@ -194,20 +217,34 @@ def test_glossary_csv_export_neutralises_formulas_and_round_trips(project: Path,
     if not (has("glossary export") and has("glossary import")):
         pytest.skip("glossary export/import have not landed yet")
     out = tmp_path / "g.csv"
-    proc = subprocess.run([*taiyaku_argv(), "glossary", "export", "--format", "csv", "-o", str(out)],
-                          capture_output=True, text=True, env=cli_env(project), timeout=300)
+    proc = subprocess.run(
+        [*taiyaku_argv(), "glossary", "export", "--format", "csv", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=cli_env(project),
+        timeout=300,
+    )
     assert proc.returncode == 0, describe(proc)
     import csv
 
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    dangerous = [cell for row in rows[1:] for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")
-                 and not re.fullmatch(r"-?\d+(\.\d+)?", cell)]
+    dangerous = [
+        cell
+        for row in rows[1:]
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"-?\d+(\.\d+)?", cell)
+    ]
     assert not dangerous, f"cells a spreadsheet would run as formulas: {dangerous[:5]}"
     # and the neutralising quote does not stick: importing the export gives the terms back as they were
     fresh = tmp_path / "fresh.db"
-    proc = subprocess.run([*taiyaku_argv(), "glossary", "import", str(out)], capture_output=True, text=True,
-                          env=cli_env(fresh), timeout=300)
+    proc = subprocess.run(
+        [*taiyaku_argv(), "glossary", "import", str(out)],
+        capture_output=True,
+        text=True,
+        env=cli_env(fresh),
+        timeout=300,
+    )
     assert proc.returncode == 0, describe(proc)
     conn = sqlite3.connect(fresh)
     got = {r[0] for r in conn.execute("SELECT ja FROM glossary_entries")}
@@ -221,20 +258,41 @@ def test_bead_tsv_keeps_hostile_segments_in_their_cells(project: Path, tmp_path:
         pytest.skip("export/import-tmx have not landed yet")
     db = tmp_path / "f.db"
     texts = [*FORMULAS, "tab\there", "line\nbreak", "cr\rhere", "back\\slash\\t", '"quoted"']
-    esc = [t.replace("&", "&amp;").replace("<", "&lt;").replace("\t", "&#9;").replace("\n", "&#10;")
-           .replace("\r", "&#13;") for t in texts]
-    units = "".join(f'<tu><tuv xml:lang="ja"><seg>{t}</seg></tuv><tuv xml:lang="en"><seg>{t}</seg></tuv></tu>'
-                    for t in esc)
+    esc = [
+        t.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+        for t in texts
+    ]
+    units = "".join(
+        f'<tu><tuv xml:lang="ja"><seg>{t}</seg></tuv><tuv xml:lang="en"><seg>{t}</seg></tuv></tu>'
+        for t in esc
+    )
     tmx = tmp_path / "f.tmx"
-    tmx.write_text('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
-                   'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
-                   f'datatype="plaintext"/><body>{units}</body></tmx>', encoding="utf-8")
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
+        f'datatype="plaintext"/><body>{units}</body></tmx>',
+        encoding="utf-8",
+    )
     env = cli_env(db)
-    proc = subprocess.run([*taiyaku_argv(), "import-tmx", str(tmx), "--name", "f"], env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [*taiyaku_argv(), "import-tmx", str(tmx), "--name", "f"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, describe(proc)
-    proc = subprocess.run([*taiyaku_argv(), "export", "f", "--format", "tsv"], capture_output=True, text=True,
-                          env=env, timeout=300)
+    proc = subprocess.run(
+        [*taiyaku_argv(), "export", "f", "--format", "tsv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, describe(proc)
     rows = [line.split("\t") for line in proc.stdout.split("\n") if line]
     body = [r for r in rows if r != ["ja", "en"]]
@@ -245,8 +303,9 @@ def test_bead_tsv_keeps_hostile_segments_in_their_cells(project: Path, tmp_path:
 @pytest.mark.parametrize("exp", exports()[:1], ids=lambda e: e.name)
 def test_export_into_a_pipe_closed_early_is_quiet(exp: Export, project: Path) -> None:
     """`taiyaku export … | head -1`: the reader goes away; no traceback, no error."""
-    proc = subprocess.Popen([*taiyaku_argv(), *exp.argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=cli_env(project))
+    proc = subprocess.Popen(
+        [*taiyaku_argv(), *exp.argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(project)
+    )
     assert proc.stdout is not None
     proc.stdout.readline()
     proc.stdout.close()
@@ -273,8 +332,14 @@ def test_export_to_a_bad_path_is_one_line(where: str, project: Path, tmp_path: P
             target.chmod(0o444)
             (tmp_path).chmod(0o555)
         try:
-            proc = subprocess.run([*taiyaku_argv(), *exp.argv, "-o", str(target)], capture_output=True, text=True,
-                                  env=cli_env(project), timeout=300, cwd=tmp_path)
+            proc = subprocess.run(
+                [*taiyaku_argv(), *exp.argv, "-o", str(target)],
+                capture_output=True,
+                text=True,
+                env=cli_env(project),
+                timeout=300,
+                cwd=tmp_path,
+            )
         finally:
             tmp_path.chmod(0o755)
         if where == "read-only-file" and proc.returncode == 0:

@@ -61,9 +61,14 @@ TARGETS = (1, 3, 13)
 
 def _paused_then_killed(fam: Family, db: Path, target: int) -> bool:
     """Run the command until its `target`-th write inside a transaction, kill it there. False: it ended first."""
-    proc = subprocess.Popen([sys.executable, "-c", HOOK, str(target), *fam.argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=cli_env(db, {"PYTHONUNBUFFERED": "1"}),
-                            cwd=db.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOOK, str(target), *fam.argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(db, {"PYTHONUNBUFFERED": "1"}),
+        cwd=db.parent,
+    )
     assert proc.stdout is not None
     deadline = time.monotonic() + 300
     paused = False

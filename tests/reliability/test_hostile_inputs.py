@@ -55,8 +55,16 @@ GOOD_JA = "日本とインドは協力する。\n海洋状況把握（ＭＤＡ�
 GOOD_EN = "Japan and India cooperate.\nThey advance maritime domain awareness (MDA).\n"
 GOOD_CSV = "ja,en,acronym,status,note\n海洋状況把握,maritime domain awareness,MDA,approved,\n"
 SECRET = "TAIYAKU-SECRET-7f3a9c"
-EN_SIDE_TOO = {"empty.txt", "whitespace.txt", "random.bin", "invalid_utf8.txt", "nul_bytes.txt", "pdf_header.txt",
-               "mixed_utf8_sjis.txt", "zero"}
+EN_SIDE_TOO = {
+    "empty.txt",
+    "whitespace.txt",
+    "random.bin",
+    "invalid_utf8.txt",
+    "nul_bytes.txt",
+    "pdf_header.txt",
+    "mixed_utf8_sjis.txt",
+    "zero",
+}
 """Inputs also fed as the English side (the rest only as Japanese, to keep the suite fast)."""
 UNSEGMENTED_TOO = {"empty.txt", "whitespace.txt", "random.bin", "png.bin", "mostly_nul.txt"}
 """Inputs also fed without --segmented (the repair and sentence-splitting path)."""
@@ -88,8 +96,15 @@ def reader_argv(reader: str, bad: Path, good: dict[str, Path]) -> list[list[str]
 
 
 BINARY = {"random.bin", "png.bin", "gzip.bin", "docx.bin", "elf.bin", "pdf_header.txt", "mostly_nul.txt"}
-KEY_FILE_INPUTS = {"random.bin", "png.bin", "nul_bytes.txt", "invalid_utf8.txt", "not_xml.tmx", "malformed.json",
-                   "pdf_header.txt"}
+KEY_FILE_INPUTS = {
+    "random.bin",
+    "png.bin",
+    "nul_bytes.txt",
+    "invalid_utf8.txt",
+    "not_xml.tmx",
+    "malformed.json",
+    "pdf_header.txt",
+}
 """Other inputs fed as a key file too: none is valid TOML (a valid one would open the app)."""
 
 
@@ -170,8 +185,13 @@ def run(argv: list[str], db: Path, timeout: float = 120) -> subprocess.Completed
     return run_measured(argv, db, timeout)[0]
 
 
-def run_measured(argv: list[str], db: Path, timeout: float = 120, cwd: Path | None = None,
-                 max_address_space: int | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+def run_measured(
+    argv: list[str],
+    db: Path,
+    timeout: float = 120,
+    cwd: Path | None = None,
+    max_address_space: int | None = None,
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run taiyaku and return its result and peak memory (MB), measured with wait4 on that one process.
 
     `max_address_space` caps the process's memory (RLIMIT_AS) so a reader that slurps an endless device
@@ -184,8 +204,15 @@ def run_measured(argv: list[str], db: Path, timeout: float = 120, cwd: Path | No
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         full = [*taiyaku_argv(), *argv]
-        proc = subprocess.Popen(full, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=cli_env(db),
-                                cwd=cwd or db.parent, preexec_fn=limit)
+        proc = subprocess.Popen(
+            full,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=cli_env(db),
+            cwd=cwd or db.parent,
+            preexec_fn=limit,
+        )
         deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -203,7 +230,9 @@ def run_measured(argv: list[str], db: Path, timeout: float = 120, cwd: Path | No
         stderr = err.read().decode("utf-8", "replace")
         if timed_out:
             stderr += f"\n[test harness: killed after {timeout}s: a hang, an endless read or a bomb]"
-        result = subprocess.CompletedProcess(full, proc.returncode, out.read().decode("utf-8", "replace"), stderr)
+        result = subprocess.CompletedProcess(
+            full, proc.returncode, out.read().decode("utf-8", "replace"), stderr
+        )
     return result, usage.ru_maxrss / 1024
 
 
@@ -215,7 +244,9 @@ def _case_ids() -> list[tuple[str, str]]:
     """(input name, reader) for every input and reader, decided at collection (inputs do not depend on paths)."""
     dummy = xxe_inputs(Path("/x"), "http://x")
     out = [(b.name, r) for b in static_inputs() + binary_inputs() + dummy for r in b.readers]
-    out += [(b.name, OMEGAT) for b in static_inputs() + binary_inputs() if CSV in b.readers or b.name in BINARY]
+    out += [
+        (b.name, OMEGAT) for b in static_inputs() + binary_inputs() if CSV in b.readers or b.name in BINARY
+    ]
     out += [(b.name, KEYS) for b in static_inputs() + binary_inputs() if b.name in KEY_FILE_INPUTS]
     return list(dict.fromkeys(out))
 
@@ -262,16 +293,23 @@ def _run_case(bad: BadInput, path: Path, argv: list[str], baseline: Path, scratc
     before = content_digest(db)
     proc, rss = run_measured(argv, db)
     stored = any(SECRET.encode() in p.read_bytes() for p in scratch.glob("project.db*"))
-    leftovers = sorted(p.name for p in scratch.iterdir() if p.name not in ("project.db", "project.db-wal",
-                                                                          "project.db-shm"))
+    leftovers = sorted(
+        p.name for p in scratch.iterdir() if p.name not in ("project.db", "project.db-wal", "project.db-shm")
+    )
     outcome = Outcome(argv, proc, rss, before, content_digest(db), integrity(db), stored, leftovers)
     shutil.rmtree(scratch, ignore_errors=True)
     return outcome
 
 
 @pytest.fixture(scope="module")
-def outcomes(request: pytest.FixtureRequest, baseline: Path, good_files: dict[str, Path], secret_file: Path,
-             http_server: Server, workdir: Path) -> dict[tuple[str, str], list[Outcome]]:
+def outcomes(
+    request: pytest.FixtureRequest,
+    baseline: Path,
+    good_files: dict[str, Path],
+    secret_file: Path,
+    http_server: Server,
+    workdir: Path,
+) -> dict[tuple[str, str], list[Outcome]]:
     """Every selected case run once, two processes at a time (2 cores), before the per-case tests look."""
     inputs = {b.name: b for b in all_inputs(secret_file, http_server.url)}
     folder = workdir / "inputs"
@@ -292,16 +330,23 @@ def outcomes(request: pytest.FixtureRequest, baseline: Path, good_files: dict[st
             jobs.append(((name, reader), bad, path, argv, workdir / "runs" / f"{reader}-{name}-{i}"))
     results: dict[tuple[str, str], list[Outcome]] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [(key, pool.submit(_run_case, bad, path, argv, baseline, scratch))
-                   for key, bad, path, argv, scratch in jobs]
+        futures = [
+            (key, pool.submit(_run_case, bad, path, argv, baseline, scratch))
+            for key, bad, path, argv, scratch in jobs
+        ]
         for key, fut in futures:
             results.setdefault(key, []).append(fut.result())
     return results
 
 
 @pytest.mark.parametrize(("name", "reader"), CASES, ids=[f"{r}-{n}" for n, r in CASES])
-def test_hostile_input(name: str, reader: str, outcomes: dict[tuple[str, str], list[Outcome]],
-                       secret_file: Path, http_server: Server) -> None:
+def test_hostile_input(
+    name: str,
+    reader: str,
+    outcomes: dict[tuple[str, str], list[Outcome]],
+    secret_file: Path,
+    http_server: Server,
+) -> None:
     bad = {b.name: b for b in all_inputs(secret_file, http_server.url)}[name]
     if (name, reader) not in outcomes:
         pytest.skip(f"the command reading {reader} files has not landed yet")
@@ -324,11 +369,14 @@ def test_hostile_input(name: str, reader: str, outcomes: dict[tuple[str, str], l
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
-def test_endless_device_is_refused_not_read_forever(device: str, tmp_path: Path, baseline: Path,
-                                                    good_files: dict[str, Path]) -> None:
+def test_endless_device_is_refused_not_read_forever(
+    device: str, tmp_path: Path, baseline: Path, good_files: dict[str, Path]
+) -> None:
     if not os.path.exists(device):
         pytest.skip(f"no {device}")
-    readers = [r for r in (TEXT, TMX, CSV, JSON, OMEGAT, TBX, JSONL) if reader_argv(r, Path(device), good_files)]
+    readers = [
+        r for r in (TEXT, TMX, CSV, JSON, OMEGAT, TBX, JSONL) if reader_argv(r, Path(device), good_files)
+    ]
     if not readers:
         pytest.skip("no file-reading command has landed yet")
     for reader in readers:
@@ -344,7 +392,9 @@ def test_endless_device_is_refused_not_read_forever(device: str, tmp_path: Path,
 
 @pytest.mark.slow
 @pytest.mark.parametrize("megabytes", [45, 50])
-def test_50mb_text_import_has_bounded_memory_or_is_refused(megabytes: int, tmp_path: Path, baseline: Path) -> None:
+def test_50mb_text_import_has_bounded_memory_or_is_refused(
+    megabytes: int, tmp_path: Path, baseline: Path
+) -> None:
     """50 MiB (52 MB) and a little less: imported with bounded memory, or refused with the reason."""
     if not has("import"):
         pytest.skip("import has not landed yet")
@@ -364,7 +414,9 @@ def test_50mb_text_import_has_bounded_memory_or_is_refused(megabytes: int, tmp_p
     print(f"{megabytes} MiB import: exit {proc.returncode}, peak {rss:.0f} MB")
 
 
-def test_the_project_file_itself_as_input(tmp_path: Path, baseline: Path, good_files: dict[str, Path]) -> None:
+def test_the_project_file_itself_as_input(
+    tmp_path: Path, baseline: Path, good_files: dict[str, Path]
+) -> None:
     """`taiyaku import taiyaku.db`: a binary file that is also the open project; refused, and not damaged."""
     db = tmp_path / "project.db"
     shutil.copy2(baseline, db)
@@ -381,16 +433,30 @@ def test_the_project_file_itself_as_input(tmp_path: Path, baseline: Path, good_f
         assert tried
 
 
-@pytest.mark.parametrize("encoding", ["no-such-codec", "rot13", "utf-7", "base64", "utf-8\nx", "../../etc/passwd"])
-def test_unknown_or_odd_encoding_names(encoding: str, tmp_path: Path, baseline: Path,
-                                       good_files: dict[str, Path]) -> None:
+@pytest.mark.parametrize(
+    "encoding", ["no-such-codec", "rot13", "utf-7", "base64", "utf-8\nx", "../../etc/passwd"]
+)
+def test_unknown_or_odd_encoding_names(
+    encoding: str, tmp_path: Path, baseline: Path, good_files: dict[str, Path]
+) -> None:
     if not has("import") or "--encoding" not in __import__("rel_harness").params("import"):
         pytest.skip("import --encoding has not landed yet")
     db = tmp_path / "project.db"
     shutil.copy2(baseline, db)
     before = content_digest(db)
-    proc, _rss = run_measured(["import", "--segmented", "--encoding", encoding, str(good_files["ja"]),
-                               str(good_files["en"]), "--name", "enc"], db)
+    proc, _rss = run_measured(
+        [
+            "import",
+            "--segmented",
+            "--encoding",
+            encoding,
+            str(good_files["ja"]),
+            str(good_files["en"]),
+            "--name",
+            "enc",
+        ],
+        db,
+    )
     if proc.returncode == 0:  # a real codec that happens to decode the file is the user's choice
         assert_no_traceback(proc)
     else:

@@ -49,7 +49,9 @@ PLAIN = ["海洋状況把握", "平和と安定", "abc", "axb"]
 
 
 def run(db: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db), timeout=300)
+    return subprocess.run(
+        [*taiyaku_argv(), *argv], capture_output=True, text=True, env=cli_env(db), timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +61,13 @@ def project() -> Iterator[Path]:
     d = Path(tempfile.mkdtemp(prefix="taiyaku-names-"))
     db = d / "p.db"
     tmx = d / "t.tmx"
-    tmx.write_text('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
-                   'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
-                   'datatype="plaintext"/><body><tu><tuv xml:lang="ja"><seg>文。</seg></tuv>'
-                   '<tuv xml:lang="en"><seg>S.</seg></tuv></tu></body></tmx>', encoding="utf-8")
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
+        'datatype="plaintext"/><body><tu><tuv xml:lang="ja"><seg>文。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>S.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
     for name in [*HOSTILE, *PLAIN]:
         proc = run(db, "import-tmx", str(tmx), "--name", name)
         assert proc.returncode == 0, describe(proc)
@@ -90,8 +95,12 @@ def test_hostile_pair_names_are_stored_verbatim(project: Path) -> None:
 def test_commands_taking_a_pair_name_find_exactly_that_pair(project: Path, name: str) -> None:
     before = content_digest(project)
     # `--` ends the options, as for any command line: a name may start with dashes
-    for command in (["segments", "--json", "--", name], ["beads", "--json", "--", name],
-                    ["export", "--format", "jsonl", "--", name], ["spans", "list", "--json", "--", name]):
+    for command in (
+        ["segments", "--json", "--", name],
+        ["beads", "--json", "--", name],
+        ["export", "--format", "jsonl", "--", name],
+        ["spans", "list", "--json", "--", name],
+    ):
         if not has(" ".join(command[:2]) if command[0] == "spans" else command[0]):
             continue
         proc = run(project, *command)
@@ -128,7 +137,8 @@ def test_glossary_lookup_treats_the_query_as_text(project: Path, query: str) -> 
     for entry in rows:
         texts = " ".join(str(entry.get(k) or "") for k in ("ja", "en", "acronym"))
         assert key.replace(" ", "") in fold(texts).text.replace(" ", ""), (
-            f"{query!r} matched {entry.get('ja')!r}: a wildcard, not text")
+            f"{query!r} matched {entry.get('ja')!r}: a wildcard, not text"
+        )
     if query in HOSTILE:
         assert any(e.get("ja") == query for e in rows), f"the entry {query!r} itself was not found"
     assert content_digest(project) == before

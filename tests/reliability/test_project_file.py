@@ -43,8 +43,13 @@ def real_commands(tmp: Path) -> list[tuple[str, list[str], str]]:
     if has("import"):
         out.append(("import", ["import", "--segmented", str(ja), str(en), "--name", "new-pair"], "write"))
     if has("glossary add"):
-        out.append(("glossary add", ["glossary", "add", "--ja", "海洋状況把握", "--en", "maritime domain awareness"],
-                    "write"))
+        out.append(
+            (
+                "glossary add",
+                ["glossary", "add", "--ja", "海洋状況把握", "--en", "maritime domain awareness"],
+                "write",
+            )
+        )
     if has("align"):
         out.append(("align", ["align", "pair-001", "--no-embeddings"], "write"))
     return out
@@ -57,9 +62,11 @@ def all_commands(tmp: Path, *, app: bool = False) -> list[tuple[str, list[str], 
     """(label, argv, kind, is_probe). `app`: also `annotate`, for cases where opening must fail (a project
     it can open would start the app)."""
     extra = [("annotate", ["annotate"], "read", False)] if app and has("annotate") else []
-    return [(lbl, argv, kind, True) for lbl, argv, kind in PROBES] + [
-        (lbl, argv, kind, False) for lbl, argv, kind in real_commands(tmp)
-    ] + extra
+    return (
+        [(lbl, argv, kind, True) for lbl, argv, kind in PROBES]
+        + [(lbl, argv, kind, False) for lbl, argv, kind in real_commands(tmp)]
+        + extra
+    )
 
 
 def run_any(argv: list[str], is_probe: bool, db: Path, **kw):
@@ -68,7 +75,9 @@ def run_any(argv: list[str], is_probe: bool, db: Path, **kw):
     return run_probe(*argv, db=db, **kw) if is_probe else run_cli(*argv, db=db, **kw)
 
 
-def run_all(tmp: Path, db: Path, *, app: bool = False, **kw) -> list[tuple[str, list[str], str, object, float]]:
+def run_all(
+    tmp: Path, db: Path, *, app: bool = False, **kw
+) -> list[tuple[str, list[str], str, object, float]]:
     """Every command on the same project, two at a time (2 cores): (label, argv, kind, result, seconds)."""
 
     def one(item: tuple[str, list[str], str, bool]) -> tuple[str, list[str], str, object, float]:
@@ -166,7 +175,9 @@ def test_read_only_for_an_ordinary_user(tmp_path: Path) -> None:
     shared = world_readable_tmpdir()
     try:
         db = shared / "project.db"
-        shutil.copy2(Path(__file__).with_name("conftest.py"), shared / "unused")  # folder holds other files too
+        shutil.copy2(
+            Path(__file__).with_name("conftest.py"), shared / "unused"
+        )  # folder holds other files too
         from rel_harness import fill_project
 
         fill_project(db)
@@ -218,7 +229,9 @@ def test_newer_project_is_refused(tmp_path: Path, project: Path, migration_set: 
     conn.commit()
     conn.close()
     before = project_files_digest(project)
-    for label, _argv, _kind, proc, _took in run_all(tmp_path, project, app=migration_set != "unknown-future-set"):
+    for label, _argv, _kind, proc, _took in run_all(
+        tmp_path, project, app=migration_set != "unknown-future-set"
+    ):
         if migration_set == "unknown-future-set":
             # a set this program does not know at all: its tables are simply not ours to touch
             assert_no_traceback(proc)
@@ -227,13 +240,17 @@ def test_newer_project_is_refused(tmp_path: Path, project: Path, migration_set: 
         assert project_files_digest(project) == before, label
 
 
-def test_locked_by_a_writer_reads_go_on_writes_wait_then_fail(tmp_path: Path, project: Path, hold_lock) -> None:
+def test_locked_by_a_writer_reads_go_on_writes_wait_then_fail(
+    tmp_path: Path, project: Path, hold_lock
+) -> None:
     """Another process in BEGIN EXCLUSIVE: WAL readers proceed; writers wait the lock timeout, then one line."""
     content = content_digest(project)
     holder = hold_lock(project, "transaction", 30)
     for label, _argv, kind, proc, took in run_all(tmp_path, project):
         if kind == "read":
-            assert proc.returncode == 0, f"{label}: a reader must not be blocked by a writer in WAL mode\n{proc.stderr}"
+            assert proc.returncode == 0, (
+                f"{label}: a reader must not be blocked by a writer in WAL mode\n{proc.stderr}"
+            )
             assert_no_traceback(proc)
         else:
             assert_clean_error(proc)
@@ -243,7 +260,9 @@ def test_locked_by_a_writer_reads_go_on_writes_wait_then_fail(tmp_path: Path, pr
     assert content_digest(project) == content
 
 
-def test_locked_in_exclusive_mode_every_command_fails_cleanly(tmp_path: Path, project: Path, hold_lock) -> None:
+def test_locked_in_exclusive_mode_every_command_fails_cleanly(
+    tmp_path: Path, project: Path, hold_lock
+) -> None:
     content = content_digest(project)
     holder = hold_lock(project, "exclusive-mode", 30)
     for _label, _argv, _kind, proc, _took in run_all(tmp_path, project):
@@ -313,7 +332,9 @@ def test_opening_the_project_again_in_the_same_process_keeps_its_locks(project: 
     worker.close()
     proc = run_probe("read", db=project)  # another process opens and closes the project
     assert proc.returncode == 0, proc.stderr
-    assert project.with_name(project.name + "-wal").exists(), "another process deleted the log of an open project"
+    assert project.with_name(project.name + "-wal").exists(), (
+        "another process deleted the log of an open project"
+    )
     with write(app):
         app["pairs"].insert({"name": "after", "created": now(), "updated": now()})
     app.close()

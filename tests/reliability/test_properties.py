@@ -19,9 +19,7 @@ TRICKY = (
     "𠮷𩸽😀👍🏽👨‍👩‍👧🇯🇵\U0001f1ef\U000e0041"
     "\u1100\u1161\u11a8가\u200b\u200d\ufeff\u00ad\u2028\u2029\x85\r\n\t İıßẞΣς"
 )
-texts = st.text(
-    alphabet=st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=60
-)
+texts = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8")), max_size=60)
 
 
 def _check_map(text: str) -> None:
@@ -51,8 +49,12 @@ def test_fold_map_is_monotone_and_covers(text: str) -> None:
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.sampled_from(TRICKY),
-               max_size=20))
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.sampled_from(TRICKY),
+        max_size=20,
+    )
+)
 def test_fold_survives_lone_surrogates(text: str) -> None:
     """Lone surrogates (undecodable bytes read with surrogateescape) must not crash folding."""
     _check_map(text)
@@ -110,14 +112,16 @@ def test_known_equivalences() -> None:
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet=st.sampled_from(TRICKY + " 　\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029ab日本"), max_size=80))
+@given(
+    st.text(alphabet=st.sampled_from(TRICKY + " 　\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029ab日本"), max_size=80)
+)
 def test_line_segments_point_into_the_text(text: str) -> None:
     segments = line_segments(text)
     prev_end = 0
     for i, seg in enumerate(segments):
         assert seg.index == i
         assert prev_end <= seg.start < seg.end <= len(text)
-        assert text[seg.start:seg.end] == seg.text
+        assert text[seg.start : seg.end] == seg.text
         assert seg.text == seg.text.strip()
         assert not any(c in seg.text for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
         prev_end = seg.end
@@ -126,7 +130,19 @@ def test_line_segments_point_into_the_text(text: str) -> None:
 # --- the aligner, through its public API ------------------------------------------------------------------
 
 JA_CHARS = "日本国とインドは協力する海洋状況把握のためのパートナーシップ（ＩＰＭＤＡ）１２３。、"
-EN_WORDS = ["Japan", "and", "India", "cooperate", "on", "maritime", "domain", "awareness", "(IPMDA)", "12", "the"]
+EN_WORDS = [
+    "Japan",
+    "and",
+    "India",
+    "cooperate",
+    "on",
+    "maritime",
+    "domain",
+    "awareness",
+    "(IPMDA)",
+    "12",
+    "the",
+]
 
 
 @st.composite
@@ -154,7 +170,9 @@ def corpora(draw: st.DrawFn) -> tuple[list[str], list[str], list]:
     return ja, en, fixed
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(corpora())
 def test_aligner_beads_cover_each_segment_once_in_order(corpus: tuple[list[str], list[str], list]) -> None:
     from alignment.aligner import align_texts
@@ -215,6 +233,6 @@ def test_span_offsets_round_trip_exactly(span_db, text: str, data: st.DataObject
         for s in record["spans"]:
             seg_text = record["text"]
             if s["end"] <= len(seg_text):  # a span inside its segment: relative offsets point at its text
-                assert seg_text[s["start"]:s["end"]] == s["text"]
+                assert seg_text[s["start"] : s["end"]] == s["text"]
     with write(db):
         db.execute("DELETE FROM pairs WHERE id = ?", [pid])

@@ -98,7 +98,9 @@ def test_foundation_project_upgrades_through_the_cli_with_a_backup_first(tmp_pat
     conn = sqlite3.connect(path)
     for table, n in counts.items():
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == n, table
-    assert [r[0] for r in conn.execute("SELECT name FROM pairs ORDER BY name")] == [f"old-{p}" for p in range(5)]
+    assert [r[0] for r in conn.execute("SELECT name FROM pairs ORDER BY name")] == [
+        f"old-{p}" for p in range(5)
+    ]
     assert conn.execute("SELECT count(*) FROM beads WHERE status = 'confirmed'").fetchone()[0] == 20
     conn.close()
     assert integrity(path) == "ok"
@@ -141,8 +143,11 @@ def test_first_migration_of_every_set_upgrades_without_losing_rows(tmp_path: Pat
     base = set(db.table_names())
     for migrations in all_sets()[1:]:
         first_only(migrations, db)
-    new_tables = [t for t in db.table_names() if t not in base and not t.endswith(("_fts", "_config", "_data",
-                                                                                    "_idx", "_docsize"))]
+    new_tables = [
+        t
+        for t in db.table_names()
+        if t not in base and not t.endswith(("_fts", "_config", "_data", "_idx", "_docsize"))
+    ]
     _fill_generic(db, new_tables)
     counts = {t: db[t].count for t in db.table_names() if t != "_sqlite_migrations"}
     pending = any(m.pending(db) for m in all_sets())
@@ -219,7 +224,9 @@ def test_killed_during_migration_leaves_the_original_untouched(tmp_path: Path) -
     path = tmp_path / "old.db"
     make_foundation_project(path)
     before = content_digest(path)
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_MIGRATION, str(path)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_MIGRATION, str(path)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "migrating"
     time.sleep(0.1)
@@ -240,7 +247,9 @@ def test_two_processes_upgrade_the_same_old_project_at_once(tmp_path: Path) -> N
         subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("probe_cli.py")), "write", f"racer-{i}"],
             env={**os.environ, "TAIYAKU_DB": str(path)},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for i in range(3)
     ]

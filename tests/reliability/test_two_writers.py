@@ -87,8 +87,12 @@ def _build(db: Path, n: int, *, skewed: bool = False) -> None:
         pid = create_pair(conn, "p")
         for lang, fmt in (("ja", "第{}文です。"), ("en", "Sentence {}.")):
             text = "\n".join(fmt.format(i) for i in range(n)) + "\n"
-            insert_document(conn, pid, Document(None, pid, lang, text, text, ((0, 0, len(text)),), segmented=True),
-                            line_segments(text))
+            insert_document(
+                conn,
+                pid,
+                Document(None, pid, lang, text, text, ((0, 0, len(text)),), segmented=True),
+                line_segments(text),
+            )
     if skewed:
         beads = [Bead((0, 2), (0, 1), score=0.1)]
         beads += [Bead((i + 1, i + 2), (i, i + 1), score=0.1) for i in range(1, n - 1)]
@@ -122,10 +126,20 @@ def test_app_library_and_cli_writers_at_once_lose_nothing(shared: Path) -> None:
     _build(db, APP_OPS + 20)
     flag = shared / "writers-done"
 
-    app = subprocess.Popen([sys.executable, "-c", APP_WRITER, str(db), str(APP_OPS), str(flag)],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(db, LOCK_ENV))
-    lib = subprocess.Popen([sys.executable, "-c", LIBRARY_WRITER, str(db), str(LIBRARY_OPS)],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(db, LOCK_ENV))
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP_WRITER, str(db), str(APP_OPS), str(flag)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(db, LOCK_ENV),
+    )
+    lib = subprocess.Popen(
+        [sys.executable, "-c", LIBRARY_WRITER, str(db), str(LIBRARY_OPS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(db, LOCK_ENV),
+    )
 
     cli_done: list[tuple[str, float]] = []  # (what, monotonic time the process had exited)
     problems: list[str] = []
@@ -144,8 +158,13 @@ def test_app_library_and_cli_writers_at_once_lose_nothing(shared: Path) -> None:
                 rows = [f"CLI用語{g}-{r},cli term {g}-{r},,proposed," for r in range(ROWS_PER_CSV)]
                 path.write_text("ja,en,acronym,status,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
                 argv, what = ["glossary", "import", str(path)], f"csv {g}"
-            proc = subprocess.run([*taiyaku_argv(), *argv], capture_output=True, text=True,
-                                  env=cli_env(db, LOCK_ENV), timeout=300)
+            proc = subprocess.run(
+                [*taiyaku_argv(), *argv],
+                capture_output=True,
+                text=True,
+                env=cli_env(db, LOCK_ENV),
+                timeout=300,
+            )
             if proc.returncode != 0:
                 problems.append(f"taiyaku {' '.join(argv)} failed: {proc.stderr.strip()}")
             problems.extend(_clean(f"taiyaku {argv[0]}", proc.stdout + proc.stderr))
@@ -172,9 +191,13 @@ def test_app_library_and_cli_writers_at_once_lose_nothing(shared: Path) -> None:
 
     # nothing lost
     conn = __import__("sqlite3").connect(db)
-    confirmed = [r[0] for r in conn.execute(
-        "SELECT ord FROM beads b JOIN pairs p ON p.id = b.pair_id WHERE p.name = 'p' AND status = 'confirmed' "
-        "ORDER BY ord")]
+    confirmed = [
+        r[0]
+        for r in conn.execute(
+            "SELECT ord FROM beads b JOIN pairs p ON p.id = b.pair_id WHERE p.name = 'p' AND status = 'confirmed' "
+            "ORDER BY ord"
+        )
+    ]
     history = conn.execute("SELECT count(*) FROM history WHERE state = 'done'").fetchone()[0]
     lib_terms = conn.execute("SELECT count(*) FROM glossary_entries WHERE note = 'writer B'").fetchone()[0]
     cli_terms = conn.execute("SELECT count(*) FROM glossary_entries WHERE en LIKE 'cli term %'").fetchone()[0]
@@ -189,8 +212,10 @@ def test_app_library_and_cli_writers_at_once_lose_nothing(shared: Path) -> None:
     assert integrity(db) == "ok"
 
     # every read of the app saw every entry committed before it started
-    seen = [(int(n), float(t)) for _s, n, t in (line.split() for line in app_out.splitlines()
-                                                if line.startswith("seen "))]
+    seen = [
+        (int(n), float(t))
+        for _s, n, t in (line.split() for line in app_out.splitlines() if line.startswith("seen "))
+    ]
     stale = []
     for n, t in seen:
         expected = sum(1 for a in lib_acks if a < t) + ROWS_PER_CSV * sum(1 for c in csv_done if c < t)
@@ -199,7 +224,9 @@ def test_app_library_and_cli_writers_at_once_lose_nothing(shared: Path) -> None:
     assert not stale, f"the app read stale data {len(stale)} times, e.g. saw {stale[0][0]} of {stale[0][1]}"
     assert seen[-1][0] == total
     shown = re.search(r"^pairs \S+ (.*)$", app_out, re.M)
-    assert shown and set(shown.group(1).split()) == pairs, "the pair list did not show the other writer's pairs"
+    assert shown and set(shown.group(1).split()) == pairs, (
+        "the pair list did not show the other writer's pairs"
+    )
     print({"operations_under_contention": operations, "lost": 0, "reads_checked": len(seen)})
     assert operations == 1000
 
@@ -210,9 +237,11 @@ def _tmx(k: int) -> str:
         f'<tuv xml:lang="en"><seg>Sentence {i} of memory {k}.</seg></tuv></tu>'
         for i in range(5)
     )
-    return ('<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
-            'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
-            f'datatype="plaintext"/><body>{units}</body></tmx>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="ja" '
+        f'datatype="plaintext"/><body>{units}</body></tmx>'
+    )
 
 
 def test_lock_wait_is_bounded_by_the_timeout_setting(tmp_path: Path) -> None:
@@ -266,19 +295,30 @@ def test_app_edit_on_beads_realigned_meanwhile_is_refused_not_written_over(share
     db = shared / "p.db"
     _build(db, 12, skewed=True)
     flag = shared / "aligned"
-    app = subprocess.Popen([sys.executable, "-c", STALE_APP, str(db), str(flag)], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, env=cli_env(db, LOCK_ENV))
+    app = subprocess.Popen(
+        [sys.executable, "-c", STALE_APP, str(db), str(flag)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(db, LOCK_ENV),
+    )
     assert app.stdout is not None
     assert app.stdout.readline().strip() == "ready"
-    proc = subprocess.run([*taiyaku_argv(), "align", "p", "--no-embeddings"], capture_output=True, text=True,
-                          env=cli_env(db, LOCK_ENV), timeout=300)
+    proc = subprocess.run(
+        [*taiyaku_argv(), "align", "p", "--no-embeddings"],
+        capture_output=True,
+        text=True,
+        env=cli_env(db, LOCK_ENV),
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
 
     def beads() -> list[tuple]:
         conn = sqlite3.connect(db)
         try:
-            return conn.execute("SELECT id, ja_start, ja_end, en_start, en_end, status, score FROM beads "
-                                "ORDER BY ord").fetchall()
+            return conn.execute(
+                "SELECT id, ja_start, ja_end, en_start, en_end, status, score FROM beads ORDER BY ord"
+            ).fetchall()
         finally:
             conn.close()
 

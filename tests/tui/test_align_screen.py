@@ -58,8 +58,12 @@ async def cursor_to(pilot, index: int) -> None:
 
 
 ORIGINAL = [
-    ((0, 1), (0, 1), "auto"), ((1, 2), (1, 2), "auto"), ((2, 3), (2, 2), "auto"),
-    ((3, 4), (2, 3), "auto"), ((4, 5), (3, 4), "auto"), ((5, 6), (4, 5), "auto"),
+    ((0, 1), (0, 1), "auto"),
+    ((1, 2), (1, 2), "auto"),
+    ((2, 3), (2, 2), "auto"),
+    ((3, 4), (2, 3), "auto"),
+    ((4, 5), (3, 4), "auto"),
+    ((5, 6), (4, 5), "auto"),
 ]
 
 
@@ -84,20 +88,59 @@ async def test_opens_on_the_pair_and_moves(project: Path) -> None:
         (["M"], 1, [((0, 2), (0, 2), "auto"), *ORIGINAL[2:]]),
         (["s"], 0, None),  # a 1-1 cannot be split: nothing changes
         (["x"], 0, [((0, 1), (0, 0), "auto"), ((1, 1), (0, 1), "auto"), *ORIGINAL[1:]]),
-        (["right_square_bracket"], 1, [ORIGINAL[0], ((1, 1), (1, 2), "auto"), ((1, 3), (2, 2), "auto"), *ORIGINAL[3:]]),
-        (["left_square_bracket"], 3, [*ORIGINAL[:2], ((2, 4), (2, 2), "auto"), ((4, 4), (2, 3), "auto"), *ORIGINAL[4:]]),
-        (["left_curly_bracket"], 3, [*ORIGINAL[:2], ((2, 3), (2, 3), "auto"), ((3, 4), (3, 3), "auto"), *ORIGINAL[4:]]),
+        (
+            ["right_square_bracket"],
+            1,
+            [ORIGINAL[0], ((1, 1), (1, 2), "auto"), ((1, 3), (2, 2), "auto"), *ORIGINAL[3:]],
+        ),
+        (
+            ["left_square_bracket"],
+            3,
+            [*ORIGINAL[:2], ((2, 4), (2, 2), "auto"), ((4, 4), (2, 3), "auto"), *ORIGINAL[4:]],
+        ),
+        (
+            ["left_curly_bracket"],
+            3,
+            [*ORIGINAL[:2], ((2, 3), (2, 3), "auto"), ((3, 4), (3, 3), "auto"), *ORIGINAL[4:]],
+        ),
         (["right_curly_bracket"], 0, [((0, 1), (0, 0), "auto"), ((1, 2), (0, 2), "auto"), *ORIGINAL[2:]]),
-        (["less_than_sign"], 2, [*ORIGINAL[:2], ((2, 4), (2, 2), "auto"), ((4, 4), (2, 3), "auto"), *ORIGINAL[4:]]),
-        (["greater_than_sign"], 2, [*ORIGINAL[:2], ((2, 3), (2, 3), "auto"), ((3, 4), (3, 3), "auto"), *ORIGINAL[4:]]),
+        (
+            ["less_than_sign"],
+            2,
+            [*ORIGINAL[:2], ((2, 4), (2, 2), "auto"), ((4, 4), (2, 3), "auto"), *ORIGINAL[4:]],
+        ),
+        (
+            ["greater_than_sign"],
+            2,
+            [*ORIGINAL[:2], ((2, 3), (2, 3), "auto"), ((3, 4), (3, 3), "auto"), *ORIGINAL[4:]],
+        ),
         (["c"], 4, [*ORIGINAL[:4], ((4, 5), (3, 4), "confirmed"), ORIGINAL[5]]),
         (["c", "c"], 4, ORIGINAL),
-        (["space", "space"], 1, [ORIGINAL[0], ((1, 2), (1, 2), "confirmed"), ((2, 3), (2, 2), "confirmed"), *ORIGINAL[3:]]),
+        (
+            ["space", "space"],
+            1,
+            [ORIGINAL[0], ((1, 2), (1, 2), "confirmed"), ((2, 3), (2, 2), "confirmed"), *ORIGINAL[3:]],
+        ),
         (["C", "y"], 2, [(*b[:2], "confirmed") for b in ORIGINAL[:3]] + ORIGINAL[3:]),
         (["C", "n"], 2, ORIGINAL),
     ],
-    ids=["merge-next", "merge-prev", "split-1-1", "unlink", "ja-down", "ja-up", "en-up", "en-down", "ja-pull",
-         "en-pull", "confirm", "unconfirm", "confirm-next", "confirm-above", "confirm-above-cancelled"],
+    ids=[
+        "merge-next",
+        "merge-prev",
+        "split-1-1",
+        "unlink",
+        "ja-down",
+        "ja-up",
+        "en-up",
+        "en-down",
+        "ja-pull",
+        "en-pull",
+        "confirm",
+        "unconfirm",
+        "confirm-next",
+        "confirm-above",
+        "confirm-above-cancelled",
+    ],
 )
 async def test_each_bead_action_is_stored_at_once(project: Path, keys, cursor, expected) -> None:
     async with app_for(project).run_test(size=SIZE) as pilot:
@@ -184,8 +227,12 @@ async def test_realign_runs_in_a_worker_and_keeps_confirmed_beads(project: Path)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert stored(project) == [
-            ORIGINAL[0], ((1, 2), (1, 2), "confirmed"),
-            ((2, 3), (2, 3), "auto"), ((3, 4), (3, 4), "auto"), ((4, 5), (4, 5), "auto"), ((5, 6), (5, 5), "auto"),
+            ORIGINAL[0],
+            ((1, 2), (1, 2), "confirmed"),
+            ((2, 3), (2, 3), "auto"),
+            ((3, 4), (3, 4), "auto"),
+            ((4, 5), (4, 5), "auto"),
+            ((5, 6), (5, 5), "auto"),
         ]
         await pilot.press("u")
         assert stored(project)[2:] == ORIGINAL[2:]

@@ -24,7 +24,9 @@ NAME = "000_018672d04432ce13"
 @pytest.mark.slow
 async def test_seed_000_from_import_to_tmx_keyboard_only(run, db_path: Path, tmp_path: Path) -> None:
     # the commands an analyst runs before opening the app
-    assert run("import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")).exit_code == 0
+    assert (
+        run("import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")).exit_code == 0
+    )
     assert run("align", NAME).exit_code == 0
     assert run("suggest", NAME).exit_code == 0
     assert run("glossary", "harvest", NAME).exit_code == 0
@@ -71,8 +73,10 @@ async def test_seed_000_from_import_to_tmx_keyboard_only(run, db_path: Path, tmp
     entries = gstore.list_entries(db)
     assert entries and all(e.status == "approved" for e in entries)
     triples = {e.acronym: (e.ja, e.en) for e in entries}
-    assert triples["IPMDA"] == ("海洋状況把握のためのインド太平洋パートナーシップ",
-                                "Indo-Pacific Partnership for Maritime Domain Awareness")
+    assert triples["IPMDA"] == (
+        "海洋状況把握のためのインド太平洋パートナーシップ",
+        "Indo-Pacific Partnership for Maritime Domain Awareness",
+    )
     db.close()
 
     out = tmp_path / "000.tmx"

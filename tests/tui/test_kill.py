@@ -44,7 +44,9 @@ SCRIPT = textwrap.dedent(
 
 def run_and_kill(project: Path, mode: str, wait_for: str) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(project), mode], stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", SCRIPT, str(project), mode],
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

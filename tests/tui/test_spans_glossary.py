@@ -46,11 +46,27 @@ def annotated(project: Path) -> Path:
     ]:
         a, b = find(text, part)
         gspans.add_span(db, pair, lang, a, b, label, user="suggest", status="suggested")
-    gstore.add(db, Entry(ja="海洋状況把握のためのインド太平洋パートナーシップ", acronym="IPMDA",
-                         en="Indo-Pacific Partnership for Maritime Domain Awareness", status="approved"), user="t")
+    gstore.add(
+        db,
+        Entry(
+            ja="海洋状況把握のためのインド太平洋パートナーシップ",
+            acronym="IPMDA",
+            en="Indo-Pacific Partnership for Maritime Domain Awareness",
+            status="approved",
+        ),
+        user="t",
+    )
     gstore.add(db, Entry(ja="情報融合センター", en="IFC", acronym="IFC-IOR", status="proposed"), user="t")
-    gstore.add(db, Entry(ja="年一回", en="annually", status="approved",
-                         variants=(Variant("en", "once a year (sic)", forbidden=True),)), user="t")
+    gstore.add(
+        db,
+        Entry(
+            ja="年一回",
+            en="annually",
+            status="approved",
+            variants=(Variant("en", "once a year (sic)", forbidden=True),),
+        ),
+        user="t",
+    )
     db.close()
     return project
 
@@ -58,7 +74,10 @@ def annotated(project: Path) -> Path:
 def spans_now(project: Path) -> dict[str, tuple]:
     db = open_db(str(project))
     try:
-        return {s.text: (s.label, s.status, s.source, s.entry_id) for s in gspans.list_spans(db, get_pair(db, "p"))}
+        return {
+            s.text: (s.label, s.status, s.source, s.entry_id)
+            for s in gspans.list_spans(db, get_pair(db, "p"))
+        }
     finally:
         db.close()
 
@@ -91,7 +110,9 @@ async def test_accept_all_label_and_delete(annotated: Path) -> None:
     async with app_for(annotated).run_test(size=SIZE) as pilot:
         await pilot.press("A")
         now = spans_now(annotated)
-        assert {now[t][1] for t in ("日本国", "インド洋地域情報融合センター", "ＩＦＣ－ＩＯＲ")} == {"accepted"}
+        assert {now[t][1] for t in ("日本国", "インド洋地域情報融合センター", "ＩＦＣ－ＩＯＲ")} == {
+            "accepted"
+        }
         await pilot.press("o")  # select the first span of the bead
         await pilot.press("L")
         assert isinstance(pilot.app.screen, PickModal)
@@ -182,7 +203,9 @@ async def test_glossary_panel_and_review_queue_show_qa(annotated: Path) -> None:
         table.move_to(1)
         await pilot.pause()
         panel = screen.query_one("#glossary-panel")
-        assert [(e.acronym, e.status, e.english_found) for e in panel.entries] == [("IPMDA", "approved", True)]
+        assert [(e.acronym, e.status, e.english_found) for e in panel.entries] == [
+            ("IPMDA", "approved", True)
+        ]
         assert panel.problems == []
         table.move_to(3)
         await pilot.pause()

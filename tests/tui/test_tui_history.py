@@ -24,7 +24,14 @@ def test_commit_undo_redo_survive_reopening(project: Path) -> None:
     pair = get_pair(db, "p")
     before = get_beads(db, pair.id)
     new = history.commit_beads(
-        db, pair.id, before, edit.merge(before, 1), user="ana", action="merge", summary="merge 2 with 3", cursor=1
+        db,
+        pair.id,
+        before,
+        edit.merge(before, 1),
+        user="ana",
+        action="merge",
+        summary="merge 2 with 3",
+        cursor=1,
     )
     assert ranges(get_beads(db, pair.id)) == ranges(new)
     assert get_beads(db, pair.id)[1].updated_by == "ana"
@@ -61,7 +68,14 @@ def test_new_action_after_undo_ends_the_redo_chain(project: Path) -> None:
     history.commit_beads(db, pair.id, b, edit.confirm(b, 5), user="a", action="confirm", summary="c3")
     assert history.redo(db, "a") is None
     assert [e.state for e in history.entries(db)] == ["done", "dropped", "done"]
-    assert [b.status for b in get_beads(db, pair.id)] == ["confirmed", "auto", "auto", "auto", "auto", "confirmed"]
+    assert [b.status for b in get_beads(db, pair.id)] == [
+        "confirmed",
+        "auto",
+        "auto",
+        "auto",
+        "auto",
+        "confirmed",
+    ]
 
 
 def test_undo_of_each_edit_restores_exactly(project: Path) -> None:
@@ -116,7 +130,13 @@ def test_rows_op_round_trip_and_conflict(project: Path) -> None:
     with write(db):
         db.execute("UPDATE pairs SET name = 'q' WHERE id = ?", [pair.id])
         after = history.read_row(db, "pairs", key)
-        history.record(db, user="u", action="rename", summary="rename", ops=[history.rows_op("pairs", key, before, after)])
+        history.record(
+            db,
+            user="u",
+            action="rename",
+            summary="rename",
+            ops=[history.rows_op("pairs", key, before, after)],
+        )
     history.undo(db, "u")
     assert history.read_row(db, "pairs", key)["name"] == "p"
     history.redo(db, "u")
@@ -154,7 +174,9 @@ def test_a_crash_between_the_change_and_its_log_entry_leaves_neither(project: Pa
 
     monkeypatch.setattr(history, "record", crash)
     with pytest.raises(KeyboardInterrupt):
-        history.commit_beads(db, pair.id, before, edit.merge(before, 0), user="u", action="merge", summary="m")
+        history.commit_beads(
+            db, pair.id, before, edit.merge(before, 0), user="u", action="merge", summary="m"
+        )
     db.close()
     db = open_db(str(project))
     assert ranges(get_beads(db, pair.id)) == ranges(before)

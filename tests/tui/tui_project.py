@@ -33,11 +33,15 @@ EN = [
 
 def document(lang: str, lines: Sequence[str]) -> tuple[Document, list]:
     text = "\n".join(lines) + "\n"
-    doc = Document(id=None, pair_id=None, lang=lang, raw_text=text, text=text, offset_runs=((0, 0, len(text)),))
+    doc = Document(
+        id=None, pair_id=None, lang=lang, raw_text=text, text=text, offset_runs=((0, 0, len(text)),)
+    )
     return doc, line_segments(text)
 
 
-def build_pair(db, name: str, ja: Sequence[str], en: Sequence[str] | None, beads: Sequence[Bead] | None = None) -> int:
+def build_pair(
+    db, name: str, ja: Sequence[str], en: Sequence[str] | None, beads: Sequence[Bead] | None = None
+) -> int:
     with write(db):
         pair_id = create_pair(db, name)
         doc, segs = document("ja", ja)

@@ -35,8 +35,13 @@ _STAGE_LABELS = {"embed": "Embedding", "align": "Aligning"}
 
 
 def _level_option(f):
-    return click.option("--level", type=click.Choice(LEVELS), default="sentence", show_default=True,
-                        help="Sentence beads, or clause beads inside sentence beads.")(f)
+    return click.option(
+        "--level",
+        type=click.Choice(LEVELS),
+        default="sentence",
+        show_default=True,
+        help="Sentence beads, or clause beads inside sentence beads.",
+    )(f)
 
 
 def _preview(texts: Sequence[str], width: int = PREVIEW) -> str:
@@ -58,8 +63,16 @@ def glossary_anchors(db: Database) -> list[tuple[str, str]]:
         return []
 
 
-def run_align(db: Database, pairs: Sequence[Pair], *, level: str, use_embeddings: bool, user: str | None,
-              quiet: bool = True, on_progress: Callable[[str, int, int], None] | None = None) -> list[Alignment]:
+def run_align(
+    db: Database,
+    pairs: Sequence[Pair],
+    *,
+    level: str,
+    use_embeddings: bool,
+    user: str | None,
+    quiet: bool = True,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> list[Alignment]:
     from alignment.aligner import align_pair
 
     glossary = glossary_anchors(db)
@@ -67,8 +80,17 @@ def run_align(db: Database, pairs: Sequence[Pair], *, level: str, use_embeddings
     for pair in pairs:
         bars = StageBars(_STAGE_LABELS, suffix=pair.name, quiet=quiet) if on_progress is None else None
         try:
-            results.append(align_pair(db, pair, level=level, use_embeddings=use_embeddings,  # type: ignore[arg-type]
-                                      glossary=glossary, user=user, on_progress=on_progress or bars))
+            results.append(
+                align_pair(
+                    db,
+                    pair,
+                    level=level,
+                    use_embeddings=use_embeddings,  # type: ignore[arg-type]
+                    glossary=glossary,
+                    user=user,
+                    on_progress=on_progress or bars,
+                )
+            )
         finally:
             if bars:
                 bars.close()
@@ -77,8 +99,14 @@ def run_align(db: Database, pairs: Sequence[Pair], *, level: str, use_embeddings
 
 def _bead_row(index: int, bead: Bead, ja: Sequence[str], en: Sequence[str]) -> dict[str, Any]:
     return {
-        "index": index, "ja": ja[slice(*bead.ja)], "en": en[slice(*bead.en)], "ja_index": bead.ja_indexes,
-        "en_index": bead.en_indexes, "type": bead.type, "score": bead.score, "status": bead.status,
+        "index": index,
+        "ja": ja[slice(*bead.ja)],
+        "en": en[slice(*bead.en)],
+        "ja_index": bead.ja_indexes,
+        "en_index": bead.en_indexes,
+        "type": bead.type,
+        "score": bead.score,
+        "status": bead.status,
     }
 
 
@@ -112,14 +140,28 @@ def _summary(db: Database, result: Alignment, pair: Pair, lowest: int) -> dict[s
 @click.option("--all", "all_", is_flag=True, help="Align every pair that has an English document.")
 @click.option("--no-embeddings", is_flag=True, help="Align on length and anchors only (no sentence encoder).")
 @_level_option
-@click.option("--lowest", default=5, show_default=True, type=click.IntRange(0),
-              help="How many of the lowest-scoring beads to list for review.")
+@click.option(
+    "--lowest",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How many of the lowest-scoring beads to list for review.",
+)
 @db_option
 @json_option
 @quiet_option
 @user_option
-def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, lowest: int, db_path: str | None,
-              as_json: bool, quiet: bool, user: str) -> None:
+def align_cmd(
+    name: str | None,
+    all_: bool,
+    no_embeddings: bool,
+    level: str,
+    lowest: int,
+    db_path: str | None,
+    as_json: bool,
+    quiet: bool,
+    user: str,
+) -> None:
     """Align a pair's Japanese and English segments into beads (1-1, 2-1, 1-0 … up to 3 a side).
 
     Uses multilingual sentence embeddings (cached in the project), the pair's own JA/EN length ratio,
@@ -140,8 +182,9 @@ def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, low
         pairs = resolve_pairs(db, name, all_)
         if all_:
             pairs = [p for p in pairs if get_document(db, p.id, "en") is not None]
-        results = run_align(db, pairs, level=level, use_embeddings=not no_embeddings, user=user,
-                            quiet=quiet or as_json)
+        results = run_align(
+            db, pairs, level=level, use_embeddings=not no_embeddings, user=user, quiet=quiet or as_json
+        )
         summaries = [_summary(db, r, p, lowest) for r, p in zip(results, pairs, strict=True)]
     finally:
         db.close()
@@ -162,13 +205,17 @@ def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, low
         if s["no_embeddings_reason"]:
             click.echo(f"  no embeddings: {s['no_embeddings_reason']}")
         if s["confirmed_kept"]:
-            click.echo(f"  kept {s['confirmed_kept']} confirmed beads; realigned {s['stretches_realigned']} "
-                       "stretches between them")
+            click.echo(
+                f"  kept {s['confirmed_kept']} confirmed beads; realigned {s['stretches_realigned']} "
+                "stretches between them"
+            )
         if s["lowest"]:
             print_table(
                 ["#", "type", "score", "JA", "EN"],
-                [(r["index"], r["type"], f"{r['score']:.3f}", _preview(r["ja"]), _preview(r["en"]))
-                 for r in s["lowest"]],
+                [
+                    (r["index"], r["type"], f"{r['score']:.3f}", _preview(r["ja"]), _preview(r["en"]))
+                    for r in s["lowest"]
+                ],
                 title="Lowest-scoring beads",
             )
 
@@ -176,14 +223,23 @@ def align_cmd(name: str | None, all_: bool, no_embeddings: bool, level: str, low
 @click.command("beads")
 @click.argument("name")
 @_level_option
-@click.option("--sort", "sort_by", type=click.Choice(["order", "score"]), default="order", show_default=True,
-              help="Document order, or lowest score first (a review queue).")
-@click.option("--status", type=click.Choice(["auto", "confirmed"]), default=None, help="Only beads with this status.")
+@click.option(
+    "--sort",
+    "sort_by",
+    type=click.Choice(["order", "score"]),
+    default="order",
+    show_default=True,
+    help="Document order, or lowest score first (a review queue).",
+)
+@click.option(
+    "--status", type=click.Choice(["auto", "confirmed"]), default=None, help="Only beads with this status."
+)
 @db_option
 @json_option
 @keys_option("the bead indexes, in the order shown (e.g. a review queue with --sort score)")
-def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool,
-              quiet: bool) -> None:
+def beads_cmd(
+    name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool, quiet: bool
+) -> None:
     """Show a pair's alignment: index, JA, EN, type, score and status of every bead.
 
     Example:
@@ -215,8 +271,17 @@ def beads_cmd(name: str, level: str, sort_by: str, status: str | None, db_path: 
         return
     print_table(
         ["#", "JA", "EN", "type", "score", "status"],
-        [(r["index"], " ".join(r["ja"]), " ".join(r["en"]), r["type"],
-          "" if r["score"] is None else f"{r['score']:.3f}", r["status"]) for r in rows],
+        [
+            (
+                r["index"],
+                " ".join(r["ja"]),
+                " ".join(r["en"]),
+                r["type"],
+                "" if r["score"] is None else f"{r['score']:.3f}",
+                r["status"],
+            )
+            for r in rows
+        ],
     )
 
 
@@ -230,7 +295,9 @@ def _scores_row(name: str, s: Any) -> dict[str, Any]:
 @click.option("--baseline", is_flag=True, help="Also score a plain Gale–Church alignment of the same text.")
 @json_option
 @quiet_option
-def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, as_json: bool, quiet: bool) -> None:
+def eval_cmd(
+    gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, as_json: bool, quiet: bool
+) -> None:
     """Score the aligner against gold alignments (strict and lax precision, recall, F1, as vecalign does).
 
     GOLD is JSONL, one bead per line: {"ja": [sentences], "en": [sentences]}. The gold sentences are
@@ -253,10 +320,16 @@ def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, 
     rows = [{**_scores_row(r.gold.name, r.scores), "signals": r.signals} for r in runs]
     base_rows = [_scores_row(b.gold.name, b.scores) for b in base]
     if len(golds) > 1:
-        rows.append({**_scores_row("(all)", score([r.gold.beads for r in runs], [r.predicted for r in runs])),
-                     "signals": ""})
+        rows.append(
+            {
+                **_scores_row("(all)", score([r.gold.beads for r in runs], [r.predicted for r in runs])),
+                "signals": "",
+            }
+        )
         if base:
-            base_rows.append(_scores_row("(all)", score([b.gold.beads for b in base], [b.predicted for b in base])))
+            base_rows.append(
+                _scores_row("(all)", score([b.gold.beads for b in base], [b.predicted for b in base]))
+            )
     if as_json:
         print_json({"aligner": rows, **({"gale_church": base_rows} if baseline else {})})
         return
@@ -269,7 +342,10 @@ def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, 
         print_table(cols, [(r["file"], *(f"{r[k]:.3f}" for k in keys)) for r in data], title=title)
 
     plain = [r.signals for r in runs if "no embeddings" in r.signals]
-    table(rows, "taiyaku aligner: " + (plain[0].split("; ", 1)[1] if plain else "embeddings, length and anchors"))
+    table(
+        rows,
+        "taiyaku aligner: " + (plain[0].split("; ", 1)[1] if plain else "embeddings, length and anchors"),
+    )
     if base:
         table(base_rows, "Gale–Church baseline")
 
@@ -277,15 +353,30 @@ def eval_cmd(gold_files: tuple[Path, ...], no_embeddings: bool, baseline: bool, 
 @click.command("export")
 @click.argument("name", required=False)
 @click.option("--all", "all_", is_flag=True, help="Export every pair that has beads.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "tsv", "tmx"]), required=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write (written whole or not at all); default: standard output.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "tsv", "tmx"]), required=True, help="Output format."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (written whole or not at all); default: standard output.",
+)
 @click.option("--confirmed-only", is_flag=True, help="Only beads a person has confirmed.")
 @_level_option
 @db_option
 @quiet_option
-def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, confirmed_only: bool, level: str,
-               db_path: str | None, quiet: bool) -> None:
+def export_cmd(
+    name: str | None,
+    all_: bool,
+    fmt: str,
+    output: Path | None,
+    confirmed_only: bool,
+    level: str,
+    db_path: str | None,
+    quiet: bool,
+) -> None:
     """Export aligned pairs as JSONL (one object per bead), TSV (JA, EN) or TMX 1.4b.
 
     JSONL keys: pair, ja, en, ja_index, en_index (0-based segment positions), type, status, score.
@@ -321,8 +412,12 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
                 bar(done, of)
 
             records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
-            count = export(reporting(records, total, report, every=1000), fmt, output,  # type: ignore[arg-type]
-                           level=level)  # type: ignore[arg-type]
+            count = export(
+                reporting(records, total, report, every=1000),
+                fmt,
+                output,  # type: ignore[arg-type]
+                level=level,
+            )  # type: ignore[arg-type]
     finally:
         db.close()
     if output is not None and not quiet:
@@ -334,10 +429,12 @@ def export_cmd(name: str | None, all_: bool, fmt: str, output: Path | None, conf
 def _bead_total(db: Database, pairs: Sequence[Pair], level: str, confirmed_only: bool) -> int:
     status = " AND status = 'confirmed'" if confirmed_only else ""
     ids = [p.id for p in pairs]
-    return int(db.execute(
-        f"SELECT count(*) FROM beads WHERE level = ?{status} AND pair_id IN ({', '.join('?' * len(ids))})",
-        [level, *ids],
-    ).fetchone()[0])
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM beads WHERE level = ?{status} AND pair_id IN ({', '.join('?' * len(ids))})",
+            [level, *ids],
+        ).fetchone()[0]
+    )
 
 
 def _demo_align(ctx: Any) -> Any:
@@ -349,11 +446,18 @@ def _demo_align(ctx: Any) -> Any:
     rows = []
     for k, pair in enumerate(pairs):
         ctx.on_progress(f"align {pair.name}", k, len(pairs))
-        (result,) = run_align(ctx.db, [pair], level="sentence", use_embeddings=True, user="demo",
-                              on_progress=lambda *_: None)
+        (result,) = run_align(
+            ctx.db, [pair], level="sentence", use_embeddings=True, user="demo", on_progress=lambda *_: None
+        )
         types = Counter(b.type for b in result.beads)
-        rows.append({"pair": pair.name, "beads": len(result.beads), "types": dict(types),
-                     "signals": result.signals.names()})
+        rows.append(
+            {
+                "pair": pair.name,
+                "beads": len(result.beads),
+                "types": dict(types),
+                "signals": result.signals.names(),
+            }
+        )
     ctx.on_progress("align", len(pairs), len(pairs))
     total = sum(r["beads"] for r in rows)
     return StepResult("align", f"aligned {len(rows)} pairs with English ({total} beads)", tuple(rows))
@@ -367,4 +471,3 @@ def register(cli: click.Group) -> None:
     except ImportError:  # the demo is not there yet
         return
     add_step(DemoStep("align", _demo_align), after="import")
-

@@ -10,11 +10,19 @@ from tui.common import db_option, user_option
 @click.command("annotate")
 @click.argument("name", required=False)
 @click.option("--bead", type=click.IntRange(min=1), default=None, help="Open NAME at this bead (1-based).")
-@click.option("--keys", "keys_path", type=click.Path(dir_okay=False), default=None, envvar="TAIYAKU_KEYS",
-              help="TOML file of custom keys: binding id = \"keys\" (default ~/.config/taiyaku/keys.toml).")
+@click.option(
+    "--keys",
+    "keys_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    envvar="TAIYAKU_KEYS",
+    help='TOML file of custom keys: binding id = "keys" (default ~/.config/taiyaku/keys.toml).',
+)
 @db_option
 @user_option
-def annotate(name: str | None, bead: int | None, keys_path: str | None, db_path: str | None, user: str) -> None:
+def annotate(
+    name: str | None, bead: int | None, keys_path: str | None, db_path: str | None, user: str
+) -> None:
     """Align, render, tag and build the glossary, keyboard only.
 
     Without NAME, shows every pair with its progress. Every change is written to the project at once and

@@ -48,10 +48,16 @@ def _bar_updater(bar: object):
 @click.argument("ja_file", type=click.Path(path_type=Path))
 @click.argument("en_file", required=False, type=click.Path(path_type=Path))
 @click.option("--name", default=None, help="Pair name (default: the Japanese file's stem).")
-@click.option("--segmented", is_flag=True,
-              help="Input is one segment per line: no repair, no sentence splitting (hunalign/vecalign style).")
-@click.option("--encoding", default=None,
-              help="Encoding of the files (default: detected; utf-8, utf-16, cp932/shift_jis, euc-jp).")
+@click.option(
+    "--segmented",
+    is_flag=True,
+    help="Input is one segment per line: no repair, no sentence splitting (hunalign/vecalign style).",
+)
+@click.option(
+    "--encoding",
+    default=None,
+    help="Encoding of the files (default: detected; utf-8, utf-16, cp932/shift_jis, euc-jp).",
+)
 @click.option("--en-encoding", default=None, help="Encoding of EN_FILE when it differs from --encoding.")
 @click.option("--replace", is_flag=True, help="Replace an existing pair of that name (re-import).")
 @db_option
@@ -126,27 +132,43 @@ def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
         print_keys((s.name for s in summaries), as_json=as_json)
         return
     if as_json:
-        print_json([
-            {"name": s.name, "ja_sentences": s.ja_sentences, "en_sentences": s.en_sentences,
-             "ja_clauses": s.ja_clauses, "en_clauses": s.en_clauses, "beads": s.beads, "confirmed": s.confirmed}
-            for s in summaries
-        ])
+        print_json(
+            [
+                {
+                    "name": s.name,
+                    "ja_sentences": s.ja_sentences,
+                    "en_sentences": s.en_sentences,
+                    "ja_clauses": s.ja_clauses,
+                    "en_clauses": s.en_clauses,
+                    "beads": s.beads,
+                    "confirmed": s.confirmed,
+                }
+                for s in summaries
+            ]
+        )
         return
     if not summaries:
         click.echo("No pairs yet: add one with `taiyaku import JA_FILE [EN_FILE]`.", err=True)
         return
     print_table(
         ["pair", "JA\nsent.", "EN\nsent.", "JA\nclauses", "EN\nclauses", "beads", "confirmed"],
-        [(s.name, s.ja_sentences, s.en_sentences, s.ja_clauses, s.en_clauses, s.beads, s.confirmed)
-         for s in summaries],
+        [
+            (s.name, s.ja_sentences, s.en_sentences, s.ja_clauses, s.en_clauses, s.beads, s.confirmed)
+            for s in summaries
+        ],
     )
 
 
 @click.command("segments")
 @click.argument("name")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True, help="Which side.")
-@click.option("--level", type=click.Choice(["sentence", "clause"]), default="sentence", show_default=True,
-              help="Sentences, or the clauses inside them.")
+@click.option(
+    "--level",
+    type=click.Choice(["sentence", "clause"]),
+    default="sentence",
+    show_default=True,
+    help="Sentences, or the clauses inside them.",
+)
 @db_option
 @json_option
 @keys_option("the segment texts (the one-sentence-per-line input other aligners take)")
@@ -177,11 +199,18 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
         print_keys((" ".join(s.text.splitlines()) for s in segments), as_json=as_json)
         return
     if as_json:
-        print_json([
-            {"index": s.index, "start": s.start, "end": s.end, "text": s.text,
-             **({"sentence": s.parent} if level == "clause" else {})}
-            for s in segments
-        ])
+        print_json(
+            [
+                {
+                    "index": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    **({"sentence": s.parent} if level == "clause" else {}),
+                }
+                for s in segments
+            ]
+        )
         return
     columns = ["#", "start", "end", *(["sentence"] if level == "clause" else []), "text"]
     print_table(
@@ -192,8 +221,14 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
 
 
 @click.command("demo")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("taiyaku-demo"),
-              show_default=True, help="Folder for the demo project (its taiyaku.db is rebuilt from scratch).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("taiyaku-demo"),
+    show_default=True,
+    help="Folder for the demo project (its taiyaku.db is rebuilt from scratch).",
+)
 @click.option("--no-tui", is_flag=True, help="Only build the project; do not open the TUI.")
 @json_option
 @quiet_option
@@ -216,19 +251,26 @@ def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
     seed_list = seeds()
     with StageBars({"demo": "Building demo"}, quiet=quiet or as_json) as bars:
         # one bar for the whole build: the steps' own labels change as it goes
-        path, results = build_demo(directory, seed_list=seed_list,
-                                   on_progress=lambda _label, done, total: bars("demo", done, total))
+        path, results = build_demo(
+            directory, seed_list=seed_list, on_progress=lambda _label, done, total: bars("demo", done, total)
+        )
     if as_json:
-        print_json({"project": str(path), "steps": [
-            {"step": r.step, "summary": r.summary, "rows": list(r.rows)} for r in results
-        ]})
+        print_json(
+            {
+                "project": str(path),
+                "steps": [{"step": r.step, "summary": r.summary, "rows": list(r.rows)} for r in results],
+            }
+        )
     elif not quiet:
         for r in results:
             if r.rows:
                 columns = list(r.rows[0])
                 # snake_case keys are for --json; spaced headers wrap between words in a narrow terminal
-                print_table([c.replace("_", " ") for c in columns], [[row[c] for c in columns] for row in r.rows],
-                            title=r.summary)
+                print_table(
+                    [c.replace("_", " ") for c in columns],
+                    [[row[c] for c in columns] for row in r.rows],
+                    title=r.summary,
+                )
             else:
                 click.echo(r.summary)
         click.echo(f"Demo project: {path}")

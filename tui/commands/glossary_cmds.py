@@ -106,8 +106,13 @@ def _entry_options(f):
             click.option("--domain", help="Subject field, e.g. 'maritime security'."),
             click.option("--definition", help="Definition of the concept."),
             click.option("--note", help="Usage note."),
-            click.option("--source", "sources", multiple=True, metavar="PAIR[:ja|en|bead:N]",
-                         help="Provenance: the pair and sentence or bead that justify the entry (repeatable)."),
+            click.option(
+                "--source",
+                "sources",
+                multiple=True,
+                metavar="PAIR[:ja|en|bead:N]",
+                help="Provenance: the pair and sentence or bead that justify the entry (repeatable).",
+            ),
         ]
     ):
         f = decorator(f)
@@ -158,15 +163,27 @@ def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], titl
 
 @glossary_group.command("lookup")
 @click.argument("query")
-@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1, 10_000),
-              help="Show at most this many entries.")
-@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
-              help="Only entries with this status (repeatable).")
+@click.option(
+    "--limit",
+    "-n",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Show at most this many entries.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=STATUS_CHOICE,
+    help="Only entries with this status (repeatable).",
+)
 @json_option
 @keys_option("the ids of matching entries, and exit 1 when none match (like `grep -q`)")
 @db_option
-def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool, quiet: bool,
-               db_path: str | None) -> None:
+def lookup_cmd(
+    query: str, limit: int, statuses: tuple[str, ...], as_json: bool, quiet: bool, db_path: str | None
+) -> None:
     """Find entries by Japanese, English, acronym or variant, anywhere in the term.
 
     Width, hiragana/katakana and Latin case do not matter (ＩＰＭＤＡ, ipmda and IPMDA are the same
@@ -190,10 +207,12 @@ def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool,
             raise click.exceptions.Exit(1)
         return
     if as_json:
-        print_json([
-            {**entry_to_dict(h.entry), "match": {"rank": h.rank, "field": h.field, "term": h.term}}
-            for h in result.hits
-        ])
+        print_json(
+            [
+                {**entry_to_dict(h.entry), "match": {"rank": h.rank, "field": h.field, "term": h.term}}
+                for h in result.hits
+            ]
+        )
         return
     if not result.hits:
         click.echo(f"No entries match {query!r}.", err=True)
@@ -202,20 +221,37 @@ def lookup_cmd(query: str, limit: int, statuses: tuple[str, ...], as_json: bool,
     title = f"{result.total} entries match {query!r}" + (f" (first {shown})" if shown < result.total else "")
     echo_plain_table(
         ["id", "ja", "en", "acronym", "status", "match", "variants"],
-        [[h.entry.id, h.entry.ja, h.entry.en, h.entry.acronym, h.entry.status, f"{h.rank} {h.field}",
-          _variant_summary(h.entry)] for h in result.hits],
+        [
+            [
+                h.entry.id,
+                h.entry.ja,
+                h.entry.en,
+                h.entry.acronym,
+                h.entry.status,
+                f"{h.rank} {h.field}",
+                _variant_summary(h.entry),
+            ]
+            for h in result.hits
+        ],
         title=title,
     )
 
 
 @glossary_group.command("list")
-@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
-              help="Only entries with this status (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=STATUS_CHOICE,
+    help="Only entries with this status (repeatable).",
+)
 @click.option("--domain", help="Only entries of this subject field.")
 @json_option
 @keys_option("the entry ids")
 @db_option
-def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, quiet: bool, db_path: str | None) -> None:
+def list_cmd(
+    statuses: tuple[str, ...], domain: str | None, as_json: bool, quiet: bool, db_path: str | None
+) -> None:
     """List entries in id order, e.g. the proposed ones waiting for review.
 
     Example:
@@ -238,8 +274,9 @@ def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, quiet
     if not rows:
         click.echo("No entries.", err=True)
         return
-    echo_plain_table(["id", "ja", "en", "acronym", "status", "domain", "variants"], rows,
-                     title=f"{len(rows)} entries")
+    echo_plain_table(
+        ["id", "ja", "en", "acronym", "status", "domain", "variants"], rows, title=f"{len(rows)} entries"
+    )
 
 
 # --- add / edit / status / remove / show ----------------------------------------------------------------
@@ -253,8 +290,24 @@ def list_cmd(statuses: tuple[str, ...], domain: str | None, as_json: bool, quiet
 @json_option
 @quiet_option
 @db_option
-def add_cmd(ja, en, acronym, variant_ja, variant_en, forbidden_en, domain, definition, note, sources,
-            status, allow_duplicate, user, as_json, quiet, db_path) -> None:
+def add_cmd(
+    ja,
+    en,
+    acronym,
+    variant_ja,
+    variant_en,
+    forbidden_en,
+    domain,
+    definition,
+    note,
+    sources,
+    status,
+    allow_duplicate,
+    user,
+    as_json,
+    quiet,
+    db_path,
+) -> None:
     """Add an entry (a concept) to the glossary.
 
     Example:
@@ -267,8 +320,14 @@ def add_cmd(ja, en, acronym, variant_ja, variant_en, forbidden_en, domain, defin
 
     db = open_db(db_path)
     entry = Entry(
-        ja=ja, en=en, acronym=acronym, variants=_variants(variant_ja, variant_en, forbidden_en),
-        status=status, domain=domain, definition=definition, note=note,
+        ja=ja,
+        en=en,
+        acronym=acronym,
+        variants=_variants(variant_ja, variant_en, forbidden_en),
+        status=status,
+        domain=domain,
+        definition=definition,
+        note=note,
         sources=tuple(parse_source(s) for s in sources),
     )
     stored = store.add(db, entry, user=user, allow_duplicate=allow_duplicate)
@@ -287,15 +346,38 @@ _LIST_FIELDS = {"variant_ja": "variant_ja", "variant_en": "variant_en", "forbidd
 @click.argument("entry_id", metavar="ID", type=int)
 @_entry_options
 @click.option("--status", type=STATUS_CHOICE, help="New status.")
-@click.option("--add-source", "add_sources", multiple=True, metavar="PAIR[:ja|en|bead:N]",
-              help="Add provenance, keeping the existing sources (repeatable).")
+@click.option(
+    "--add-source",
+    "add_sources",
+    multiple=True,
+    metavar="PAIR[:ja|en|bead:N]",
+    help="Add provenance, keeping the existing sources (repeatable).",
+)
 @click.option("--reason", help="Why (kept in the entry's history).")
 @user_option
 @json_option
 @quiet_option
 @db_option
-def edit_cmd(entry_id, ja, en, acronym, variant_ja, variant_en, forbidden_en, domain, definition, note,
-             sources, status, add_sources, reason, user, as_json, quiet, db_path) -> None:
+def edit_cmd(
+    entry_id,
+    ja,
+    en,
+    acronym,
+    variant_ja,
+    variant_en,
+    forbidden_en,
+    domain,
+    definition,
+    note,
+    sources,
+    status,
+    add_sources,
+    reason,
+    user,
+    as_json,
+    quiet,
+    db_path,
+) -> None:
     """Change fields of an entry. Give a field as "" to clear it; variant options replace that list.
 
     Example:
@@ -309,16 +391,25 @@ def edit_cmd(entry_id, ja, en, acronym, variant_ja, variant_en, forbidden_en, do
     db = open_db(db_path, create=False)
     current = store.get(db, entry_id)
     changes: dict[str, Any] = {
-        k: v for k, v in
-        {"ja": ja, "en": en, "acronym": acronym, "domain": domain, "definition": definition, "note": note,
-         "status": status}.items()
+        k: v
+        for k, v in {
+            "ja": ja,
+            "en": en,
+            "acronym": acronym,
+            "domain": domain,
+            "definition": definition,
+            "note": note,
+            "status": status,
+        }.items()
         if v is not None
     }
     lists = {"variant_ja": variant_ja, "variant_en": variant_en, "forbidden_en": forbidden_en}
     if any(lists.values()):
         given = {k: [t for t in v if t] for k, v in lists.items() if v}
         kept = [v for v in current.variants if v.field not in given]
-        new = _variants(given.get("variant_ja", ()), given.get("variant_en", ()), given.get("forbidden_en", ()))
+        new = _variants(
+            given.get("variant_ja", ()), given.get("variant_en", ()), given.get("forbidden_en", ())
+        )
         changes["variants"] = (*kept, *new)
     if sources or add_sources:
         base = () if sources else current.sources
@@ -330,7 +421,9 @@ def edit_cmd(entry_id, ja, en, acronym, variant_ja, variant_en, forbidden_en, do
         print_json(entry_to_dict(after))
     elif not quiet:
         changed = after != current
-        click.echo(f"{'Updated' if changed else 'Nothing changed in'} entry {after.id}: {after.label} [{after.status}]")
+        click.echo(
+            f"{'Updated' if changed else 'Nothing changed in'} entry {after.id}: {after.label} [{after.status}]"
+        )
         if changed:
             _warn_overlaps(db, after)
 
@@ -342,8 +435,9 @@ def edit_cmd(entry_id, ja, en, acronym, variant_ja, variant_en, forbidden_en, do
 @user_option
 @quiet_option
 @db_option
-def set_status_cmd(entry_id: int, status: str, reason: str | None, user: str, quiet: bool,
-                   db_path: str | None) -> None:
+def set_status_cmd(
+    entry_id: int, status: str, reason: str | None, user: str, quiet: bool, db_path: str | None
+) -> None:
     """Approve, deprecate or forbid an entry (or send it back to proposed).
 
     Example:
@@ -420,24 +514,41 @@ def show_cmd(entry_id: int, as_json: bool, db_path: str | None) -> None:
     if as_json:
         data = entry_to_dict(entry, who=True) if entry else {"id": entry_id, "removed": True}
         data["history"] = [
-            {"action": h.action, "user": h.user, "at": h.at, "reason": h.reason, "fields": h.changed_fields(),
-             "before": h.before, "after": h.after}
+            {
+                "action": h.action,
+                "user": h.user,
+                "at": h.at,
+                "reason": h.reason,
+                "fields": h.changed_fields(),
+                "before": h.before,
+                "after": h.after,
+            }
             for h in items
         ]
         print_json(data)
         return
     if entry is None:
         last = items[-1]
-        click.echo(f"Entry {entry_id} was removed by {last.user} at {last.at}"
-                   + (f" ({last.reason})" if last.reason else "") + ".")
+        click.echo(
+            f"Entry {entry_id} was removed by {last.user} at {last.at}"
+            + (f" ({last.reason})" if last.reason else "")
+            + "."
+        )
         shown = last.before or {}
         rows = [(k, shown.get(k)) for k in ("ja", "en", "acronym", "status")]
     else:
         rows = [
-            ("id", entry.id), ("ja", entry.ja), ("en", entry.en), ("acronym", entry.acronym),
-            ("status", entry.status), ("ja variants", _lines(entry.ja_variants)),
-            ("en variants", _lines(entry.en_variants)), ("forbidden en", _lines(entry.forbidden_en)),
-            ("domain", entry.domain), ("definition", entry.definition), ("note", entry.note),
+            ("id", entry.id),
+            ("ja", entry.ja),
+            ("en", entry.en),
+            ("acronym", entry.acronym),
+            ("status", entry.status),
+            ("ja variants", _lines(entry.ja_variants)),
+            ("en variants", _lines(entry.en_variants)),
+            ("forbidden en", _lines(entry.forbidden_en)),
+            ("domain", entry.domain),
+            ("definition", entry.definition),
+            ("note", entry.note),
             ("created", f"{entry.created} by {entry.created_by}"),
             ("updated", f"{entry.updated} by {entry.updated_by}"),
         ]
@@ -445,7 +556,10 @@ def show_cmd(entry_id: int, as_json: bool, db_path: str | None) -> None:
     if entry is not None and entry.sources:
         print_table(
             ["source", "excerpt", "added"],
-            ([_source_text(s), s.excerpt, f"{s.added or ''} {s.added_by or ''}".strip()] for s in entry.sources),
+            (
+                [_source_text(s), s.excerpt, f"{s.added or ''} {s.added_by or ''}".strip()]
+                for s in entry.sources
+            ),
             title="Provenance",
         )
     print_table(
@@ -471,12 +585,18 @@ def _format_for(path: str | None, given: str | None) -> str:
 @glossary_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="File format (default: from -o's suffix).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
-              help="Only entries with this status (repeatable).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=STATUS_CHOICE,
+    help="Only entries with this status (repeatable).",
+)
 @quiet_option
 @db_option
-def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], quiet: bool,
-               db_path: str | None) -> None:
+def export_cmd(
+    fmt: str | None, output: str | None, statuses: tuple[str, ...], quiet: bool, db_path: str | None
+) -> None:
     """Export the glossary as TBX-Basic, CSV or JSON (every field, including provenance), or as an OmegaT
     tab-separated glossary (--format omegat, or -o NAME.txt; put it in the OmegaT project's glossary/).
 
@@ -502,8 +622,15 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
         def write(tmp: Path) -> None:
             encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
             with tmp.open("w", encoding=encoding, newline="") as fh, StageBars(quiet=quiet) as bars:
-                counted.append(export_entries(db, fmt, fh, statuses=statuses,  # type: ignore[arg-type]
-                                              on_progress=bars.stage(f"Exporting {fmt}")))
+                counted.append(
+                    export_entries(
+                        db,
+                        fmt,
+                        fh,
+                        statuses=statuses,  # type: ignore[arg-type]
+                        on_progress=bars.stage(f"Exporting {fmt}"),
+                    )
+                )
 
         try:
             atomic_write_file(Path(output), write)
@@ -517,14 +644,24 @@ def export_cmd(fmt: str | None, output: str | None, statuses: tuple[str, ...], q
 @glossary_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="File format (default: from the suffix).")
-@click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones, instead of nothing.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Import the good rows and report the bad ones, instead of nothing."
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report, change nothing.")
 @user_option
 @json_option
 @quiet_option
 @db_option
-def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: str, as_json: bool,
-               quiet: bool, db_path: str | None) -> None:
+def import_cmd(
+    file: str,
+    fmt: str | None,
+    skip_bad: bool,
+    dry_run: bool,
+    user: str,
+    as_json: bool,
+    quiet: bool,
+    db_path: str | None,
+) -> None:
     """Import entries from TBX, CSV, JSON or an OmegaT glossary (.txt/.utf8/.tab) in one transaction.
 
     The encoding is detected (UTF-8 with or without BOM, UTF-16, Shift_JIS/CP932, EUC-JP; for TBX the one
@@ -567,19 +704,33 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
     db = open_db(db_path)
     try:
         with StageBars(quiet=quiet or as_json) as bars:
-            report = import_file(db, parsed, user=user, dry_run=dry_run,
-                                 on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"))
+            report = import_file(
+                db,
+                parsed,
+                user=user,
+                dry_run=dry_run,
+                on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"),
+            )
     finally:
         db.close()
         if scratch is not None:
             scratch.cleanup()
     if as_json:
-        print_json({"added": list(report.added), "updated": list(report.updated),
-                    "unchanged": list(report.unchanged), "skipped": list(parsed.errors), "dry_run": dry_run})
+        print_json(
+            {
+                "added": list(report.added),
+                "updated": list(report.updated),
+                "unchanged": list(report.unchanged),
+                "skipped": list(parsed.errors),
+                "dry_run": dry_run,
+            }
+        )
     elif not quiet:
         what = "Would import" if dry_run else "Imported"
-        click.echo(f"{what} {file}: {len(report.added)} added, {len(report.updated)} updated, "
-                   f"{len(report.unchanged)} unchanged, {len(parsed.errors)} bad row(s) skipped")
+        click.echo(
+            f"{what} {file}: {len(report.added)} added, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(parsed.errors)} bad row(s) skipped"
+        )
 
 
 # --- check --------------------------------------------------------------------------------------------
@@ -592,8 +743,9 @@ def import_cmd(file: str, fmt: str | None, skip_bad: bool, dry_run: bool, user: 
 @json_option
 @db_option
 @quiet_option
-def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path: str | None,
-              quiet: bool) -> None:
+def check_cmd(
+    name: str | None, all_: bool, strict: bool, as_json: bool, db_path: str | None, quiet: bool
+) -> None:
     """Term QA on aligned beads: approved terms not rendered as approved, forbidden/deprecated English used.
 
     Example:
@@ -618,7 +770,9 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
             continue
         problems.extend(result)
     if unaligned and not all_:
-        raise click.ClickException(f"pair {unaligned[0]!r} is not aligned yet (run `taiyaku align {unaligned[0]}`)")
+        raise click.ClickException(
+            f"pair {unaligned[0]!r} is not aligned yet (run `taiyaku align {unaligned[0]}`)"
+        )
     for pair_name in unaligned:
         click.echo(f"note: skipped {pair_name} (not aligned)", err=True)
     if as_json:
@@ -628,8 +782,19 @@ def check_cmd(name: str | None, all_: bool, strict: bool, as_json: bool, db_path
     elif problems:
         print_table(
             ["pair", "bead", "kind", "entry", "term", "expected / found", "ja", "en"],
-            ([p.pair, p.bead, p.kind, p.entry_id, p.term, p.detail, _clip(p.ja_text, 40), _clip(p.en_text, 80)]
-             for p in problems),
+            (
+                [
+                    p.pair,
+                    p.bead,
+                    p.kind,
+                    p.entry_id,
+                    p.term,
+                    p.detail,
+                    _clip(p.ja_text, 40),
+                    _clip(p.en_text, 80),
+                ]
+                for p in problems
+            ),
             title=f"{len(problems)} term problem(s)",
         )
     else:

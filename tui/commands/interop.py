@@ -30,7 +30,13 @@ from tui.common import (
 @json_option
 @quiet_option
 def import_tmx_cmd(
-    tmx_file: Path, name: str | None, replace: bool, db_path: str | None, user: str, as_json: bool, quiet: bool
+    tmx_file: Path,
+    name: str | None,
+    replace: bool,
+    db_path: str | None,
+    user: str,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Import an existing TMX translation memory as a pair with confirmed beads.
 
@@ -68,15 +74,30 @@ def import_tmx_cmd(
         check_free(db, pair_name, replace)
         note_replaced(db, pair_name, quiet=quiet or as_json)
         with StageBars(quiet=quiet or as_json) as bars:
-            result = store_memory(db, memory, tmx_file, pair_name, replace=replace, user=user,
-                                  on_progress=bars.stage("Storing units"))
+            result = store_memory(
+                db,
+                memory,
+                tmx_file,
+                pair_name,
+                replace=replace,
+                user=user,
+                on_progress=bars.stage("Storing units"),
+            )
     finally:
         db.close()
     if as_json:
-        print_json({"pair": result.pair, "units": result.units, "confirmed": result.confirmed,
-                    "skipped": result.skipped})
+        print_json(
+            {
+                "pair": result.pair,
+                "units": result.units,
+                "confirmed": result.confirmed,
+                "skipped": result.skipped,
+            }
+        )
     elif not quiet:
-        skipped = f"; {result.skipped} units without both Japanese and English left out" if result.skipped else ""
+        skipped = (
+            f"; {result.skipped} units without both Japanese and English left out" if result.skipped else ""
+        )
         unreviewed = result.units - result.confirmed
         kinds = f"{result.confirmed} confirmed" + (f", {unreviewed} not yet reviewed" if unreviewed else "")
         click.echo(f"{result.pair}: {result.units} beads ({kinds}{skipped})")
@@ -98,8 +119,9 @@ def export_spans_for_training(
     chosen = tuple(statuses) or DEFAULT_STATUSES
     # `-o -` would name the files `-.ja.spacy`: binary files per language cannot go to standard output
     if fmt == "docbin" and (output is None or str(output) == "-"):
-        raise ProjectError("--format docbin writes binary files (one per language) and needs a file name: "
-                           "give -o FILE.spacy")
+        raise ProjectError(
+            "--format docbin writes binary files (one per language) and needs a file name: give -o FILE.spacy"
+        )
     if output is not None and not output.parent.is_dir():
         raise ProjectError(f"folder {output.parent} does not exist")
     records = [rec for pair in pairs for rec in export_records(db, pair)]
@@ -135,10 +157,16 @@ def export_spans_for_training(
     if report.spans == 0:
         # even with -q: an export with no span at all is almost always a mistake, and cheap to say so
         kinds = "/".join(chosen)
-        hint = "accept spans first" + ("" if "suggested" in chosen else ", or export suggestions with --status suggested")
-        click.echo(f"Warning: none of the {len(report.misfits)} {kinds} spans sits on token boundaries: the export "
-                   "holds no span" if report.misfits else
-                   f"Warning: no {kinds} spans in the exported pairs: the export holds no span ({hint})", err=True)
+        hint = "accept spans first" + (
+            "" if "suggested" in chosen else ", or export suggestions with --status suggested"
+        )
+        click.echo(
+            f"Warning: none of the {len(report.misfits)} {kinds} spans sits on token boundaries: the export "
+            "holds no span"
+            if report.misfits
+            else f"Warning: no {kinds} spans in the exported pairs: the export holds no span ({hint})",
+            err=True,
+        )
     if quiet:
         return
     docs = ", ".join(f"{n} {lang}" for lang, n in sorted(report.docs.items()))
@@ -146,8 +174,16 @@ def export_spans_for_training(
     click.echo(
         f"Wrote {report.spans} spans ({'/'.join(chosen)}) in {docs} segments to {where}; "
         f"{len(report.misfits)} spans left out (not on token boundaries)"
-        + (f", {len(report.overlaps)} nested or overlapping kept in doc.spans only" if report.overlaps else "")
-        + (f"; {report.skipped} segments left out (nothing known about their entities)" if report.skipped else ""),
+        + (
+            f", {len(report.overlaps)} nested or overlapping kept in doc.spans only"
+            if report.overlaps
+            else ""
+        )
+        + (
+            f"; {report.skipped} segments left out (nothing known about their entities)"
+            if report.skipped
+            else ""
+        ),
         err=True,
     )
 

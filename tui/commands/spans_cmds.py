@@ -46,7 +46,9 @@ def _preview(text: str, width: int = 40) -> str:
 @json_option
 @quiet_option
 @user_option
-def suggest_cmd(name: str | None, all_: bool, db_path: str | None, as_json: bool, quiet: bool, user: str) -> None:
+def suggest_cmd(
+    name: str | None, all_: bool, db_path: str | None, as_json: bool, quiet: bool, user: str
+) -> None:
     """Suggest entity and acronym spans for a pair from GiNZA, the acronym rules and the glossary.
 
     GiNZA entities (Japanese) are read from the import's cached parse and mapped to the project's
@@ -85,8 +87,13 @@ def suggest_cmd(name: str | None, all_: bool, db_path: str | None, as_json: bool
         db.close()
     rows = [
         {
-            "pair": r.pair, "definitions": r.definitions, "added": r.added, "removed": r.removed,
-            "kept": r.kept, "proposed": r.by_source, "chars": r.chars,
+            "pair": r.pair,
+            "definitions": r.definitions,
+            "added": r.added,
+            "removed": r.removed,
+            "kept": r.kept,
+            "proposed": r.by_source,
+            "chars": r.chars,
         }
         for r in reports
     ]
@@ -95,8 +102,17 @@ def suggest_cmd(name: str | None, all_: bool, db_path: str | None, as_json: bool
     elif not quiet:
         print_table(
             ["pair", "acronym definitions", "new", "dropped", "decided (kept)", "proposed by source"],
-            [(r["pair"], r["definitions"], r["added"], r["removed"], r["kept"],
-              ", ".join(f"{k} {v}" for k, v in sorted(r["proposed"].items()))) for r in rows],
+            [
+                (
+                    r["pair"],
+                    r["definitions"],
+                    r["added"],
+                    r["removed"],
+                    r["kept"],
+                    ", ".join(f"{k} {v}" for k, v in sorted(r["proposed"].items())),
+                )
+                for r in rows
+            ],
         )
 
 
@@ -117,14 +133,26 @@ def spans_group() -> None:
 @spans_group.command("list")
 @click.argument("name")
 @click.option("--lang", type=click.Choice(["ja", "en"]), default=None, help="Only one side.")
-@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only these statuses (repeatable).")
-@click.option("--source", "sources", multiple=True, type=SOURCE_CHOICE, help="Only these sources (repeatable).")
+@click.option(
+    "--status", "statuses", multiple=True, type=STATUS_CHOICE, help="Only these statuses (repeatable)."
+)
+@click.option(
+    "--source", "sources", multiple=True, type=SOURCE_CHOICE, help="Only these sources (repeatable)."
+)
 @click.option("--label", "labels", multiple=True, help="Only these labels (repeatable), e.g. ORG, ACRONYM.")
 @db_option
 @json_option
 @keys_option("the span ids (to pipe into `spans accept`/`reject`)")
-def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tuple[str, ...],
-             labels: tuple[str, ...], db_path: str | None, as_json: bool, quiet: bool) -> None:
+def list_cmd(
+    name: str,
+    lang: str | None,
+    statuses: tuple[str, ...],
+    sources: tuple[str, ...],
+    labels: tuple[str, ...],
+    db_path: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """List a pair's spans in document order: id, side, segment, offsets, text, label, source, status.
 
     Offsets are code points into the document text (see `taiyaku segments`).
@@ -140,8 +168,14 @@ def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tu
     db = open_db(db_path, create=False)
     try:
         pair = get_pair(db, name)
-        spans = list_spans(db, pair, lang=lang, statuses=statuses, sources=sources,  # type: ignore[arg-type]
-                           labels=[lb.upper() for lb in labels])
+        spans = list_spans(
+            db,
+            pair,
+            lang=lang,
+            statuses=statuses,
+            sources=sources,  # type: ignore[arg-type]
+            labels=[lb.upper() for lb in labels],
+        )
     finally:
         db.close()
     if quiet:
@@ -155,25 +189,61 @@ def list_cmd(name: str, lang: str | None, statuses: tuple[str, ...], sources: tu
         return
     print_table(
         ["id", "lang", "seg", "start–end", "text", "label", "source", "status", "entry", "GiNZA"],
-        [(s.id, s.lang, s.segment, f"{s.start}–{s.end}", _preview(s.text), s.label, s.source, s.status,
-          s.entry_id, s.hint) for s in spans],
+        [
+            (
+                s.id,
+                s.lang,
+                s.segment,
+                f"{s.start}–{s.end}",
+                _preview(s.text),
+                s.label,
+                s.source,
+                s.status,
+                s.entry_id,
+                s.hint,
+            )
+            for s in spans
+        ],
     )
 
 
 @spans_group.command("export")
 @click.argument("name", required=False)
 @click.option("--all", "all_", is_flag=True, help="Export every pair.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "docbin", "prodigy"]), default="jsonl", show_default=True,
-              help="Output format: one JSON object per segment; or spaCy DocBin files (one per language, "
-                   "needs -o) or Prodigy JSONL, both of accepted spans unless --status.")
-@click.option("--status", "statuses", multiple=True, type=STATUS_CHOICE,
-              help="Only spans with these statuses (repeatable; default: all).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE (atomically) instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "docbin", "prodigy"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format: one JSON object per segment; or spaCy DocBin files (one per language, "
+    "needs -o) or Prodigy JSONL, both of accepted spans unless --status.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=STATUS_CHOICE,
+    help="Only spans with these statuses (repeatable; default: all).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of standard output.",
+)
 @db_option
 @quiet_option
-def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...], output: Path | None,
-               db_path: str | None, quiet: bool) -> None:
+def export_cmd(
+    name: str | None,
+    all_: bool,
+    fmt: str,
+    statuses: tuple[str, ...],
+    output: Path | None,
+    db_path: str | None,
+    quiet: bool,
+) -> None:
     """Export spans as JSON lines, one object per sentence segment:
 
     {"pair", "lang", "segment_index", "text", "spans": [{"start", "end", "label", "text", "source",
@@ -208,7 +278,8 @@ def export_cmd(name: str | None, all_: bool, fmt: str, statuses: tuple[str, ...]
             return
         lines = (
             json.dumps(rec, ensure_ascii=False) + "\n"
-            for pair in pairs for rec in export_records(db, pair, statuses=statuses)  # type: ignore[arg-type]
+            for pair in pairs
+            for rec in export_records(db, pair, statuses=statuses)  # type: ignore[arg-type]
         )
         count = 0
         if output is None:
@@ -254,10 +325,13 @@ def _decide(ids: tuple[int, ...], status: str, db_path: str | None, user: str, q
 def _segment_total(db: Any, pairs: Sequence[Any]) -> int:
     """How many records a JSONL span export writes: one per sentence segment of each side."""
     ids = [p.id for p in pairs]
-    return int(db.execute(
-        "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id"
-        f" WHERE s.level = 'sentence' AND d.pair_id IN ({', '.join('?' * len(ids))})", ids,
-    ).fetchone()[0])
+    return int(
+        db.execute(
+            "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id"
+            f" WHERE s.level = 'sentence' AND d.pair_id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ).fetchone()[0]
+    )
 
 
 @spans_group.command("accept")
@@ -303,8 +377,9 @@ def reject_cmd(ids: tuple[int, ...], db_path: str | None, quiet: bool, user: str
 @json_option
 @quiet_option
 @user_option
-def harvest_cmd(name: str | None, all_: bool, dry_run: bool, db_path: str | None, as_json: bool, quiet: bool,
-                user: str) -> None:
+def harvest_cmd(
+    name: str | None, all_: bool, dry_run: bool, db_path: str | None, as_json: bool, quiet: bool, user: str
+) -> None:
     """Propose glossary entries from a pair's acronym definitions and accepted entity spans.
 
     Each acronym defined in the Japanese text gives an entry (status `proposed`, with the pair and
@@ -340,8 +415,19 @@ def harvest_cmd(name: str | None, all_: bool, dry_run: bool, db_path: str | None
     many = len(pairs) > 1
     print_table(
         ["entry", "JA", "acronym", "EN", "EN from", *(["pair"] if many else []), "seg", "result"],
-        [(p.entry_id, p.ja, p.acronym, p.en, p.en_from, *([p.pair] if many else []), p.segment,
-          result_word[p.result]) for p in proposals],
+        [
+            (
+                p.entry_id,
+                p.ja,
+                p.acronym,
+                p.en,
+                p.en_from,
+                *([p.pair] if many else []),
+                p.segment,
+                result_word[p.result],
+            )
+            for p in proposals
+        ],
     )
     new = sum(p.result == "proposed" for p in proposals)
     if not dry_run:
@@ -363,8 +449,14 @@ def _demo_suggest(ctx: Any) -> Any:
     for k, pair in enumerate(pairs):
         ctx.on_progress(f"suggest {pair.name}", k, len(pairs))
         r = suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
-        rows.append({"pair": pair.name, "acronym_definitions": r.definitions, "spans": r.added,
-                     "by_source": dict(sorted(r.by_source.items()))})
+        rows.append(
+            {
+                "pair": pair.name,
+                "acronym_definitions": r.definitions,
+                "spans": r.added,
+                "by_source": dict(sorted(r.by_source.items())),
+            }
+        )
     ctx.on_progress("suggest", len(pairs), len(pairs))
     total = sum(r["spans"] for r in rows)
     return StepResult("suggest", f"suggested {total} spans on {len(rows)} pairs", tuple(rows))
@@ -381,12 +473,16 @@ def _demo_harvest(ctx: Any) -> Any:
     for k, pair in enumerate(pairs):
         ctx.on_progress(f"harvest {pair.name}", k, len(pairs))
         proposals = harvest_pair(ctx.db, pair, user="demo")
-        rows.append({
-            "pair": pair.name,
-            "proposed": sum(p.result == "proposed" for p in proposals),
-            "complete_triples": sum(bool(p.result == "proposed" and p.ja and p.en and p.acronym) for p in proposals),
-            "already_there": sum(p.result == "exists" for p in proposals),
-        })
+        rows.append(
+            {
+                "pair": pair.name,
+                "proposed": sum(p.result == "proposed" for p in proposals),
+                "complete_triples": sum(
+                    bool(p.result == "proposed" and p.ja and p.en and p.acronym) for p in proposals
+                ),
+                "already_there": sum(p.result == "exists" for p in proposals),
+            }
+        )
     # Suggest once more, so the spans of every pair link to the entries just proposed.
     from glossary.suggest import glossary_matcher, suggest_pair
 
@@ -394,7 +490,8 @@ def _demo_harvest(ctx: Any) -> Any:
     for row, pair in zip(rows, pairs, strict=True):
         suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
         row["linked_spans"] = ctx.db.execute(
-            "SELECT count(*) FROM spans WHERE pair_id = ? AND entry_id IS NOT NULL", [pair.id]).fetchone()[0]
+            "SELECT count(*) FROM spans WHERE pair_id = ? AND entry_id IS NOT NULL", [pair.id]
+        ).fetchone()[0]
     ctx.on_progress("harvest", len(pairs), len(pairs))
     total = sum(r["proposed"] for r in rows)
     return StepResult("harvest", f"proposed {total} glossary entries from acronym definitions", tuple(rows))

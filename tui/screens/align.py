@@ -34,49 +34,129 @@ class AlignScreen(Screen[None]):
 
     BINDINGS: ClassVar = [
         # editing the alignment
-        Binding("m", "merge('next')", "Merge", id="align.merge-next", tooltip="Merge the bead with the next one"),
+        Binding(
+            "m", "merge('next')", "Merge", id="align.merge-next", tooltip="Merge the bead with the next one"
+        ),
         Binding("M", "merge('prev')", "Merge with previous", show=False, id="align.merge-prev"),
-        Binding("s", "split", "Split", show=False, id="align.split", tooltip="Split the bead after its first segment on each side"),
-        Binding("left_square_bracket", "move('ja', 'prev')", "JA: first segment up", show=False,
-                id="align.ja-up"),
-        Binding("right_square_bracket", "move('ja', 'next')", "JA: last segment down", show=False,
-                id="align.ja-down"),
-        Binding("left_curly_bracket", "move('en', 'prev')", "EN: first segment up", show=False,
-                id="align.en-up"),
-        Binding("right_curly_bracket", "move('en', 'next')", "EN: last segment down", show=False,
-                id="align.en-down"),
-        Binding("less_than_sign", "pull('ja')", "JA: take next bead's first segment", show=False,
-                id="align.ja-pull"),
-        Binding("greater_than_sign", "pull('en')", "EN: take next bead's first segment", show=False,
-                id="align.en-pull"),
+        Binding(
+            "s",
+            "split",
+            "Split",
+            show=False,
+            id="align.split",
+            tooltip="Split the bead after its first segment on each side",
+        ),
+        Binding(
+            "left_square_bracket", "move('ja', 'prev')", "JA: first segment up", show=False, id="align.ja-up"
+        ),
+        Binding(
+            "right_square_bracket",
+            "move('ja', 'next')",
+            "JA: last segment down",
+            show=False,
+            id="align.ja-down",
+        ),
+        Binding(
+            "left_curly_bracket", "move('en', 'prev')", "EN: first segment up", show=False, id="align.en-up"
+        ),
+        Binding(
+            "right_curly_bracket",
+            "move('en', 'next')",
+            "EN: last segment down",
+            show=False,
+            id="align.en-down",
+        ),
+        Binding(
+            "less_than_sign",
+            "pull('ja')",
+            "JA: take next bead's first segment",
+            show=False,
+            id="align.ja-pull",
+        ),
+        Binding(
+            "greater_than_sign",
+            "pull('en')",
+            "EN: take next bead's first segment",
+            show=False,
+            id="align.en-pull",
+        ),
         Binding("x", "unlink", "Mark 1-0 / 0-1", show=False, id="align.unlink"),
         # review
-        Binding("c", "toggle_confirm", "Confirm", id="align.confirm", tooltip="Confirm the bead (again: unconfirm)"),
+        Binding(
+            "c",
+            "toggle_confirm",
+            "Confirm",
+            id="align.confirm",
+            tooltip="Confirm the bead (again: unconfirm)",
+        ),
         Binding("space", "confirm_next", "Confirm + next", show=False, id="align.confirm-next"),
         Binding("C", "confirm_above", "Confirm all above", show=False, id="align.confirm-above"),
-        Binding("n", "review(1)", "Review", id="align.review-next", tooltip="Next bead to review (low score or QA problem)"),
+        Binding(
+            "n",
+            "review(1)",
+            "Review",
+            id="align.review-next",
+            tooltip="Next bead to review (low score or QA problem)",
+        ),
         Binding("N", "review(-1)", "Previous to review", show=False, id="align.review-prev"),
-        Binding("R", "realign", "Realign", show=False, id="align.realign", tooltip="Realign the unconfirmed stretch around the cursor"),
+        Binding(
+            "R",
+            "realign",
+            "Realign",
+            show=False,
+            id="align.realign",
+            tooltip="Realign the unconfirmed stretch around the cursor",
+        ),
         # English
-        Binding("e", "render", "English", id="align.render", tooltip="Write or edit our English for the bead"),
+        Binding(
+            "e", "render", "English", id="align.render", tooltip="Write or edit our English for the bead"
+        ),
         # spans
-        Binding("f", "next_suggestion(1)", "Span", id="align.span-next",
-                tooltip="Next suggested span (across beads)"),
+        Binding(
+            "f",
+            "next_suggestion(1)",
+            "Span",
+            id="align.span-next",
+            tooltip="Next suggested span (across beads)",
+        ),
         Binding("F", "next_suggestion(-1)", "Previous suggested span", show=False, id="align.span-prev"),
         Binding("o", "cycle_span", "Next span in this bead", show=False, id="align.span-cycle"),
-        Binding("a", "span_status('accepted')", "Accept", id="align.span-accept",
-                tooltip="Accept the selected span, then go to the next suggestion"),
-        Binding("r", "span_status('rejected')", "Reject", id="align.span-reject",
-                tooltip="Reject the selected span, then go to the next suggestion"),
-        Binding("A", "accept_bead", "Accept every suggestion in this bead", show=False, id="align.span-accept-all"),
+        Binding(
+            "a",
+            "span_status('accepted')",
+            "Accept",
+            id="align.span-accept",
+            tooltip="Accept the selected span, then go to the next suggestion",
+        ),
+        Binding(
+            "r",
+            "span_status('rejected')",
+            "Reject",
+            id="align.span-reject",
+            tooltip="Reject the selected span, then go to the next suggestion",
+        ),
+        Binding(
+            "A", "accept_bead", "Accept every suggestion in this bead", show=False, id="align.span-accept-all"
+        ),
         Binding("L", "span_label", "Change the span's label", show=False, id="align.span-label"),
         Binding("d,delete", "span_delete", "Delete the span", show=False, id="align.span-delete"),
-        Binding("v", "span_new", "New span", show=False, id="align.span-new",
-                tooltip="New span: select by character or GiNZA token, then pick a label"),
+        Binding(
+            "v",
+            "span_new",
+            "New span",
+            show=False,
+            id="align.span-new",
+            tooltip="New span: select by character or GiNZA token, then pick a label",
+        ),
         Binding("t", "span_link", "Link the span to a glossary entry", show=False, id="align.span-link"),
         Binding("T", "span_entry", "New glossary entry from the span", show=False, id="align.span-entry"),
-        Binding("S", "suggest", "Suggest spans for this pair (GiNZA, acronym rules, glossary)", show=False,
-                id="align.suggest"),
+        Binding(
+            "S",
+            "suggest",
+            "Suggest spans for this pair (GiNZA, acronym rules, glossary)",
+            show=False,
+            id="align.suggest",
+        ),
         Binding("H", "toggle_rejected", "Show/hide rejected spans", show=False, id="align.show-rejected"),
         # navigation
         Binding("backslash", "toggle_panel", "Show/hide the glossary panel", show=False, id="align.panel"),
@@ -171,14 +251,19 @@ class AlignScreen(Screen[None]):
         ja = [(k, state.ja_texts[k]) for k in range(*bead.ja)]
         en = [(k, state.en_texts[k]) for k in range(*bead.en)]
         score = "–" if bead.score is None else f"{bead.score:.2f}"
-        who = f"  by {bead.updated_by} {(bead.updated_at or '')[:16].replace('T', ' ')}" if bead.updated_by else ""
+        who = (
+            f"  by {bead.updated_by} {(bead.updated_at or '')[:16].replace('T', ' ')}"
+            if bead.updated_by
+            else ""
+        )
         header = f"bead {i + 1}/{len(state.beads)}  {bead.type}  score {score}  {bead.status}{who}"
         spans = self.bead_spans(i)
         if self.selected_span not in {s.id for s in spans}:
             self.selected_span = None
         marks = [self._mark(s) for s in spans]
-        self.query_one(BeadDetail).show(ja, en, marks, selected=self.selected_span, show_rejected=self.show_rejected,
-                                        header=header)
+        self.query_one(BeadDetail).show(
+            ja, en, marks, selected=self.selected_span, show_rejected=self.show_rejected, header=header
+        )
         self._panel(i, marks)
         self._status()
 
@@ -199,8 +284,9 @@ class AlignScreen(Screen[None]):
         starts = self.state.ja_starts if s.lang == "ja" else self.state.en_starts
         base = starts[s.segment] if s.segment < len(starts) else 0
         entry = f"#{s.entry_id}" if s.entry_id else None
-        return SpanMark(s.id, s.lang, s.segment, s.start - base, s.end - base, s.label, s.status, s.source, s.text,
-                        entry)
+        return SpanMark(
+            s.id, s.lang, s.segment, s.start - base, s.end - base, s.label, s.status, s.source, s.text, entry
+        )
 
     def bead_text(self, i: int) -> tuple[str, str]:
         assert self.state is not None
@@ -224,7 +310,8 @@ class AlignScreen(Screen[None]):
         panel.show(
             [PanelEntry(e.id, e.ja or "", e.en or "", e.acronym, e.status, ok) for e, ok in found],
             [PanelProblem(kind, text) for kind, text in problems],
-            spans=marks, selected=self.selected_span,
+            spans=marks,
+            selected=self.selected_span,
         )
 
     def _selected(self) -> BeadSpan | None:
@@ -300,15 +387,18 @@ class AlignScreen(Screen[None]):
         if span is None:
             self.notify("No span here: f goes to the next suggestion.", severity="warning")
             return
-        if self._span_action(lambda: self.notes.set_span_status(self.state.pair, self.table.cursor, span, status)):
+        if self._span_action(
+            lambda: self.notes.set_span_status(self.state.pair, self.table.cursor, span, status)
+        ):
             self._after_span_change(advance=True)
 
     def action_accept_bead(self) -> None:
         assert self.state is not None
         todo = [s for s in self.bead_spans(self.table.cursor) if s.status == "suggested"]
         for s in todo:
-            if not self._span_action(lambda s=s: self.notes.set_span_status(self.state.pair, self.table.cursor, s,
-                                                                             "accepted")):
+            if not self._span_action(
+                lambda s=s: self.notes.set_span_status(self.state.pair, self.table.cursor, s, "accepted")
+            ):
                 break
         self._after_span_change()
         self.notify(f"Accepted {len(todo)} suggestion{'s' if len(todo) != 1 else ''}.")
@@ -321,14 +411,21 @@ class AlignScreen(Screen[None]):
 
         def chosen(label: str | None) -> None:
             assert self.state is not None
-            if label and label != span.label and self._span_action(
-                lambda: self.notes.set_span_label(self.state.pair, self.table.cursor, span, label)
+            if (
+                label
+                and label != span.label
+                and self._span_action(
+                    lambda: self.notes.set_span_label(self.state.pair, self.table.cursor, span, label)
+                )
             ):
                 self._after_span_change()
 
         self.app.push_screen(
-            PickModal(f"Label for 「{span.text}」", [(lb, f"{lb}  {LABEL_HELP.get(lb, '')}") for lb in LABELS],
-                      span.label),
+            PickModal(
+                f"Label for 「{span.text}」",
+                [(lb, f"{lb}  {LABEL_HELP.get(lb, '')}") for lb in LABELS],
+                span.label,
+            ),
             chosen,
         )
 
@@ -366,13 +463,17 @@ class AlignScreen(Screen[None]):
                 return
             self._pick_label_for(i, new)
 
-        self.app.push_screen(SpanEditor(segments, start_at=start_at, token_edges=self.session.token_edges), drawn)
+        self.app.push_screen(
+            SpanEditor(segments, start_at=start_at, token_edges=self.session.token_edges), drawn
+        )
 
     def _pick_label_for(self, i: int, new: NewSpan) -> None:
         from glossary.labels import LABEL_HELP, LABELS
 
         assert self.state is not None
-        text = (self.state.ja_texts if new.lang == "ja" else self.state.en_texts)[new.segment][new.start : new.end]
+        text = (self.state.ja_texts if new.lang == "ja" else self.state.en_texts)[new.segment][
+            new.start : new.end
+        ]
 
         def chosen(label: str | None) -> None:
             assert self.state is not None
@@ -381,15 +482,19 @@ class AlignScreen(Screen[None]):
             starts = self.state.ja_starts if new.lang == "ja" else self.state.en_starts
             base = starts[new.segment]
             result: list[int] = []
-            if self._span_action(lambda: result.append(self.notes.add_span(
-                self.state.pair, i, new.lang, base + new.start, base + new.end, label
-            ))):
+            if self._span_action(
+                lambda: result.append(
+                    self.notes.add_span(self.state.pair, i, new.lang, base + new.start, base + new.end, label)
+                )
+            ):
                 self.selected_span = result[0]
                 self._after_span_change()
 
         default = "ACRONYM" if text.isascii() or all(not ("\u3040" <= c <= "\u9fff") for c in text) else "ORG"
         self.app.push_screen(
-            PickModal(f"Label for 「{text}」", [(lb, f"{lb}  {LABEL_HELP.get(lb, '')}") for lb in LABELS], default),
+            PickModal(
+                f"Label for 「{text}」", [(lb, f"{lb}  {LABEL_HELP.get(lb, '')}") for lb in LABELS], default
+            ),
             chosen,
         )
 
@@ -412,7 +517,9 @@ class AlignScreen(Screen[None]):
             if value is None:
                 return
             entry_id = int(value) or None
-            if self._span_action(lambda: self.notes.link_span(self.state.pair, self.table.cursor, span, entry_id)):
+            if self._span_action(
+                lambda: self.notes.link_span(self.state.pair, self.table.cursor, span, entry_id)
+            ):
                 self._after_span_change()
 
         self.app.push_screen(PickModal(f"Link 「{span.text}」 to", choices, str(span.entry_id or "")), chosen)
@@ -433,8 +540,13 @@ class AlignScreen(Screen[None]):
             from glossary.model import Source
 
             segments = self.state.ja_texts if span.lang == "ja" else self.state.en_texts
-            source = Source(pair=self.state.pair.name, lang=span.lang, segment_index=span.segment,  # type: ignore[arg-type]
-                            bead_index=i, excerpt=segments[span.segment])
+            source = Source(
+                pair=self.state.pair.name,
+                lang=span.lang,
+                segment_index=span.segment,  # type: ignore[arg-type]
+                bead_index=i,
+                excerpt=segments[span.segment],
+            )
             try:
                 entry = form_to_entry(result, sources=(source,))
                 stored = self.notes.add_entry(entry, pair=self.state.pair, bead=i, link_span=span)
@@ -448,8 +560,12 @@ class AlignScreen(Screen[None]):
         from glossary.model import STATUSES
 
         self.app.push_screen(
-            EntryModal(form, title=f"New glossary entry from 「{span.text}」", statuses=STATUSES,
-                       context=f"bead {i + 1}: {self.bead_text(i)[0][:120]}"),
+            EntryModal(
+                form,
+                title=f"New glossary entry from 「{span.text}」",
+                statuses=STATUSES,
+                context=f"bead {i + 1}: {self.bead_text(i)[0][:120]}",
+            ),
             saved,
         )
 
@@ -460,7 +576,8 @@ class AlignScreen(Screen[None]):
         pct = f"{100 * done // total}%" if total else "–"
         busy = "  ·  realigning…" if self.realigning else ""
         self.query_one("#status-line", Static).update(
-            f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}", layout=False
+            f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}",
+            layout=False,
         )
 
     @on(BeadTable.CursorMoved)
@@ -469,7 +586,9 @@ class AlignScreen(Screen[None]):
 
     # --- editing -----------------------------------------------------------------------------------
 
-    def _edit(self, fn: BeadEdit, action: str, summary: str, cursor_after: Callable[[int], int] | None = None) -> bool:
+    def _edit(
+        self, fn: BeadEdit, action: str, summary: str, cursor_after: Callable[[int], int] | None = None
+    ) -> bool:
         """Apply an alignment.edit function at the cursor, store it with its history entry, redraw."""
         assert self.state is not None
         if self.realigning:
@@ -493,7 +612,8 @@ class AlignScreen(Screen[None]):
         other = i + 2 if direction == "next" else i
         self._edit(
             lambda b, i: edit.merge(b, i, direction),  # type: ignore[arg-type]
-            "merge", f"merge bead {i + 1} with bead {other}",
+            "merge",
+            f"merge bead {i + 1} with bead {other}",
             (lambda i: i) if direction == "next" else (lambda i: i - 1),
         )
 
@@ -506,14 +626,16 @@ class AlignScreen(Screen[None]):
         where = "previous" if direction == "prev" else "next"
         self._edit(
             lambda b, i: edit.move_segment(b, i, side, direction),  # type: ignore[arg-type]
-            "move-segment", f"move a {side.upper()} segment of bead {i + 1} to the {where} bead",
+            "move-segment",
+            f"move a {side.upper()} segment of bead {i + 1} to the {where} bead",
         )
 
     def action_pull(self, side: str) -> None:
         i = self.table.cursor
         self._edit(
             lambda b, i: edit.pull_segment(b, i, side, "next"),  # type: ignore[arg-type]
-            "pull-segment", f"take the next bead's first {side.upper()} segment into bead {i + 1}",
+            "pull-segment",
+            f"take the next bead's first {side.upper()} segment into bead {i + 1}",
         )
 
     def action_unlink(self) -> None:
@@ -551,10 +673,15 @@ class AlignScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._edit(lambda b, i: edit.confirm_through(b, i), "confirm-above",
-                           f"confirm {todo} beads from 1 to {i + 1}")
+                self._edit(
+                    lambda b, i: edit.confirm_through(b, i),
+                    "confirm-above",
+                    f"confirm {todo} beads from 1 to {i + 1}",
+                )
 
-        self.app.push_screen(ConfirmModal(f"Confirm {todo} beads from bead 1 down to bead {i + 1}?"), answered)
+        self.app.push_screen(
+            ConfirmModal(f"Confirm {todo} beads from bead 1 down to bead {i + 1}?"), answered
+        )
 
     def action_review(self, step: int) -> None:
         """Go to the next (or previous) bead worth a look: a QA problem or a low score, not yet confirmed."""
@@ -582,7 +709,9 @@ class AlignScreen(Screen[None]):
             return
         stretch = self.session.stretch(self.state, self.table.cursor)
         if stretch is None:
-            self.notify("This bead is confirmed: move into an unconfirmed stretch to realign it.", severity="warning")
+            self.notify(
+                "This bead is confirmed: move into an unconfirmed stretch to realign it.", severity="warning"
+            )
             return
         self.realigning = stretch
         self.query_one("#busy").display = True
@@ -627,7 +756,9 @@ class AlignScreen(Screen[None]):
             self.notify("Wait until the running job finishes.", severity="warning")
             return
         self.query_one("#busy").display = True
-        self.query_one("#status-line", Static).update("suggesting spans (GiNZA, acronyms, glossary)…", layout=False)
+        self.query_one("#status-line", Static).update(
+            "suggesting spans (GiNZA, acronyms, glossary)…", layout=False
+        )
         self._suggest_worker(self.state.pair)
 
     @work(thread=True, exclusive=True, group="suggest")
@@ -711,7 +842,11 @@ class AlignScreen(Screen[None]):
         self.notes.invalidate()
         self.state = self.session.load(self.pair_name)
         self._derive()
-        cursor = entry.bead if entry is not None and entry.pair_id == self.state.pair.id and entry.bead is not None else None
+        cursor = (
+            entry.bead
+            if entry is not None and entry.pair_id == self.state.pair.id and entry.bead is not None
+            else None
+        )
         self._show(cursor)
 
     def action_toggle_panel(self) -> None:

@@ -25,13 +25,17 @@ LIMIT = 500
 
 class GlossaryScreen(Screen[None]):
     BINDINGS: ClassVar = [
-        Binding("slash", "search", "Search", id="glossary.search", tooltip="Search Japanese, English, acronyms"),
+        Binding(
+            "slash", "search", "Search", id="glossary.search", tooltip="Search Japanese, English, acronyms"
+        ),
         Binding("enter", "edit", "Edit", id="glossary.edit", tooltip="Edit the entry"),
         Binding("s", "status", "Status", id="glossary.status", tooltip="Change the entry's status"),
         Binding("n", "new", "New", id="glossary.new", tooltip="New glossary entry"),
         Binding("j", "jump", "Go to bead", id="glossary.jump", tooltip="Go to the bead the entry came from"),
         Binding("delete", "remove", "Remove", show=False, id="glossary.remove", tooltip="Remove the entry"),
-        Binding("escape", "back", "Back", id="glossary.back", tooltip="Back (from the search box: to the table)"),
+        Binding(
+            "escape", "back", "Back", id="glossary.back", tooltip="Back (from the search box: to the table)"
+        ),
     ]
 
     def __init__(self, session: Session, entry_id: int | None = None) -> None:
@@ -46,8 +50,10 @@ class GlossaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="search: Japanese, English or acronym (width, kana and case do not matter; paste works)",
-                    id="glossary-search")
+        yield Input(
+            placeholder="search: Japanese, English or acronym (width, kana and case do not matter; paste works)",
+            id="glossary-search",
+        )
         with Horizontal(id="glossary-main"):
             yield DataTable(id="glossary-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="glossary-detail-scroll"):
@@ -81,7 +87,9 @@ class GlossaryScreen(Screen[None]):
         table = self.table
         table.clear()
         for e in self.entries:
-            status = Text(f"{STATUS_SYMBOL.get(e.status, ' ')} {e.status}", style=STATUS_STYLE.get(e.status, ""))
+            status = Text(
+                f"{STATUS_SYMBOL.get(e.status, ' ')} {e.status}", style=STATUS_STYLE.get(e.status, "")
+            )
             table.add_row(str(e.id), e.ja or "", e.en or "", e.acronym or "", status, key=str(e.id))
         if keep is not None:
             self.select(keep.id)
@@ -109,8 +117,11 @@ class GlossaryScreen(Screen[None]):
 
         parts: list[Text] = [Text(f"#{e.id} {e.label}", style="bold")]
         parts.append(Text(f"{e.status}", style=STATUS_STYLE.get(e.status, "")))
-        for name, values in (("JA variants", e.ja_variants), ("EN variants", e.en_variants),
-                             ("forbidden EN", e.forbidden_en)):
+        for name, values in (
+            ("JA variants", e.ja_variants),
+            ("EN variants", e.en_variants),
+            ("forbidden EN", e.forbidden_en),
+        ):
             if values:
                 parts.append(Text(f"{name}: {', '.join(values)}"))
         for name in ("domain", "definition", "note"):
@@ -121,16 +132,28 @@ class GlossaryScreen(Screen[None]):
         if not e.sources:
             parts.append(Text("none recorded", style="dim italic"))
         for s in e.sources:
-            where = f"bead {s.bead_index + 1}" if s.bead_index is not None else (
-                f"{(s.lang or '').upper()} segment {s.segment_index + 1}" if s.segment_index is not None else "")
+            where = (
+                f"bead {s.bead_index + 1}"
+                if s.bead_index is not None
+                else (
+                    f"{(s.lang or '').upper()} segment {s.segment_index + 1}"
+                    if s.segment_index is not None
+                    else ""
+                )
+            )
             parts.append(Text(f"• {s.pair} {where}", style="cyan"))
             if s.excerpt:
                 parts.append(Text(f"  {s.excerpt[:160]}", style="dim"))
         parts.append(Text(""))
         parts.append(Text("History", style="bold underline"))
         for h in store.history(self.session.db, e.id)[-8:]:
-            parts.append(Text(f"{h.at[:16].replace('T', ' ')}  {h.user}  {h.action}" + (f" ({h.reason})" if h.reason else ""),
-                              style="dim"))
+            parts.append(
+                Text(
+                    f"{h.at[:16].replace('T', ' ')}  {h.user}  {h.action}"
+                    + (f" ({h.reason})" if h.reason else ""),
+                    style="dim",
+                )
+            )
         detail.update(Group(*parts))
 
     @on(DataTable.RowHighlighted, "#glossary-table")
@@ -174,7 +197,9 @@ class GlossaryScreen(Screen[None]):
             if form is None:
                 return
             entry = form_to_entry(form, base=e)
-            fields = {k: getattr(entry, k) for k in ("ja", "en", "acronym", "variants", "status", "domain", "note")}
+            fields = {
+                k: getattr(entry, k) for k in ("ja", "en", "acronym", "variants", "status", "domain", "note")
+            }
             try:
                 self.session.annotations.edit_entry(e.id, **fields)
             except ProjectError as exc:
@@ -182,8 +207,9 @@ class GlossaryScreen(Screen[None]):
                 return
             self.refresh_entries()
 
-        self.app.push_screen(EntryModal(entry_to_form(e), title=f"Edit entry #{e.id}", statuses=self._statuses()),
-                             saved)
+        self.app.push_screen(
+            EntryModal(entry_to_form(e), title=f"Edit entry #{e.id}", statuses=self._statuses()), saved
+        )
 
     def action_status(self) -> None:
         e = self.current()
@@ -199,14 +225,19 @@ class GlossaryScreen(Screen[None]):
                     return
                 self.refresh_entries()
 
-        self.app.push_screen(PickModal(f"Status of #{e.id} {e.label}", [(s, s) for s in self._statuses()], e.status),
-                             chosen)
+        self.app.push_screen(
+            PickModal(f"Status of #{e.id} {e.label}", [(s, s) for s in self._statuses()], e.status), chosen
+        )
 
     def action_new(self) -> None:
         query = self.query_one("#glossary-search", Input).value.strip()
         from tui.entries import is_latin
 
-        form = EntryForm(acronym=query) if query and is_latin(query) and query.upper() == query else EntryForm(ja=query)
+        form = (
+            EntryForm(acronym=query)
+            if query and is_latin(query) and query.upper() == query
+            else EntryForm(ja=query)
+        )
 
         def saved(result: EntryForm | None) -> None:
             if result is None:

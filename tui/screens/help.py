@@ -17,7 +17,7 @@ INTRO = (
     "taiyaku aligns Japanese text with its English, tags entities and acronyms, and builds the glossary. "
     "Every action is written to the project file at once (there is no save) and can be undone, even after a "
     "restart. ctrl+p opens the command palette, which lists every action by name. Keys can be changed in "
-    "~/.config/taiyaku/keys.toml (or --keys FILE), one line per binding id: \"align.merge-next\" = \"m,ctrl+j\".\n\n"
+    '~/.config/taiyaku/keys.toml (or --keys FILE), one line per binding id: "align.merge-next" = "m,ctrl+j".\n\n'
     "Symbols in the alignment: ✓ confirmed, ◦ not yet confirmed, ▾ low score (worth a look), ! QA problem, "
     "∅ nothing on that side (a 1-0 or 0-1 bead). Type 2-1 means two Japanese segments with one English segment. "
     "Spans: ? suggested (dim), ✓ accepted (bright), ✗ rejected (hidden until H).\n"
@@ -25,8 +25,16 @@ INTRO = (
 
 
 def describe_keys(key: str) -> str:
-    names = {"question_mark": "?", "space": "space", "left_square_bracket": "[", "right_square_bracket": "]",
-             "left_curly_bracket": "{", "right_curly_bracket": "}", "full_stop": ".", "comma": ","}
+    names = {
+        "question_mark": "?",
+        "space": "space",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
+        "full_stop": ".",
+        "comma": ",",
+    }
     return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
 
 

@@ -110,7 +110,11 @@ class PickModal(ModalScreen[str | None]):
 
     def _options(self, query: str) -> list[Option]:
         q = query.casefold()
-        return [Option(text, id=value) for value, text in self.choices if q in text.casefold() or q in value.casefold()]
+        return [
+            Option(text, id=value)
+            for value, text in self.choices
+            if q in text.casefold() or q in value.casefold()
+        ]
 
     def on_mount(self) -> None:
         options = self.query_one("#pick-list", OptionList)
@@ -209,8 +213,13 @@ class EntryModal(ModalScreen[EntryForm | None]):
                     yield Input(getattr(self.form, name), id=f"entry-{name.replace('_', '-')}", compact=True)
             with Horizontal(classes="entry-row"):
                 yield Label("Status", classes="entry-label")
-                yield Select([(s, s) for s in self.statuses], value=self.form.status, allow_blank=False,
-                             id="entry-status", compact=True)
+                yield Select(
+                    [(s, s) for s in self.statuses],
+                    value=self.form.status,
+                    allow_blank=False,
+                    id="entry-status",
+                    compact=True,
+                )
             yield Static("", id="entry-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -220,7 +229,10 @@ class EntryModal(ModalScreen[EntryForm | None]):
         self.query_one("#entry-ja", Input).focus()
 
     def current(self) -> EntryForm:
-        values = {name: self.query_one(f"#entry-{name.replace('_', '-')}", Input).value.strip() for name, _ in self.FIELDS}
+        values = {
+            name: self.query_one(f"#entry-{name.replace('_', '-')}", Input).value.strip()
+            for name, _ in self.FIELDS
+        }
         status = self.query_one("#entry-status", Select).value
         return EntryForm(status=str(status), **values)
 

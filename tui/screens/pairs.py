@@ -55,11 +55,21 @@ class PairListScreen(Screen[None]):
         table.clear()
         self.rows = self.session.progress()
         for p in self.rows:
-            spans = f"{p.spans_decided}/{p.spans_suggested + p.spans_decided}" if (p.spans_suggested or p.spans_decided) else "–"
+            spans = (
+                f"{p.spans_decided}/{p.spans_suggested + p.spans_decided}"
+                if (p.spans_suggested or p.spans_decided)
+                else "–"
+            )
             table.add_row(
-                p.name, str(p.beads), f"{p.confirmed} ({percent(p.confirmed, p.beads)})",
-                progress_bar(p.confirmed, p.beads), spans, str(p.qa_problems) if p.qa_problems else "–",
-                str(p.ja_segments), str(p.en_segments), key=p.name,
+                p.name,
+                str(p.beads),
+                f"{p.confirmed} ({percent(p.confirmed, p.beads)})",
+                progress_bar(p.confirmed, p.beads),
+                spans,
+                str(p.qa_problems) if p.qa_problems else "–",
+                str(p.ja_segments),
+                str(p.en_segments),
+                key=p.name,
             )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
@@ -68,7 +78,9 @@ class PairListScreen(Screen[None]):
         if self.rows:
             title.update(f" {len(self.rows)} pairs in {self.session.path or 'the project'} — enter opens one")
         else:
-            title.update(" This project has no pairs yet: `taiyaku import JA_FILE EN_FILE` or `taiyaku demo`.")
+            title.update(
+                " This project has no pairs yet: `taiyaku import JA_FILE EN_FILE` or `taiyaku demo`."
+            )
 
     @work(thread=True, exclusive=True, group="qa-counts")
     def _qa_worker(self) -> None:

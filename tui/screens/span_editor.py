@@ -22,6 +22,7 @@ from tui.widgets.bead_detail import Selection, segment_text
 TokenEdges = Callable[[str, str], list[int]]
 """(lang, segment text) -> token boundary offsets (may be slow: called in a worker)."""
 
+
 @dataclass(frozen=True, slots=True)
 class NewSpan:
     lang: str
@@ -35,17 +36,77 @@ class SpanEditor(ModalScreen[NewSpan | None]):
     """Keys move the selection's end (and, with shift, its start) by character or by token."""
 
     BINDINGS: ClassVar = [
-        Binding("right", "grow(1)", "End →", tooltip="Move the end one character right", id="span-editor.end-right"),
-        Binding("left", "grow(-1)", "End ←", tooltip="Move the end one character left", id="span-editor.end-left"),
-        Binding("shift+right", "move_start(1)", "Start →", show=False, tooltip="Move the start one character right", id="span-editor.start-right"),
-        Binding("shift+left", "move_start(-1)", "Start ←", show=False, tooltip="Move the start one character left", id="span-editor.start-left"),
-        Binding("w,ctrl+right", "grow_token(1)", "End +token", tooltip="Extend the end to the next token edge", id="span-editor.end-token-right"),
-        Binding("b,ctrl+left", "grow_token(-1)", "End -token", tooltip="Pull the end back to the previous token edge", id="span-editor.end-token-left"),
-        Binding("W", "start_token(1)", "Start +token", show=False, tooltip="Move the start to the next token edge", id="span-editor.start-token-right"),
-        Binding("B", "start_token(-1)", "Start -token", show=False, tooltip="Move the start to the previous token edge", id="span-editor.start-token-left"),
-        Binding("tab", "segment(1)", "Next segment", tooltip="Select in the next segment of the bead", id="span-editor.next-segment"),
+        Binding(
+            "right",
+            "grow(1)",
+            "End →",
+            tooltip="Move the end one character right",
+            id="span-editor.end-right",
+        ),
+        Binding(
+            "left", "grow(-1)", "End ←", tooltip="Move the end one character left", id="span-editor.end-left"
+        ),
+        Binding(
+            "shift+right",
+            "move_start(1)",
+            "Start →",
+            show=False,
+            tooltip="Move the start one character right",
+            id="span-editor.start-right",
+        ),
+        Binding(
+            "shift+left",
+            "move_start(-1)",
+            "Start ←",
+            show=False,
+            tooltip="Move the start one character left",
+            id="span-editor.start-left",
+        ),
+        Binding(
+            "w,ctrl+right",
+            "grow_token(1)",
+            "End +token",
+            tooltip="Extend the end to the next token edge",
+            id="span-editor.end-token-right",
+        ),
+        Binding(
+            "b,ctrl+left",
+            "grow_token(-1)",
+            "End -token",
+            tooltip="Pull the end back to the previous token edge",
+            id="span-editor.end-token-left",
+        ),
+        Binding(
+            "W",
+            "start_token(1)",
+            "Start +token",
+            show=False,
+            tooltip="Move the start to the next token edge",
+            id="span-editor.start-token-right",
+        ),
+        Binding(
+            "B",
+            "start_token(-1)",
+            "Start -token",
+            show=False,
+            tooltip="Move the start to the previous token edge",
+            id="span-editor.start-token-left",
+        ),
+        Binding(
+            "tab",
+            "segment(1)",
+            "Next segment",
+            tooltip="Select in the next segment of the bead",
+            id="span-editor.next-segment",
+        ),
         Binding("shift+tab", "segment(-1)", "Prev segment", show=False, id="span-editor.prev-segment"),
-        Binding("enter", "done", "Choose label", tooltip="Make the span (a label picker opens)", id="span-editor.done"),
+        Binding(
+            "enter",
+            "done",
+            "Choose label",
+            tooltip="Make the span (a label picker opens)",
+            id="span-editor.done",
+        ),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -72,9 +133,11 @@ class SpanEditor(ModalScreen[NewSpan | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label("New span", classes="dialog-title")
-            yield Static("→/← move the end by a character, w/b by a token; shift+→/← and W/B move the start; "
-                         "tab: another segment of the bead; enter: choose the label; escape: cancel.",
-                         classes="entry-context")
+            yield Static(
+                "→/← move the end by a character, w/b by a token; shift+→/← and W/B move the start; "
+                "tab: another segment of the bead; enter: choose the label; escape: cancel.",
+                classes="entry-context",
+            )
             yield Static(id="span-editor-view")
             yield Static(id="span-editor-status")
 
@@ -122,13 +185,20 @@ class SpanEditor(ModalScreen[NewSpan | None]):
         grid.add_column(ratio=1, overflow="fold")
         for k, (lang, index, text) in enumerate(self.segments):
             sel = Selection(lang, index, self.start, self.end) if k == self.current else None
-            grid.add_row(Text(f"{'▸' if k == self.current else ' '} {lang.upper()}{index + 1:>4}",
-                              style="bold" if k == self.current else "dim"),
-                         segment_text(text, [], None, sel, lang, index))
+            grid.add_row(
+                Text(
+                    f"{'▸' if k == self.current else ' '} {lang.upper()}{index + 1:>4}",
+                    style="bold" if k == self.current else "dim",
+                ),
+                segment_text(text, [], None, sel, lang, index),
+            )
         self.query_one("#span-editor-view", Static).update(grid)
         tokens = "parsing tokens…" if not self.edges.get(self.current) else "tokens ready"
         self.query_one("#span-editor-status", Static).update(
-            Text(f"selected: 「{self.text[self.start:self.end]}」  ({self.start}–{self.end})   {tokens}", style="bold")
+            Text(
+                f"selected: 「{self.text[self.start : self.end]}」  ({self.start}–{self.end})   {tokens}",
+                style="bold",
+            )
         )
 
     # --- moves ---------------------------------------------------------------------------------------

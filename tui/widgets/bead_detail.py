@@ -12,9 +12,19 @@ from rich.text import Text
 from textual.widgets import Static
 
 LABEL_COLOURS: dict[str, str] = {
-    "ORG": "dodger_blue1", "GPE": "green3", "LOC": "spring_green3", "FACILITY": "dark_orange",
-    "PERSON": "magenta", "TITLE": "orchid", "LAW": "gold1", "POLICY": "yellow3", "EVENT": "cyan",
-    "EQUIPMENT": "red1", "DATE": "light_slate_blue", "QUANTITY": "sky_blue2", "ACRONYM": "deep_pink2",
+    "ORG": "dodger_blue1",
+    "GPE": "green3",
+    "LOC": "spring_green3",
+    "FACILITY": "dark_orange",
+    "PERSON": "magenta",
+    "TITLE": "orchid",
+    "LAW": "gold1",
+    "POLICY": "yellow3",
+    "EVENT": "cyan",
+    "EQUIPMENT": "red1",
+    "DATE": "light_slate_blue",
+    "QUANTITY": "sky_blue2",
+    "ACRONYM": "deep_pink2",
     "TERM": "turquoise2",
 }
 SPAN_SYMBOLS = {"suggested": "?", "accepted": "✓", "rejected": "✗"}
@@ -78,15 +88,24 @@ class Selection:
     end: int
 
 
-def segment_text(text: str, marks: Sequence[SpanMark], selected: object | None, selection: Selection | None,
-                 side: str, segment: int) -> Text:
+def segment_text(
+    text: str,
+    marks: Sequence[SpanMark],
+    selected: object | None,
+    selection: Selection | None,
+    side: str,
+    segment: int,
+) -> Text:
     out = Text(text)
     # Longer spans first so nested ones (インド洋 inside インド洋地域…) are drawn on top.
     for m in sorted(marks, key=lambda m: (m.start - m.end, m.start)):
         out.stylize(span_style(m.label, m.status, m.key == selected), m.start, m.end)
     if selection and selection.side == side and selection.segment == segment:
-        out.stylize(Style(bgcolor="grey50", color="white", bold=True, underline=True), selection.start,
-                    max(selection.end, selection.start + 1))
+        out.stylize(
+            Style(bgcolor="grey50", color="white", bold=True, underline=True),
+            selection.start,
+            max(selection.end, selection.start + 1),
+        )
     return out
 
 
@@ -119,9 +138,14 @@ class BeadDetail(Static):
         for side, segments in (("ja", ja), ("en", en)):
             tag = "JA" if side == "ja" else "EN"
             if not segments:
-                grid.add_row(tag, Text("∅ none: e writes the English" if side == "en" else "∅ none", style="dim italic"))
+                grid.add_row(
+                    tag,
+                    Text("∅ none: e writes the English" if side == "en" else "∅ none", style="dim italic"),
+                )
             for index, text in segments:
                 on_segment = [m for m in visible if m.side == side and m.segment == index]
-                grid.add_row(f"{tag}{index + 1:>4}", segment_text(text, on_segment, selected, selection, side, index))
+                grid.add_row(
+                    f"{tag}{index + 1:>4}", segment_text(text, on_segment, selected, selection, side, index)
+                )
         parts.append(grid)
         self.update(Group(*parts))

@@ -59,7 +59,9 @@ class TableData:
 
     def is_low(self, bead: Bead) -> bool:
         return (
-            bead.status != "confirmed" and self.low_score is not None and bead.score is not None
+            bead.status != "confirmed"
+            and self.low_score is not None
+            and bead.score is not None
             and bead.score <= self.low_score
         )
 
@@ -239,8 +241,18 @@ class BeadTable(ScrollView, can_focus=True):
         # Piece by piece like the rows, so exports (SVG) place the separator where the rows have it.
         index_w, ja_w, en_w = self._columns(width)
         style = self.get_component_rich_style("bead-table--header")
-        pieces = [" " + "#".rjust(index_w) + " ", "st", " ", "typ", " ", "scor", " ", fit("Japanese", ja_w),
-                  SEPARATOR, fit("English", en_w)]
+        pieces = [
+            " " + "#".rjust(index_w) + " ",
+            "st",
+            " ",
+            "typ",
+            " ",
+            "scor",
+            " ",
+            fit("Japanese", ja_w),
+            SEPARATOR,
+            fit("English", en_w),
+        ]
         return Strip([Segment(p, style) for p in pieces]).adjust_cell_length(width, style)
 
     def _row(self, row: int, width: int, is_cursor: bool) -> Strip:
@@ -268,7 +280,9 @@ class BeadTable(ScrollView, can_focus=True):
             flag = seg(" ")
         kind = bead.type
         n_ja, n_en = bead.ja[1] - bead.ja[0], bead.en[1] - bead.en[0]
-        kind_style = "bead-table--unpaired" if 0 in (n_ja, n_en) else ("bead-table--multi" if kind != "1-1" else "")
+        kind_style = (
+            "bead-table--unpaired" if 0 in (n_ja, n_en) else ("bead-table--multi" if kind != "1-1" else "")
+        )
         score = "  --" if bead.score is None else f"{bead.score:4.2f}"[:4]
         segments = [
             seg(SYM_CURSOR if is_cursor else " "),

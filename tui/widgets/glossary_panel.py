@@ -12,7 +12,12 @@ from textual.widgets import Static
 
 from tui.widgets.bead_detail import SPAN_SYMBOLS, SpanMark, label_colour, span_style
 
-STATUS_STYLE = {"approved": "bold green", "proposed": "yellow", "deprecated": "dim strike", "forbidden": "bold red"}
+STATUS_STYLE = {
+    "approved": "bold green",
+    "proposed": "yellow",
+    "deprecated": "dim strike",
+    "forbidden": "bold red",
+}
 STATUS_SYMBOL = {"approved": "✓", "proposed": "?", "deprecated": "⋯", "forbidden": "✗"}
 
 
@@ -26,8 +31,11 @@ def span_grid(spans: Sequence[SpanMark], selected: object | None) -> Table:
         chosen = m.key == selected
         mark = Text("▸" if chosen else " ", style="bold")
         mark.append(SPAN_SYMBOLS.get(m.status, " "), style=span_style(m.label, m.status))
-        grid.add_row(mark, Text(m.text, style=span_style(m.label, m.status, chosen)),
-                     Text(m.label, style=f"bold {label_colour(m.label)}"))
+        grid.add_row(
+            mark,
+            Text(m.text, style=span_style(m.label, m.status, chosen)),
+            Text(m.label, style=f"bold {label_colour(m.label)}"),
+        )
     return grid
 
 
@@ -97,7 +105,9 @@ class GlossaryPanel(Static):
             line.append(f"  #{e.id}", style="dim")
             parts.append(line)
             english = Text("   → ")
-            english.append(e.en or "(no English yet)", style=STATUS_STYLE.get(e.status, "") if e.en else "dim italic")
+            english.append(
+                e.en or "(no English yet)", style=STATUS_STYLE.get(e.status, "") if e.en else "dim italic"
+            )
             if e.english_found is True:
                 english.append("  ✓ used", style="green")
             elif e.english_found is False:
