@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from testdata import DEV_GOLD, ROOT, SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DEV_GOLD = ROOT.parent / "shared" / "dev-gold"
+__all__ = ["DEV_GOLD", "ROOT", "SEEDS"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testdata import DEV_GOLD
 
 from alignment import aligner, anchors, embed, store
 from alignment.evaluate import evaluate, evaluate_baseline, ranges_to_indexes, read_gold, score
 from alignment.model import Bead, Document, Segment
 from alignment.project import ProjectError, open_project, write
 from alignment.text import line_segments
-from tests.conftest import DEV_GOLD
 
 GOLD_FILES = sorted(DEV_GOLD.glob("*.gold.jsonl"))
 

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from testdata import DEV_GOLD
 
 from alignment.evaluate import Counts, precision_counts, read_gold, score
 from alignment.project import ProjectError
-from tests.conftest import DEV_GOLD
 
 
 def test_identical_alignments_score_one() -> None:

@@ -206,7 +206,7 @@ def test_clause_level_tmx_says_phrase(db, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_exports_of_seed_000_after_import_and_align(run, tmp_path: Path) -> None:
     """The issue's end-to-end case: import seed 000 with its English, align, export all three formats."""
-    from tests.conftest import SEEDS
+    from testdata import SEEDS
 
     ja = SEEDS / "000_018672d04432ce13.txt"
     en = SEEDS / "en" / "000_018672d04432ce13.en.txt"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from testdata import DEV_GOLD, SEEDS
 
 from alignment.importer import import_texts
 from alignment.store import get_document, get_pair
 from glossary import store as glossary_store
 from glossary.harvest import harvest_pair
 from glossary.spans import add_span, list_spans, set_status
-from tests.conftest import DEV_GOLD, SEEDS
 from tui.common import open_db
 
 SEED_000 = "000_018672d04432ce13"

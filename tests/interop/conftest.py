@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from testdata import INTEROP_PAIR
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_JA = ROOT / "seeds" / "000_018672d04432ce13.txt"
 SEED_EN = ROOT / "seeds" / "en" / "000_018672d04432ce13.en.txt"
-PAIR = "seed000"
+PAIR = INTEROP_PAIR
 
 GLOSSARY = [
     [

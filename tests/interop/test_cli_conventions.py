@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 import pytest
-
-from tests.interop.conftest import PAIR
+from testdata import INTEROP_PAIR as PAIR
 
 # Every listing, with the arguments it needs on the seed project.
 LISTINGS: list[tuple[str, ...]] = [
