@@ -1,0 +1,137 @@
+"""`taiyaku glossary lookup`: the hot path, in a module of its own so it imports only what it needs.
+
+Looking a term up is what analysts do most, from scripts and editors, so it must start about as fast as a
+bare Python that imports click and sqlite3 (bench/glossary.py measures the ratio). Rich, spaCy, numpy and
+the other glossary commands stay unloaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tui.common import db_option, json_option, keys_option, open_db, print_json, print_keys
+
+if TYPE_CHECKING:
+    from glossary.model import Entry
+
+STATUS_CHOICE = click.Choice(["proposed", "approved", "deprecated", "forbidden"])
+
+
+def variant_summary(e: Entry) -> str:
+    return "; ".join([*e.ja_variants, *e.en_variants, *(f"✗{v}" for v in e.forbidden_en)])
+
+
+def _width(text: str) -> int:
+    """Terminal cells: East Asian wide and full-width characters take two (ＩＰＭＤＡ is 10 cells)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, cells: int) -> str:
+    if _width(text) <= cells:
+        return text + " " * (cells - _width(text))
+    out, used = [], 0
+    for c in text:
+        w = _width(c)
+        if used + w > cells - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…" + " " * (cells - used - 1)
+
+
+def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A plain aligned table for the lookup hot path: rich costs ~100 ms to import and render.
+
+    Columns share the terminal width; the widest ones are cut with … when it runs out.
+    """
+    cells = [[" ".join(str(v).split()) if v is not None else "" for v in row] for row in rows]
+    widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+    while sum(widths) > room and max(widths) > 8:
+        widths[widths.index(max(widths))] -= 1
+    lines = [] if title is None else [title]
+    lines.append("  ".join(_fit(c, w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    lines.append("  ".join("─" * w for w in widths))
+    lines.extend("  ".join(_fit(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+    click.echo("\n".join(lines))
+
+
+@click.command("lookup")
+@click.argument("query")
+@click.option(
+    "--limit",
+    "-n",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Show at most this many entries.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=STATUS_CHOICE,
+    help="Only entries with this status (repeatable).",
+)
+@json_option
+@keys_option("the ids of matching entries, and exit 1 when none match (like `grep -q`)")
+@db_option
+def lookup_cmd(
+    query: str, limit: int, statuses: tuple[str, ...], as_json: bool, quiet: bool, db_path: str | None
+) -> None:
+    """Find entries by Japanese, English, acronym or variant, anywhere in the term.
+
+    Width, hiragana/katakana and Latin case do not matter (ＩＰＭＤＡ, ipmda and IPMDA are the same
+    query); one or two Japanese characters work. Exact matches come first, then prefixes, then the rest.
+
+    Example:
+
+    \b
+        taiyaku glossary lookup ipmda --json
+    """
+    from glossary import store
+    from glossary.model import entry_to_dict
+
+    if not query.strip():
+        raise click.UsageError("give a non-empty QUERY")
+    db = open_db(db_path, create=False)
+    result = store.lookup(db, query, limit=limit, statuses=statuses)  # type: ignore[arg-type]
+    if quiet:
+        print_keys((h.entry.id for h in result.hits), as_json=as_json)
+        if not result.hits:
+            raise click.exceptions.Exit(1)
+        return
+    if as_json:
+        print_json(
+            [
+                {**entry_to_dict(h.entry), "match": {"rank": h.rank, "field": h.field, "term": h.term}}
+                for h in result.hits
+            ]
+        )
+        return
+    if not result.hits:
+        click.echo(f"No entries match {query!r}.", err=True)
+        return
+    shown = len(result.hits)
+    title = f"{result.total} entries match {query!r}" + (f" (first {shown})" if shown < result.total else "")
+    echo_plain_table(
+        ["id", "ja", "en", "acronym", "status", "match", "variants"],
+        [
+            [
+                h.entry.id,
+                h.entry.ja,
+                h.entry.en,
+                h.entry.acronym,
+                h.entry.status,
+                f"{h.rank} {h.field}",
+                variant_summary(h.entry),
+            ]
+            for h in result.hits
+        ],
+        title=title,
+    )
