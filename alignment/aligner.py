@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from alignment.model import Bead, Level, Pair, Segment
 from alignment.project import ProjectError, write
@@ -346,6 +346,21 @@ def _tiles(beads: Sequence[Bead], n: int, m: int) -> bool:
     return (i, j) == (n, m)
 
 
+class SaveAlignment(Protocol):
+    """Stores a computed alignment: (db, pair_id, beads as loaded, new beads, level=, user=)."""
+
+    def __call__(
+        self,
+        db: Database,
+        pair_id: int,
+        current: Sequence[Bead],
+        beads: Sequence[Bead],
+        *,
+        level: Level,
+        user: str | None,
+    ) -> None: ...
+
+
 def align_pair(
     db: Database,
     pair: Pair,
@@ -356,10 +371,13 @@ def align_pair(
     weights: Weights | None = None,
     user: str | None = None,
     on_progress: Progress | None = None,
+    save: SaveAlignment | None = None,
 ) -> Alignment:
     """Align a stored pair and save the beads (one transaction); confirmed beads stay exactly as they are.
 
     At clause level the pair's sentence beads (aligned first if there are none) bound the clause search.
+    `save` stores the result (default `save_alignment`): the application layer passes one that also
+    records the change in its undo history, in the same transaction, after the slow part is done.
     """
     from alignment import store
 
@@ -383,6 +401,7 @@ def align_pair(
             weights=weights,
             user=user,
             on_progress=on_progress,
+            save=save,
         )
     embedder, note = make_embedder(db, use_embeddings, on_progress)
     beads, signals, todo = align_texts(
@@ -397,7 +416,7 @@ def align_pair(
         on_progress=on_progress,
         level=level,
     )
-    save_alignment(db, pair.id, current, beads, level=level, user=user)
+    (save or save_alignment)(db, pair.id, current, beads, level=level, user=user)
     stored = store.get_beads(db, pair.id, level)
     return Alignment(
         pair=pair.name,
