@@ -1,17 +1,41 @@
-"""Lookup keys (width-, kana-, case-insensitive) and the ranked substring search over them."""
+"""Lookup keys (width-, kana-, case-insensitive), the ranked substring search over them, and loading the
+entries it finds.
+
+This is the `taiyaku glossary lookup` hot path: stdlib only (plus the folding in alignment.text and the
+model), so it runs on a plain `sqlite3.Connection` as well as on the project's sqlite-utils Database.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from alignment.text import fold_char
-from glossary.model import FIELDS, RANKS, STATUSES, Field, Rank, Status
+from glossary.model import (
+    FIELDS,
+    RANKS,
+    STATUSES,
+    Entry,
+    Field,
+    LookupHit,
+    LookupResult,
+    Rank,
+    Source,
+    Status,
+    Variant,
+)
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    import sqlite3
+
+
+class Queryable(Protocol):
+    """What reading needs of a connection: `sqlite3.Connection` and sqlite-utils' `Database` both fit."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
+
 
 # Dashes that NFKC leaves alone but that people type interchangeably in acronyms (IFC‐IOR, IFC−IOR).
 # The long vowel mark ー and the full-width hyphen (NFKC already maps it) are deliberately absent.
@@ -77,7 +101,7 @@ def trigram_query(key: str) -> str:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-def _has_trigrams(db: Database) -> bool:
+def _has_trigrams(db: Queryable) -> bool:
     return (
         db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'glossary_lookup_trigrams'"
@@ -87,7 +111,7 @@ def _has_trigrams(db: Database) -> bool:
 
 
 def search(
-    db: Database, query: str, *, limit: int = 20, statuses: Sequence[Status] = ()
+    db: Queryable, query: str, *, limit: int = 20, statuses: Sequence[Status] = ()
 ) -> tuple[list[KeyHit], int]:
     """Entries whose Japanese, English, acronym or variant contains `query` (folded), best first.
 
@@ -115,7 +139,7 @@ def search(
     return hits, total
 
 
-def _hit(db: Database, entry_id: int, score: int, key: str) -> KeyHit:
+def _hit(db: Queryable, entry_id: int, score: int, key: str) -> KeyHit:
     """Recover which term produced an entry's score (only done for the few rows shown)."""
     rank_no, field = score // 10_000_000, FIELDS[score // 1_000_000 % 10]
     length = score % 1_000_000
@@ -129,3 +153,73 @@ def _hit(db: Database, entry_id: int, score: int, key: str) -> KeyHit:
             return KeyHit(entry_id=entry_id, field=field, term=term, rank=RANKS[rank_no])
     # Only reachable if another writer changed the entry between the two queries.
     return KeyHit(entry_id=entry_id, field=field, term=rows[0][0] if rows else "", rank=RANKS[rank_no])
+
+
+# --- entries ------------------------------------------------------------------------------------------
+
+CHUNK = 500  # ids per IN (...) query, well under SQLite's parameter limit
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+def load_entries(db: Queryable, ids: Sequence[int]) -> dict[int, Entry]:
+    """Entries by id, with their variants and sources (missing ids are left out)."""
+    out: dict[int, Entry] = {}
+    for chunk in chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        variants: dict[int, list[Variant]] = {}
+        for eid, lang, usage, text in db.execute(
+            f"SELECT entry_id, lang, usage, text FROM glossary_variants WHERE entry_id IN ({marks}) ORDER BY id",
+            list(chunk),
+        ):
+            variants.setdefault(eid, []).append(Variant(lang=lang, text=text, forbidden=usage == "forbidden"))
+        sources: dict[int, list[Source]] = {}
+        for row in db.execute(
+            f"""SELECT entry_id, pair, lang, segment_index, bead_index, excerpt, added, added_by
+                FROM glossary_sources WHERE entry_id IN ({marks}) ORDER BY id""",
+            list(chunk),
+        ):
+            sources.setdefault(row[0], []).append(Source(*row[1:]))
+        for row in db.execute(
+            f"""SELECT id, ja, en, acronym, status, domain, definition, note, created, created_by,
+                       updated, updated_by FROM glossary_entries WHERE id IN ({marks})""",
+            list(chunk),
+        ):
+            eid = row[0]
+            out[eid] = Entry(
+                id=eid,
+                ja=row[1],
+                en=row[2],
+                acronym=row[3],
+                status=row[4],
+                domain=row[5],
+                definition=row[6],
+                note=row[7],
+                created=row[8],
+                created_by=row[9],
+                updated=row[10],
+                updated_by=row[11],
+                variants=tuple(variants.get(eid, ())),
+                sources=tuple(sources.get(eid, ())),
+            )
+    return out
+
+
+def lookup_entries(
+    db: Queryable, query: str, *, limit: int = 20, statuses: Sequence[Status] = ()
+) -> LookupResult:
+    """Entries matching `query` anywhere in a term, ranked exact > prefix > substring.
+
+    Raises ValueError for an unknown status.
+    """
+    key_hits, total = search(db, query, limit=limit, statuses=statuses)
+    entries = load_entries(db, [h.entry_id for h in key_hits])
+    hits = tuple(
+        LookupHit(entry=entries[h.entry_id], rank=h.rank, field=h.field, term=h.term)
+        for h in key_hits
+        if h.entry_id in entries
+    )
+    return LookupResult(hits=hits, total=total)
