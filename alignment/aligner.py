@@ -16,40 +16,37 @@ if TYPE_CHECKING:
 
     from alignment.costs import Weights
 
+from alignment.features import (
+    JOINERS,
+    OVERLAP,
+    Embedder,
+    Features,
+    Signals,
+    embed_overlaps,
+    features,
+    overlap_texts,
+)
+from alignment.stretch import align_stretch
+
 Span = tuple[int, int]
 Stretch = tuple[Span, Span]
-Embedder = Callable[[Sequence[str]], "np.ndarray"]
-"""Texts -> unit vectors, shape (len(texts), dim)."""
 Progress = Callable[[str, int, int], None]
 """on_progress(stage, done, total): stage is "embed" or "align"."""
 
-OVERLAP = 3
-"""Runs of up to this many consecutive segments are embedded as one text (vecalign's overlaps)."""
-JOINERS = {"ja": "", "en": " "}
-
-
-@dataclass(frozen=True, slots=True)
-class Signals:
-    """Which evidence an alignment used, for the `align` summary."""
-
-    embeddings: bool
-    anchors: tuple[str, ...] = ()
-    note: str | None = None
-    """Why embeddings were not used, when they were not."""
-
-    def names(self) -> list[str]:
-        return [
-            *(["embeddings"] if self.embeddings else []),
-            "length",
-            *(["anchors"] if self.anchors else []),
-        ]
-
-    def describe(self) -> str:
-        parts = ["embeddings"] if self.embeddings else []
-        parts.append("length")
-        if self.anchors:
-            parts.append("anchors (" + ", ".join(self.anchors) + ")")
-        return ", ".join(parts) + (f"; no embeddings: {self.note}" if self.note else "")
+__all__ = [
+    "JOINERS",
+    "OVERLAP",
+    "Alignment",
+    "Embedder",
+    "Features",
+    "Signals",
+    "align_pair",
+    "align_stretch",
+    "align_texts",
+    "embed_overlaps",
+    "features",
+    "overlap_texts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,125 +61,6 @@ class Alignment:
     """The stretches that were searched (the gaps between fixed beads)."""
     fixed: int
     """How many confirmed beads were kept as they were."""
-
-
-# --- features -------------------------------------------------------------------------------------------
-
-
-def overlap_texts(texts: Sequence[str], lang: str, k: int = OVERLAP) -> list[list[str]]:
-    """[runs of 1, runs of 2, …]: runs[r - 1][i] is segments i .. i + r - 1 joined as one text."""
-    joiner = JOINERS[lang]
-    return [[joiner.join(texts[i : i + r]) for i in range(len(texts) - r + 1)] for r in range(1, k + 1)]
-
-
-def embed_overlaps(
-    ja: Sequence[str], en: Sequence[str], embedder: Embedder
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Embed every run of up to OVERLAP segments on both sides in one call (one cache pass, one progress bar)."""
-    import numpy as np
-
-    runs_ja, runs_en = overlap_texts(ja, "ja"), overlap_texts(en, "en")
-    flat = [t for runs in (*runs_ja, *runs_en) for t in runs]
-    vecs = np.asarray(embedder(flat), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
-    out: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
-    pos = 0
-    for side, runs_side in zip(out, (runs_ja, runs_en), strict=True):
-        for runs in runs_side:
-            side.append(vecs[pos : pos + len(runs)])
-            pos += len(runs)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """Everything the scorer needs about both documents, computed once and sliced per stretch."""
-
-    ja_len: list[int]
-    en_len: list[int]
-    ja_anchors: np.ndarray
-    en_anchors: np.ndarray
-    ja_vectors: list[np.ndarray] | None
-    en_vectors: list[np.ndarray] | None
-    ratio: float
-    signals: Signals
-
-
-def features(
-    ja: Sequence[str],
-    en: Sequence[str],
-    *,
-    embedder: Embedder | None,
-    glossary: Iterable[tuple[str, str]] = (),
-    note: str | None = None,
-) -> Features:
-    from alignment import costs
-    from alignment.anchors import find_anchors
-
-    anchors = find_anchors(ja, en, glossary)
-    anc_ja, anc_en = costs.anchor_matrices(anchors)
-    vec_ja = vec_en = None
-    if embedder is not None and ja and en:
-        vec_ja, vec_en = embed_overlaps(ja, en, embedder)
-    ja_len = [costs.text_length(t) for t in ja]
-    en_len = [costs.text_length(t) for t in en]
-    lj, le = sum(ja_len), sum(en_len)
-    signals = Signals(
-        embeddings=vec_ja is not None,
-        anchors=tuple(anchors.kinds()),
-        note=None if embedder is not None else note,
-    )
-    return Features(ja_len, en_len, anc_ja, anc_en, vec_ja, vec_en, le / lj if lj and le else 1.0, signals)
-
-
-def _slice_vectors(vectors: list[np.ndarray] | None, start: int, end: int) -> list[np.ndarray] | None:
-    if vectors is None:
-        return None
-    # Runs of k segments that start inside [start, end) and stay inside it.
-    return [v[start : max(start, end - k + 1)] for k, v in enumerate(vectors, 1)]
-
-
-def _scorer(feats: Features, stretch: Stretch, weights: Weights | None):
-    from alignment import costs
-
-    (j0, j1), (e0, e1) = stretch
-    ja = costs.make_side(
-        feats.ja_len[j0:j1], feats.ja_anchors[j0:j1], _slice_vectors(feats.ja_vectors, j0, j1)
-    )
-    en = costs.make_side(
-        feats.en_len[e0:e1], feats.en_anchors[e0:e1], _slice_vectors(feats.en_vectors, e0, e1)
-    )
-    return costs.Scorer(ja, en, weights or costs.DEFAULT_WEIGHTS, feats.ratio)
-
-
-def align_stretch(
-    feats: Features,
-    stretch: Stretch,
-    weights: Weights | None = None,
-    bead_types: Sequence[tuple[int, int]] | None = None,
-    *,
-    whole: bool = False,
-) -> list[Bead]:
-    """Best beads for one stretch (JA range, EN range), with document-wide indexes and scores.
-
-    Args:
-        whole: the stretch is known to be a translation unit (a sentence bead at clause level), so when
-            one side is a single segment the stretch is one bead rather than a bead and skips.
-    """
-    import numpy as np
-
-    from alignment import costs, dp
-
-    (j0, j1), (e0, e1) = stretch
-    scorer = _scorer(feats, stretch, weights)
-    if whole and min(j1 - j0, e1 - e0) == 1:
-        s = float(scorer(j1 - j0, e1 - e0, np.array([0]), np.array([[0]]))[0, 0])
-        return [Bead(ja=(j0, j1), en=(e0, e1), score=round(s, 4))]
-    return [
-        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=round(score, 4))
-        for ((a0, a1), (b0, b1)), score in dp.search_scored(
-            costs.make_problem(scorer), bead_types or dp.BEAD_TYPES
-        )
-    ]
 
 
 # --- fixed beads and stretches --------------------------------------------------------------------------
@@ -274,12 +152,18 @@ def align_texts(
         that were searched.
     """
     from alignment import dp
+    from alignment.features import refine
+    from alignment.stretch import first_pass_runs
 
     fixed = check_fixed(fixed, len(ja), len(en))
     feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
     cuts = list(cuts)
     todo = stretches(len(ja), len(en), fixed, cuts)
     types = dp.CLAUSE_TYPES if level == "clause" else dp.BEAD_TYPES
+    if embedder is not None and feats.signals.embeddings:
+        # Second pass: embed only the runs that a near-best first-pass alignment would merge.
+        runs = set().union(*(first_pass_runs(feats, st, weights, types) for st in todo))
+        feats = refine(feats, runs, embedder)
     cut_set = set(cuts)
     beads: list[Bead] = list(fixed)
     for k, stretch in enumerate(todo):

@@ -323,6 +323,21 @@ def search_scored(
     coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES,
 ) -> list[tuple[BeadRange, float]]:
     """`search`, with each bead's own score."""
+    _, table = search_table(
+        problem, bead_types, max_full_cells=max_full_cells, margin=margin, coarse_bead_types=coarse_bead_types
+    )
+    return backtrace_scored(table)
+
+
+def search_table(
+    problem: Problem,
+    bead_types: Sequence[BeadType] = BEAD_TYPES,
+    *,
+    max_full_cells: int = 40_000,
+    margin: int = 5,
+    coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES,
+) -> tuple[np.ndarray, DpTable]:
+    """The finest level's bead scores and filled table (for the backtrace and for max-marginals)."""
     n, m = problem.n, problem.m
     if (n + 1) * (m + 1) <= max_full_cells or problem.coarsen is None or min(n, m) < 4:
         band = full_band(n, m)
@@ -336,4 +351,4 @@ def search_scored(
         )
         band = band_from_path(path, n, m, factor=2, margin=margin)
     scores = score_band(problem.scorer, band, bead_types, n=n, m=m)
-    return backtrace_scored(fill(scores, band, bead_types))
+    return scores, fill(scores, band, bead_types)

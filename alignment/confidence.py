@@ -1,0 +1,72 @@
+"""A bead's score as a calibrated confidence: the probability that the bead is exactly right.
+
+The aligner's evidence about one bead (how far the best alignment beats every alignment without it, the
+bead's own score, its similarity, its length ratio and its type) goes through a logistic model whose
+coefficients were fitted offline on dev-gold and perturbed variants of it (`bench/calibrate.py`, data in
+`alignment.calibration`); nothing is fitted at run time. There is one model for aligning with embeddings
+and one for length and anchors only, since their scores live on different scales.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from alignment import calibration
+
+FLAG_BELOW = calibration.FLAG_BELOW
+"""Beads whose confidence is below this are worth a second look (the ▾ flag and the review queue)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the aligner knows about one bead of its best path."""
+
+    a: int
+    """JA segments in the bead."""
+    b: int
+    """EN segments in the bead."""
+    score: float
+    """The bead's own score (its share of the path score)."""
+    margin: float
+    """Best path score minus the best score of any path without this bead (0: a tie)."""
+    sim: float | None
+    """Cosine of the two sides' embeddings (None without embeddings or for a one-sided bead)."""
+    length: float
+    """Squared log ratio of the EN length to the pair-scaled JA length (0 for a one-sided bead)."""
+
+
+def feature_vector(ev: Evidence) -> list[float]:
+    """The model's inputs, in the order of `calibration.FEATURES`."""
+    margin = min(max(ev.margin, 0.0), 3.0)
+    skip = float(ev.a == 0 or ev.b == 0)
+    return [
+        1.0,
+        margin,
+        math.log(margin + 0.02),
+        skip,
+        float(ev.a + ev.b > 2),
+        float(max(ev.a, ev.b) == 3 or (ev.a + ev.b > 2 and skip)),
+        min(max(ev.score, -2.0), 2.0),
+        ev.sim if ev.sim is not None else 0.0,
+        min(ev.length, 4.0),
+    ]
+
+
+def logistic(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def confidence(ev: Evidence, *, embeddings: bool) -> float:
+    """P(the bead is exactly right), rounded to 4 decimals, in [0, 1]."""
+    coefs = calibration.EMBEDDINGS if embeddings else calibration.LENGTH_ONLY
+    z = sum(c * x for c, x in zip(coefs, feature_vector(ev), strict=True))
+    return round(logistic(z), 4)
+
+
+def is_doubtful(score: float | None) -> bool:
+    """True for a bead to flag for review (▾): a confidence below FLAG_BELOW (no score: not flagged)."""
+    return score is not None and score < FLAG_BELOW

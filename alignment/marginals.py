@@ -1,0 +1,140 @@
+"""How much the best path beats every path without a given bead: max-marginals over the DP band.
+
+The forward table F holds the best score from (0, 0) to each node, the backward table B the best score from
+each node to (n, m). An edge (bead) e from node u to node v lies on paths worth at most
+M(e) = F(u) + s(e) + B(v). Any path that does not use a bead of the best path must cover that bead's
+segments with some other bead, and such a bead overlaps it on one side, so it can never share a path with
+it; the best path without the bead is therefore worth exactly the largest M over the other beads covering
+one of its segments. The difference to the best score (the bead's "margin") is zero when another
+alignment is as good and large when every alternative is clearly worse: the main signal of confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, _insertions
+
+
+def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> np.ndarray:
+    """B[i, k]: best score of a path from node (i, band.lo[i] + k) to (n, m); -inf where none exists."""
+    types = tuple(bead_types)
+    n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
+    out = np.full((n + 1, width), NEG)
+    insert_t = types.index((0, 1)) if (0, 1) in types else -1
+    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    dummy = np.full(width, -1, dtype=np.int8)
+    for i in range(n, -1, -1):
+        row = np.full(width, NEG)
+        if i == n and 0 <= m - lo[n] < width:
+            row[m - lo[n]] = 0.0
+        for t, a, b in steps:
+            if i + a > n:
+                continue
+            # The bead from (i, lo[i] + k) ends at (i + a, lo[i] + k + b): cell k + d of row i + a.
+            d = lo[i] + b - lo[i + a]
+            k0, k1 = max(0, -d), min(width, width - d)
+            if k0 < k1:
+                cand = scores[t, i + a, k0 + d : k1 + d] + out[i + a, k0 + d : k1 + d]
+                np.maximum(row[k0:k1], cand, out=row[k0:k1])
+        if insert_t >= 0 and width > 1:
+            # row[k] = max(row[k], step[k + 1] + row[k + 1]): the forward prefix scan on the reversed row.
+            rev = row[::-1].copy()
+            step = np.empty(width)
+            step[0] = NEG
+            step[1:] = scores[insert_t, i, ::-1][:-1]
+            _insertions(rev, dummy.copy(), step, insert_t)
+            row = rev[::-1]
+        if lo[i] + width - 1 > m:
+            row[m - lo[i] + 1 :] = NEG
+        out[i] = row
+    return out
+
+
+def edge_marginals(scores: np.ndarray, table: DpTable, back: np.ndarray) -> np.ndarray:
+    """M[t, i, k]: the best path score through the bead of type t ending at node (i, lo[i] + k)."""
+    band, types = table.band, table.bead_types
+    n, width, lo = band.n, band.width, band.lo
+    fwd = table.scores
+    out = np.full(scores.shape, NEG)
+    cols = np.arange(width)
+    for t, (a, b) in enumerate(types):
+        for i in range(a, n + 1):
+            # The bead starts at (i - a, lo[i] + k - b): cell k + lo[i] - b - lo[i - a] of row i - a.
+            ks = cols + int(lo[i]) - b - int(lo[i - a])
+            ok = (ks >= 0) & (ks < width)
+            start = np.where(ok, fwd[i - a, np.clip(ks, 0, width - 1)], NEG)
+            out[t, i] = start + scores[t, i] + back[i]
+    out[~np.isfinite(out)] = NEG
+    return out
+
+
+def best_score(table: DpTable) -> float:
+    band = table.band
+    return float(table.scores[band.n, band.m - int(band.lo[band.n])])
+
+
+def bead_margins(
+    scores: np.ndarray, table: DpTable, path: Sequence[BeadRange], *, cap: float = 10.0
+) -> list[float]:
+    """For each bead of the best path (in order): best score minus the best score of a path without it.
+
+    At most `cap` (also when no alternative exists at all).
+    """
+    return margins_and_edges(scores, table, path, cap=cap)[0]
+
+
+def near_best(marg: np.ndarray, table: DpTable, within: float) -> list[tuple[int, int, int, int]]:
+    """Merged beads (i0, a, j0, b) that lie on some path scoring within `within` of the best one."""
+    lo, types = table.band.lo, table.bead_types
+    floor = best_score(table) - within
+    out: list[tuple[int, int, int, int]] = []
+    for t, (a, b) in enumerate(types):
+        if a < 2 and b < 2:
+            continue
+        rows, ks = np.nonzero(marg[t] >= floor)
+        out.extend((int(i) - a, a, int(lo[i]) + int(k) - b, b) for i, k in zip(rows, ks, strict=True))
+    return out
+
+
+def margins_and_edges(
+    scores: np.ndarray, table: DpTable, path: Sequence[BeadRange], *, cap: float = 10.0
+) -> tuple[list[float], np.ndarray]:
+    """`bead_margins`, and the max-marginal of every bead in the band (M[t, i, k] as in `edge_marginals`)."""
+    band, types = table.band, table.bead_types
+    n, m, lo, width = band.n, band.m, band.lo, band.width
+    back = backward(scores, band, types)
+    edges = edge_marginals(scores, table, back)
+    marg = edges.copy()
+    best = best_score(table)
+    for (i0, i1), (j0, j1) in path:
+        t = types.index((i1 - i0, j1 - j0))
+        marg[t, i1, j1 - int(lo[i1])] = NEG
+    # Best marginal of any other bead covering each JA segment and each EN segment.
+    ja_alt = np.full(max(n, 1), NEG)
+    en_alt = np.full(max(m, 1), NEG)
+    col_of = lo[:, None] + np.arange(width)[None, :]
+    valid_cols = col_of <= m
+    for t, (a, b) in enumerate(types):
+        if a > 0:
+            rowmax = marg[t].max(axis=1)
+            for s in range(1, a + 1):
+                # A bead ending at row i covers JA segments i - a .. i - 1.
+                seg = np.arange(0, n - s + 1)  # segment index i - s for end rows i = s .. n
+                ja_alt[seg] = np.maximum(ja_alt[seg], rowmax[s : n + 1])
+        if b > 0:
+            colmax = np.full(m + 1, NEG)
+            np.maximum.at(colmax, col_of[valid_cols], marg[t][valid_cols])
+            for s in range(1, b + 1):
+                seg = np.arange(0, m - s + 1)
+                en_alt[seg] = np.maximum(en_alt[seg], colmax[s : m + 1])
+    out = []
+    for (i0, i1), (j0, j1) in path:
+        alt = max(
+            float(ja_alt[i0:i1].max()) if i1 > i0 else NEG,
+            float(en_alt[j0:j1].max()) if j1 > j0 else NEG,
+        )
+        out.append(min(cap, max(0.0, best - alt)) if np.isfinite(alt) else cap)
+    return out, edges

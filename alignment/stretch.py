@@ -1,0 +1,173 @@
+"""Aligning one stretch (the segments between two fixed points): search, margins, confidence, skip runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alignment.confidence import Evidence, confidence
+from alignment.features import Features, Run, slice_vectors
+from alignment.model import Bead
+
+if TYPE_CHECKING:
+    from alignment.costs import Scorer, Weights
+    from alignment.dp import BeadRange
+
+Span = tuple[int, int]
+Stretch = tuple[Span, Span]
+
+RUN_MARGIN = 0.12
+"""First pass: runs of merged beads on a path scoring within this of the best get embeddings of their own."""
+
+
+def scorer_for(feats: Features, stretch: Stretch, weights: Weights | None) -> Scorer:
+    from alignment import costs
+
+    (j0, j1), (e0, e1) = stretch
+    ja = costs.make_side(
+        feats.ja_len[j0:j1], feats.ja_anchors[j0:j1], slice_vectors(feats.ja_vectors, j0, j1)
+    )
+    en = costs.make_side(
+        feats.en_len[e0:e1], feats.en_anchors[e0:e1], slice_vectors(feats.en_vectors, e0, e1)
+    )
+    return costs.Scorer(ja, en, weights or costs.DEFAULT_WEIGHTS, feats.ratio)
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    """The best path of a stretch with what the confidence and the second pass need."""
+
+    path: list[BeadRange]
+    scores: list[float]
+    margins: list[float]
+    near: list[tuple[int, int, int, int]]
+    """Merged beads (i0, a, j0, b) on some path within RUN_MARGIN of the best, stretch-relative."""
+
+
+def search(scorer: Scorer, bead_types: Sequence[tuple[int, int]], *, near_margin: float = 0.0) -> Searched:
+    from alignment import costs, dp, marginals
+
+    band_scores, table = dp.search_table(costs.make_problem(scorer), bead_types)
+    scored = dp.backtrace_scored(table)
+    path = [bead for bead, _ in scored]
+    margins, marg = marginals.margins_and_edges(band_scores, table, path)
+    near = marginals.near_best(marg, table, near_margin) if near_margin > 0 else []
+    return Searched(path, [s for _, s in scored], margins, near)
+
+
+def run_requests(near: Sequence[tuple[int, int, int, int]], stretch: Stretch) -> set[Run]:
+    """Document runs a second pass should embed: each candidate merge's runs, their same-size neighbours
+    (for the margin term) and sub-runs of two (for the merge gain)."""
+    (j0, _), (e0, _) = stretch
+    out: set[Run] = set()
+    for i, a, j, b in near:
+        for side, start, k in (("ja", j0 + i, a), ("en", e0 + j, b)):
+            if k < 2:
+                continue
+            out.update({(side, start, k), (side, start - k, k), (side, start + k, k)})
+            if k == 3:
+                out.update({(side, start, 2), (side, start + 1, 2)})
+    return out
+
+
+def evidence(scorer: Scorer, bead: BeadRange, score: float, margin: float) -> Evidence:
+    import numpy as np
+
+    (i0, i1), (j0, j1) = bead
+    a, b = i1 - i0, j1 - j0
+    sim = None
+    length = 0.0
+    if a and b:
+        if scorer.embeddings:
+            sim = float(scorer.cosine(a, b, np.array([i0]), np.array([j0]))[0])
+        w = scorer.weights
+        lj = float(scorer.ja.lengths(a, np.array([i0]))[0]) * scorer.ratio
+        le = float(scorer.en.lengths(b, np.array([j0]))[0])
+        length = float(np.log((le + w.length_smooth) / (lj + w.length_smooth)) ** 2)
+    return Evidence(a=a, b=b, score=score, margin=margin, sim=sim, length=length)
+
+
+def merge_skips(path: Sequence[BeadRange], evidences: Sequence[Evidence]) -> list[tuple[BeadRange, Evidence]]:
+    """Each run of consecutive 1-0 / 0-1 beads becomes at most one k-0 and one 0-l bead.
+
+    A passage left out of a translation is one bead in the gold alignments (a 0-2, not two 0-1s); inside a
+    run of skips the order of JA and EN skips is arbitrary, so JA ones come first.
+    """
+    out: list[tuple[BeadRange, Evidence]] = []
+    k = 0
+    while k < len(path):
+        (i0, i1), (j0, j1) = path[k]
+        if i1 - i0 and j1 - j0:
+            out.append((path[k], evidences[k]))
+            k += 1
+            continue
+        stop = k
+        while stop < len(path) and not (
+            (path[stop][0][1] - path[stop][0][0]) and (path[stop][1][1] - path[stop][1][0])
+        ):
+            stop += 1
+        (ja_lo, _), (en_lo, _) = path[k]
+        (_, ja_hi), (_, en_hi) = path[stop - 1]
+        for side in ("ja", "en"):
+            parts = [
+                e
+                for e, b in zip(evidences[k:stop], path[k:stop], strict=True)
+                if (b[0][1] > b[0][0]) == (side == "ja")
+            ]
+            if not parts:
+                continue
+            bead = ((ja_lo, ja_hi), (en_lo, en_lo)) if side == "ja" else ((ja_hi, ja_hi), (en_lo, en_hi))
+            joined = Evidence(
+                a=ja_hi - ja_lo if side == "ja" else 0,
+                b=0 if side == "ja" else en_hi - en_lo,
+                score=min(p.score for p in parts),
+                margin=min(p.margin for p in parts),
+                sim=None,
+                length=0.0,
+            )
+            out.append((bead, joined))
+        k = stop
+    return out
+
+
+def align_stretch(
+    feats: Features,
+    stretch: Stretch,
+    weights: Weights | None = None,
+    bead_types: Sequence[tuple[int, int]] | None = None,
+    *,
+    whole: bool = False,
+) -> list[Bead]:
+    """Best beads for one stretch (JA range, EN range), with document-wide indexes and confidences.
+
+    Args:
+        whole: the stretch is known to be a translation unit (a sentence bead at clause level), so when
+            one side is a single segment the stretch is one bead rather than a bead and skips.
+    """
+    import numpy as np
+
+    from alignment import dp
+
+    (j0, j1), (e0, e1) = stretch
+    scorer = scorer_for(feats, stretch, weights)
+    embeddings = scorer.embeddings
+    if whole and min(j1 - j0, e1 - e0) == 1:
+        s = float(scorer(j1 - j0, e1 - e0, np.array([0]), np.array([[0]]))[0, 0])
+        ev = evidence(scorer, ((0, j1 - j0), (0, e1 - e0)), s, 10.0)
+        return [Bead(ja=(j0, j1), en=(e0, e1), score=confidence(ev, embeddings=embeddings))]
+    found = search(scorer, bead_types or dp.BEAD_TYPES)
+    evs = [evidence(scorer, b, s, m) for b, s, m in zip(found.path, found.scores, found.margins, strict=True)]
+    return [
+        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=confidence(ev, embeddings=embeddings))
+        for ((a0, a1), (b0, b1)), ev in merge_skips(found.path, evs)
+    ]
+
+
+def first_pass_runs(
+    feats: Features, stretch: Stretch, weights: Weights | None, bead_types: Sequence[tuple[int, int]]
+) -> set[Run]:
+    """The runs the second pass should embed for this stretch (searched on pooled run vectors)."""
+    scorer = scorer_for(feats, stretch, weights)
+    found = search(scorer, bead_types, near_margin=RUN_MARGIN)
+    return run_requests(found.near, stretch)

@@ -1,0 +1,65 @@
+"""Max-marginal margins against brute force over every monotone path (full band and narrow bands)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alignment import dp, marginals
+
+TYPES = dp.BEAD_TYPES
+BeadRange = tuple[tuple[int, int], tuple[int, int]]
+
+
+def all_paths(
+    score: dict[tuple[int, int, int], float], n: int, m: int, inside: set[tuple[int, int]]
+) -> list[tuple[float, list[BeadRange]]]:
+    out: list[tuple[float, list[BeadRange]]] = []
+
+    def walk(i: int, j: int, acc: float, beads: list[BeadRange]) -> None:
+        if (i, j) == (n, m):
+            out.append((acc, beads))
+            return
+        for t, (a, b) in enumerate(TYPES):
+            if (i + a, j + b) in inside and (t, i + a, j + b) in score:
+                walk(i + a, j + b, acc + score[(t, i + a, j + b)], [*beads, ((i, i + a), (j, j + b))])
+
+    walk(0, 0, 0.0, [])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_margins_match_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+    # A random monotone band (or the full grid) exercises the row offsets of both passes.
+    if seed % 2:
+        lo = np.minimum.accumulate(np.sort(rng.integers(0, m + 1, n + 1))[::-1])[::-1]
+        lo = np.maximum.accumulate(np.minimum(lo, m))
+        lo[0] = 0
+        band = dp.Band(lo=lo.astype(np.int64), width=int(rng.integers(2, m + 2)), m=m)
+    else:
+        band = dp.full_band(n, m)
+    cells = band.columns()
+    inside = {(i, int(j)) for i in range(n + 1) for j in cells[i] if j <= m}
+    if (n, m) not in inside:
+        pytest.skip("band misses the end node")
+    scores = np.full((len(TYPES), n + 1, band.width), dp.NEG)
+    score = {}
+    for t, (a, b) in enumerate(TYPES):
+        for i in range(n + 1):
+            for k, j in enumerate(cells[i]):
+                if j <= m and i >= a and j >= b and (i - a, int(j) - b) in inside:
+                    scores[t, i, k] = score[(t, i, int(j))] = float(rng.normal())
+    paths = all_paths(score, n, m, inside)
+    if not paths:
+        pytest.skip("no path through the band")
+    table = dp.fill(scores, band, TYPES)
+    path = dp.backtrace(table)
+    best = max(p[0] for p in paths)
+    got = marginals.bead_margins(scores, table, path, cap=100.0)
+    for bead, margin in zip(path, got, strict=True):
+        others = [p[0] for p in paths if bead not in p[1]]
+        expected = best - max(others) if others else 100.0
+        assert margin == pytest.approx(min(expected, 100.0), abs=1e-9)
+        assert margin >= -1e-9
