@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
-from xml.sax.saxutils import XMLGenerator
-from xml.sax.xmlreader import AttributesImpl
 
+from alignment import outfile
+from alignment.cells import neutralise
 from alignment.model import Level, Pair
-from alignment.project import ProjectError, atomic_write_file
+from alignment.project import ProjectError
+from alignment.xmlwrite import XmlWriter, xml_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -26,9 +27,7 @@ Format = Literal["jsonl", "tsv", "tmx"]
 FORMATS: tuple[Format, ...] = ("jsonl", "tsv", "tmx")
 TOOL = "taiyaku"
 
-# Characters XML 1.0 cannot carry at all, not even as character references (C0 controls, lone surrogates,
-# U+FFFE/U+FFFF). They are replaced by U+FFFD so the file stays well-formed.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+__all__ = ["FORMATS", "BeadRecord", "bead_records", "export", "tsv_field", "xml_text"]
 _TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_SPECIAL = re.compile(r"[\\\t\n\r]")
 
@@ -104,12 +103,15 @@ def write_jsonl(records: Iterable[BeadRecord], out: TextIO) -> int:
 
 
 def tsv_field(text: str) -> str:
-    r"""Escape a TSV cell so that a tab or line break in the text cannot split a row (backslash first).
+    r"""Escape a TSV cell so that a tab or line break in the text cannot split a row (backslash first), and
+    neutralise a formula-like cell (a spreadsheet would run `=HYPERLINK(…)` from an untrusted PDF).
 
     >>> print(tsv_field("a\tb\nc\\d"))
     a\tb\nc\\d
+    >>> print(tsv_field("=1+2"))
+    '=1+2
     """
-    return _TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text)
+    return neutralise(_TSV_SPECIAL.sub(lambda m: _TSV_ESCAPES[m.group()], text))
 
 
 def write_tsv(records: Iterable[BeadRecord], out: TextIO) -> int:
@@ -119,42 +121,6 @@ def write_tsv(records: Iterable[BeadRecord], out: TextIO) -> int:
         out.write(tsv_field(" ".join(rec.ja)) + "\t" + tsv_field(" ".join(rec.en)) + "\n")
         count += 1
     return count
-
-
-def xml_text(text: str) -> str:
-    """Text XML can hold: impossible characters become U+FFFD, and CR/CRLF become LF as a parser would."""
-    return _NOT_XML.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-class _Tmx:
-    """A thin layer over XMLGenerator: elements with attributes and text, indented for people."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
-        self._depth = 0
-
-    def start(self, name: str, attrs: dict[str, str] | None = None) -> None:
-        self._xml.ignorableWhitespace("\n" + "  " * self._depth)
-        self._xml.startElement(name, AttributesImpl({k: xml_text(v) for k, v in (attrs or {}).items()}))
-        self._depth += 1
-
-    def end(self, name: str, *, inline: bool = False) -> None:
-        self._depth -= 1
-        if not inline:
-            self._xml.ignorableWhitespace("\n" + "  " * self._depth)
-        self._xml.endElement(name)
-
-    def leaf(self, name: str, text: str, attrs: dict[str, str] | None = None) -> None:
-        self.start(name, attrs)
-        self._xml.characters(xml_text(text))
-        self.end(name, inline=True)
-
-    def begin_document(self) -> None:
-        self._xml.startDocument()
-
-    def end_document(self) -> None:
-        self._xml.ignorableWhitespace("\n")
-        self._xml.endDocument()
 
 
 TMX_JOIN = {"ja": "", "en": " "}
@@ -169,10 +135,10 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
         tool_version = version("taiyaku")
     except PackageNotFoundError:
         tool_version = "0"
-    tmx = _Tmx(out)
-    tmx.begin_document()
+    tmx = XmlWriter(out)
+    tmx.declaration()
     tmx.start("tmx", {"version": "1.4"})
-    tmx.start(
+    tmx.empty(
         "header",
         {
             "creationtool": TOOL,
@@ -185,7 +151,6 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
             "creationdate": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"),
         },
     )
-    tmx.end("header", inline=True)
     tmx.start("body")
     count = 0
     for rec in records:
@@ -210,7 +175,6 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
         count += 1
     tmx.end("body")
     tmx.end("tmx")
-    tmx.end_document()
     return count
 
 
@@ -235,13 +199,9 @@ def export(
     writer = WRITERS[fmt]
     if fmt == "tmx" and level == "clause":  # TMX's name for units below the sentence
         writer = functools.partial(write_tmx, segtype="phrase")
-    if path is None or str(path) == "-":
+    if outfile.is_stdout(path):
         return writer(records, stdout or sys.stdout)
-    target = Path(path)
-    if target.is_dir():
-        raise ProjectError(f"{target} is a folder; give a file name")
-    if not target.parent.exists():
-        raise ProjectError(f"folder {target.parent} does not exist")
+    assert path is not None
     count = 0
 
     def write(tmp: Path) -> None:
@@ -249,8 +209,5 @@ def export(
         with tmp.open("w", encoding="utf-8", newline="\n") as fh:
             count = writer(records, fh)
 
-    try:
-        atomic_write_file(target, write)
-    except PermissionError:
-        raise ProjectError(f"cannot write {target}: permission denied") from None
+    outfile.write_file(path, write)
     return count

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from alignment import corpus_schema
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_DB = "taiyaku.db"
 BUSY_TIMEOUT_MS = 10_000
@@ -46,83 +48,14 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-# --- migrations ---------------------------------------------------------------------------------------
-
-ALIGNMENT = Migrations("alignment")
+# Corpus tables: the numbered migrations of the alignment package live in alignment.corpus_schema.
+ALIGNMENT = corpus_schema.ALIGNMENT
 
 
 @ALIGNMENT()
-def m001_corpus(db: Database) -> None:
-    db.execute(
-        """CREATE TABLE pairs (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE documents (
-            id INTEGER PRIMARY KEY,
-            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
-            lang TEXT NOT NULL CHECK (lang IN ('ja', 'en')),
-            source_path TEXT,
-            encoding TEXT,
-            segmented INTEGER NOT NULL DEFAULT 0,
-            raw_text TEXT NOT NULL,
-            text TEXT NOT NULL,
-            offset_map TEXT NOT NULL,
-            created TEXT NOT NULL,
-            UNIQUE (pair_id, lang)
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE segments (
-            id INTEGER PRIMARY KEY,
-            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            level TEXT NOT NULL CHECK (level IN ('sentence', 'clause')),
-            idx INTEGER NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            parent_id INTEGER REFERENCES segments(id) ON DELETE CASCADE,
-            text TEXT NOT NULL,
-            UNIQUE (document_id, level, idx)
-        )"""
-    )
-    db.execute("CREATE INDEX segments_parent ON segments(parent_id)")
-    db.execute(
-        """CREATE TABLE beads (
-            id INTEGER PRIMARY KEY,
-            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
-            level TEXT NOT NULL CHECK (level IN ('sentence', 'clause')),
-            ord INTEGER NOT NULL,
-            ja_start INTEGER NOT NULL,
-            ja_end INTEGER NOT NULL,
-            en_start INTEGER NOT NULL,
-            en_end INTEGER NOT NULL,
-            score REAL,
-            status TEXT NOT NULL DEFAULT 'auto' CHECK (status IN ('auto', 'confirmed')),
-            updated_by TEXT,
-            updated_at TEXT
-        )"""
-    )
-    db.execute("CREATE INDEX beads_pair ON beads(pair_id, level, ord)")
-    # Caches keyed by a hash of (model, text): unchanged text is never embedded or parsed twice.
-    db.execute(
-        """CREATE TABLE embeddings (
-            key TEXT PRIMARY KEY,
-            model TEXT NOT NULL,
-            dim INTEGER NOT NULL,
-            vector BLOB NOT NULL
-        )"""
-    )
-    db.execute(
-        """CREATE TABLE parses (
-            key TEXT PRIMARY KEY,
-            model TEXT NOT NULL,
-            data TEXT NOT NULL
-        )"""
-    )
+def m002_pair_revision(db: Database) -> None:
+    # Bumped by every change of a pair's beads or text, so a screen can tell that what it shows is stale.
+    db.execute("ALTER TABLE pairs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
 
 
 # --- opening ------------------------------------------------------------------------------------------
@@ -216,11 +149,18 @@ def backup_file(db: Database, path: Path, label: str) -> Path:
     """Write a consistent copy of the project next to it (SQLite's online backup API)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    dest = sqlite3.connect(target)
     try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
+        dest = sqlite3.connect(target)
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+    except BaseException:
+        # a full disk half-way must not leave a .bak that looks like a backup but is not one
+        for leftover in (target, target.with_name(target.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
     return target
 
 
@@ -287,14 +227,14 @@ def open_project(
     """
     p = resolve_db_path(path)
     existed = p.exists()
+    fallback = False
     if existed:
         _check_is_sqlite(p)
-        if not readonly and _is_read_only(p):
-            raise ProjectError(f"{p} is read-only; use a writable copy")
-        if not readonly and not os.access(p.parent, os.W_OK | os.X_OK):
-            raise ProjectError(
-                f"folder {p.parent} is read-only; SQLite needs to write its journal beside {p.name}"
-            )
+        _check_regular(p)
+        if not readonly and (_is_read_only(p) or not os.access(p.parent, os.W_OK | os.X_OK)):
+            # A read-only project (an archive, a read-only mount, chmod a-w) can still be listed and
+            # exported; a command that writes fails at its first write with "read-only" in one line.
+            readonly = fallback = True
     elif not create:
         raise ProjectError(f"no project file at {p} (run `taiyaku import` or `taiyaku demo` first)")
     elif readonly:
@@ -318,6 +258,10 @@ def open_project(
             for migrations in (ALIGNMENT, *extra):
                 if _unknown_applied(db, migrations):
                     raise ProjectError(f"{p} was written by a newer taiyaku; upgrade taiyaku to open it")
+            if fallback and any(m.pending(db) for m in (ALIGNMENT, *extra)):
+                raise ProjectError(
+                    f"{p} is read-only and was written by an older taiyaku; upgrade a writable copy first"
+                )
         else:
             ensure_schema(db, p if existed else None, (ALIGNMENT, *extra))
     except BaseException as exc:
@@ -327,7 +271,20 @@ def open_project(
         if isinstance(exc, sqlite3.DatabaseError):
             raise project_error_from_sqlite(exc, p) from None
         raise
+    from alignment import outfile
+
+    outfile.register_project(p)
     return db
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse a device or FIFO as the project (`--db /dev/null`): SQLite would fail later with a
+    misleading "migration failed" or "check free space"."""
+    import stat
+
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise ProjectError(f"{path} is not a regular file; a project is an SQLite file (give a file name)")
 
 
 def project_error_from_sqlite(exc: sqlite3.Error, path: Path | None = None) -> ProjectError:
@@ -385,26 +342,51 @@ def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+        checkpoint(db)
+
+
+def checkpoint(db: Database) -> None:
+    """Copy committed pages from the -wal file into the project file, so a copy of the project file made
+    now (a backup, scp, a sync tool) has every change. PASSIVE: never waits for, nor blocks, a reader."""
+    with contextlib.suppress(sqlite3.Error):
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def backup_to(db: Database, out: str | os.PathLike[str]) -> Path:
+    """A consistent copy of the open project at `out` (SQLite's online backup API), written safely: never over
+    the project, a new file complete or not there at all. Returns the path written."""
+    from alignment import outfile
+
+    target = Path(out)
+    if outfile.is_stdout(out):
+        raise ProjectError("a backup is an SQLite file: give a file name, not -")
+
+    def copy(tmp: Path) -> None:
+        tmp.unlink()  # SQLite writes a fresh database; an empty file would do too, a stale one not
+        dest = sqlite3.connect(tmp)
+        try:
+            db.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dest.close()
+
+    try:
+        outfile.write_file(target, copy, allow_sqlite=True)
+    except sqlite3.Error as exc:
+        raise project_error_from_sqlite(exc, target) from None
+    return target
 
 
 def atomic_write_file(path: Path, write_fn: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside `path` and rename it, so no reader ever sees a partial file."""
-    atomic_write_files({path: write_fn})
+    """Write an output file safely (alignment.outfile: never over the project, devices streamed into)."""
+    from alignment import outfile
+
+    outfile.write_file(path, write_fn)
 
 
 def atomic_write_files(writes: Mapping[Path, Callable[[Path], None]]) -> None:
     """Several files written as one: every temporary is written and synced before the first rename, so a
     full disk half-way leaves all the old files (an export of one file per language never comes out mixed)."""
-    temps = {path: path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in writes}
-    try:
-        for path, write_fn in writes.items():
-            write_fn(temps[path])
-            # fsync before the rename, so even a power cut leaves the old file or the whole new one
-            with temps[path].open("rb+") as fh:
-                os.fsync(fh.fileno())
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in temps.values():
-            if tmp.exists():
-                tmp.unlink()
+    from alignment import outfile
+
+    outfile.write_files(writes)

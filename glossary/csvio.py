@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from alignment.cells import neutralise, unneutralise
 from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError
 from glossary.model import (
@@ -87,18 +88,7 @@ JSON_KEYS = (
 )
 _JSON_OPTIONAL = ("created_by", "updated_by")
 
-# Spreadsheets run cells that start with these as formulas (CSV injection): export them behind a quote.
-# Cells that already start with quotes before such a character get one more, so import can strip one.
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _SEPARATOR = re.compile(r"(?<!\\)(?:\\\\)*\|")
-
-
-def neutralise(cell: str) -> str:
-    return "'" + cell if _FORMULA.match(cell) else cell
-
-
-def unneutralise(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
 def _join(values: Iterable[str]) -> str:

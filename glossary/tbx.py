@@ -8,11 +8,11 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from alignment.project import ProjectError, now
 from alignment.tmx_import import lang_of
 from alignment.xmlenc import expat_stream
+from alignment.xmlwrite import XmlWriter
 from glossary.csvio import Parsed, RowError, finish_entry
 from glossary.model import Entry, Lang, Source, Status, Variant
 
@@ -44,27 +44,19 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 class _Writer:
-    """A minimal streaming XML writer: elements go straight to the file, nothing is built in memory."""
+    """Keyword attributes (`xml_lang` for xml:lang) over the one streaming XML writer."""
 
     def __init__(self, fh: IO[str]) -> None:
-        self._fh = fh
-        self._depth = 0
-
-    def _attrs(self, attrs: dict[str, str | None]) -> str:
-        return "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items() if v is not None)
+        self._xml = XmlWriter(fh)
 
     def start(self, tag: str, **attrs: str | None) -> None:
-        self._fh.write(f"{'  ' * self._depth}<{tag}{self._attrs(_xml_attrs(attrs))}>\n")
-        self._depth += 1
+        self._xml.start(tag, _xml_attrs(attrs))
 
     def end(self, tag: str) -> None:
-        self._depth -= 1
-        self._fh.write(f"{'  ' * self._depth}</{tag}>\n")
+        self._xml.end(tag)
 
     def leaf(self, tag: str, text: str | None, **attrs: str | None) -> None:
-        if text is None:
-            return
-        self._fh.write(f"{'  ' * self._depth}<{tag}{self._attrs(_xml_attrs(attrs))}>{escape(text)}</{tag}>\n")
+        self._xml.leaf(tag, text, _xml_attrs(attrs))
 
 
 def _xml_attrs(attrs: dict[str, str | None]) -> dict[str, str | None]:
@@ -169,8 +161,7 @@ def _write_entry(w: _Writer, e: Entry) -> None:
 
 def write_tbx(entries: Iterable[Entry], fh: IO[str], *, title: str = "taiyaku glossary") -> int:
     """Write entries as TBX-Basic (martif, termEntry/langSet/tig), one entry at a time."""
-    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    fh.write('<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n')
+    XmlWriter(fh).declaration('<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">')
     w = _Writer(fh)
     w.start("martif", type="TBX-Basic", xml_lang="ja")
     w.start("martifHeader")

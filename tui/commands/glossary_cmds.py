@@ -495,6 +495,7 @@ def export_cmd(
     from glossary.exchange import export_entries
 
     fmt = _format_for(output, fmt)
+    output = None if output == "-" else output  # `-o -` is standard output, as everywhere
     db = open_db(db_path, create=False)
     if output is None:
         n = export_entries(db, fmt, sys.stdout, statuses=statuses)  # type: ignore[arg-type]
