@@ -15,6 +15,9 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from alignment import corpus_schema
+from alignment.errors import ProjectError as ProjectError  # re-exported: callers import it from here
+from alignment.errors import one_line as _one_line
+from alignment.errors import project_error_from_sqlite as project_error_from_sqlite
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_DB = "taiyaku.db"
@@ -30,10 +33,6 @@ def lock_timeout() -> float:
     except ValueError:
         return BUSY_TIMEOUT_MS / 1000
     return max(value, 0.0)
-
-
-class ProjectError(Exception):
-    """A problem with the project file that the user can act on (shown as one line)."""
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None) -> Path:
@@ -202,10 +201,6 @@ def ensure_schema(db: Database, path: Path | None, sets: MigrationSets) -> Path 
     return backup
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
 def _foreign_tables(db: Database, sets: MigrationSets) -> list[str]:
     """Tables of an SQLite file that taiyaku never initialised (someone else's database)."""
     if any(migrations.applied(db) for migrations in sets):
@@ -285,23 +280,6 @@ def _check_regular(path: Path) -> None:
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         raise ProjectError(f"{path} is not a regular file; a project is an SQLite file (give a file name)")
-
-
-def project_error_from_sqlite(exc: sqlite3.Error, path: Path | None = None) -> ProjectError:
-    """Turn an SQLite error into the one-line message a user can act on (never a raw "database is locked")."""
-    msg = _one_line(exc)
-    where = str(path) if path is not None else "the project file"
-    if "locked" in msg or "busy" in msg:
-        return ProjectError(f"{where} is busy: another program is writing to it; try again in a moment")
-    if "readonly" in msg or "read-only" in msg:
-        return ProjectError(f"{where} is read-only; use a writable copy")
-    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
-        return ProjectError(f"{where} is damaged ({msg}); restore it from a backup")
-    if "disk is full" in msg or "disk I/O" in msg:
-        return ProjectError(f"could not write {where} ({msg}); check free space and the disk")
-    if "unable to open" in msg:
-        return ProjectError(f"cannot open {where} ({msg}); check the path and permissions")
-    return ProjectError(f"{where} is not a usable taiyaku project file ({msg})")
 
 
 # --- transactions -------------------------------------------------------------------------------------

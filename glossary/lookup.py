@@ -223,3 +223,30 @@ def lookup_entries(
         if h.entry_id in entries
     )
     return LookupResult(hits=hits, total=total)
+
+
+def connect_readonly(path: str) -> sqlite3.Connection | None:
+    """A read-only stdlib connection to a project that has a termbase, for the lookup hot path.
+
+    None when the file is missing, is not SQLite or has no glossary tables yet: the full project opener
+    (alignment.project) then explains the problem in one line, or creates and migrates the tables. A
+    query on this connection that fails with sqlite3.OperationalError (a table or column an older file
+    lacks, a lock) should fall back to the full opener too.
+    """
+    import os
+    import sqlite3
+    import urllib.parse
+
+    if not os.path.isfile(path):
+        return None
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
+    conn = None
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("SELECT 1 FROM glossary_entries, glossary_lookup LIMIT 0").fetchall()
+    except sqlite3.Error:
+        if conn is not None:
+            conn.close()
+        return None
+    return conn

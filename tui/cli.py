@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import click
 
-from tui.commands import register_all
+from tui.commands import LazyCommands
 from tui.common import TaiyakuGroup
 
 
-@click.group(
-    cls=TaiyakuGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110}
-)
+class Root(TaiyakuGroup, LazyCommands):
+    """One-line errors (TaiyakuGroup) over command modules loaded on first use (LazyCommands)."""
+
+
+@click.group(cls=Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="taiyaku")
 def cli() -> None:
     """taiyaku (対訳): align Japanese text with English renderings, tag entities and acronyms,
@@ -24,6 +26,3 @@ def cli() -> None:
         taiyaku demo --no-tui
         taiyaku pairs --db taiyaku-demo/taiyaku.db
     """
-
-
-register_all(cli)

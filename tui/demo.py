@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alignment.project import ProjectError
+from alignment.errors import ProjectError
 from tui.seeds import Seed, seeds
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignment.project import ProjectError
+from alignment.errors import ProjectError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

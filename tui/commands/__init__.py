@@ -9,6 +9,7 @@ scripts and editors; loading every command module would double its start-up time
 from __future__ import annotations
 
 import importlib
+from collections.abc import MutableMapping
 from typing import Any
 
 import click
@@ -40,14 +41,14 @@ class LazyCommands(click.Group):
         super().__init__(*args, **kwargs)
 
     @property
-    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]  # a property, loaded lazily
+    def commands(self) -> MutableMapping[str, click.Command]:
         if not self._loaded:
             self._loaded = True  # before registering: register() calls add_command, which reads the table
             register_all(self)
         return self._commands
 
     @commands.setter
-    def commands(self, value: dict[str, click.Command]) -> None:
+    def commands(self, value: MutableMapping[str, click.Command]) -> None:
         self._commands = value
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.common import db_option, json_option, keys_option, open_db, print_json, print_keys
+from tui.common import db_option, json_option, keys_option, print_json, print_keys
 
 if TYPE_CHECKING:
-    from glossary.model import Entry
+    from glossary.model import Entry, LookupResult, Status
+
+DEFAULT_DB = "taiyaku.db"
+"""alignment.project.DEFAULT_DB, which this module does not import (it loads sqlite-utils); a test keeps
+the two equal."""
 
 STATUS_CHOICE = click.Choice(["proposed", "approved", "deprecated", "forbidden"])
 
@@ -61,6 +65,27 @@ def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], titl
     click.echo("\n".join(lines))
 
 
+def _lookup(db_path: str | None, query: str, limit: int, statuses: Sequence[Status]) -> LookupResult:
+    """Read through a plain read-only sqlite3 connection when the project allows it (the fast path),
+    else through the full project opener, which explains a bad file in one line or migrates an old one."""
+    import sqlite3
+
+    from glossary.lookup import connect_readonly, lookup_entries
+
+    conn = connect_readonly(db_path or DEFAULT_DB)
+    if conn is not None:
+        try:
+            return lookup_entries(conn, query, limit=limit, statuses=statuses)
+        except sqlite3.OperationalError:
+            pass  # an older file lacking what the query reads, or a lock: the full path handles both
+        finally:
+            conn.close()
+    from glossary import store
+    from tui.common import open_db
+
+    return store.lookup(open_db(db_path, create=False), query, limit=limit, statuses=statuses)
+
+
 @click.command("lookup")
 @click.argument("query")
 @click.option(
@@ -94,13 +119,11 @@ def lookup_cmd(
     \b
         taiyaku glossary lookup ipmda --json
     """
-    from glossary import store
     from glossary.model import entry_to_dict
 
     if not query.strip():
         raise click.UsageError("give a non-empty QUERY")
-    db = open_db(db_path, create=False)
-    result = store.lookup(db, query, limit=limit, statuses=statuses)  # type: ignore[arg-type]
+    result = _lookup(db_path, query, limit, statuses)  # type: ignore[arg-type]  # click.Choice checked them
     if quiet:
         print_keys((h.entry.id for h in result.hits), as_json=as_json)
         if not result.hits:
