@@ -84,4 +84,6 @@ class PairSummary:
     en_clauses: int
     beads: int
     confirmed: int
+    title: str = ""
+    """The first Japanese sentence: what the document is about."""
     extra: dict[str, int] = field(default_factory=dict)

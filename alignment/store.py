@@ -29,6 +29,13 @@ def get_pair(db: Database, name: str) -> Pair:
     return _pair(rows[0])
 
 
+def get_pair_by_id(db: Database, pair_id: int) -> Pair:
+    rows = list(db.query("SELECT * FROM pairs WHERE id = ?", [pair_id]))
+    if not rows:
+        raise NotFound(f"no pair with id {pair_id} (removed since?)")
+    return _pair(rows[0])
+
+
 def pair_exists(db: Database, name: str) -> bool:
     return bool(list(db.query("SELECT 1 FROM pairs WHERE name = ?", [name])))
 
@@ -49,7 +56,15 @@ def resolve_pairs(db: Database, name: str | None, all_: bool) -> list[Pair]:
 
 
 def touch_pair(db: Database, pair_id: int) -> None:
-    db.execute("UPDATE pairs SET updated = ? WHERE id = ?", [now(), pair_id])
+    """Note a change of the pair's beads or text (its revision tells screens what they show is stale)."""
+    db.execute("UPDATE pairs SET updated = ?, revision = revision + 1 WHERE id = ?", [now(), pair_id])
+
+
+def pair_revision(db: Database, pair_id: int) -> int:
+    row = db.execute("SELECT revision FROM pairs WHERE id = ?", [pair_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no pair with id {pair_id} (removed since?)")
+    return int(row[0])
 
 
 def delete_pair(db: Database, name: str) -> None:
@@ -57,23 +72,27 @@ def delete_pair(db: Database, name: str) -> None:
         db.execute("DELETE FROM pairs WHERE name = ?", [name])
 
 
+PAIR_SUMMARY_SQL = """
+SELECT p.name,
+  (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+    WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'sentence') AS ja_sentences,
+  (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+    WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'sentence') AS en_sentences,
+  (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+    WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'clause') AS ja_clauses,
+  (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
+    WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'clause') AS en_clauses,
+  (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence') AS beads,
+  (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence'
+    AND b.status = 'confirmed') AS confirmed,
+  coalesce((SELECT s.text FROM segments s JOIN documents d ON s.document_id = d.id
+    WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'sentence' ORDER BY s.idx LIMIT 1), '') AS title
+FROM pairs p"""
+"""The one query behind every pair summary: `taiyaku pairs`, the app's pair list, the `pair_overview` view."""
+
+
 def pair_summaries(db: Database) -> list[PairSummary]:
-    sql = """
-    SELECT p.name,
-      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
-        WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'sentence') AS ja_sentences,
-      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
-        WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'sentence') AS en_sentences,
-      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
-        WHERE d.pair_id = p.id AND d.lang = 'ja' AND s.level = 'clause') AS ja_clauses,
-      (SELECT count(*) FROM segments s JOIN documents d ON s.document_id = d.id
-        WHERE d.pair_id = p.id AND d.lang = 'en' AND s.level = 'clause') AS en_clauses,
-      (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence') AS beads,
-      (SELECT count(*) FROM beads b WHERE b.pair_id = p.id AND b.level = 'sentence'
-        AND b.status = 'confirmed') AS confirmed
-    FROM pairs p ORDER BY p.name
-    """
-    return [PairSummary(**row) for row in db.query(sql)]
+    return [PairSummary(**row) for row in db.query(PAIR_SUMMARY_SQL + " ORDER BY p.name")]
 
 
 # --- documents and segments ---------------------------------------------------------------------------

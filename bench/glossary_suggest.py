@@ -26,7 +26,7 @@ from alignment.parse import BATCH_SIZE, load_nlp  # noqa: E402
 from alignment.project import open_project  # noqa: E402
 from alignment.store import get_document, get_pair, get_segments  # noqa: E402
 from glossary.suggest import glossary_matcher, suggest_pair  # noqa: E402
-from tui.schema import all_migration_sets  # noqa: E402
+from tui.core.project import migration_sets as all_migration_sets  # noqa: E402
 
 
 class _Clock:

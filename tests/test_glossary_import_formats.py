@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alignment.project import ProjectError, open_project
+from alignment.project import ProjectError
 from glossary import store
 from glossary.exchange import import_file, read_entries
 from glossary.model import STATUSES, Entry
 from glossary.omegat import KEYS, parse_comment, read_parsed, write_rows
-from tui.schema import all_migration_sets
+from glossary.project import open_glossary_project
 
 
 def _add(run, ja: str, en: str, status: str) -> int:
@@ -97,7 +97,7 @@ def test_unknown_status_names_the_entries_of_every_reader(tmp_path: Path) -> Non
 
 @pytest.fixture
 def db(db_path: Path):
-    database = open_project(db_path, extra=all_migration_sets())
+    database = open_glossary_project(db_path)
     yield database
     database.close()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from alignment.project import ProjectError, open_project
+from alignment.project import ProjectError
 from glossary import store
 from glossary.model import Entry, Source, Variant
-from tui.schema import all_migration_sets
+from glossary.project import open_glossary_project
 
 IPMDA = Entry(
     ja="海洋状況把握のためのインド太平洋パートナーシップ",
@@ -29,7 +29,7 @@ IPMDA = Entry(
 
 @pytest.fixture
 def db(db_path: Path):
-    database = open_project(db_path, extra=all_migration_sets())
+    database = open_glossary_project(db_path)
     yield database
     database.close()
 

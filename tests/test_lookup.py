@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from alignment.project import open_project
 from glossary import store
 from glossary.lookup import lookup_key
 from glossary.model import Entry, Variant
-from tui.schema import all_migration_sets
+from glossary.project import open_glossary_project
 
 
 @pytest.mark.parametrize(
@@ -43,7 +42,7 @@ def test_long_vowel_mark_is_not_a_dash() -> None:
 
 @pytest.fixture
 def db(db_path: Path):
-    database = open_project(db_path, extra=all_migration_sets())
+    database = open_glossary_project(db_path)
     entries = {
         "ipmda": Entry(
             ja="海洋状況把握のためのインド太平洋パートナーシップ",

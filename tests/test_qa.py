@@ -9,12 +9,12 @@ import pytest
 
 from alignment import store as corpus
 from alignment.model import Bead, Document
-from alignment.project import open_project, write
+from alignment.project import write
 from alignment.text import line_segments
 from glossary import store
 from glossary.model import Entry, Variant
+from glossary.project import open_glossary_project
 from glossary.qa import build_rules, check, check_texts
-from tui.schema import all_migration_sets
 
 ENTRIES = {
     "ipmda": Entry(
@@ -137,7 +137,7 @@ def make_pair(
 
 @pytest.fixture
 def project(db_path: Path):
-    db = open_project(db_path, extra=all_migration_sets())
+    db = open_glossary_project(db_path)
     for e in ENTRIES.values():
         store.add(db, e, user="t")
     make_pair(

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignment.project import ProjectError, open_project
+from alignment.project import ProjectError
 from glossary import store
 from glossary.csvio import neutralise, read_csv, unneutralise
 from glossary.exchange import export_entries, import_file, read_entries
 from glossary.model import Entry, Source, Variant, entry_to_dict
+from glossary.project import open_glossary_project
 from glossary.tbx import read_tbx
-from tui.schema import all_migration_sets
 
 ENTRIES = [
     Entry(
@@ -63,7 +63,7 @@ ENTRIES = [
 
 
 def _project(path: Path):
-    return open_project(path, extra=all_migration_sets())
+    return open_glossary_project(path)
 
 
 @pytest.fixture

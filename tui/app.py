@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from alignment.project import ProjectError
+from tui.core.beads import Realigner, project_realigner
+from tui.core.session import Session
 from tui.messages import OpenGlossary, OpenPair, ProjectChanged
 from tui.screens.align import AlignScreen
 from tui.screens.glossary import GlossaryScreen
 from tui.screens.help import HelpScreen, binding_rows
 from tui.screens.pairs import PairListScreen
-from tui.session import Realigner, Session, default_realigner
 from tui.widgets.bead_table import BeadTable
 
 
@@ -32,6 +33,7 @@ class AnnotateApp(App[None]):
         Binding("U,ctrl+y", "redo", "Redo", show=False, id="app.redo"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("g", "glossary", "Glossary", show=False, id="app.glossary"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", show=False, id="app.refresh"),
     ]
 
     def __init__(
@@ -63,12 +65,18 @@ class AnnotateApp(App[None]):
         self.push_screen(AlignScreen(self.session, message.name, message.bead or 0))
 
     def on_open_glossary(self, message: OpenGlossary) -> None:
-        if not self.session.annotations.available:
-            self.notify("The glossary screen needs the glossary package.", severity="warning")
-            return
         if isinstance(self.screen, GlossaryScreen):
             return
         self.push_screen(GlossaryScreen(self.session, message.entry_id))
+
+    def action_refresh(self) -> None:
+        """Show what changed elsewhere (another process, the CLI) on the current screen."""
+        self.screen.post_message(ProjectChanged(None))
+
+    def on_app_focus(self) -> None:
+        """The terminal has focus again: the project may have changed while the analyst was away."""
+        if not isinstance(self.screen, ModalScreen):
+            self.screen.post_message(ProjectChanged(None))
 
     def action_glossary(self) -> None:
         self.post_message(OpenGlossary())
@@ -135,16 +143,13 @@ def make_app(
     keymap: dict[str, str] | None = None,
 ) -> AnnotateApp:
     """Open the project (creating nothing) and build the app around it; the CLI, tests and screenshots use this."""
-    from alignment.project import resolve_db_path
-    from tui.common import open_db
+    from alignment.store import get_pair
+    from tui.core.project import Project
 
-    path = resolve_db_path(db_path)
-    db = open_db(str(path), create=False)
-    session = Session(db, user=user, path=path, realigner=realigner or default_realigner(path))
+    project = Project.open(db_path, user=user, create=False)
+    session = Session(project, realigner=realigner or project_realigner(project.path))
     if pair is not None:
-        from alignment.store import get_pair
-
-        get_pair(db, pair)  # an unknown pair is a one-line error before the screen opens
+        get_pair(project.db, pair)  # an unknown pair is a one-line error before the screen opens
     return AnnotateApp(session, pair=pair, bead=bead, keymap=keymap)
 
 

@@ -9,11 +9,14 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from alignment.project import ProjectError, open_project, project_error_from_sqlite
+from alignment.errors import ProjectError, project_error_from_sqlite
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,11 +70,12 @@ def user_option(f: F) -> F:
     )(f)
 
 
-def open_db(db_path: str | None, *, create: bool = True, readonly: bool = False):
-    """Open the project with every migration set known to the tool (alignment, glossary, tui)."""
-    from tui.schema import all_migration_sets
+def open_db(db_path: str | None, *, create: bool = True, readonly: bool = False) -> Database:
+    """The CLI opens projects through the application layer (tui.core.project), imported here on first
+    use: it loads sqlite-utils, which `taiyaku --help` and `glossary lookup` must not pay for."""
+    from tui.core.project import open_db as open_project_db
 
-    return open_project(db_path, create=create, readonly=readonly, extra=all_migration_sets())
+    return open_project_db(db_path, create=create, readonly=readonly)
 
 
 def print_json(data: Any) -> None:

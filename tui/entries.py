@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from alignment.text import fold
-from tui.annotations import Annotations, BeadSpan
+from tui.core.annotations import Annotations
+from tui.core.beads import PairState
+from tui.core.spans import BeadSpan
 from tui.screens.modals import EntryForm
-from tui.session import PairState
 
 
 def is_latin(text: str) -> bool:

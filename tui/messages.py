@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tui.history import Entry
+from tui.core.history import Entry
 
 
 @dataclass

@@ -103,17 +103,19 @@ async def test_datasette_lists_readable_tables_and_views(project: Path) -> None:
 async def test_aligned_beads_view_gives_text_of_each_side(project: Path) -> None:
     ds = datasette_app.Datasette([str(project)])
     rows = (await _get(ds, "/taiyaku/aligned_beads.json?_shape=array")).json()
+    # people count beads from 1 (as the app and the CLI do); bead_index is the 0-based position
+    assert [r["bead"] - 1 for r in rows] == [r["bead_index"] for r in rows]
     assert [(r["pair"], r["bead"], r["type"], r["japanese"], r["english"], r["status"]) for r in rows] == [
         (
             "jpin-2024",
-            0,
+            1,
             "2-1",
             "日本とインドは協力する。\n両国は海洋安全保障を強化する。",
             "Japan and India cooperate; the two countries strengthen maritime security.",
             "confirmed",
         ),
-        ("jpin-2024", 1, "1-1", "ＩＰＭＤＡを推進する㈱😀。", "They promote IPMDA 😀.", "auto"),
-        ("jpin-2024", 2, "1-0", "（イメージ）", None, "auto"),
+        ("jpin-2024", 2, "1-1", "ＩＰＭＤＡを推進する㈱😀。", "They promote IPMDA 😀.", "auto"),
+        ("jpin-2024", 3, "1-0", "（イメージ）", None, "auto"),
     ]
     assert rows[0]["score"] == 0.9123 and rows[0]["updated_by"] == "analyst"
     assert (rows[2]["ja_first"], rows[2]["ja_last"], rows[2]["en_first"], rows[2]["en_last"]) == (
@@ -124,7 +126,7 @@ async def test_aligned_beads_view_gives_text_of_each_side(project: Path) -> None
     )
     db = ds.get_database("taiyaku")
     low = await db.execute("SELECT bead FROM aligned_beads WHERE score < 0.5 ORDER BY score")
-    assert [r["bead"] for r in low.rows] == [2]
+    assert [r["bead"] for r in low.rows] == [3]
 
 
 async def test_glossary_views_and_facets(project: Path) -> None:
@@ -146,8 +148,11 @@ async def test_glossary_views_and_facets(project: Path) -> None:
     assert overview == [
         {
             "pair": "jpin-2024",
+            "title": "日本とインドは協力する。",
             "ja_sentences": 4,
             "en_sentences": 2,
+            "ja_clauses": 0,
+            "en_clauses": 0,
             "beads": 3,
             "confirmed_beads": 1,
             "ja_file": None,
@@ -174,7 +179,7 @@ def test_views_are_only_made_over_existing_tables_and_rebuilt_idempotently(db_pa
     """A view over a missing table would break every later ALTER TABLE … RENAME in the file."""
     from sqlite_utils import Database
 
-    from tui.views import V1, recreate
+    from glossary.views import V1, recreate
 
     db = Database(memory=True)
     db.execute("CREATE TABLE glossary_entries (id INTEGER PRIMARY KEY, ja, en, acronym, status, domain)")

@@ -16,7 +16,7 @@ from rel_harness import content_digest, has, integrity, run_cli, run_probe
 from sqlite_utils import Database, Migrations
 
 from alignment.project import ALIGNMENT, ProjectError, open_project
-from tui.schema import all_migration_sets
+from tui.core.project import migration_sets as all_migration_sets
 
 
 def first_only(migrations: Migrations, db: Database) -> None:
@@ -205,7 +205,7 @@ KILLED_MIGRATION = textwrap.dedent(
     import sys, time
     from sqlite_utils import Migrations
     from alignment.project import open_project
-    from tui.schema import all_migration_sets
+    from tui.core.project import migration_sets as all_migration_sets
     slow = Migrations("zz-test-slow")
 
     @slow()

@@ -11,9 +11,9 @@ from textual.widgets import TextArea
 
 from alignment.model import Bead
 from alignment.store import get_beads, get_document, get_pair, get_segments
-from tui import history
 from tui.app import make_app
 from tui.common import open_db
+from tui.core import history
 from tui.screens.align import AlignScreen
 from tui.screens.help import HelpScreen
 from tui.screens.modals import RenderModal

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from alignment.store import get_beads, get_pair
-from tui import history
 from tui.common import open_db
+from tui.core import history
 
 pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
 
@@ -28,7 +28,7 @@ SCRIPT = textwrap.dedent(
             await pilot.press("m")
             if mode == "half":
                 # start the next merge and stop inside its transaction, before it commits
-                import tui.history as h
+                import tui.core.history as h
                 def hang(*a, **k):
                     print("inside", flush=True)
                     time.sleep(60)

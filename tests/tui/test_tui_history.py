@@ -9,8 +9,8 @@ import pytest
 from alignment import edit
 from alignment.project import ProjectError, write
 from alignment.store import get_beads, get_pair, replace_beads, save_beads
-from tui import history
 from tui.common import open_db
+from tui.core import history
 
 pytest_plugins = ["tui_project"]  # the `project` fixture (a module, not a conftest: see tui_project)
 

@@ -16,12 +16,14 @@ from alignment import edit
 from alignment.edit import EditError
 from alignment.model import Bead
 from alignment.project import ProjectError
-from tui.annotations import Annotations, BeadSpan
+from tui.core.annotations import Annotations
+from tui.core.beads import PairState, Stretch
+from tui.core.session import Session
+from tui.core.spans import BeadSpan
 from tui.entries import entry_form_from_span, form_to_entry
 from tui.messages import ProjectChanged, RealignFinished
 from tui.screens.modals import ConfirmModal, EntryForm, EntryModal, PickModal, RenderModal
 from tui.screens.span_editor import NewSpan, SpanEditor
-from tui.session import PairState, Session, Stretch
 from tui.widgets.bead_detail import BeadDetail, SpanMark
 from tui.widgets.bead_table import BeadTable, TableData
 from tui.widgets.glossary_panel import GlossaryPanel, PanelEntry, PanelProblem
@@ -214,8 +216,7 @@ class AlignScreen(Screen[None]):
         assert self.state is not None
         self.low_score = edit.low_score_threshold(self.state.beads)
         self.spans = self.notes.spans_by_segment(self.state.pair)
-        if self.notes.available:
-            self._qa_worker(self.state.pair)
+        self._qa_worker(self.state.pair)
 
     @work(thread=True, exclusive=True, group="qa")
     def _qa_worker(self, pair) -> None:
@@ -297,9 +298,6 @@ class AlignScreen(Screen[None]):
 
     def _panel(self, i: int, marks: list[SpanMark]) -> None:
         panel = self.query_one(GlossaryPanel)
-        if not self.notes.available:
-            panel.show([], [], available=False)
-            return
         ja, en = self.bead_text(i)
         try:
             found = self.notes.bead_entries(ja, en)
@@ -346,7 +344,7 @@ class AlignScreen(Screen[None]):
     def action_next_suggestion(self, step: int, quiet: bool = False) -> None:
         """The next suggestion after the selected span: later in this bead, then in the following beads."""
         assert self.state is not None
-        if not self.notes.available or not self.state.beads:
+        if not self.state.beads:
             return
         n = len(self.state.beads)
         i = self.table.cursor
@@ -445,8 +443,7 @@ class AlignScreen(Screen[None]):
 
     def action_span_new(self) -> None:
         assert self.state is not None
-        if not self.notes.available or not self.state.beads:
-            self.notify("Spans need the glossary package.", severity="warning")
+        if not self.state.beads:
             return
         i = self.table.cursor
         bead = self.state.beads[i]
@@ -602,10 +599,19 @@ class AlignScreen(Screen[None]):
             self.notify(str(exc), severity="warning")
             return False
         except ProjectError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self._refused(exc)
             return False
         self._show(cursor_after(i) if cursor_after else i)
         return True
+
+    def _refused(self, exc: ProjectError) -> None:
+        """An edit was refused; when the pair changed elsewhere, show it as it is now."""
+        assert self.state is not None
+        if not self.session.is_current(self.state):
+            self.notify(f"{exc} — refreshed: press the key again.", severity="warning", timeout=8)
+            self.post_message(ProjectChanged(None))
+            return
+        self.notify(str(exc), severity="error", timeout=8)
 
     def action_merge(self, direction: str) -> None:
         i = self.table.cursor
@@ -749,9 +755,6 @@ class AlignScreen(Screen[None]):
 
     def action_suggest(self) -> None:
         assert self.state is not None
-        if not self.notes.available:
-            self.notify("Suggestions need the glossary package.", severity="warning")
-            return
         if self.query_one("#busy").display:
             self.notify("Wait until the running job finishes.", severity="warning")
             return
@@ -817,7 +820,7 @@ class AlignScreen(Screen[None]):
         try:
             self.state = self.session.render(self.state, i, text)
         except ProjectError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self._refused(exc)
             return
         self._show(i)
 
@@ -828,7 +831,7 @@ class AlignScreen(Screen[None]):
         if self.state is None:
             return
         self.notes.invalidate()
-        if self.generation != self.session.generation:
+        if self.generation != self.session.generation or not self.session.is_current(self.state):
             self.post_message(ProjectChanged(None))
             return
         self._reload_spans()

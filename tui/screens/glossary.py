@@ -14,10 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from alignment.project import ProjectError
+from tui.core.session import Session
 from tui.entries import entry_to_form, form_to_entry
 from tui.messages import OpenPair, ProjectChanged
 from tui.screens.modals import ConfirmModal, EntryForm, EntryModal, PickModal
-from tui.session import Session
 from tui.widgets.glossary_panel import STATUS_STYLE, STATUS_SYMBOL
 
 LIMIT = 500
@@ -73,9 +73,6 @@ class GlossaryScreen(Screen[None]):
     # --- data --------------------------------------------------------------------------------------
 
     def refresh_entries(self) -> None:
-        if not self.session.annotations.available:
-            self.query_one("#glossary-detail", Static).update("This installation has no glossary package.")
-            return
         from glossary import store
 
         query = self.query_one("#glossary-search", Input).value.strip()

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tui.core.session import PairProgress, Session
 from tui.messages import OpenPair, ProjectChanged
-from tui.session import PairProgress, Session
 
 
 def percent(done: int, total: int) -> str:
@@ -29,7 +29,6 @@ class PairListScreen(Screen[None]):
     BINDINGS: ClassVar = [
         Binding("enter", "open_pair", "Open", id="pairs.open"),
         Binding("g", "app.glossary", "Glossary", id="pairs.glossary"),
-        Binding("f5", "refresh", "Refresh", id="pairs.refresh"),
     ]
 
     def __init__(self, session: Session) -> None:

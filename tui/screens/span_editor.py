@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.annotations import english_edges
+from tui.core.spans import english_edges
 from tui.widgets.bead_detail import Selection, segment_text
 
 TokenEdges = Callable[[str, str], list[int]]

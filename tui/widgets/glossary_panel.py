@@ -70,31 +70,25 @@ class GlossaryPanel(Static):
         entries: Sequence[PanelEntry],
         problems: Sequence[PanelProblem],
         *,
-        available: bool = True,
         spans: Sequence[SpanMark] = (),
         selected: object | None = None,
     ) -> None:
         self.entries = list(entries)
         self.problems = list(problems)
         parts: list[RenderableType] = []
-        if available:
-            parts.append(Text("Spans", style="bold underline"))
-            parts.append(Text("f next  a accept  r reject  v new", style="dim"))
-            if not spans:
-                parts.append(Text("none in this bead", style="dim italic"))
-            else:
-                parts.append(span_grid(spans, selected))
-                chosen = next((m for m in spans if m.key == selected), None)
-                if chosen is not None:
-                    about = f"{chosen.status}, from {chosen.source or 'a person'}"
-                    about += f", entry {chosen.entry}" if chosen.entry else ", no entry (t links, T creates)"
-                    parts.append(Text(about, style="italic"))
-            parts.append(Text(""))
+        parts.append(Text("Spans", style="bold underline"))
+        parts.append(Text("f next  a accept  r reject  v new", style="dim"))
+        if not spans:
+            parts.append(Text("none in this bead", style="dim italic"))
+        else:
+            parts.append(span_grid(spans, selected))
+            chosen = next((m for m in spans if m.key == selected), None)
+            if chosen is not None:
+                about = f"{chosen.status}, from {chosen.source or 'a person'}"
+                about += f", entry {chosen.entry}" if chosen.entry else ", no entry (t links, T creates)"
+                parts.append(Text(about, style="italic"))
+        parts.append(Text(""))
         parts.append(Text("Glossary", style="bold underline"))
-        if not available:
-            parts.append(Text("no glossary in this installation", style="dim italic"))
-            self.update(Group(*parts))
-            return
         if not entries:
             parts.append(Text("no entry matches this bead", style="dim italic"))
         for e in entries:

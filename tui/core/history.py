@@ -1,4 +1,4 @@
-"""The project-wide undo/redo log: every action of the annotation app, with the state before and after it.
+"""The project-wide undo/redo log (the history store): every action of the CLI and the app, before and after.
 
 An entry holds a list of operations (plain JSON). Each kind of operation knows how to go forward (redo) and
 back (undo), and checks first that the project still holds the state it expects: if another program (say
@@ -200,7 +200,10 @@ def _apply_rows(db: Database, op: Op, forward: bool, user: str) -> None:
     if target is None:
         db.execute(f"DELETE FROM [{table}] WHERE {where}", args)
     elif current is None:
-        db[table].insert(target)
+        names = ", ".join(f"[{k}]" for k in target)
+        db.execute(
+            f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(target))})", list(target.values())
+        )
     else:
         sets = ", ".join(f"[{k}] = ?" for k in target)
         db.execute(f"UPDATE [{table}] SET {sets} WHERE {where}", [*target.values(), *args])
@@ -298,6 +301,32 @@ def entries(db: Database, *, limit: int = 100, pair_id: int | None = None) -> li
     ]
 
 
+def store_beads(
+    db: Database,
+    ops: list[Op],
+    pair_id: int,
+    old: Sequence[Bead],
+    new: Sequence[Bead],
+    *,
+    user: str,
+    level: Level = "sentence",
+    window: Window | None = None,
+) -> list[Bead]:
+    """Store an edit of the pair's beads (only the rows that changed) and append its undo op to `ops`.
+
+    Call inside the action's transaction. Returns the new bead list as stored (changed beads with their
+    row ids and stamps).
+    """
+    w = window or changed_window(old, new)
+    if w.start == w.old_stop == w.new_stop:
+        return list(old)
+    stored = replace_beads(
+        db, pair_id, old, w.start, w.old_stop, new[w.start : w.new_stop], level=level, user=user
+    )
+    ops.append(beads_op(pair_id, w.start, old[w.start : w.old_stop], stored, level))
+    return [*old[: w.start], *stored, *old[w.old_stop :]]
+
+
 def commit_beads(
     db: Database,
     pair_id: int,
@@ -309,26 +338,11 @@ def commit_beads(
     summary: str,
     cursor: int | None = None,
     level: Level = "sentence",
-    window: Window | None = None,
 ) -> list[Bead]:
-    """Store an edit of the pair's beads (only the rows that changed) and log it, in one transaction.
-
-    Returns the new bead list as stored (changed beads with their row ids and stamps).
-    """
-    w = window or changed_window(old, new)
-    if w.start == w.old_stop == w.new_stop:
-        return list(old)
+    """Store an edit of the pair's beads and log it, in one transaction (store_beads plus record)."""
     with write(db):
-        stored = replace_beads(
-            db, pair_id, old, w.start, w.old_stop, new[w.start : w.new_stop], level=level, user=user
-        )
-        record(
-            db,
-            user=user,
-            action=action,
-            summary=summary,
-            pair_id=pair_id,
-            bead=cursor,
-            ops=[beads_op(pair_id, w.start, old[w.start : w.old_stop], stored, level)],
-        )
-    return [*old[: w.start], *stored, *old[w.old_stop :]]
+        ops: list[Op] = []
+        stored = store_beads(db, ops, pair_id, old, new, user=user, level=level)
+        if ops:
+            record(db, user=user, action=action, summary=summary, ops=ops, pair_id=pair_id, bead=cursor)
+    return stored

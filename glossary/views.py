@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Migrations
 
+from alignment.store import PAIR_SUMMARY_SQL
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -140,3 +142,36 @@ def m001_browsing_views(db: Database) -> None:
 @VIEWS()
 def m002_spans_view(db: Database) -> None:
     recreate(db, V2)
+
+
+PAIR_OVERVIEW_V3 = View(
+    "pair_overview",
+    ("pairs", "documents", "segments", "beads"),
+    f"""SELECT o.pair, o.title, o.ja_sentences, o.en_sentences, o.ja_clauses, o.en_clauses, o.beads,
+        o.confirmed AS confirmed_beads,
+        (SELECT source_path FROM documents d WHERE d.pair_id = p.id AND d.lang = 'ja') AS ja_file,
+        (SELECT source_path FROM documents d WHERE d.pair_id = p.id AND d.lang = 'en') AS en_file,
+        p.created,
+        p.updated
+    FROM ({PAIR_SUMMARY_SQL.replace("SELECT p.name,", "SELECT p.id AS pair_id, p.name AS pair,", 1)}) o
+    JOIN pairs p ON p.id = o.pair_id""",
+)
+"""Built on alignment's one pair-summary query, so the view and `taiyaku pairs` count alike."""
+
+ALIGNED_BEADS_V3 = View(
+    ALIGNED_BEADS_V1.name,
+    ALIGNED_BEADS_V1.requires,
+    ALIGNED_BEADS_V1.sql.replace(
+        "ORDER BY b.ord) - 1 AS bead,",
+        "ORDER BY b.ord) AS bead,\n        row_number() OVER (PARTITION BY b.pair_id, b.level ORDER BY b.ord) - 1"
+        " AS bead_index,",
+    ),
+)
+"""Beads numbered from 1 as people count them everywhere; `bead_index` is the 0-based position."""
+
+V3: tuple[View, ...] = (ALIGNED_BEADS_V3, PAIR_OVERVIEW_V3, GLOSSARY_TERMS_V1, SPANS_WITH_TEXT_V2)
+
+
+@VIEWS()
+def m003_one_pair_summary(db: Database) -> None:
+    recreate(db, V3)
