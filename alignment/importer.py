@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alignment import segment
+from alignment.layout import Layout, Override
 from alignment.model import Document, Lang, Segment
 from alignment.project import ProjectError, write
 from alignment.repair import Repaired, repair, unrepaired
@@ -72,6 +73,8 @@ class DocumentSummary:
     chars: int
     sentences: int
     clauses: int
+    layout: Layout | None = None
+    """How repair read the line breaks (None with --segmented: every line is a segment)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +99,21 @@ class ImportSummary:
                     "chars": d.chars,
                     "sentences": d.sentences,
                     "clauses": d.clauses,
+                    "layout": d.layout.as_dict() if d.layout is not None else None,
                 }
                 for d in self.documents
             },
         }
+
+    def layout_notes(self) -> list[str]:
+        """One line per document whose line breaks repair joined: what it decided, and how to overrule it."""
+        notes = []
+        for d in self.documents:
+            if d.layout is None or not (d.layout.wrapped or d.layout.joined):
+                continue
+            remedy = "" if d.layout.forced else "; --unwrapped keeps every line break"
+            notes.append(f"{d.lang.upper()}: {d.layout.describe()}{remedy}")
+        return notes
 
 
 # --- names ------------------------------------------------------------------------------------------------
@@ -126,9 +140,16 @@ def check_name(name: str) -> str:
 
 
 def prepare(
-    source: Source, *, segmented: bool = False, word_split: Callable[[str, str], bool] | None = None
+    source: Source,
+    *,
+    segmented: bool = False,
+    word_split: Callable[[str, str], bool] | None = None,
+    layout: Override = None,
 ) -> Prepared:
-    """Repair (unless `segmented`) and split one document into sentences."""
+    """Repair (unless `segmented`) and split one document into sentences.
+
+    `layout` overrules the detected reading of the line breaks ("wrapped" or "unwrapped").
+    """
     if segmented:
         repaired = unrepaired(source.raw)
         sentences = line_segments(repaired.text)
@@ -141,7 +162,7 @@ def prepare(
                 f"(at most {MAX_SEGMENT:,}); --segmented expects one sentence per line"
             )
     else:
-        repaired = repair(source.raw, source.lang, word_split=word_split)
+        repaired = repair(source.raw, source.lang, word_split=word_split, layout=layout)
         spans = segment.split_overlong(
             repaired.text, segment.sentences(repaired.text, source.lang), MAX_SENTENCE
         )
@@ -165,8 +186,12 @@ def plan_import(
     name: str,
     segmented: bool = False,
     replace: bool = False,
+    layout: Override = None,
 ) -> Plan:
-    """Check the name (in `db`, when given) and prepare both documents (no GiNZA parse yet, nothing written)."""
+    """Check the name (in `db`, when given) and prepare both documents (no GiNZA parse yet, nothing written).
+
+    `layout` ("wrapped" / "unwrapped") overrules what repair detects, on both sides alike.
+    """
     check_name(name)
     if db is not None:
         check_free(db, name, replace)
@@ -175,9 +200,9 @@ def plan_import(
         from alignment.parse import splits_word
 
         word_split = splits_word
-    documents = [prepare(ja, segmented=segmented, word_split=word_split)]
+    documents = [prepare(ja, segmented=segmented, word_split=word_split, layout=layout)]
     if en is not None:
-        documents.append(prepare(en, segmented=segmented))
+        documents.append(prepare(en, segmented=segmented, layout=layout))
     return Plan(name, replace, tuple(documents))
 
 
@@ -188,7 +213,7 @@ def _clauses(db: Database, prepared: Prepared, on_progress: Progress | None) -> 
         from alignment.parse import parse_texts
 
         parses = parse_texts(db, [s.text for s in sentences], on_progress=on_progress)
-        per_sentence = [p.clauses for p in parses]
+        per_sentence: list[Sequence[tuple[int, int]]] = [p.clauses for p in parses]
     else:
         per_sentence = [segment.en_clauses(s.text) for s in sentences]
     return segment.clause_segments(text, sentences, per_sentence)
@@ -224,6 +249,7 @@ def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None)
                     len(doc.text),
                     len(prepared.sentences),
                     len(doc_clauses),
+                    None if prepared.segmented else prepared.repaired.layout,
                 )
             )
     segmented = any(p.segmented for p in plan.documents)
@@ -245,6 +271,7 @@ def import_pair(
     encoding: str | None = None,
     en_encoding: str | None = None,
     replace: bool = False,
+    layout: Override = None,
     on_progress: Progress | None = None,
 ) -> ImportSummary:
     """Import a JA file (and optionally its EN rendering) as a pair named `name` (default: the JA file's stem).
@@ -253,7 +280,9 @@ def import_pair(
     """
     ja = read_source(ja_path, "ja", encoding)
     en = read_source(en_path, "en", en_encoding or encoding) if en_path is not None else None
-    plan = plan_import(db, ja, en, name=name or default_name(ja_path), segmented=segmented, replace=replace)
+    plan = plan_import(
+        db, ja, en, name=name or default_name(ja_path), segmented=segmented, replace=replace, layout=layout
+    )
     return run_import(db, plan, on_progress=on_progress)
 
 
@@ -265,8 +294,10 @@ def import_texts(
     *,
     segmented: bool = False,
     replace: bool = False,
+    layout: Override = None,
 ) -> ImportSummary:
     """Import a pair from strings (tests, the TUI)."""
     ja = Source("ja", ja_text)
     en = Source("en", en_text) if en_text is not None else None
-    return run_import(db, plan_import(db, ja, en, name=name, segmented=segmented, replace=replace))
+    plan = plan_import(db, ja, en, name=name, segmented=segmented, replace=replace, layout=layout)
+    return run_import(db, plan)

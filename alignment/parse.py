@@ -78,7 +78,7 @@ def _blank(text: str) -> Parse:
 def load_nlp() -> Any:
     """The GiNZA pipeline with its sentencizer disabled (each input is one sentence), loaded once."""
     try:
-        import ginza  # noqa: F401  (registers GiNZA's pipeline components)
+        import ginza  # type: ignore[import-untyped]  # noqa: F401  (untyped; registers GiNZA's components)
         import spacy  # noqa: TID251  (lazy: only parsing needs it)
     except ImportError as exc:
         raise ProjectError(

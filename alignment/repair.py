@@ -12,61 +12,30 @@ form feed or Unicode line separator that survives as a line break becomes `\\n`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alignment.joins import Gap, join_en, join_en_unwrapped, join_ja, join_ja_unwrapped, keep_space_between
+from alignment.layout import Layout, Override, WordSplit, detect, is_cjk
 from alignment.model import Document, Lang
 
-WordSplit = Callable[[str, str], bool]
-"""(left context, right context) -> True when the junction falls inside a word (the break is a wrap)."""
+__all__ = [
+    "Layout",
+    "OffsetMap",
+    "Repaired",
+    "WordSplit",
+    "offset_map",
+    "repair",
+    "runs_from_sources",
+    "unrepaired",
+]
 
 _BREAKS = re.compile(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
-
-# Line-end characters that close a sentence; closing brackets may follow them.
-_FINAL = "。！？!?"
-_CLOSERS = "」』）)】〕］｝〉》\"'”’"
-# Japanese line-breaking rules (kinsoku): a line never starts with these, so a line that does is a wrap.
-_CANNOT_START = (
-    "、。，．）)」』】〕］｝〉》ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々！？!?：；,.%％"
-)
-# ...and never ends with these.
-_CANNOT_END = "（(「『【〔［｛〈《・"
-_OPENERS = "（(「『【〔［｛〈《"
-_PAIRS = {
-    "（": "）",
-    "(": ")",
-    "「": "」",
-    "『": "』",
-    "【": "】",
-    "〔": "〕",
-    "［": "］",
-    "｛": "｝",
-    "〈": "〉",
-    "《": "》",
-}
-
-# A list item, numbered paragraph or heading at the start of a line: never the continuation of a wrap.
-_STRONG_MARKER = re.compile(
-    r"""^(?:
-        [-–—‐−•◆◇■□●◎✓✔✗☑▶►▪◯※➡⇒→＊*]\s          # bullet + space (markdown-style "- ", "◆ ")
-      | [◆◇■□●◎✓✔☑▶►▪◯➡⇒※〇○]                   # bullets that never start a wrapped line
-      | [（(]\s*[0-9０-９]{1,3}\s*[)）]             # (１) (1)
-      | [（(][a-zA-Zａ-ｚＡ-Ｚア-ンｱ-ﾝ一二三四五六七八九十ⅰ-ⅻⅠ-Ⅻ]{1,3}[)）]   # (a) (ア) (ⅰ)
-      | [0-9０-９]{1,3}[.．)）](?![0-9０-９])       # 1. １．1)
-      | [0-9０-９]{1,3}\s*[\t\u3000]                 # footnote or section number: "1\t", "2　"
-      | [①-⑳㉑-㉟㊱-㊿❶-❿➀-➓Ⅰ-Ⅻ]                  # ① Ⅲ
-      | 第[0-9０-９一二三四五六七八九十百]+[章節条項款部編]
-      | 図表\s?[0-9０-９Ⅰ-Ⅻ]                       # 図表Ⅲ-3-1-3: a figure's label
-      | KEY\s?WORDS?\b | 参照\s*$ | 出典\s*[:：] | 資料\s*[:：] | URL\s*[:：] | 注\s*[:：0-9０-９]
-    )""",
-    re.X,
-)
-# Characters that start list items in some documents but also start wrapped lines in others.
-_WEAK_MARKER = re.compile(r"^(?:[・…－ー〇○<＜【〔\[]|[-‐−]\S)")
 
 # A page number alone on its line: "12", "- 12 -", "－１２－", "p. 12", "12/40".
 _PAGE_NUMBER = re.compile(
@@ -74,11 +43,6 @@ _PAGE_NUMBER = re.compile(
 )
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_HIRAGANA_START = re.compile(r"[\u3041-\u3096]")
-_COMMAS = "、，"
-_CONTINUATION_START = re.compile(r"を|[\u3041-\u3096][、，]")
 
 
 # --- the offset map ----------------------------------------------------------------------------------
@@ -134,11 +98,16 @@ def identity_runs(text: str) -> tuple[tuple[int, int, int], ...]:
     return ((0, 0, len(text)),) if text else ()
 
 
+_UNDECIDED = Layout(wrapped=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Repaired:
     raw: str
     text: str
     runs: tuple[tuple[int, int, int], ...]
+    layout: Layout = _UNDECIDED
+    """How the line breaks were read (wrapping or structure), and how many were joined."""
 
     @property
     def offsets(self) -> OffsetMap:
@@ -229,55 +198,6 @@ def _split_lines(raw: str) -> list[_Line]:
     return lines
 
 
-def em_width(text: str) -> float:
-    """Display width in ems: full-width characters 1, half-width 0.5."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Widths:
-    """The width at which the document's lines were wrapped, if they were, in ems and in characters.
-
-    Lines of other text areas (captions, boxes) are not "full"; the other join rules decide for them.
-    """
-
-    ems: tuple[float, ...] = ()
-    chars: tuple[int, ...] = ()
-
-    @property
-    def wrapped(self) -> bool:
-        return bool(self.ems or self.chars)
-
-    @property
-    def main_em(self) -> float | None:
-        return self.ems[0] if self.ems else None
-
-    def full(self, text: str) -> bool:
-        """Does the line reach one of the wrap widths (within a character of it, for indents and ASCII)?"""
-        em = em_width(text)
-        n = len(text)
-        return any(w - 1.5 <= em <= w + 1.5 for w in self.ems) or any(w - 1 <= n <= w + 1 for w in self.chars)
-
-
-def _wrap_width(values: Sequence[float], tolerance: float) -> float | None:
-    """The width where most lines pile up, if a good share (15%) of all lines do: the wrap width."""
-    counts = Counter(v for v in values if v >= 12)
-    if not counts:
-        return None
-    best, n = max(
-        ((w, sum(c for v, c in counts.items() if w - tolerance <= v <= w)) for w in counts),
-        key=lambda wn: (wn[1], wn[0]),
-    )
-    return best if n >= max(4, 0.15 * len(values)) else None
-
-
-def _wrap_widths(lines: Sequence[_Line]) -> _Widths:
-    contents = [ln.content for ln in lines if not ln.blank]
-    em = _wrap_width([round(em_width(c) * 2) / 2 for c in contents], 1.5)
-    chars = _wrap_width([float(len(c)) for c in contents], 1.0)
-    return _Widths(() if em is None else (em,), () if chars is None else (int(chars),))
-
-
 # --- page furniture -------------------------------------------------------------------------------------
 
 
@@ -288,8 +208,8 @@ def _furniture(lines: Sequence[_Line], raw: str) -> set[int]:
     next to form feeds or spans real pages (on average at least 20 lines apart): numbered figure labels
     ("1", "2", "3" a few lines apart on one slide) stay.
     """
-    numbered = [(i, _page_number(ln.content)) for i, ln in enumerate(lines) if not ln.blank]
-    numbered = [(i, n) for i, n in numbered if n is not None]
+    pages = [(i, _page_number(ln.content)) for i, ln in enumerate(lines) if not ln.blank]
+    numbered = [(i, n) for i, n in pages if n is not None]
     page_breaks = {i for i, ln in enumerate(lines) if "\f" in raw[ln.brk[0] : ln.brk[1]]}
     near_break = {j for i in page_breaks for j in range(i - 2, i + 4)}
     dropped: set[int] = set()
@@ -333,24 +253,8 @@ def _delete_emphasis(line: _Line, edits: _Edits) -> None:
         edits.delete(end - 2, end)
 
 
-def _is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x4E00 <= code <= 0x9FFF
-        or 0xF900 <= code <= 0xFAFF
-        or code == 0x3005
-    )
-
-
-def _is_word_char(ch: str) -> bool:
-    """Kana, kanji or the long-vowel mark: where a Japanese word can be cut by a wrap."""
-    return _is_cjk(ch) or ch == "ー"
-
-
 def _spaced_char(ch: str) -> bool:
-    return _is_cjk(ch) or (ch.isdigit() and ch.isascii()) or "A" <= ch <= "Z"
+    return is_cjk(ch) or (ch.isdigit() and ch.isascii()) or "A" <= ch <= "Z"
 
 
 def _core(token: str) -> str:
@@ -367,9 +271,9 @@ def _run_end(token: str) -> bool:
     core = _core(token)
     if not core or not _spaced_char(core[0]):
         return False
-    if len(core) == 1 or not (core[1].isalnum() or _is_cjk(core[1])):
+    if len(core) == 1 or not (core[1].isalnum() or is_cjk(core[1])):
         return True
-    return "A" <= core[0] <= "Z" and _is_cjk(core[1])
+    return "A" <= core[0] <= "Z" and is_cjk(core[1])
 
 
 def _glued_start(token: str) -> bool:
@@ -406,122 +310,33 @@ def _repair_spacing(line: _Line, edits: _Edits) -> None:
             k += 1
         cores = [_core(w) for w in words[i : k + 1]]
         letters = cores[0][-1] + "".join(c[0] for c in cores[1:])
-        glued_end = k > i and len(cores[-1]) > 1 and _is_cjk(cores[-1][1])
+        glued_end = k > i and len(cores[-1]) > 1 and is_cjk(cores[-1][1])
         ok = k - i + 1 >= 3 and not letters.isdigit()
         ok = ok or (k - i + 1 == 2 and letters.isupper() and letters.isascii() and (glued_start or glued_end))
         if ok:
             first = i
-            if i > 0 and gap(i - 1) and len(words[i - 1]) <= 2 and all(_is_cjk(c) for c in words[i - 1]):
+            if i > 0 and gap(i - 1) and len(words[i - 1]) <= 2 and all(is_cjk(c) for c in words[i - 1]):
                 first = i - 1
             for g in range(first, k):
                 edits.delete(line.lo + tokens[g][1], line.lo + tokens[g + 1][0])
         i = k + 1 if k > i else i + 1
 
 
-# --- joining wrapped lines -------------------------------------------------------------------------------
-
-
-def _ends_sentence(text: str) -> bool:
-    t = text.rstrip(_CLOSERS)
-    if not t:
-        return False
-    if t[-1] in _FINAL:
-        return True
-    return t[-1] == "．" and len(t) > 1 and not t[-2].isdigit()
-
-
-def _open_bracket_tail(text: str, window: int = 60) -> bool:
-    """True when the text ends inside a bracket opened within its last `window` characters."""
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _PAIRS:
-            stack.append(i)
-        elif stack and ch == _PAIRS.get(text[stack[-1]]):
-            stack.pop()
-    return bool(stack) and len(text) - stack[-1] <= window
-
-
-@dataclass(frozen=True, slots=True)
-class _Gap:
-    hard: bool
-    """A whitespace-only line (a paragraph gap in PDF extractions), not just empty lines."""
-    empties: int
-
-
-def _join_ja(
-    prev: str, paragraph: str, nxt: str, gap: _Gap, widths: _Widths, word_split: WordSplit | None
-) -> bool:
-    """Is the break between `prev` and `nxt` a wrap inside one sentence (Japanese rules)?"""
-    if gap.hard:
-        return False
-    full = widths.full(prev)
-    if _STRONG_MARKER.match(nxt):
-        return False
-    if prev[-1] in _CANNOT_END or nxt[0] in _CANNOT_START:
-        return True
-    if _WEAK_MARKER.match(nxt) and not full:
-        return False
-    in_bracket = _open_bracket_tail(paragraph)
-    if _ends_sentence(prev):
-        return in_bracket and full
-    if full or (in_bracket and gap.empties <= 1):
-        return True
-    # A Japanese paragraph never ends on a comma, and never starts with を or a lone kana before a comma
-    # (…同盟国とし / て、…): a continuation, even across a blank line a page or column break left.
-    if (prev[-1] in _COMMAS and gap.empties == 0) or _CONTINUATION_START.match(nxt):
-        return True
-    # Justified lines with digits, Latin or compressed punctuation measure short: a line within 3 ems of the
-    # grid that is not a heading or caption (marker first, bracket last) is a wrapped line too.
-    if (
-        widths.main_em
-        and em_width(prev) >= widths.main_em - 3
-        and gap.empties == 0
-        and not _STRONG_MARKER.match(prev)
-        and prev[-1] not in _CLOSERS + "】〕"
-    ):
-        return True
-    # In a wrapped document, a line that runs past the grid and stops mid-sentence continues on a line that
-    # starts with a particle or verb ending (…を推進 / する。).
-    if widths.wrapped and em_width(prev) > (widths.main_em or 0) + 1.5 and _HIRAGANA_START.match(nxt):
-        return True
-    # A box or full-page paragraph in a column layout: far wider than the column, cut mid-phrase.
-    if widths.wrapped and em_width(prev) >= 1.8 * (widths.main_em or 0) and _is_word_char(prev[-1]):
-        return _is_word_char(nxt[0])
-    if word_split is not None and em_width(prev) >= 10 and _is_word_char(prev[-1]) and _is_word_char(nxt[0]):
-        return word_split(prev[-12:], nxt[:12])
-    return False
-
-
-def _join_en(prev: str, nxt: str, gap: _Gap, widths: _Widths) -> bool:
-    """Is the break between two English lines a wrap? Adjacent lines join unless the next starts an item."""
-    if gap.hard or _STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
-        return False
-    if gap.empties == 0:
-        # A short line without punctuation followed by a capital is a heading, not a wrapped line.
-        limit = 0.6 * widths.main_em if widths.main_em else 50
-        heading = em_width(prev) < limit and not re.search(r"[.,;:\-]$", prev)
-        return not heading or nxt[:1].islower()
-    # Blank lines between wrapped lines (PDF): a full line cut mid-sentence, continued in lower case.
-    return widths.full(prev) and not _ends_sentence(prev) and nxt[:1].islower()
-
-
-def _keep_space_between(prev: str, nxt: str) -> bool:
-    """Japanese text wraps without spaces, but two Latin words cut at a line end did have one."""
-    return bool(_ASCII_LETTER.fullmatch(prev[-1:]) and _ASCII_LETTER.fullmatch(nxt[:1]))
-
-
 # --- the repair -------------------------------------------------------------------------------------------
 
 
-def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repaired:
+def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout: Override = None) -> Repaired:
     """Repair PDF-extracted `raw` text into the document text (see module docstring).
 
     Lines are kept as lines; wrapped lines are joined; blank lines collapse to one empty line between
     paragraphs; page furniture is dropped; markdown emphasis markers and letter-spacing are removed.
+    Whether line breaks are wrapping is decided first, for the whole document (alignment.layout).
 
     Args:
         word_split: tells whether two line fragments join inside a word (a Japanese tokenizer); used for
             documents without a fixed wrap width. Without it only width and punctuation rules apply.
+        layout: a person's decision, "wrapped" or "unwrapped" (every line break kept), instead of the
+            detected one.
     """
     edits = _Edits(raw)
     lines = _split_lines(raw)
@@ -529,7 +344,10 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repa
     for i in furniture:
         lines[i].lo = lines[i].hi = lines[i].start  # treated as blank from here on
         edits.delete(lines[i].start, lines[i].end)
-    widths = _wrap_widths(lines)
+    content = [i for i, ln in enumerate(lines) if not ln.blank]
+    decided, widths = detect(
+        [lines[i].content for i in content], lang, word_split=word_split, override=layout
+    )
 
     for line in lines:
         edits.delete(line.start, line.lo)
@@ -540,33 +358,39 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repa
         if lang == "ja":
             _repair_spacing(line, edits)
 
-    content = [i for i, ln in enumerate(lines) if not ln.blank]
     # Before the first content line and after the last: nothing survives.
     if content:
         edits.delete(0, lines[content[0]].lo)
         edits.delete(lines[content[-1]].hi, len(raw))
     else:
         edits.delete(0, len(raw))
-        return edits.result()
+        return dataclasses.replace(edits.result(), layout=decided)
 
+    joined_breaks = 0
     paragraph = lines[content[0]].content
     for a, b in itertools.pairwise(content):
         prev, nxt = lines[a], lines[b]
         between = lines[a + 1 : b]
-        gap = _Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
+        gap = Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
         p, n = prev.content, nxt.content
-        joined = (
-            _join_ja(p, paragraph, n, gap, widths, word_split)
-            if lang == "ja"
-            else _join_en(p, n, gap, widths)
-        )
+        if decided.forced and not decided.wrapped:
+            joined = False
+        elif lang == "ja":
+            joined = (
+                join_ja(p, paragraph, n, gap, widths, word_split)
+                if decided.wrapped
+                else join_ja_unwrapped(p, n, gap, word_split)
+            )
+        else:
+            joined = join_en(p, n, gap, widths) if decided.wrapped else join_en_unwrapped(p, n, gap)
         # Everything from the end of prev's content to the start of next's content is the gap.
         gap_start, gap_end = prev.hi, nxt.lo
         edits.delete(gap_start, gap_end)
         if joined:
+            joined_breaks += 1
             if lang == "en":
                 _keep_one(edits, raw, prev, " ")
-            elif _keep_space_between(p, n) and prev.end > prev.hi:
+            elif keep_space_between(p, n) and prev.end > prev.hi:
                 edits.keep(prev.hi)  # the raw trailing space stays
             paragraph += n
         else:
@@ -574,7 +398,7 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None) -> Repa
             if between:
                 _keep_one(edits, raw, between[0], "\n")
             paragraph = n
-    return edits.result()
+    return dataclasses.replace(edits.result(), layout=dataclasses.replace(decided, joined=joined_breaks))
 
 
 def _keep_one(edits: _Edits, raw: str, line: _Line, ch: str) -> None:

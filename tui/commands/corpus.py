@@ -60,6 +60,13 @@ def _bar_updater(bar: object):
 )
 @click.option("--en-encoding", default=None, help="Encoding of EN_FILE when it differs from --encoding.")
 @click.option("--replace", is_flag=True, help="Replace an existing pair of that name (re-import).")
+@click.option(
+    "--wrapped/--unwrapped",
+    "wrapped",
+    default=None,
+    help="Line breaks are PDF wrapping (join wrapped lines) / structure (every line break ends a segment). "
+    "Default: decided from the text, and reported.",
+)
 @db_option
 @json_option
 @quiet_option
@@ -71,6 +78,7 @@ def import_cmd(
     encoding: str | None,
     en_encoding: str | None,
     replace: bool,
+    wrapped: bool | None,
     db_path: str | None,
     as_json: bool,
     quiet: bool,
@@ -93,7 +101,17 @@ def import_cmd(
     # Everything that can be wrong with the input is found before the project is even opened.
     ja = read_source(ja_file, "ja", encoding)
     en = read_source(en_file, "en", en_encoding or encoding) if en_file is not None else None
-    plan = plan_import(None, ja, en, name=name or default_name(ja_file), segmented=segmented, replace=replace)
+    if segmented and wrapped is not None:
+        raise click.UsageError("--wrapped/--unwrapped have no effect with --segmented (a line is a segment)")
+    plan = plan_import(
+        None,
+        ja,
+        en,
+        name=name or default_name(ja_file),
+        segmented=segmented,
+        replace=replace,
+        layout=None if wrapped is None else ("wrapped" if wrapped else "unwrapped"),
+    )
     db = open_db(db_path)
     try:
         check_free(db, plan.name, replace)
@@ -106,6 +124,8 @@ def import_cmd(
     if as_json:
         print_json(summary.as_dict())
     elif not quiet:
+        for note in summary.layout_notes():
+            click.echo(note, err=True)
         click.echo(summary.name)
 
 

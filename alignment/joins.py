@@ -1,0 +1,200 @@
+"""Is a line break a wrap inside a sentence, or a boundary? The rules repair applies between two lines.
+
+Which rules apply depends on the document's layout (alignment.layout): in PDF-wrapped text a break is a
+wrap unless something says it is a boundary (a marker, a short line, a sentence end); in clean text, a
+paragraph or item a line, a break is a boundary unless the line was visibly cut inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from alignment.layout import CANNOT_END, CANNOT_START, Widths, WordSplit, em_width, is_table_row, is_word_char
+
+# Line-end characters that close a sentence; closing brackets may follow them.
+_FINAL = "。！？!?"
+_CLOSERS = "」』）)】〕］｝〉》\"'”’"
+_PAIRS = {
+    "（": "）",
+    "(": ")",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "｛": "｝",
+    "〈": "〉",
+    "《": "》",
+}
+
+# A list item, numbered paragraph or heading at the start of a line: never the continuation of a wrap.
+STRONG_MARKER = re.compile(
+    r"""^(?:
+        [-–—‐−•◆◇■□●◎✓✔✗☑▶►▪◯※➡⇒→＊*]\s          # bullet + space (markdown-style "- ", "◆ ")
+      | [◆◇■□●◎✓✔☑▶►▪◯➡⇒※〇○]                   # bullets that never start a wrapped line
+      | [（(]\s*[0-9０-９]{1,3}\s*[)）]             # (１) (1)
+      | [（(][a-zA-Zａ-ｚＡ-Ｚア-ンｱ-ﾝ一二三四五六七八九十ⅰ-ⅻⅠ-Ⅻ]{1,3}[)）]   # (a) (ア) (ⅰ)
+      | [0-9０-９]{1,3}[.．)）](?![0-9０-９])       # 1. １．1)
+      | [0-9０-９]{1,3}\s*[\t\u3000]                 # footnote or section number: "1\t", "2　"
+      | [①-⑳㉑-㉟㊱-㊿❶-❿➀-➓Ⅰ-Ⅻ]                  # ① Ⅲ
+      | 第[0-9０-９一二三四五六七八九十百]+[章節条項款部編]
+      | 図表\s?[0-9０-９Ⅰ-Ⅻ]                       # 図表Ⅲ-3-1-3: a figure's label
+      | KEY\s?WORDS?\b | 参照\s*$ | 出典\s*[:：] | 資料\s*[:：] | URL\s*[:：] | 注\s*[:：0-9０-９]
+    )""",
+    re.X,
+)
+# Characters that start list items in some documents but also start wrapped lines in others.
+_WEAK_MARKER = re.compile(r"^(?:[・…－ー〇○<＜【〔\[]|[-‐−]\S)")
+# Numbering that opens a heading: 1. / (1) / 第1章 / ① …, and the section numbers of white papers.
+_NUMBERED = re.compile(
+    r"^(?:[（(]?[0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})*[.．)）]?|[（(]?[一二三四五六七八九十]{1,3}[)）、．.]"
+    r"|[①-⑳Ⅰ-Ⅻ]|第[0-9０-９一二三四五六七八九十百]+[章節条項款部編])"
+)
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_HIRAGANA_START = re.compile(r"[\u3041-\u3096]")
+_COMMAS = "、，"
+_CONTINUATION_START = re.compile(r"を|[\u3041-\u3096][、，]")
+_EN_OPEN_END = re.compile(r"[A-Za-z0-9,]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """What lies between two non-blank lines."""
+
+    hard: bool
+    """A whitespace-only line (a paragraph gap in PDF extractions), not just empty lines."""
+    empties: int
+
+
+def ends_sentence(text: str) -> bool:
+    t = text.rstrip(_CLOSERS)
+    if not t:
+        return False
+    if t[-1] in _FINAL:
+        return True
+    return t[-1] == "．" and len(t) > 1 and not t[-2].isdigit()
+
+
+def open_bracket(text: str, window: int = 60) -> int | None:
+    """Where the innermost bracket still open at the end of `text` was opened, if within its last `window`."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append(i)
+        elif stack and ch == _PAIRS.get(text[stack[-1]]):
+            stack.pop()
+    return stack[-1] if stack and len(text) - stack[-1] <= window else None
+
+
+def heading(line: str) -> bool:
+    """A numbered heading: numbering first, no comma or sentence end anywhere in it."""
+    return bool(_NUMBERED.match(line)) and not any(ch in line for ch in "、，。！？")
+
+
+def cut_in_word(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
+    """The break is visibly inside a word or phrase: kinsoku, を / a lone kana first, or a word across it."""
+    if prev[-1] in CANNOT_END or nxt[0] in CANNOT_START or _CONTINUATION_START.match(nxt):
+        return True
+    return (
+        word_split is not None
+        and em_width(prev) >= 10
+        and is_word_char(prev[-1])
+        and is_word_char(nxt[0])
+        and word_split(prev[-12:], nxt[:12])
+    )
+
+
+def join_ja(
+    prev: str, paragraph: str, nxt: str, gap: Gap, widths: Widths, word_split: WordSplit | None
+) -> bool:
+    """Is the break between `prev` and `nxt` a wrap inside one sentence (Japanese rules, wrapped text)?"""
+    if gap.hard:
+        return False
+    full = widths.full(prev)
+    if STRONG_MARKER.match(nxt):
+        return False
+    if prev[-1] in CANNOT_END or nxt[0] in CANNOT_START:
+        return True
+    # Table rows stay apart; a line that fills the wrap width is wrapped prose that happens to hold wide
+    # spaces (`全権　伊藤博文　（…）全権弁理大臣　陸奥宗`).
+    if not full and (is_table_row(prev) or is_table_row(nxt)):
+        return False
+    # A numbered heading is a segment of its own, even when it runs past the wrap width (set wider than
+    # the column), unless the break cuts a word. One that merely fills a line reads like a numbered item
+    # wrapped after its first line, and goes by the other rules.
+    if (
+        paragraph == prev
+        and heading(prev)
+        and em_width(prev) > (widths.main_em or 0) + 1
+        and not _HIRAGANA_START.match(nxt)
+        and not cut_in_word(prev, nxt, word_split)
+    ):
+        return False
+    if _WEAK_MARKER.match(nxt) and not full:
+        return False
+    # An unclosed bracket holds lines together only inside a paragraph: one opened on a numbered heading
+    # that does not fill its line (`2.首脳会談(共同声明骨子別紙`, never closed) does not reach into the next.
+    opened = open_bracket(paragraph)
+    in_bracket = opened is not None and (full or paragraph != prev or not heading(prev))
+    if ends_sentence(prev):
+        return in_bracket and full
+    if full or (in_bracket and gap.empties <= 1):
+        return True
+    # A Japanese paragraph never ends on a comma, and never starts with を or a lone kana before a comma
+    # (…同盟国とし / て、…): a continuation, even across a blank line a page or column break left.
+    if (prev[-1] in _COMMAS and gap.empties == 0) or _CONTINUATION_START.match(nxt):
+        return True
+    # Justified lines with digits, Latin or compressed punctuation measure short: a line within 3 ems of the
+    # grid that is not a heading or caption (marker first, bracket last) is a wrapped line too.
+    if (
+        widths.main_em
+        and em_width(prev) >= widths.main_em - 3
+        and gap.empties == 0
+        and not STRONG_MARKER.match(prev)
+        and prev[-1] not in _CLOSERS + "】〕"
+    ):
+        return True
+    # In a wrapped document, a line that runs past the grid and stops mid-sentence continues on a line that
+    # starts with a particle or verb ending (…を推進 / する。).
+    if widths.wrapped and em_width(prev) > (widths.main_em or 0) + 1.5 and _HIRAGANA_START.match(nxt):
+        return True
+    # A box or full-page paragraph in a column layout: far wider than the column, cut mid-phrase.
+    if widths.wrapped and em_width(prev) >= 1.8 * (widths.main_em or 0) and is_word_char(prev[-1]):
+        return is_word_char(nxt[0])
+    if word_split is not None and em_width(prev) >= 10 and is_word_char(prev[-1]) and is_word_char(nxt[0]):
+        return word_split(prev[-12:], nxt[:12])
+    return False
+
+
+def join_ja_unwrapped(prev: str, nxt: str, gap: Gap, word_split: WordSplit | None) -> bool:
+    """Clean text keeps its line breaks; only a line visibly cut inside a word continues on the next."""
+    if gap.hard or STRONG_MARKER.match(nxt) or is_table_row(prev) or is_table_row(nxt):
+        return False
+    return cut_in_word(prev, nxt, word_split)
+
+
+def join_en(prev: str, nxt: str, gap: Gap, widths: Widths) -> bool:
+    """Is the break between two English lines a wrap? Adjacent lines join unless the next starts an item."""
+    if gap.hard or STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
+        return False
+    if gap.empties == 0:
+        # A short line without punctuation followed by a capital is a heading, not a wrapped line.
+        limit = 0.6 * widths.main_em if widths.main_em else 50
+        is_heading = em_width(prev) < limit and not re.search(r"[.,;:\-]$", prev)
+        return not is_heading or nxt[:1].islower()
+    # Blank lines between wrapped lines (PDF): a full line cut mid-sentence, continued in lower case.
+    return widths.full(prev) and not ends_sentence(prev) and nxt[:1].islower()
+
+
+def join_en_unwrapped(prev: str, nxt: str, gap: Gap) -> bool:
+    """Clean English keeps its line breaks, unless a line stops mid-sentence and the next goes on in lower case."""
+    if gap.hard or gap.empties > 0 or STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
+        return False
+    return bool(_EN_OPEN_END.search(prev)) and nxt[:1].islower()
+
+
+def keep_space_between(prev: str, nxt: str) -> bool:
+    """Japanese text wraps without spaces, but two Latin words cut at a line end did have one."""
+    return bool(_ASCII_LETTER.fullmatch(prev[-1:]) and _ASCII_LETTER.fullmatch(nxt[:1]))
