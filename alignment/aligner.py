@@ -28,6 +28,9 @@ from alignment.features import (
 )
 from alignment.stretch import align_stretch
 
+if TYPE_CHECKING:
+    from alignment.confidence import Evidence
+
 Span = tuple[int, int]
 Stretch = tuple[Span, Span]
 Progress = Callable[[str, int, int], None]
@@ -136,6 +139,7 @@ def align_texts(
     note: str | None = None,
     on_progress: Progress | None = None,
     level: Level = "sentence",
+    explain: list[tuple[Bead, Evidence]] | None = None,
 ) -> tuple[list[Bead], Signals, list[Stretch]]:
     """Align two lists of segment texts; beads use 0-based half-open ranges into them.
 
@@ -147,29 +151,38 @@ def align_texts(
         note: why there is no embedder (reported in the signals).
         level: at clause level larger n:m beads are allowed, and a stretch between two cuts with a single
             segment on one side becomes one bead (the cuts come from sentence beads, which are translations).
+        explain: receives each new bead with the evidence behind its confidence (for bench/calibrate.py).
     Returns:
         All beads in order (fixed ones as the very objects passed in), the signals, and the stretches
         that were searched.
     """
     from alignment import dp
     from alignment.features import refine
-    from alignment.stretch import first_pass_runs
+    from alignment.stretch import first_pass_runs, stretch_beads
 
     fixed = check_fixed(fixed, len(ja), len(en))
     feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
     cuts = list(cuts)
     todo = stretches(len(ja), len(en), fixed, cuts)
     types = dp.CLAUSE_TYPES if level == "clause" else dp.BEAD_TYPES
+    first: set[tuple[Span, Span]] | None = None
     if embedder is not None and feats.signals.embeddings:
         # Second pass: embed only the runs that a near-best first-pass alignment would merge.
-        runs = set().union(*(first_pass_runs(feats, st, weights, types) for st in todo))
+        runs, first = set(), set()
+        for st in todo:
+            more_runs, path = first_pass_runs(feats, st, weights, types)
+            runs |= more_runs
+            first.update(path)
         feats = refine(feats, runs, embedder)
     cut_set = set(cuts)
     beads: list[Bead] = list(fixed)
     for k, stretch in enumerate(todo):
         (j0, j1), (e0, e1) = stretch
         whole = level == "clause" and (j0, e0) in cut_set and (j1, e1) in cut_set
-        beads.extend(align_stretch(feats, stretch, weights, types, whole=whole))
+        found = stretch_beads(feats, stretch, weights, types, whole=whole, first=first)
+        beads.extend(b for b, _ in found)
+        if explain is not None:
+            explain.extend(found)
         if on_progress:
             on_progress("align", k + 1, len(todo))
     beads.sort(key=lambda b: (b.ja[0], b.en[0]))

@@ -34,6 +34,8 @@ class Evidence:
     """Cosine of the two sides' embeddings (None without embeddings or for a one-sided bead)."""
     length: float
     """Squared log ratio of the EN length to the pair-scaled JA length (0 for a one-sided bead)."""
+    first_pass: bool = True
+    """The first pass (pooled run vectors) found this bead too; always True without a second pass."""
 
 
 def feature_vector(ev: Evidence) -> list[float]:
@@ -50,6 +52,7 @@ def feature_vector(ev: Evidence) -> list[float]:
         min(max(ev.score, -2.0), 2.0),
         ev.sim if ev.sim is not None else 0.0,
         min(ev.length, 4.0),
+        float(not ev.first_pass),
     ]
 
 

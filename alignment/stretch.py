@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from alignment.confidence import Evidence, confidence
@@ -145,6 +145,23 @@ def align_stretch(
         whole: the stretch is known to be a translation unit (a sentence bead at clause level), so when
             one side is a single segment the stretch is one bead rather than a bead and skips.
     """
+    return [bead for bead, _ in stretch_beads(feats, stretch, weights, bead_types, whole=whole)]
+
+
+def stretch_beads(
+    feats: Features,
+    stretch: Stretch,
+    weights: Weights | None = None,
+    bead_types: Sequence[tuple[int, int]] | None = None,
+    *,
+    whole: bool = False,
+    first: set[tuple[Span, Span]] | None = None,
+) -> list[tuple[Bead, Evidence]]:
+    """`align_stretch`, with the evidence behind each bead's confidence.
+
+    Args:
+        first: the document-wide beads of the first pass (whether a bead was already there is evidence).
+    """
     import numpy as np
 
     from alignment import dp
@@ -155,19 +172,28 @@ def align_stretch(
     if whole and min(j1 - j0, e1 - e0) == 1:
         s = float(scorer(j1 - j0, e1 - e0, np.array([0]), np.array([[0]]))[0, 0])
         ev = evidence(scorer, ((0, j1 - j0), (0, e1 - e0)), s, 10.0)
-        return [Bead(ja=(j0, j1), en=(e0, e1), score=confidence(ev, embeddings=embeddings))]
+        return [(Bead(ja=(j0, j1), en=(e0, e1), score=confidence(ev, embeddings=embeddings)), ev)]
     found = search(scorer, bead_types or dp.BEAD_TYPES)
     evs = [evidence(scorer, b, s, m) for b, s, m in zip(found.path, found.scores, found.margins, strict=True)]
-    return [
-        Bead(ja=(j0 + a0, j0 + a1), en=(e0 + b0, e0 + b1), score=confidence(ev, embeddings=embeddings))
-        for ((a0, a1), (b0, b1)), ev in merge_skips(found.path, evs)
-    ]
+    out = []
+    for ((a0, a1), (b0, b1)), ev in merge_skips(found.path, evs):
+        ja, en = (j0 + a0, j0 + a1), (e0 + b0, e0 + b1)
+        if first is not None:
+            ev = replace(ev, first_pass=(ja, en) in first)
+        out.append((Bead(ja=ja, en=en, score=confidence(ev, embeddings=embeddings)), ev))
+    return out
 
 
 def first_pass_runs(
     feats: Features, stretch: Stretch, weights: Weights | None, bead_types: Sequence[tuple[int, int]]
-) -> set[Run]:
-    """The runs the second pass should embed for this stretch (searched on pooled run vectors)."""
+) -> tuple[set[Run], list[tuple[Span, Span]]]:
+    """The runs the second pass should embed for this stretch (searched on pooled run vectors), and the
+    first pass's beads (document-wide, skip runs merged)."""
+    (j0, _), (e0, _) = stretch
     scorer = scorer_for(feats, stretch, weights)
     found = search(scorer, bead_types, near_margin=RUN_MARGIN)
-    return run_requests(found.near, stretch)
+    zeros = [Evidence(0, 0, 0.0, 0.0, None, 0.0)] * len(found.path)
+    path = [
+        ((j0 + a0, j0 + a1), (e0 + b0, e0 + b1)) for ((a0, a1), (b0, b1)), _ in merge_skips(found.path, zeros)
+    ]
+    return run_requests(found.near, stretch), path
