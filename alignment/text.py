@@ -6,6 +6,7 @@ only ever used to *find* things, then positions are mapped back with the arrays 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -94,3 +95,43 @@ def line_segments(text: str) -> list[Segment]:
             )
         pos += len(line)
     return segments
+
+
+# Terminal escape sequences (CSI `ESC [ … m`, OSC `ESC ] … BEL` such as a title or an OSC 52 clipboard write,
+# DCS/PM/APC strings, two-byte escapes, and their 8-bit C1 forms) are removed whole, so no `[2J` is left.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+)
+# C0 and C1 controls other than tab, line feed, vertical tab, form feed (pdftotext's page break) and CR.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_escape_sequences(text: str) -> str:
+    """`text` without terminal escape sequences (their control characters and parameters, whole)."""
+    return _ESCAPE_SEQUENCE.sub("", text) if ("\x1b" in text or _C1_INTRODUCER.search(text)) else text
+
+
+_C1_INTRODUCER = re.compile("[\x90\x98\x9b\x9d-\x9f]")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """`text` without terminal escape sequences and control characters (tab and line breaks stay), and how
+    many characters were removed: stored text must never drive the terminal it is printed on."""
+    if not _CONTROL.search(text):
+        return text, 0
+    cleaned = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return cleaned, len(text) - len(cleaned)
+
+
+def printable(text: str) -> str:
+    """Text safe to write to a terminal: each control character (ESC, BEL, C1…) shown as its Unicode
+    control picture (␛) or U+FFFD, never sent raw. Tab and line feed stay."""
+    if not _TERMINAL_UNSAFE.search(text):
+        return text
+    return _TERMINAL_UNSAFE.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)

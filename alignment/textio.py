@@ -1,4 +1,10 @@
-"""Reading text files for import: encoding detection (UTF-8/16, Shift_JIS/CP932, EUC-JP) and clear refusals."""
+"""Reading text files for import: encoding detection (UTF-8/16, Shift_JIS/CP932, EUC-JP, Windows-1252) and
+clear refusals.
+
+A legacy Japanese codec wins only when what it decodes is plausible Japanese: CP932 decodes almost any
+bytes, and English from Windows (`Japan’s` in Windows-1252) would otherwise come out as `Japan痴s`. A file
+that is UTF-8 but for a byte or two (cut off, a stray byte) is refused at that byte, not read as CP932.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alignment.project import ProjectError
+from alignment.text import strip_controls, strip_escape_sequences
 
 # Refuse very large inputs before decoding: a project file is not the place for a 100 MB dump.
 MAX_BYTES = 50_000_000
@@ -36,8 +43,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# Tried in order when there is no BOM; CP932 is the Windows superset of Shift_JIS.
-_CANDIDATES: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
 
 # Control characters a text file may legitimately contain (form feed: pdftotext page breaks).
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
@@ -47,7 +52,10 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 class Decoded:
     text: str
     encoding: str
-    """The codec that decoded the bytes, as Python names it (`utf-8`, `utf-8-sig`, `utf-16`, `cp932`, `euc_jp`)."""
+    """The codec that decoded the bytes, as Python names it (`utf-8`, `utf-8-sig`, `utf-16`, `cp932`, `euc_jp`,
+    `cp1252`, `latin-1`)."""
+    controls_removed: int = 0
+    """Control characters and terminal escape sequences taken out (tab and line breaks stay)."""
 
 
 def check_input_file(p: Path, max_bytes: int | None = None) -> int:
@@ -101,6 +109,11 @@ def decode_bytes(
             raise ProjectError(f"{name} is {what}")
     decoded = _decode_named(data, encoding, name) if encoding else _detect(data, name, remedy)
     _check_text(decoded.text, name)
+    text, removed = strip_controls(decoded.text)
+    if removed:  # terminal escapes in a document would retitle, clear or write the clipboard of a terminal
+        if not text.strip():
+            raise ProjectError(f"{name} contains no text (only control characters)")
+        return Decoded(text, decoded.encoding, removed)
     return decoded
 
 
@@ -150,19 +163,99 @@ def _detect(data: bytes, name: str, remedy: str) -> Decoded:
             f"{name} mixes encodings: it is UTF-8 Japanese up to byte {mixed_at}, then other bytes; "
             f"save it all as UTF-8 and retry"
         )
-    decodable: list[Decoded] = []
-    for codec in _CANDIDATES:
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")  # valid UTF-8 is almost never an accident
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _nearly_utf8(data):
+        # A cut-off last character or one stray byte: CP932 would "decode" the rest as mojibake.
+        where = "its last character is cut off" if bad >= len(data) - 3 else "a stray byte"
+        raise ProjectError(
+            f"{name} is UTF-8 except at byte {bad} (0x{data[bad]:02x}: {where}); fix or re-save it as UTF-8"
+        )
+    japanese = [d for d in _decodings(data, ("cp932", "euc_jp")) if plausible_japanese(d.text)]
+    if japanese:
+        return max(japanese, key=lambda d: _japanese_score(d.text))
+    latin = _latin(data)
+    if latin is not None:
+        return latin
+    raise ProjectError(f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; {remedy}")
+
+
+def _decodings(data: bytes, codecs_: tuple[str, ...]) -> list[Decoded]:
+    """Every decoding of `data` by these codecs with no more oddities than real text has."""
+    out: list[Decoded] = []
+    for codec in codecs_:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if codec == "utf-8":  # valid UTF-8 is almost never an accident for non-ASCII input
-            return Decoded(text, codec)
         if _oddities(text) <= max(2, len(text) // 100):
-            decodable.append(Decoded(text, codec))
-    if not decodable:
-        raise ProjectError(f"{name} is not valid UTF-8, UTF-16, Shift_JIS/CP932 or EUC-JP text; {remedy}")
-    return max(decodable, key=lambda d: _japanese_score(d.text))
+            out.append(Decoded(text, codec))
+    return out
+
+
+def _nearly_utf8(data: bytes) -> bool:
+    """UTF-8 but for its cut-off last character, or with at least two valid multibyte characters per bad
+    sequence. CP932 and EUC-JP Japanese are far from that: their common lead bytes are UTF-8 continuation
+    bytes, so they hold few valid UTF-8 sequences and many bad ones."""
+    sample = data[:1_000_000]
+    text = sample.decode("utf-8", "replace")
+    stray = text.count("\ufffd") - sample.count(b"\xef\xbf\xbd")
+    valid = sum(1 for ch in text if ord(ch) >= 0x80) - text.count("\ufffd")
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and stray == 1:
+            return valid >= 1
+    return stray >= 1 and valid >= 2 and stray * 2 <= valid
+
+
+_JAPANESE_RUN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+")
+_KANA = re.compile(r"[\u3041-\u30ff]")
+
+
+def plausible_japanese(text: str) -> bool:
+    """Japanese a person wrote, not Latin-1 read as CP932: kana, or kanji that stand on their own rather
+    than glued inside Latin words (`Japan’s` read as CP932 is `Japan痴s`, `won’t` is `won稚`)."""
+    sample = text[:200_000]
+    runs = list(_JAPANESE_RUN.finditer(sample))
+    if not runs:  # English from a Japanese Windows: only CP932's symbols (① ② — ※ →) outside ASCII
+        high = [ch for ch in sample if not ch.isascii()]
+        return bool(high) and all("\u2010" <= ch <= "\u2bff" for ch in high)
+    if _KANA.search(sample):  # mis-decoded Latin text almost never yields kana
+        return True
+    glued = 0
+    for m in runs:
+        before = sample[m.start() - 1] if m.start() else " "
+        after = sample[m.end()] if m.end() < len(sample) else " "
+        if (
+            len(m.group()) <= 2 and not _KANA.search(m.group()) and (before.isascii() and before.isalpha())
+        ) or (len(m.group()) == 1 and after.isascii() and after.isalpha()):
+            glued += 1
+    return glued * 3 < len(runs)
+
+
+_HIGH_RUN = re.compile(r"[^\x00-\x7f]{4}")
+
+
+def _latin(data: bytes) -> Decoded | None:
+    """Windows-1252 (or Latin-1) text, as English from Windows comes: mostly ASCII, the rest letters and
+    typographic punctuation (’ “ ” – é ü)."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:200_000]
+        high = [ch for ch in sample if not ch.isascii()]
+        visible = sum(1 for ch in sample if not ch.isspace())
+        odd = sum(1 for ch in high if unicodedata.category(ch)[0] not in "LPSZ")
+        if _HIGH_RUN.search(sample):  # Western text has no four non-ASCII characters in a row
+            continue
+        if not odd and len(high) * 5 <= max(visible, 1) * 2:  # CP932 Japanese read so is over half
+            return Decoded(text, codec)
+    return None
 
 
 def _utf8_until(data: bytes) -> int | None:
@@ -215,7 +308,7 @@ def _japanese_score(text: str) -> float:
 def _check_text(text: str, name: str) -> None:
     if not text.strip():
         raise ProjectError(f"{name} contains no text (only whitespace)")
-    sample = text[:100_000]
+    sample = strip_escape_sequences(text[:100_000])  # removed at import, not a sign of a binary file
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
     if "\x00" in sample or controls > max(2, len(sample) // 200):
         raise ProjectError(f"{name} looks binary (it contains control characters), not a text file")

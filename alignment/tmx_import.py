@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from xml.etree.ElementTree import Element, ParseError
 
 from sqlite_utils import Database
@@ -21,6 +22,7 @@ from alignment.model import Bead, BeadStatus, Document, Lang, Segment
 from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError, write
 from alignment.store import create_pair, insert_document, save_beads
+from alignment.text import strip_controls
 from alignment.xmlenc import expat_stream
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -39,13 +41,20 @@ class TmxError(ProjectError):
     """A file that is not a usable TMX (malformed, hostile, or without Japanese–English units)."""
 
 
+MAX_UNIT = 20_000
+"""Characters on one side of a unit, as text import bounds a segment (alignment.importer.MAX_SEGMENT): a
+50 M-character unit would make `beads` and `align` run for minutes and out of memory."""
+StatusChoice = Literal["auto", "confirmed"]
+
+
 @dataclass(frozen=True, slots=True)
 class TmxUnit:
     """One translation unit with text on both sides."""
 
     ja: str
     en: str
-    status: BeadStatus = "confirmed"
+    status: BeadStatus | None = None
+    """What the unit says (our own x-status), None when it says nothing."""
     score: float | None = None
 
 
@@ -57,6 +66,18 @@ class TranslationMemory:
     languages: tuple[str, ...]
     """Every xml:lang seen in the file, as written, most frequent first."""
     encoding: str
+    too_long: int = 0
+    """Units left out because a side is longer than MAX_UNIT characters."""
+
+    def warnings(self) -> list[str]:
+        """One line for each thing a person should know before trusting the import."""
+        lines = script_warnings(self.units)
+        if self.too_long:
+            lines.append(
+                f"{self.too_long} units left out: a side longer than {MAX_UNIT:,} characters is not a "
+                "sentence (split it, or import the text with `taiyaku import`)"
+            )
+        return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +94,23 @@ def lang_of(code: str) -> Lang | None:
 
 
 def seg_text(seg: Element) -> str:
-    """The text of a `<seg>`: its own text and `<hi>`-style children, without inline native codes."""
-    parts = [seg.text or ""]
-    for child in seg:
-        if _local(child.tag) not in INLINE_CODES:
-            parts.append(seg_text(child))
-        parts.append(child.tail or "")
+    """The text of a `<seg>`: its own text and `<hi>`-style children, without inline native codes.
+
+    Walked with a stack, not recursion: a hostile file nesting `<hi>` thousands deep stays one line of error
+    at most, never a RecursionError.
+    """
+    parts: list[str] = []
+    stack: list[tuple[Element, bool]] = [(seg, False)]
+    while stack:
+        elem, tail_only = stack.pop()
+        if tail_only:
+            parts.append(elem.tail or "")
+            continue
+        parts.append(elem.text or "")
+        for child in reversed(list(elem)):
+            stack.append((child, True))  # its tail after it, whatever it holds
+            if _local(child.tag) not in INLINE_CODES:
+                stack.append((child, False))
     return "".join(parts)
 
 
@@ -103,7 +135,7 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = Non
     p = Path(path)
     units: list[TmxUnit] = []
     languages: Counter[str] = Counter()
-    skipped = 0
+    skipped = too_long = 0
     try:
         try:
             check_input_file(p, MAX_TMX_BYTES)  # a FIFO or device would block or never end
@@ -117,6 +149,8 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = Non
                 languages.update(langs)
                 if unit is None:
                     skipped += 1
+                elif max(len(unit.ja), len(unit.en)) > MAX_UNIT:
+                    too_long += 1
                 else:
                     units.append(unit)
     except FileNotFoundError:
@@ -134,7 +168,7 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = Non
     except UnicodeDecodeError as exc:
         raise TmxError(f"{p} is not valid {encoding} text ({exc.reason})") from None
     return TranslationMemory(
-        tuple(units), skipped, tuple(lang for lang, _ in languages.most_common()), encoding
+        tuple(units), skipped, tuple(lang for lang, _ in languages.most_common()), encoding, too_long
     )
 
 
@@ -164,10 +198,12 @@ def _units(events: Iterator[tuple[str, Element]], path: Path) -> Iterator[tuple[
         raise TmxError(f"{path} is empty")
 
 
-def _props(tu: Element) -> tuple[BeadStatus, float | None]:
-    """The bead status and score a taiyaku export stored on the unit; other tools' units are confirmed."""
+def _props(tu: Element) -> tuple[BeadStatus | None, float | None]:
+    """The bead status and score a taiyaku export stored on the unit; None for units that say nothing
+    (translate-toolkit's po2tmx and OmegaT write every unit alike, reviewed or not)."""
     props = {c.get("type"): (c.text or "").strip() for c in tu if _local(c.tag) == "prop"}
-    status: BeadStatus = "auto" if props.get("x-status") == "auto" else "confirmed"
+    given = props.get("x-status")
+    status: BeadStatus | None = given if given in ("auto", "confirmed") else None  # type: ignore[assignment]
     try:
         score = float(props["x-score"]) if "x-status" in props and props.get("x-score") else None
     except ValueError:
@@ -187,7 +223,7 @@ def _unit(tu: Element) -> tuple[TmxUnit | None, list[str]]:
         seg = next((c for c in tuv if _local(c.tag) == "seg"), None)
         if lang is None or seg is None or lang in texts:
             continue
-        texts[lang] = seg_text(seg)
+        texts[lang] = strip_controls(seg_text(seg))[0]  # never terminal escapes into the project
     ja, en = texts.get("ja", ""), texts.get("en", "")
     if not ja.strip() or not en.strip():
         return None, codes
@@ -227,8 +263,9 @@ def import_tmx(
     replace: bool = False,
     user: str | None = None,
     on_progress: Progress | None = None,
+    status: StatusChoice | None = None,
 ) -> TmxImport:
-    """Bring a TMX in as a new pair: one 1-1 confirmed bead per unit that has Japanese and English.
+    """Bring a TMX in as a new pair: one 1-1 bead per unit that has Japanese and English (see store_memory).
 
     The whole import is one transaction; on any error the project is unchanged.
     """
@@ -236,7 +273,8 @@ def import_tmx(
     pair_name = (name if name is not None else p.stem).strip()
     if not pair_name:
         raise TmxError("the pair name may not be empty (give --name)")
-    return store_memory(db, read_tmx(p, on_progress=on_progress), p, pair_name, replace=replace, user=user)
+    memory = read_tmx(p, on_progress=on_progress)
+    return store_memory(db, memory, p, pair_name, replace=replace, user=user, status=status)
 
 
 def check_usable(memory: TranslationMemory, path: Path) -> None:
@@ -258,8 +296,12 @@ def store_memory(
     replace: bool = False,
     user: str | None = None,
     on_progress: Progress | None = None,
+    status: StatusChoice | None = None,
 ) -> TmxImport:
     """Store a memory read by `read_tmx` as the pair `pair_name` (one transaction).
+
+    `status`: every bead auto or confirmed; None keeps what each unit says (our x-status), else auto: a
+    memory from another tool is not a review.
 
     `on_progress(done, 3)` after each of the three writes (Japanese, English, beads).
     """
@@ -268,7 +310,8 @@ def store_memory(
     ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
     en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
     beads = [
-        Bead(ja=(i, i + 1), en=(i, i + 1), status=u.status, score=u.score) for i, u in enumerate(memory.units)
+        Bead(ja=(i, i + 1), en=(i, i + 1), status=status or u.status or "auto", score=u.score)
+        for i, u in enumerate(memory.units)
     ]
     with write(db):
         pair_id = create_pair(db, pair_name, replace=replace)
@@ -285,3 +328,41 @@ def store_memory(
         skipped=memory.skipped,
         confirmed=sum(b.status == "confirmed" for b in beads),
     )
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _looks_japanese(text: str) -> bool:
+    return bool(_JAPANESE.search(text))
+
+
+def _looks_english(text: str) -> bool:
+    return bool(_LATIN.search(text)) and not _JAPANESE.search(text)
+
+
+def script_warnings(units: tuple[TmxUnit, ...]) -> list[str]:
+    """Warnings when a side's script does not match its language: a "ja" side without Japanese, an "en"
+    side in Japanese, or the two swapped (the swapped pair would align and export English as Japanese).
+
+    Judged over the units, so a few English names on the Japanese side or a quoted Japanese term on the
+    English side are fine: it takes a third of the units.
+    """
+    if not units:
+        return []
+    n = len(units)
+    ja_not_japanese = sum(1 for u in units if not _looks_japanese(u.ja))
+    en_japanese = sum(1 for u in units if _looks_japanese(u.en) and not _looks_japanese(u.ja))
+    swapped = sum(1 for u in units if _looks_english(u.ja) and _looks_japanese(u.en))
+    if swapped * 3 >= n:
+        return [
+            f"the languages look swapped: in {swapped} of {n} units the ja side is English and the en side "
+            "Japanese (fix the file's xml:lang)"
+        ]
+    lines = []
+    if ja_not_japanese * 3 >= n:
+        lines.append(f"the ja side has no Japanese in {ja_not_japanese} of {n} units (is it Japanese?)")
+    if en_japanese * 3 >= n:
+        lines.append(f"the en side is Japanese in {en_japanese} of {n} units (is it English?)")
+    return lines

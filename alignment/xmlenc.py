@@ -52,11 +52,17 @@ class _Rewound:
     def __init__(self, head: bytes, rest: Any) -> None:
         self._head, self._rest = head, rest
 
+    def read_more(self, size: int) -> bytes:
+        """Read `size` more bytes ahead and keep them to hand back (for sniffing an encoding)."""
+        more = bytes(self._rest.read(size)) if size > 0 else b""
+        self._head += more
+        return more
+
     def read(self, size: int = -1) -> bytes:
         if not self._head:
-            return self._rest.read(size)
+            return bytes(self._rest.read(size))
         if size is None or size < 0:
-            data, self._head = self._head + self._rest.read(), b""
+            data, self._head = self._head + bytes(self._rest.read()), b""
         else:
             data, self._head = self._head[:size], self._head[size:]
         return data
@@ -90,6 +96,33 @@ class _ToUtf8:
                 return text.encode("utf-8")
 
 
+_LATIN1 = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"})
+_SNIFF = 1 << 20
+
+
+def _sniff(raw: _Rewound, head: bytes, name: str) -> str | None:
+    """The encoding the first non-ASCII bytes are in (`utf-8`, `cp932`, `euc_jp`, `cp1252`), None when the
+    first megabyte is ASCII or undecidable. The bytes read are handed back to the parser."""
+    window = head + raw.read_more(_SNIFF - len(head))
+    high = next((i for i, b in enumerate(window) if b >= 0x80), None)
+    if high is None:
+        return None
+    sample = window[max(0, high - 4096) : high + 65536]
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(sample):
+            return "utf-8"
+    from alignment.textio import decode_bytes
+
+    try:  # the Japanese codecs, or Windows-1252, as text import decides
+        cut = sample[: max(i for i in range(len(sample)) if sample[i] < 0x40) + 1]
+        return decode_bytes(cut, name=name).encoding
+    except (ProjectError, ValueError):
+        return None
+
+
 def expat_stream(fh: Any, name: str) -> tuple[Any, str]:
     """(a binary file expat can stream, the encoding the file is in, as Python names it).
 
@@ -103,10 +136,21 @@ def expat_stream(fh: Any, name: str) -> tuple[Any, str]:
     bom = head.startswith(b"\xef\xbb\xbf")
     m = _DECLARED_BYTES.match(head, 3 if bom else 0)
     declared = m.group(1).decode("ascii") if m else "UTF-8"
-    if declared.lower() in EXPAT_ENCODINGS:
-        return raw, "utf-8-sig" if bom else declared.lower()
     if bom:  # the mark says UTF-8 whatever the declaration says: an editor re-saved a Shift_JIS file
         return _ToUtf8(raw, "utf-8-sig", "UTF-8", name), "utf-8-sig"
+    if m is None or declared.lower() in _LATIN1:
+        # No declaration means UTF-8, and a Latin-1 declaration is often wrong: the first bytes that are not
+        # ASCII tell (valid UTF-8 multibyte characters are almost never Latin-1 text by chance).
+        actual = _sniff(raw, head, name)
+        if actual == "utf-8":
+            return _ToUtf8(
+                raw, "utf-8", "UTF-8" if m is None else f"UTF-8 (declared {declared})", name
+            ), "utf-8"
+        if m is None:  # decoded here, so a bad byte is reported as such, not as expat's "invalid token"
+            codec = actual or "utf-8"
+            return _ToUtf8(raw, codec, f"{codec} (no encoding declared)", name), codec
+    if declared.lower() in EXPAT_ENCODINGS:
+        return raw, declared.lower()
     codec = CODEC_ALIASES.get(declared.lower(), declared)
     try:
         python_name = codecs.lookup(codec).name

@@ -327,8 +327,8 @@ def test_csv_header_problems() -> None:
 def test_csv_hand_written_sources() -> None:
     parsed = read_csv(io.StringIO("ja,en,sources\n協力,cooperation,seed000:ja:3 | seed001:bead:7 | p\n"))
     assert [(s.pair, s.lang, s.segment_index, s.bead_index) for s in parsed.entries[0][1].sources] == [
-        ("seed000", "ja", 3, None),
-        ("seed001", None, None, 7),
+        ("seed000", "ja", 2, None),  # people count from 1; Source keeps 0-based positions
+        ("seed001", None, None, 6),
         ("p", None, None, None),
     ]
 

@@ -1,4 +1,4 @@
-"""`taiyaku import-tmx`: an existing translation memory becomes a pair with confirmed beads; hostile or
+"""`taiyaku import-tmx`: an existing translation memory becomes a pair (confirmed where it says so); hostile or
 broken files are refused with one line and leave the project as it was."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ EXPECTED = [
 ]
 
 
-def _pair_units(db_path: Path, name: str) -> list[tuple[str, str]]:
+def _pair_units(db_path: Path, name: str, status: str = "confirmed") -> list[tuple[str, str]]:
     db = open_project(db_path)
     try:
         pair = get_pair(db, name)
@@ -60,7 +60,7 @@ def _pair_units(db_path: Path, name: str) -> list[tuple[str, str]]:
             doc = get_document(db, pair.id, lang)
             assert doc is not None
             assert all(doc.text[s.start : s.end] == s.text for s in segs)
-        assert all(b.status == "confirmed" and b.type == "1-1" for b in beads)
+        assert all(b.status == status and b.type == "1-1" for b in beads)
         return [(ja[b.ja[0]].text, en[b.en[0]].text) for b in beads]
     finally:
         db.close()
@@ -91,7 +91,7 @@ def test_lang_codes() -> None:
 def test_realistic_tmx_becomes_a_pair_with_confirmed_beads(run, db_path: Path, tmp_path: Path) -> None:
     tmx = tmp_path / "memory.tmx"
     tmx.write_text(REALISTIC_TMX, encoding="utf-8")
-    result = run("import-tmx", str(tmx), "--json")
+    result = run("import-tmx", str(tmx), "--json", "--status", "confirmed")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"pair": "memory", "units": 3, "confirmed": 3, "skipped": 1}
     assert _pair_units(db_path, "memory") == EXPECTED
@@ -115,7 +115,7 @@ def test_encodings_declared_or_marked_are_read(run, db_path: Path, tmp_path: Pat
         text = text.replace("coopèrent", "kooperieren")
     tmx = tmp_path / "enc.tmx"
     tmx.write_bytes(text.encode(encoding))
-    result = run("import-tmx", str(tmx), "--name", "enc", "-q")
+    result = run("import-tmx", str(tmx), "--name", "enc", "-q", "--status", "confirmed")
     assert result.exit_code == 0, result.output
     assert result.output == ""
     assert _pair_units(db_path, "enc")[0] == EXPECTED[0]
@@ -128,7 +128,7 @@ def test_existing_name_is_refused_then_replaced(run, db_path: Path, tmp_path: Pa
     again = run("import-tmx", str(tmx), "--name", "tm")
     assert again.exit_code == 1
     assert "already exists" in again.output
-    replaced = run("import-tmx", str(tmx), "--name", "tm", "--replace")
+    replaced = run("import-tmx", str(tmx), "--name", "tm", "--replace", "--status", "confirmed")
     assert replaced.exit_code == 0
     assert replaced.output.splitlines()[-1] == (
         "tm: 3 beads (3 confirmed; 1 units without both Japanese and English left out)"
@@ -187,7 +187,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "truncated": (REALISTIC_TMX[: len(REALISTIC_TMX) // 2].encode(), "not well-formed XML"),
     "mismatched-tag": (b'<tmx version="1.4"><body><tu></tuv></body></tmx>', "not well-formed XML"),
     "empty": (b"", "not well-formed XML"),
-    "binary": (bytes(range(256)) * 4, "not well-formed XML"),
+    "binary": (bytes(range(256)) * 4, "not valid utf-8"),
     "nul-bytes": (REALISTIC_TMX.encode().replace(b"<body>", b"<body>\x00"), "not well-formed XML"),
     "not-tmx": (b'<?xml version="1.0"?><martif type="TBX"><text/></martif>', "root element is <martif>"),
     "wrong-languages": (
@@ -256,7 +256,7 @@ def test_a_bad_file_creates_no_project(run, tmp_path: Path, content: str, messag
 
 
 def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_path: Path) -> None:
-    """export → import-tmx keeps which beads a person confirmed; units from other tools are confirmed."""
+    """export → import-tmx keeps which beads a person confirmed; a unit that says nothing is auto."""
     tmx = tmp_path / "ours.tmx"
     tmx.write_text(
         """<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="ja"
@@ -273,17 +273,17 @@ def test_our_own_tmx_round_trips_bead_status_and_score(run, db_path: Path, tmp_p
         encoding="utf-8",
     )
     result = run("import-tmx", str(tmx), "--name", "rt", "--json")
-    assert json.loads(result.stdout) == {"pair": "rt", "units": 4, "confirmed": 2, "skipped": 0}
+    assert json.loads(result.stdout) == {"pair": "rt", "units": 4, "confirmed": 1, "skipped": 0}
     beads = json.loads(run("beads", "rt", "--json").stdout)
     assert [(b["status"], b["score"]) for b in beads] == [
         ("auto", 0.42),
         ("confirmed", 0.9),
         ("auto", None),
-        ("confirmed", None),
+        ("auto", None),
     ]
     again = tmp_path / "again.tmx"
     assert run("export", "rt", "--format", "tmx", "-o", str(again)).exit_code == 0
-    assert again.read_text(encoding="utf-8").count('<prop type="x-status">auto</prop>') == 2
+    assert again.read_text(encoding="utf-8").count('<prop type="x-status">auto</prop>') == 3
 
 
 def test_missing_file_and_directory(run, tmp_path: Path) -> None:
@@ -311,7 +311,7 @@ def test_tmx_written_by_omegat_imports(run, db_path: Path, tmp_path: Path) -> No
     written = project / "omt-level2.tmx"
     result = run("import-tmx", str(written), "--name", "from-omegat")
     assert result.exit_code == 0, result.output
-    assert sorted(_pair_units(db_path, "from-omegat")) == sorted(
+    assert sorted(_pair_units(db_path, "from-omegat", "auto")) == sorted(
         [
             ("防衛協力を強化する。", "Strengthen defence cooperation."),
             ("ＲｅＣＡＡＰに参加する。", "Take part in ReCAAP."),
@@ -331,7 +331,10 @@ def test_tmx_written_by_translate_toolkit_imports(run, db_path: Path, tmp_path: 
         tm.addtranslation(ja, "ja-JP", en, "en-US")
     path = tmp_path / "tt.tmx"
     path.write_bytes(bytes(tm))
+    # po2tmx writes every unit alike, reviewed or not: they come in as auto beads unless the person asks
     result = run("import-tmx", str(path), "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"pair": "tt", "units": 2, "confirmed": 2, "skipped": 0}
-    assert _pair_units(db_path, "tt") == pairs
+    assert json.loads(result.output) == {"pair": "tt", "units": 2, "confirmed": 0, "skipped": 0}
+    assert _pair_units(db_path, "tt", "auto") == pairs
+    result = run("import-tmx", str(path), "--json", "--name", "tt2", "--status", "confirmed")
+    assert json.loads(result.output)["confirmed"] == 2

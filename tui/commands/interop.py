@@ -25,6 +25,15 @@ from tui.common import (
 @click.argument("tmx_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Pair name (default: the file's stem).")
 @click.option("--replace", is_flag=True, help="Replace an existing pair of that name.")
+@click.option(
+    "--status",
+    type=click.Choice(["auto", "confirmed"]),
+    default=None,
+    help="Mark every bead so (default: what each unit says in our x-status, else auto).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse a file whose sides' scripts do not match their languages."
+)
 @db_option
 @user_option
 @json_option
@@ -33,16 +42,20 @@ def import_tmx_cmd(
     tmx_file: Path,
     name: str | None,
     replace: bool,
+    status: str | None,
+    strict: bool,
     db_path: str | None,
     user: str,
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Import an existing TMX translation memory as a pair with confirmed beads.
+    """Import an existing TMX translation memory as a pair.
 
-    Each unit with Japanese and English text (xml:lang ja/en, any region) becomes one 1-1 bead, marked
-    confirmed (a TMX exported by taiyaku keeps each bead's status and score, from its x-status and
-    x-score props); units missing a side are counted and left out. The file is read with a hardened XML
+    Each unit with Japanese and English text (xml:lang ja/en, any region) becomes one 1-1 bead. A TMX
+    exported by taiyaku keeps each bead's status and score (its x-status and x-score props); units of other
+    tools (po2tmx, OmegaT) say nothing and become auto beads unless --status confirmed. Units missing a
+    side are counted and left out, and so are sides over 20,000 characters; a side whose script does not
+    match its language is warned about (refused with --strict). The file is read with a hardened XML
     parser (no entity expansion, no external entities) before the project is opened: a malformed file
     changes nothing and creates no project.
 
@@ -69,6 +82,10 @@ def import_tmx_cmd(
     with StageBars(quiet=quiet or as_json) as bars:
         memory = read_tmx(tmx_file, on_progress=bars.stage("Reading TMX"))
     check_usable(memory, tmx_file)
+    for line in memory.warnings():  # a swapped or mislabelled file would align and export wrongly
+        if strict:
+            raise TmxError(f"{tmx_file}: {line} (--strict)")
+        click.echo(f"warning: {line}", err=True)
     db = open_db(db_path)
     try:
         check_free(db, pair_name, replace)
@@ -82,6 +99,7 @@ def import_tmx_cmd(
                 replace=replace,
                 user=user,
                 on_progress=bars.stage("Storing units"),
+                status=status,  # type: ignore[arg-type]
             )
     finally:
         db.close()
