@@ -36,10 +36,31 @@ class Evidence:
     """Squared log ratio of the EN length to the pair-scaled JA length (0 for a one-sided bead)."""
     first_pass: bool = True
     """The first pass (pooled run vectors) found this bead too; always True without a second pass."""
+    near_margin: float = 10.0
+    """The smaller margin of the beads just before and after (mistakes come in runs)."""
+    near_skip: bool = False
+    """The bead before or after is a 1-0 / 0-1 (k-0 / 0-k) bead."""
+
+
+FEATURES = (
+    "bias",
+    "margin",
+    "log_margin",
+    "skip",
+    "merge",
+    "large",
+    "score",
+    "sim",
+    "length",
+    "new_in_second_pass",
+    "near_log_margin",
+    "near_skip",
+)
+"""The names of `feature_vector`'s entries (the stored coefficients were fitted for exactly these)."""
 
 
 def feature_vector(ev: Evidence) -> list[float]:
-    """The model's inputs, in the order of `calibration.FEATURES`."""
+    """The model's inputs, in the order of FEATURES."""
     margin = min(max(ev.margin, 0.0), 3.0)
     skip = float(ev.a == 0 or ev.b == 0)
     return [
@@ -53,6 +74,8 @@ def feature_vector(ev: Evidence) -> list[float]:
         ev.sim if ev.sim is not None else 0.0,
         min(ev.length, 4.0),
         float(not ev.first_pass),
+        math.log(min(max(ev.near_margin, 0.0), 3.0) + 0.02),
+        float(ev.near_skip),
     ]
 
 

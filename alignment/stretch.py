@@ -176,10 +176,16 @@ def stretch_beads(
     found = search(scorer, bead_types or dp.BEAD_TYPES)
     evs = [evidence(scorer, b, s, m) for b, s, m in zip(found.path, found.scores, found.margins, strict=True)]
     out = []
-    for ((a0, a1), (b0, b1)), ev in merge_skips(found.path, evs):
+    merged = merge_skips(found.path, evs)
+    for k, (((a0, a1), (b0, b1)), ev) in enumerate(merged):
         ja, en = (j0 + a0, j0 + a1), (e0 + b0, e0 + b1)
-        if first is not None:
-            ev = replace(ev, first_pass=(ja, en) in first)
+        near = [merged[x][1] for x in (k - 1, k + 1) if 0 <= x < len(merged)]
+        ev = replace(
+            ev,
+            first_pass=first is None or (ja, en) in first,
+            near_margin=min((x.margin for x in near), default=10.0),
+            near_skip=any(x.a == 0 or x.b == 0 for x in near),
+        )
         out.append((Bead(ja=ja, en=en, score=confidence(ev, embeddings=embeddings)), ev))
     return out
 

@@ -152,7 +152,7 @@ def write(models: dict[str, list[float]], flag_below: float, note: str) -> None:
     (ROOT / "alignment" / "calibration.py").write_text(text, encoding="utf-8")
 
 
-FEATURE_NAMES = list(__import__("alignment.calibration", fromlist=["FEATURES"]).FEATURES)
+FEATURE_NAMES = list(confidence.FEATURES)
 
 
 def main() -> None:
