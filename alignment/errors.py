@@ -7,7 +7,10 @@ Kept apart from alignment.project, which loads sqlite-utils: the CLI's error han
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class ProjectError(Exception):

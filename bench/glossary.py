@@ -16,6 +16,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from glossary.model import Entry, Status
 
 # Running `python bench/glossary.py` puts bench/ first on sys.path, where this file would shadow the
 # glossary package; drop it so `import glossary` finds the real one.
@@ -101,10 +105,10 @@ PLACES_EN = (
     "NATO",
     "Indo-Pacific",
 )
-STATUSES = ("approved",) * 5 + ("proposed",) * 3 + ("deprecated", "forbidden")
+STATUSES: tuple[Status, ...] = ("approved",) * 5 + ("proposed",) * 3 + ("deprecated", "forbidden")
 
 
-def generate_entries(n: int, seed: int = 4):
+def generate_entries(n: int, seed: int = 4) -> list[Entry]:
     """n distinct entries with Japanese, English, often an acronym and sometimes variants."""
     from glossary.model import Entry, Source, Variant
     from glossary.store import identity_key
@@ -211,37 +215,44 @@ def bench_in_process(path: Path, rounds: int) -> dict[str, float]:
 
 
 def bench_cli(path: Path, runs: int) -> dict[str, float]:
+    """Cold `taiyaku glossary lookup` against the floor, `python -c "import click, sqlite3"`, run alternately
+    (floor, then each case, `runs` times) so both see the same machine load; ratios are of medians."""
     exe = Path(sys.executable).with_name("taiyaku")
     env = {**os.environ, "TAIYAKU_DB": str(path)}
-    out: dict[str, float] = {}
-    # `taiyaku --help` is the floor any command pays (Python, click, the command modules).
-    cases = (
-        ("cold_cli_help_baseline", None),
-        ("cold_cli_table_協力", ["協力"]),
-        ("cold_cli_json_ipmda", ["ipmda", "--json"]),
-        ("cold_cli_table_maritime_domain", ["maritime domain"]),
-    )
-    for label, args in cases:
-        times, cpu = [], []
-        for _ in range(runs):
+    cases: dict[str, list[str]] = {
+        "floor_python_click_sqlite3": [sys.executable, "-c", "import click, sqlite3"],
+        "cold_cli_help": [str(exe), "--help"],
+        "cold_cli_table_協力": [str(exe), "glossary", "lookup", "協力"],
+        "cold_cli_json_ipmda": [str(exe), "glossary", "lookup", "ipmda", "--json"],
+        "cold_cli_table_maritime_domain": [str(exe), "glossary", "lookup", "maritime domain"],
+    }
+    wall: dict[str, list[float]] = {label: [] for label in cases}
+    cpu: dict[str, list[float]] = {label: [] for label in cases}
+    for _ in range(runs):
+        for label, cmd in cases.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            cmd = [str(exe), "--help"] if args is None else [str(exe), "glossary", "lookup", *args]
             subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times.append((time.perf_counter() - t0) * 1000)
+            wall[label].append((time.perf_counter() - t0) * 1000)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
-        times.sort()
-        out[f"{label}_p50_ms"] = round(statistics.median(times), 1)
-        out[f"{label}_min_ms"] = round(times[0], 1)
-        # CPU time (user+sys) hardly depends on how busy the machine is, unlike wall time.
-        out[f"{label}_cpu_p50_ms"] = round(statistics.median(cpu), 1)
+            # CPU time (user+sys) hardly depends on how busy the machine is, unlike wall time.
+            cpu[label].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    out: dict[str, float] = {}
+    floor = statistics.median(wall["floor_python_click_sqlite3"])
+    floor_cpu = statistics.median(cpu["floor_python_click_sqlite3"])
+    for label in cases:
+        out[f"{label}_p50_ms"] = round(statistics.median(wall[label]), 1)
+        out[f"{label}_min_ms"] = round(min(wall[label]), 1)
+        out[f"{label}_cpu_p50_ms"] = round(statistics.median(cpu[label]), 1)
+        if label != "floor_python_click_sqlite3":
+            out[f"{label}_ratio_to_floor"] = round(statistics.median(wall[label]) / floor, 2)
+            out[f"{label}_cpu_ratio_to_floor"] = round(statistics.median(cpu[label]) / floor_cpu, 2)
     return out
 
 
 def bench_exchange(
     path: Path, folder: Path, formats: tuple[str, ...] = ("tbx", "csv", "json", "omegat")
-) -> dict:
+) -> dict[str, dict[str, dict[str, float]]]:
     """Export the termbase in each format, then import each file into a fresh project (seconds, MB)."""
     from glossary.exchange import export_entries, import_file, read_entries
     from tui.common import open_db

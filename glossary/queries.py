@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glossary.errors import EntryNotFound, InvalidEntry
-from glossary.lookup import CHUNK, Queryable, load_entries, lookup_entries, lookup_key
+from glossary.lookup import CHUNK, load_entries, lookup_entries, lookup_key
 from glossary.model import STATUSES, Entry, Field, HistoryItem, LookupResult, Status, TermKey
 from glossary.validate import identity_key
+
+if TYPE_CHECKING:
+    from glossary.lookup import Queryable
 
 
 def _check_id(entry_id: object) -> int:

@@ -7,7 +7,7 @@ the other glossary commands stay unloaded.
 
 from __future__ import annotations
 
-import shutil
+import os
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -48,6 +48,21 @@ def _fit(text: str, cells: int) -> str:
     return "".join(out) + "…" + " " * (cells - used - 1)
 
 
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size's answer (COLUMNS, then the terminal, else 120) without importing shutil,
+    which loads the compression modules (2 ms of the hot path)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(1).columns
+        except (OSError, ValueError):
+            columns = 0
+    return columns or 120
+
+
 def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
     """A plain aligned table for the lookup hot path: rich costs ~100 ms to import and render.
 
@@ -55,7 +70,7 @@ def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], titl
     """
     cells = [[" ".join(str(v).split()) if v is not None else "" for v in row] for row in rows]
     widths = [max([_width(c), *(_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+    room = _terminal_columns() - 2 * (len(columns) - 1)
     while sum(widths) > room and max(widths) > 8:
         widths[widths.index(max(widths))] -= 1
     lines = [] if title is None else [title]
