@@ -45,7 +45,7 @@ def export_entries(
     if fmt == "csv":
         return write_csv(entries, fh)
     if fmt == "tbx":
-        from glossary.tbx import write_tbx
+        from glossary.tbx_write import write_tbx
 
         return write_tbx(entries, fh)
     if fmt == "omegat":

@@ -1,4 +1,5 @@
-"""TBX-Basic export (streaming writer) and hardened import (defusedxml: no entities, no DTD fetch, no network)."""
+"""TBX import, hardened (defusedxml: no entities, no DTD fetch, no network): v2 martif and v3 tbx, DCA or DCT
+style; the export is glossary.tbx_write."""
 
 from __future__ import annotations
 
@@ -7,187 +8,17 @@ import os
 import re
 import urllib.parse
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
-from alignment.project import ProjectError, now
+from alignment.project import ProjectError
 from alignment.tmx_import import lang_of
 from alignment.xmlenc import expat_stream
-from alignment.xmlwrite import XmlWriter
 from glossary.csvio import Parsed, RowError, finish_entry
-from glossary.model import Entry, Lang, Source, Status, Variant
+from glossary.model import Entry, Lang, Source, Variant
+from glossary.tbx_status import DISCOURAGED, NO_STATUS, RANK, STATUS_OF, admin_status
+from glossary.tbx_write import ADMIN_STATUS, FORBIDDEN_NOTE, SOURCE_SCHEME, source_uri, write_tbx
 
-# The note our export puts on a forbidden rendering; on import the forbidden variant already says it.
-FORBIDDEN_NOTE = "forbidden rendering"
-
-# Entry status ↔ administrativeStatus of its main terms (TBX-Basic picklist). Allowed variants are
-# admitted terms, forbidden English renderings deprecated terms; termType tells variants from main terms.
-ADMIN_STATUS: dict[Status, str] = {
-    "approved": "preferredTerm-admn-sts",
-    "proposed": "admittedTerm-admn-sts",
-    "deprecated": "supersededTerm-admn-sts",
-    "forbidden": "deprecatedTerm-admn-sts",
-}
-_STATUS_OF = {
-    "preferred": "approved",
-    "admitted": "proposed",
-    "superseded": "deprecated",
-    "obsolete": "deprecated",
-    "deprecated": "forbidden",
-    "forbidden": "forbidden",
-    "notrecommended": "deprecated",
-}
-SOURCE_SCHEME = "taiyaku:source"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-
-
-# --- writing ------------------------------------------------------------------------------------------
-
-
-class _Writer:
-    """Keyword attributes (`xml_lang` for xml:lang) over the one streaming XML writer."""
-
-    def __init__(self, fh: IO[str]) -> None:
-        self._xml = XmlWriter(fh)
-
-    def start(self, tag: str, **attrs: str | None) -> None:
-        self._xml.start(tag, _xml_attrs(attrs))
-
-    def end(self, tag: str) -> None:
-        self._xml.end(tag)
-
-    def leaf(self, tag: str, text: str | None, **attrs: str | None) -> None:
-        self._xml.leaf(tag, text, _xml_attrs(attrs))
-
-
-def _xml_attrs(attrs: dict[str, str | None]) -> dict[str, str | None]:
-    # Python names cannot hold ':'; xml_lang stands for xml:lang.
-    return {("xml:lang" if k == "xml_lang" else k): v for k, v in attrs.items()}
-
-
-def _definition_lang(e: Entry) -> Lang:
-    return "ja" if e.definition and _CJK.search(e.definition) else "en"
-
-
-def source_uri(s: Source) -> str:
-    fields = {
-        "pair": s.pair,
-        "lang": s.lang,
-        "segment": s.segment_index,
-        "bead": s.bead_index,
-        "added": s.added,
-        "by": s.added_by,
-    }
-    query = urllib.parse.urlencode(
-        {k: v for k, v in fields.items() if v is not None}, quote_via=urllib.parse.quote
-    )
-    return f"{SOURCE_SCHEME}?{query}"
-
-
-def _source_label(s: Source) -> str:
-    parts = [s.pair]
-    if s.lang:
-        parts.append(s.lang)
-    if s.segment_index is not None:
-        parts.append(f"sentence {s.segment_index}")
-    if s.bead_index is not None:
-        parts.append(f"bead {s.bead_index}")
-    return " ".join(parts)
-
-
-def _term(w: _Writer, text: str, term_type: str, status: str, note: str | None = None) -> None:
-    w.start("tig")
-    w.leaf("term", text)
-    w.leaf("termNote", term_type, type="termType")
-    w.leaf("termNote", status, type="administrativeStatus")
-    w.leaf("note", note)
-    w.end("tig")
-
-
-def _transaction(w: _Writer, kind: str, who: str | None, when: str | None) -> None:
-    if not (who or when):
-        return
-    w.start("transactionGrp")
-    w.leaf("transac", kind, type="transactionType")
-    w.leaf("transacNote", who, type="responsibility")
-    w.leaf("date", when)
-    w.end("transactionGrp")
-
-
-def _write_entry(w: _Writer, e: Entry) -> None:
-    w.start("termEntry", id=f"c{e.id}" if e.id is not None else None)
-    w.leaf("descrip", e.domain, type="subjectField")
-    def_lang = _definition_lang(e)
-    has_lang = {
-        "ja": bool(e.ja or e.ja_variants),
-        "en": bool(e.en or e.acronym or e.en_variants or e.forbidden_en),
-    }
-    if e.definition and not has_lang[def_lang]:
-        w.leaf("descrip", e.definition, type="definition")
-    w.leaf("note", e.note)
-    for s in e.sources:
-        if s.excerpt:
-            w.start("descripGrp")
-            w.leaf("descrip", s.excerpt, type="context")
-        w.leaf("xref", _source_label(s), type="xSource", target=source_uri(s))
-        if s.excerpt:
-            w.end("descripGrp")
-    _transaction(w, "origination", e.created_by, e.created)
-    _transaction(w, "modification", e.updated_by, e.updated)
-    main_status = ADMIN_STATUS[e.status]
-    if has_lang["ja"]:
-        w.start("langSet", xml_lang="ja")
-        if e.definition and def_lang == "ja":
-            w.leaf("descrip", e.definition, type="definition")
-        if e.ja:
-            _term(w, e.ja, "fullForm", main_status)
-        for v in e.ja_variants:
-            _term(w, v, "variant", "admittedTerm-admn-sts")
-        w.end("langSet")
-    if has_lang["en"]:
-        w.start("langSet", xml_lang="en")
-        if e.definition and def_lang == "en":
-            w.leaf("descrip", e.definition, type="definition")
-        if e.en:
-            _term(w, e.en, "fullForm", main_status)
-        if e.acronym:
-            _term(w, e.acronym, "acronym", main_status)
-        for v in e.en_variants:
-            _term(w, v, "variant", "admittedTerm-admn-sts")
-        for v in e.forbidden_en:
-            _term(w, v, "variant", "deprecatedTerm-admn-sts", note=FORBIDDEN_NOTE)
-        w.end("langSet")
-    w.end("termEntry")
-
-
-def write_tbx(entries: Iterable[Entry], fh: IO[str], *, title: str = "taiyaku glossary") -> int:
-    """Write entries as TBX-Basic (martif, termEntry/langSet/tig), one entry at a time."""
-    XmlWriter(fh).declaration('<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">')
-    w = _Writer(fh)
-    w.start("martif", type="TBX-Basic", xml_lang="ja")
-    w.start("martifHeader")
-    w.start("fileDesc")
-    w.start("titleStmt")
-    w.leaf("title", title)
-    w.end("titleStmt")
-    w.start("sourceDesc")
-    w.leaf("p", f"Exported by taiyaku on {now()}")
-    w.end("sourceDesc")
-    w.end("fileDesc")
-    w.start("encodingDesc")
-    w.leaf("p", "TBXBasicXCSV02.xcs", type="XCSURI")
-    w.end("encodingDesc")
-    w.end("martifHeader")
-    w.start("text")
-    w.start("body")
-    n = 0
-    for e in entries:
-        _write_entry(w, e)
-        n += 1
-    w.end("body")
-    w.end("text")
-    w.end("martif")
-    return n
-
+__all__ = ["ADMIN_STATUS", "FORBIDDEN_NOTE", "SOURCE_SCHEME", "read_tbx", "source_uri", "write_tbx"]
 
 # --- reading ------------------------------------------------------------------------------------------
 
@@ -199,21 +30,6 @@ _DCA_ELEMENTS = frozenset(
 _TERM_CONTAINERS = frozenset({"tig", "ntig", "termSec"})
 _ABBREVIATIONS = frozenset({"acronym", "abbreviation", "initialism"})
 _GROUP_CATEGORIES = ("context", "definition", "subjectField")
-# administrativeStatus, best first: the main term of a language is its best term. Discouraged terms (rank 3
-# and worse) are never allowed variants.
-_RANK = {
-    "preferred": 0,
-    "admitted": 1,
-    "superseded": 3,
-    "obsolete": 3,
-    "notrecommended": 3,
-    "deprecated": 4,
-    "forbidden": 4,
-}
-_NO_STATUS = 2
-_DISCOURAGED = 3
-
-
 _LOCAL_NAMES: dict[Any, str] = {}
 
 
@@ -237,23 +53,22 @@ def _category(el: Any) -> str:
 
 
 def _xml_lang(el: Any) -> str | None:
-    return el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("lang")
+    code = el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("lang")
+    return str(code) if code else None
+
+
+_INDENTED_BREAK = re.compile(r"[ \t]*\n[ \t]+")
 
 
 def _text(el: Any) -> str:
-    return "".join(el.itertext()).strip()
+    """An element's text with the XML's own indentation collapsed, as TBX tools show it: a line break
+    followed by indentation is a space (`spiral\n\t\t\tarms` is `spiral arms`); plain breaks stay."""
+    return _INDENTED_BREAK.sub(" ", "".join(el.itertext())).strip()
 
 
 def _lang(code: str | None) -> Lang | None:
     """ja, JA, ja-JP, jp, jpn → ja; en, en-GB, eng → en (the same spellings TMX import accepts)."""
     return lang_of(code or "")
-
-
-def _admin(value: str | None) -> str | None:
-    if not value:
-        return None
-    key = value.strip().lower().replace("term-admn-sts", "").replace("-admn-sts", "").replace("term", "")
-    return key.replace(" ", "").replace("-", "")
 
 
 def parse_source_uri(target: str, label: str) -> Source | None:
@@ -265,15 +80,16 @@ def parse_source_uri(target: str, label: str) -> Source | None:
         return None
 
     def num(k: str) -> int | None:
-        v = q.get(k)
-        return int(v) if v and v.isdigit() else None
+        v = q.get(k)  # nine digits at most: SQLite integers stop at 2**63
+        return int(v) if v and v.isascii() and v.isdigit() and len(v) <= 9 else None
 
-    lang = q.get("lang") if q.get("lang") in ("ja", "en") else None
+    given = q.get("lang")
+    lang: Lang | None = "ja" if given == "ja" else "en" if given == "en" else None
     return Source(
         pair=pair,
         lang=lang,
         segment_index=num("segment"),
-        bead_index=num("bead"),  # type: ignore[arg-type]
+        bead_index=num("bead"),
         added=q.get("added"),
         added_by=q.get("by"),
     )
@@ -287,18 +103,19 @@ class _Term:
     """termType in lower case ("fullform", "acronym", "variant"…), "" when the file gives none."""
     admin: str | None
     """administrativeStatus without its suffix ("preferred", "deprecated"…)."""
+    unknown_admin: str | None
     notes: tuple[str, ...]
     order: int
     """Position in the entry: ties are broken by document order."""
 
     @property
     def rank(self) -> int:
-        return _RANK.get(self.admin or "", _NO_STATUS)
+        return RANK.get(self.admin or "", NO_STATUS)
 
     @property
     def tier(self) -> int:
         """Preferred, admitted and unmarked terms are all usable (2); discouraged 3; forbidden 4."""
-        return max(self.rank, _NO_STATUS)
+        return max(self.rank, NO_STATUS)
 
 
 def _terms(lang_el: Any, lang: Lang, start: int) -> list[_Term]:
@@ -307,7 +124,7 @@ def _terms(lang_el: Any, lang: Lang, start: int) -> list[_Term]:
     for child in lang_el:
         if _local(child.tag) not in _TERM_CONTAINERS:
             continue
-        text, cats, free = "", {}, []
+        text, cats, free = "", dict[str, Any](), list[str]()
         for n in child.iter():
             cat = _category(n)
             if cat == "term":
@@ -317,13 +134,16 @@ def _terms(lang_el: Any, lang: Lang, start: int) -> list[_Term]:
             else:
                 cats.setdefault(cat, n)
         if text:
-            kind, admin = cats.get("termType"), cats.get("administrativeStatus")
+            kind = cats.get("termType")
+            admin = cats.get("administrativeStatus", cats.get("normativeAuthorization"))
+            status, unknown = admin_status(_text(admin)) if admin is not None else (None, None)
             out.append(
                 _Term(
                     text,
                     lang,
                     _text(kind).lower() if kind is not None else "",
-                    _admin(_text(admin)) if admin is not None else None,
+                    status,
+                    unknown,
                     tuple(f for f in free if f),
                     start + len(out),
                 )
@@ -367,8 +187,9 @@ def _term_note(text: str, note: str, admin: str | None) -> str | None:
     return f"{text}: {note}"
 
 
-def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
-    """The entry and whether the file gave its status (False: "proposed" is only the default)."""
+def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry | None, bool]:
+    """The entry and whether the file gave its status (False: "proposed" is only the default); None for a
+    concept with no Japanese or English term (a multilingual termbase has those), after a warning."""
     ident = el.get("id") or ""
     m = re.fullmatch(r"[A-Za-z_]*(\d+)", ident)
     fields: dict[str, Any] = {"id": int(m.group(1)) if m else None}
@@ -414,27 +235,39 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry, bool]:
             if prefix:
                 fields[prefix], fields[f"{prefix}_by"] = when, who
     terms: list[_Term] = []
+    others: list[str] = []
     for lang_el in (c for c in el if _local(c.tag) in ("langSet", "langSec")):
         lang = _lang(_xml_lang(lang_el))
         if lang is None:
-            warnings.append(f"{where}: skipped language {_xml_lang(lang_el)!r} (only ja and en are kept)")
+            others.append(repr(_xml_lang(lang_el)))
             continue
         definitions += [_text(d) for d in lang_el.iter() if _category(d) == "definition"]
         notes += [_text(n) for n in lang_el if _local(n.tag) == "note" and _text(n)]
         lang_terms = _terms(lang_el, lang, len(terms))
+        warnings.extend(
+            f"{where}: unknown administrativeStatus {t.unknown_admin!r} on {t.text!r}, read as no status "
+            "(a forbidden term would pass term QA: fix the value)"
+            for t in lang_terms
+            if t.unknown_admin
+        )
         notes += [line for t in lang_terms for n in t.notes if (line := _term_note(t.text, n, t.admin))]
         terms += lang_terms
-    mains, acronym, others = _choose(terms)
+    if not terms and others:
+        warnings.append(f"{where}: skipped: no Japanese or English term (only {', '.join(others[:5])})")
+        return None, False
+    if others:
+        warnings.append(f"{where}: skipped language {', '.join(others[:5])} (only ja and en are kept)")
+    mains, acronym, rest = _choose(terms)
     variants: list[Variant] = []
-    for t in others:
-        if t.rank < _DISCOURAGED:
+    for t in rest:
+        if t.rank < DISCOURAGED:
             variants.append(Variant(t.lang, t.text))
         elif t.lang == "en":
             variants.append(Variant("en", t.text, forbidden=True))
         else:  # the model has forbidden English renderings only
             warnings.append(f"{where}: skipped {t.admin} Japanese term {t.text!r}")
     chosen = sorted((t for t in (*mains.values(), acronym) if t is not None), key=lambda t: t.order)
-    status = next((_STATUS_OF[t.admin] for t in chosen if t.admin in _STATUS_OF), None)
+    status = next((STATUS_OF[t.admin] for t in chosen if t.admin in STATUS_OF), None)
     entry = Entry(
         ja=mains["ja"].text if "ja" in mains else None,
         en=mains["en"].text if "en" in mains else None,
@@ -497,6 +330,9 @@ def read_tbx(source: Any, *, name: str = "file") -> Parsed:
             except (RowError, ValueError) as exc:
                 errors.append(f"{where}: {exc}")
             else:
+                if entry is None:
+                    el.clear()
+                    continue
                 finish_entry(where, entry, errors, good, seen)
                 if not status_given:
                     unknown.add(where)

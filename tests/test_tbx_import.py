@@ -427,3 +427,76 @@ def test_other_languages_are_still_skipped_with_a_warning() -> None:
     ((_, e),) = parsed.entries
     assert (e.ja, e.en) == ("同盟", None)
     assert any("'jav'" in w for w in parsed.warnings)
+
+
+# --- issue 12: statuses other tools write, multilingual termbases, indentation ---------------------------
+
+
+def _tig_raw(text: str, admin: str) -> str:
+    return f'<tig><term>{text}</term><termNote type="administrativeStatus">{admin}</termNote></tig>'
+
+
+@pytest.mark.parametrize(
+    ("admin", "forbidden"),
+    [
+        ("verboten", True),
+        ("禁止", True),
+        ("Interdit", True),
+        ("deprecatedTerm-admn-sts", True),
+        ("notRecommendedTerm-admn-sts", True),
+        ("standardizedTerm-admn-sts", False),
+        ("legalTerm-admn-sts", False),
+        ("bevorzugt", False),
+    ],
+)
+def test_localised_and_standard_statuses_are_understood(admin: str, forbidden: bool) -> None:
+    parsed = _read(
+        _martif(
+            _entry(
+                ja=[_tig("防衛", "preferred")],
+                en=[_tig("defence", "preferred"), _tig_raw("defense force", admin)],
+            )
+        )
+    )
+    assert not parsed.warnings, parsed.warnings
+    ((_, e),) = parsed.entries
+    variants = {(v.text, v.forbidden) for v in e.variants}
+    assert ("defense force", forbidden) in variants
+
+
+def test_unknown_status_is_warned_about_per_entry() -> None:
+    parsed = _read(
+        _martif(
+            _entry(ja=[_tig("防衛", "preferred")], en=[_tig_raw("defence", "sehr-gut")]),
+            _entry(ja=[_tig("協力", "preferred")], en=[_tig_raw("cooperation", "sehr-gut")]),
+        )
+    )
+    assert len(parsed.entries) == 2
+    unknown = [w for w in parsed.warnings if "sehr-gut" in w]
+    assert len(unknown) == 2 and unknown[0].startswith("entry 1") and unknown[1].startswith("entry 2")
+
+
+def test_multilingual_termbase_skips_concepts_without_japanese_or_english() -> None:
+    de_only = '<termEntry><langSet xml:lang="de"><tig><term>Verteidigung</term></tig></langSet></termEntry>'
+    parsed = _read(
+        _martif(
+            _entry(ja=[_tig("防衛")], en=[_tig("defence")]),
+            de_only,
+            _entry(ja=[_tig("協力")], en=[_tig("cooperation")]).replace(
+                "</termEntry>",
+                '<langSet xml:lang="fr"><tig><term>coopération</term></tig></langSet></termEntry>',
+            ),
+        )
+    )
+    assert not parsed.errors, parsed.errors
+    assert [e.en for _, e in parsed.entries] == ["defence", "cooperation"]
+    assert any("entry 2" in w and "no Japanese or English term" in w for w in parsed.warnings)
+
+
+def test_xml_indentation_inside_definitions_is_collapsed() -> None:
+    xml = _martif(
+        '<termEntry><descrip type="definition">a galaxy with spiral\n\t\t\t\t\t\t\tarms</descrip>'
+        f'<langSet xml:lang="ja">{_tig("渦巻銀河")}</langSet><langSet xml:lang="en">{_tig("spiral galaxy")}'
+        "</langSet></termEntry>"
+    )
+    assert _one(xml).definition == "a galaxy with spiral arms"
