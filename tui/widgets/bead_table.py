@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from alignment.confidence import is_doubtful
 from alignment.model import Bead
 
 # Symbols are all East-Asian-width N or Na, so they stay one cell even where ambiguous characters are wide.
@@ -58,12 +59,8 @@ class TableData:
         return " ".join(self.en[bead.en[0] : bead.en[1]]).translate(_CONTROL)
 
     def is_low(self, bead: Bead) -> bool:
-        return (
-            bead.status != "confirmed"
-            and self.low_score is not None
-            and bead.score is not None
-            and bead.score <= self.low_score
-        )
+        # The score is a calibrated confidence: flag below a fixed threshold, not a share of every pair.
+        return bead.status != "confirmed" and is_doubtful(bead.score)
 
 
 class BeadTable(ScrollView, can_focus=True):

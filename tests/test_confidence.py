@@ -1,0 +1,116 @@
+"""The bead score as a calibrated confidence: the model, skip runs, the perturbations, and the real aligner."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from testdata import DEV_GOLD
+
+from alignment import aligner, calibration, confidence, embed, perturb
+from alignment.confidence import Evidence
+from alignment.evaluate import read_gold
+from alignment.stretch import merge_skips
+
+GOLD_FILES = sorted(DEV_GOLD.glob("*.gold.jsonl"))
+
+
+def ev(**kw: float) -> Evidence:
+    base = {"a": 1, "b": 1, "score": 0.4, "margin": 0.5, "sim": 0.6, "length": 0.05}
+    base.update(kw)
+    return Evidence(**base)  # type: ignore[arg-type]
+
+
+def test_stored_coefficients_match_the_features() -> None:
+    assert calibration.FEATURES == confidence.FEATURES
+    assert len(calibration.EMBEDDINGS) == len(calibration.LENGTH_ONLY) == len(confidence.FEATURES)
+    assert len(confidence.feature_vector(ev())) == len(confidence.FEATURES)
+    assert 0.0 < confidence.FLAG_BELOW < 1.0
+
+
+@pytest.mark.parametrize("embeddings", [True, False])
+def test_confidence_is_a_probability_that_grows_with_the_margin(embeddings: bool) -> None:
+    values = [confidence.confidence(ev(margin=m), embeddings=embeddings) for m in (0.0, 0.05, 0.3, 1.0, 50.0)]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert values == sorted(values) and values[0] < values[-1]
+    # A skip tied with another alignment is doubtful; a 1-1 bead far ahead of every alternative is not.
+    tied_skip = Evidence(a=1, b=0, score=-0.1, margin=0.0, sim=None, length=0.0)
+    assert confidence.is_doubtful(confidence.confidence(tied_skip, embeddings=embeddings))
+    assert not confidence.is_doubtful(values[-1])
+
+
+def test_is_doubtful_uses_the_threshold() -> None:
+    assert confidence.is_doubtful(confidence.FLAG_BELOW - 0.01)
+    assert not confidence.is_doubtful(confidence.FLAG_BELOW)
+    assert not confidence.is_doubtful(None)
+
+
+def test_runs_of_skips_become_one_bead_per_side() -> None:
+    path = [((0, 1), (0, 1)), ((1, 2), (1, 1)), ((1, 1), (1, 2)), ((2, 3), (2, 2)), ((3, 4), (2, 3))]
+    evs = [ev(margin=float(k)) for k in range(len(path))]
+    merged = merge_skips(path, evs)
+    assert [bead for bead, _ in merged] == [
+        ((0, 1), (0, 1)),
+        ((1, 3), (1, 1)),
+        ((3, 3), (1, 2)),
+        ((3, 4), (2, 3)),
+    ]
+    # A joined skip is no surer than its least sure part.
+    assert merged[1][1].margin == 1.0 and (merged[1][1].a, merged[1][1].b) == (2, 0)
+
+
+@pytest.mark.parametrize("kind", perturb.KINDS)
+def test_perturbed_gold_keeps_the_text_and_rewrites_the_beads(kind: str) -> None:
+    gold = read_gold(DEV_GOLD / "kyoto_HST00906.gold.jsonl")
+    variant = perturb.perturb(gold, kind, random.Random(1))
+    assert variant.beads != gold.beads
+    # The beads still tile both documents in order.
+    assert [i for ja, _ in variant.beads for i in ja] == list(range(len(variant.ja)))
+    assert [i for _, en in variant.beads for i in en] == list(range(len(variant.en)))
+    types = {(len(ja), len(en)) for ja, en in variant.beads} - {(1, 1)}
+    expected = {
+        "merge_en": {(2, 1)},
+        "merge_ja": {(1, 2)},
+        "merge3_en": {(3, 1)},
+        "merge3_ja": {(1, 3)},
+        "drop_en": {(1, 0)},
+        "drop_ja": {(0, 1)},
+        "drop_run_en": {(2, 0), (3, 0)},
+        "drop_run_ja": {(0, 2), (0, 3)},
+    }.get(kind)
+    if expected is not None:
+        assert types and types <= expected | {(1, 2)}  # jpin2006 has 1-2 beads of its own; kyoto none
+    # Nothing is invented: every segment of the variant is a gold sentence or adjacent ones joined.
+    for mine, theirs in ((variant.ja, gold.ja), (variant.en, gold.en)):
+        whole = "".join("".join(theirs).split())
+        assert all("".join(s.split()) in whole for s in mine)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not embed.available(), reason="needs the sentence encoder")
+def test_real_confidence_ranks_the_mistakes_first() -> None:
+    """On held-out perturbed variants, wrong beads score lower than right ones and the ▾ flag finds most."""
+    right: list[float] = []
+    wrong: list[float] = []
+    for path in GOLD_FILES:
+        gold = read_gold(path)
+        for _, variant in perturb.variants(gold, ("drop_run_en", "merge3_ja", "mixed"), range(2), ":test"):
+            beads, _, _ = aligner.align_texts(variant.ja, variant.en, embedder=embed.embed)
+            truth = set(variant.beads)
+            for b in beads:
+                assert b.score is not None and 0.0 <= b.score <= 1.0
+                key = (tuple(range(*b.ja)), tuple(range(*b.en)))
+                (right if key in truth else wrong).append(b.score)
+    assert wrong, "the variants should hold some mistakes"
+    assert np.mean(wrong) < np.mean(right) - 0.3
+    assert sum(confidence.is_doubtful(s) for s in wrong) >= 0.6 * len(wrong)
+    assert sum(confidence.is_doubtful(s) for s in right) <= 0.1 * len(right)
+
+
+@pytest.mark.skipif(not embed.available(), reason="needs the sentence encoder")
+def test_a_clean_document_shows_few_flags() -> None:
+    gold = read_gold(DEV_GOLD / "kyoto_HST00906.gold.jsonl")
+    for embedder in (embed.embed, None):
+        beads, _, _ = aligner.align_texts(gold.ja, gold.en, embedder=embedder)
+        assert sum(confidence.is_doubtful(b.score) for b in beads) <= 0.05 * len(beads)
