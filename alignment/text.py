@@ -18,14 +18,19 @@ _HIRA_START, _HIRA_END, _KANA_SHIFT = 0x3041, 0x3096, 0x60
 
 # One str.translate does katakana → hiragana and the ASCII casefold (which for ASCII is A-Z → a-z):
 # fold_char runs on every term of every glossary entry, so it must not loop in Python.
-_FOLD_TABLE = {
+# Invisible characters that only guide line breaking or joining (soft hyphen, zero-width space and joiners,
+# word joiner, BOM): folded away, so `for\u00adbidden` or `for\u200bbidden` cannot hide a forbidden term.
+IGNORABLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
+_FOLD_TABLE: dict[int, int | None] = {
     **{code + _KANA_SHIFT: code for code in range(_HIRA_START, _HIRA_END + 1)},
     **{code: code + 32 for code in range(ord("A"), ord("Z") + 1)},
+    **dict.fromkeys(map(ord, IGNORABLE)),
 }
 
 
 def fold_char(ch: str) -> str:
-    """NFKC, katakana → hiragana, Latin casefold: the key under which two spellings match."""
+    """NFKC, katakana → hiragana, Latin casefold, invisible break hints dropped: the key under which two
+    spellings match."""
     return unicodedata.normalize("NFKC", ch).translate(_FOLD_TABLE)
 
 
@@ -62,6 +67,8 @@ def fold(text: str, *, kana: bool = True, case: bool = True) -> Folded:
         unit = text[i:j]
         folded = unicodedata.normalize("NFKC", unit)
         for c in folded:
+            if c in IGNORABLE:
+                continue
             code = ord(c)
             if kana and _HIRA_START + _KANA_SHIFT <= code <= _HIRA_END + _KANA_SHIFT:
                 c = chr(code - _KANA_SHIFT)

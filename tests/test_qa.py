@@ -181,10 +181,10 @@ def test_check_reports_bead_index_term_and_kind(project) -> None:
 def test_check_command_table_json_and_strict(run, project) -> None:
     result = run("glossary", "check", "demo")
     assert result.exit_code == 0
-    assert "共同訓練" in result.stdout and "4 term problem(s)" in result.stdout
+    assert "共同訓練" in result.stdout and "4 term problems" in result.stdout
     result = run("glossary", "check", "demo", "--json")
     data = json.loads(result.stdout)
-    assert [(d["bead"], d["kind"], d["entry_id"]) for d in data] == [
+    assert [(d["bead_index"], d["kind"], d["entry_id"]) for d in data] == [
         (0, "missing", 2),
         (0, "forbidden", 2),
         (1, "missing", 4),
@@ -206,3 +206,11 @@ def test_check_strict_passes_when_clean(run, project) -> None:
     result = run("glossary", "check", "demo", "--strict")
     assert result.exit_code == 0, result.output
     assert "No term problems" in result.stderr
+
+
+@pytest.mark.parametrize("hidden", ["\u00ad", "\u200b", "\u2060", "\u200d"])
+def test_invisible_break_hints_do_not_hide_a_forbidden_rendering(rules, hidden: str) -> None:
+    # a soft hyphen or zero-width space from a PDF or a word processor inside the forbidden term
+    en = f"The Self-De{hidden}fense Ar{hidden}my was renamed."
+    assert ("forbidden", 6, "Self-Defense Army") in kinds(rules, "自衛軍が改称された。", en)
+    assert kinds(rules, "共同訓練を行う。", f"A joint ex{hidden}ercise was held.") == []
