@@ -173,25 +173,32 @@ class ImportReport:
 
 
 def parse_source(spec: str) -> Source:
-    """`PAIR`, `PAIR:ja` , `PAIR:ja:12` (sentence 12 of the Japanese side) or `PAIR:bead:5` (sentence bead 5)."""
+    """`PAIR`, `PAIR:ja`, `PAIR:ja:12` (the 12th Japanese sentence) or `PAIR:bead:5` (the 5th sentence bead).
+
+    Numbers count from 1, as every list a person reads does (the app, `taiyaku beads`, `segments`); the
+    Source keeps 0-based positions. Raises ValueError for a number below 1.
+    """
     spec = spec.strip()
     parts = spec.rsplit(":", 2)
     if len(parts) == 3 and parts[1] in ("ja", "en", "bead") and parts[2].isdigit():
+        number = int(parts[2])
+        if number < 1:
+            raise ValueError(f"{spec}: {parts[1]} numbers start at 1")
         if parts[1] == "bead":
-            return Source(pair=parts[0], bead_index=int(parts[2]))
-        return Source(pair=parts[0], lang=parts[1], segment_index=int(parts[2]))  # type: ignore[arg-type]
+            return Source(pair=parts[0], bead_index=number - 1)
+        return Source(pair=parts[0], lang=parts[1], segment_index=number - 1)  # type: ignore[arg-type]  # checked just above
     head, _, tail = spec.rpartition(":")
     if head and tail in ("ja", "en"):
-        return Source(pair=head, lang=tail)  # type: ignore[arg-type]
+        return Source(pair=head, lang=tail)  # type: ignore[arg-type]  # checked just above
     return Source(pair=spec)
 
 
 def source_spec(s: Source) -> str:
-    """The inverse of parse_source for sources it can express."""
+    """The inverse of parse_source for sources it can express (numbers from 1)."""
     if s.bead_index is not None and s.lang is None and s.segment_index is None:
-        return f"{s.pair}:bead:{s.bead_index}"
+        return f"{s.pair}:bead:{s.bead_index + 1}"
     if s.lang and s.segment_index is not None:
-        return f"{s.pair}:{s.lang}:{s.segment_index}"
+        return f"{s.pair}:{s.lang}:{s.segment_index + 1}"
     return f"{s.pair}:{s.lang}" if s.lang else s.pair
 
 

@@ -46,7 +46,8 @@ class Problem:
 def problem_to_dict(p: Problem) -> dict[str, Any]:
     return {
         "pair": p.pair,
-        "bead": p.bead,
+        "bead": p.bead + 1,
+        "bead_index": p.bead,
         "kind": p.kind,
         "entry_id": p.entry_id,
         "term": p.term,

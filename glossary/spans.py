@@ -208,6 +208,18 @@ def count_spans(db: Database, pair: Pair) -> dict[str, int]:
     return counts
 
 
+def count_by_source(db: Database, pair: Pair) -> dict[str, int]:
+    """Spans of the pair by the source that proposed them (every span counted once)."""
+    rows = db.execute("SELECT source, count(*) FROM spans WHERE pair_id = ? GROUP BY source", [pair.id])
+    return {str(source): int(n) for source, n in rows.fetchall()}
+
+
+def count_linked(db: Database, pair: Pair) -> int:
+    """Spans of the pair linked to a glossary entry."""
+    row = db.execute("SELECT count(*) FROM spans WHERE pair_id = ? AND entry_id IS NOT NULL", [pair.id])
+    return int(row.fetchone()[0])
+
+
 # --- writing: people ----------------------------------------------------------------------------------
 
 

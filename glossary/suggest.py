@@ -226,9 +226,16 @@ def suggest_pair(
     if matcher is None:
         matcher = glossary_matcher(db)
     analyses = analyse_pair(db, pair, matcher=matcher, on_progress=on_progress)
+    return store_analyses(db, pair, analyses, user=user)
+
+
+def store_analyses(
+    db: Database, pair: Pair, analyses: Sequence[DocumentAnalysis], *, user: str
+) -> SuggestReport:
+    """Store what analyse_pair found (both languages in one transaction: a kill between them must not
+    leave one side re-suggested)."""
     by_source: dict[str, int] = {}
     sync: dict[str, SyncReport] = {}
-    # Both languages in one transaction: a kill between them must not leave one side re-suggested.
     with write(db):
         for a in analyses:
             for p in a.proposals:
@@ -236,6 +243,13 @@ def suggest_pair(
             sync[a.doc.lang] = sync_suggestions(
                 db, pair, a.doc, a.proposals, user=user, definitions=a.definitions
             )
+    return SuggestReport(
+        pair=pair.name,
+        chars=sum(len(a.doc.text) for a in analyses),
+        definitions=sum(1 for a in analyses for _, d in a.definitions if d.short),
+        by_source=by_source,
+        sync=sync,
+    )
     return SuggestReport(
         pair=pair.name,
         chars=sum(len(a.doc.text) for a in analyses),

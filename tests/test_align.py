@@ -334,9 +334,10 @@ def test_align_and_beads_commands(run, db_path: Path, kyoto) -> None:
     assert "22 beads (sentence level): 1-1 ×22" in people.output
     assert "signals: length, anchors (numbers)" in people.output
     rows = json.loads(run("beads", "k", "--json").output)
-    assert [r["index"] for r in rows] == list(range(22))
+    assert [r["bead_index"] for r in rows] == list(range(22))
     assert rows[0] == {
-        "index": 0,
+        "bead": 1,
+        "bead_index": 0,
         "ja": [kyoto.ja[0]],
         "en": [kyoto.en[0]],
         "ja_index": [0],

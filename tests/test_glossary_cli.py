@@ -14,7 +14,18 @@ def _add(run, *args: str) -> int:
     return json.loads(result.stdout)["id"]
 
 
-def test_add_lookup_edit_status_show_remove(run, db_path: Path) -> None:
+@pytest.fixture
+def seed000(run, tmp_path: Path) -> str:
+    """A small pair named seed000 (15 sentences a side) that --source can point into."""
+    ja, en = tmp_path / "ja.txt", tmp_path / "en.txt"
+    ja.write_text("".join(f"第{k}の文です。\n" for k in range(1, 16)), encoding="utf-8")
+    en.write_text("".join(f"Sentence {k}.\n" for k in range(1, 16)), encoding="utf-8")
+    result = run("import", str(ja), str(en), "--name", "seed000", "--segmented")
+    assert result.exit_code == 0, result.output
+    return "seed000"
+
+
+def test_add_lookup_edit_status_show_remove(run, db_path: Path, seed000: str) -> None:
     entry_id = _add(
         run,
         "--ja",
@@ -36,7 +47,9 @@ def test_add_lookup_edit_status_show_remove(run, db_path: Path) -> None:
         (entry_id, {"rank": "exact", "field": "acronym", "term": "ＩＦＣ－ＩＯＲ"})
     ]
     assert hits[0]["variants"]["forbidden_en"] == ["Indian Ocean Information Centre"]
-    assert hits[0]["sources"][0]["pair"] == "seed000" and hits[0]["sources"][0]["segment_index"] == 12
+    # people count sentences and beads from 1: the 12th sentence is segment_index 11
+    assert hits[0]["sources"][0]["pair"] == "seed000" and hits[0]["sources"][0]["segment_index"] == 11
+    assert hits[0]["sources"][0]["excerpt"] == "第12の文です。"
 
     result = run(
         "glossary",
@@ -64,10 +77,11 @@ def test_add_lookup_edit_status_show_remove(run, db_path: Path) -> None:
         ("status", "carol", ["status"]),
     ]
     assert shown["history"][1]["reason"] == "US spelling seen"
-    assert [s.get("bead_index") for s in shown["sources"]] == [None, 9]
+    assert [s.get("bead_index") for s in shown["sources"]] == [None, 8]
 
     result = run("glossary", "show", str(entry_id))
     assert "Provenance" in result.stdout and "seed000 ja sentence 12" in result.stdout
+    assert "seed000 bead 9" in result.stdout
     assert "History" in result.stdout and "carol" in result.stdout
 
     result = run("glossary", "lookup", "インド洋")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import json
@@ -9,7 +10,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
@@ -18,7 +19,10 @@ from alignment.errors import ProjectError, project_error_from_sqlite
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from tui.core.project import Project
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def default_user() -> str:
@@ -78,6 +82,13 @@ def open_db(db_path: str | None, *, create: bool = True, readonly: bool = False)
     return open_project_db(db_path, create=create, readonly=readonly)
 
 
+def open_project(db_path: str | None, *, user: str, create: bool = True) -> Project:
+    """The project a command changes, with the person changing it (every change goes to the history)."""
+    from tui.core.project import Project
+
+    return Project.open(db_path, user=user, create=create)
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -100,7 +111,9 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
     Console().print(table)
 
 
-def progress(iterable: Iterable[Any], *, label: str, length: int | None = None, quiet: bool = False):
+def progress(
+    iterable: Iterable[T], *, label: str, length: int | None = None, quiet: bool = False
+) -> contextlib.AbstractContextManager[Iterable[T]]:
     """A progress bar on stderr, so stdout stays clean for --json and exports."""
     if quiet or (not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1"):
         return _NullBar(iterable)
@@ -149,11 +162,11 @@ class StageBars:
         self.close()
 
 
-class _NullBar:
-    def __init__(self, iterable: Iterable[Any]) -> None:
+class _NullBar(Generic[T]):
+    def __init__(self, iterable: Iterable[T]) -> None:
         self._it = iterable
 
-    def __enter__(self) -> Iterable[Any]:
+    def __enter__(self) -> Iterable[T]:
         return self._it
 
     def __exit__(self, *exc: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,21 +90,107 @@ def _import_seeds(ctx: DemoContext) -> StepResult:
     )
 
 
-STEPS: list[DemoStep] = [DemoStep("import", _import_seeds)]
-"""The demo's steps, in order. Later features add theirs with `add_step` (align, suggest, harvest…)."""
+def _counts(counter: dict[str, int]) -> str:
+    """`1-1 ×57, 2-1 ×3`: counts as people read them, most common first."""
+    return ", ".join(f"{k} ×{n}" for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def add_step(step: DemoStep, *, after: str | None = None) -> None:
-    """Add (or replace, by name) a demo step, at the end or right after the step named `after`."""
-    existing = [s for s in STEPS if s.name != step.name]
-    if after is None:
-        existing.append(step)
-    else:
-        names = [s.name for s in existing]
-        if after not in names:
-            raise ValueError(f"no demo step named {after!r}")
-        existing.insert(names.index(after) + 1, step)
-    STEPS[:] = existing
+def _align_pairs(ctx: DemoContext) -> StepResult:
+    """Align every pair that has English (embeddings, the pair's length ratio, anchors)."""
+    from alignment.aligner import align_pair
+    from alignment.store import get_document, list_pairs
+    from glossary.store import anchor_pairs
+
+    pairs = [p for p in list_pairs(ctx.db) if get_document(ctx.db, p.id, "en") is not None]
+    anchors = anchor_pairs(ctx.db)
+    rows = []
+    results = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"align {pair.name}", k, len(pairs))
+        result = align_pair(ctx.db, pair, glossary=anchors, user="demo")
+        results.append(result)
+        rows.append(
+            {
+                "pair": pair.name,
+                "beads": len(result.beads),
+                "types": _counts(Counter(b.type for b in result.beads)),
+                "signals": ", ".join(result.signals.names()),
+            }
+        )
+    ctx.on_progress("align", len(pairs), len(pairs))
+    total = sum(len(r.beads) for r in results)
+    return StepResult("align", f"aligned {len(rows)} pairs with English ({total} beads)", tuple(rows))
+
+
+def _suggest(ctx: DemoContext) -> StepResult:
+    """Suggest spans on every pair (GiNZA, acronym rules, glossary)."""
+    from alignment.store import list_pairs
+    from glossary.spans import count_by_source
+    from glossary.suggest import glossary_matcher, suggest_pair
+
+    pairs = list_pairs(ctx.db)
+    matcher = glossary_matcher(ctx.db)
+    rows = []
+    counts: list[int] = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"suggest {pair.name}", k, len(pairs))
+        r = suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
+        stored = count_by_source(ctx.db, pair)  # what is stored, each span once: the parts add up
+        counts.append(sum(stored.values()))
+        rows.append(
+            {
+                "pair": pair.name,
+                "acronym_definitions": r.definitions,
+                "spans": sum(stored.values()),
+                "by_source": _counts(stored),
+            }
+        )
+    ctx.on_progress("suggest", len(pairs), len(pairs))
+    total = sum(counts)
+    return StepResult("suggest", f"suggested {total} spans on {len(rows)} pairs", tuple(rows))
+
+
+def _harvest(ctx: DemoContext) -> StepResult:
+    """Harvest glossary entries (acronym definitions with their triples), then link spans to them."""
+    from alignment.store import list_pairs
+    from glossary.harvest import harvest_pair
+    from glossary.spans import count_linked
+    from glossary.suggest import glossary_matcher, suggest_pair
+
+    pairs = list_pairs(ctx.db)
+    rows = []
+    proposed: list[int] = []
+    for k, pair in enumerate(pairs):
+        ctx.on_progress(f"harvest {pair.name}", k, len(pairs))
+        proposals = harvest_pair(ctx.db, pair, user="demo")
+        proposed.append(sum(p.result == "proposed" for p in proposals))
+        rows.append(
+            {
+                "pair": pair.name,
+                "proposed": sum(p.result == "proposed" for p in proposals),
+                "complete_triples": sum(
+                    p.result == "proposed" and bool(p.ja and p.acronym and p.en) for p in proposals
+                ),
+                "already_there": sum(p.result == "exists" for p in proposals),
+            }
+        )
+    # Suggest once more, so the spans of every pair link to the entries just proposed.
+    matcher = glossary_matcher(ctx.db)
+    for row, pair in zip(rows, pairs, strict=True):
+        suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
+        row["linked_spans"] = count_linked(ctx.db, pair)
+    ctx.on_progress("harvest", len(pairs), len(pairs))
+    total = sum(proposed)
+    return StepResult("harvest", f"proposed {total} glossary entries from acronym definitions", tuple(rows))
+
+
+STEPS: tuple[DemoStep, ...] = (
+    DemoStep("import", _import_seeds),
+    DemoStep("align", _align_pairs),
+    DemoStep("suggest", _suggest),
+    DemoStep("harvest", _harvest),
+)
+"""The demo's steps, in order."""
 
 
 def _remove_project(path: Path) -> None:
@@ -136,9 +223,9 @@ def build_demo(
     building = directory / f".{DB_NAME}.building-{os.getpid()}"
     _remove_project(building)
     if open_db is None:
-        from tui.common import open_db as _open
+        from tui.core.project import open_db as open_project_db
 
-        open_db = _open
+        open_db = open_project_db
     chosen = list(seed_list) if seed_list is not None else seeds()
     results: list[StepResult] = []
     db = open_db(building)
@@ -182,11 +269,8 @@ def _reuse_parses(db: Database, previous: Path) -> None:
         db.execute("DETACH DATABASE previous")
 
 
-def launch_tui(path: Path) -> bool:
-    """Open the TUI on `path` when this installation has it (`tui.app.run_app`); False when it has not."""
-    try:
-        from tui.app import run_app
-    except ImportError:
-        return False
+def launch_tui(path: Path) -> None:
+    """Open the app on the demo project."""
+    from tui.app import run_app
+
     run_app(path)
-    return True

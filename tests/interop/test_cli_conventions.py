@@ -47,7 +47,7 @@ def test_quiet_listings_print_the_keys(run, seed_project: Path) -> None:
 
     queue = run("beads", PAIR, "--sort", "score", "--status", "auto", "-q").stdout.split()
     rows = json.loads(run("beads", PAIR, "--sort", "score", "--status", "auto", "--json").stdout)
-    assert [int(k) for k in queue] == [r["index"] for r in rows] and queue
+    assert [int(k) for k in queue] == [r["bead"] for r in rows] and queue  # numbers from 1, as shown
 
     assert run("suggest", PAIR, "-q").exit_code == 0
     ids = run("spans", "list", PAIR, "--lang", "ja", "-q").stdout.split()

@@ -19,11 +19,19 @@ LIGHT: dict[str, dict[str, str]] = {"glossary": {"lookup": "tui.commands.glossar
 
 
 def register_all(cli: click.Group) -> None:
-    from tui.commands import aligning, annotate, corpus, glossary_cmds, interop
+    from tui.commands import (
+        aligning,
+        annotate,
+        backup,
+        corpus,
+        glossary_cmds,
+        history_cmds,
+        interop,
+        spans_cmds,
+    )
 
-    for module in (corpus, aligning, glossary_cmds, annotate, interop):
+    for module in (corpus, aligning, spans_cmds, glossary_cmds, history_cmds, annotate, interop, backup):
         module.register(cli)
-    __import__("tui.commands.backup", fromlist=["register"]).register(cli)  # taiyaku backup OUT
 
 
 def _light_command(spec: str) -> click.Command:

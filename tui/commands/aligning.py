@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from tui.common import (
+    F,
     StageBars,
     db_option,
     json_option,
     keys_option,
     open_db,
+    open_project,
     print_json,
     print_keys,
     print_table,
@@ -27,14 +29,15 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from alignment.aligner import Alignment
-    from alignment.model import Bead, Pair
+    from alignment.export import Format as ExportFormat
+    from alignment.model import Bead, Level, Pair
 
 LEVELS = ("sentence", "clause")
 PREVIEW = 48
 _STAGE_LABELS = {"embed": "Embedding", "align": "Aligning"}
 
 
-def _level_option(f):
+def _level_option(f: F) -> F:
     return click.option(
         "--level",
         type=click.Choice(LEVELS),
@@ -49,57 +52,11 @@ def _preview(texts: Sequence[str], width: int = PREVIEW) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def glossary_anchors(db: Database) -> list[tuple[str, str]]:
-    """Approved glossary pairs and acronyms as plain (ja, en) strings for the aligner (none if no glossary)."""
-    try:
-        from glossary.store import anchor_pairs
-    except ImportError:
-        return []
-    import sqlite3
-
-    try:
-        return anchor_pairs(db)
-    except sqlite3.OperationalError:  # a project without the glossary tables
-        return []
-
-
-def run_align(
-    db: Database,
-    pairs: Sequence[Pair],
-    *,
-    level: str,
-    use_embeddings: bool,
-    user: str | None,
-    quiet: bool = True,
-    on_progress: Callable[[str, int, int], None] | None = None,
-) -> list[Alignment]:
-    from alignment.aligner import align_pair
-
-    glossary = glossary_anchors(db)
-    results = []
-    for pair in pairs:
-        bars = StageBars(_STAGE_LABELS, suffix=pair.name, quiet=quiet) if on_progress is None else None
-        try:
-            results.append(
-                align_pair(
-                    db,
-                    pair,
-                    level=level,
-                    use_embeddings=use_embeddings,  # type: ignore[arg-type]
-                    glossary=glossary,
-                    user=user,
-                    on_progress=on_progress or bars,
-                )
-            )
-        finally:
-            if bars:
-                bars.close()
-    return results
-
-
 def _bead_row(index: int, bead: Bead, ja: Sequence[str], en: Sequence[str]) -> dict[str, Any]:
+    """A bead for --json: `bead` numbers it from 1 as every table does, `*_index` fields count from 0."""
     return {
-        "index": index,
+        "bead": index + 1,
+        "bead_index": index,
         "ja": ja[slice(*bead.ja)],
         "en": en[slice(*bead.en)],
         "ja_index": bead.ja_indexes,
@@ -155,7 +112,7 @@ def align_cmd(
     name: str | None,
     all_: bool,
     no_embeddings: bool,
-    level: str,
+    level: Level,
     lowest: int,
     db_path: str | None,
     as_json: bool,
@@ -176,18 +133,18 @@ def align_cmd(
         taiyaku align 000_018672d04432ce13
     """
     from alignment.store import get_document, resolve_pairs
+    from tui.core.beads import align_pairs
 
-    db = open_db(db_path)
-    try:
+    with open_project(db_path, user=user) as project:
+        db = project.db
         pairs = resolve_pairs(db, name, all_)
         if all_:
             pairs = [p for p in pairs if get_document(db, p.id, "en") is not None]
-        results = run_align(
-            db, pairs, level=level, use_embeddings=not no_embeddings, user=user, quiet=quiet or as_json
-        )
+        with StageBars(_STAGE_LABELS, quiet=quiet or as_json) as bars:
+            results = align_pairs(
+                project, pairs, level=level, use_embeddings=not no_embeddings, on_progress=lambda pair: bars
+            )
         summaries = [_summary(db, r, p, lowest) for r, p in zip(results, pairs, strict=True)]
-    finally:
-        db.close()
     if as_json:
         print_json(summaries)
         return
@@ -213,7 +170,7 @@ def align_cmd(
             print_table(
                 ["#", "type", "score", "JA", "EN"],
                 [
-                    (r["index"], r["type"], f"{r['score']:.3f}", _preview(r["ja"]), _preview(r["en"]))
+                    (r["bead"], r["type"], f"{r['score']:.3f}", _preview(r["ja"]), _preview(r["en"]))
                     for r in s["lowest"]
                 ],
                 title="Lowest-scoring beads",
@@ -236,11 +193,11 @@ def align_cmd(
 )
 @db_option
 @json_option
-@keys_option("the bead indexes, in the order shown (e.g. a review queue with --sort score)")
+@keys_option("the bead numbers (from 1), in the order shown (e.g. a review queue with --sort score)")
 def beads_cmd(
-    name: str, level: str, sort_by: str, status: str | None, db_path: str | None, as_json: bool, quiet: bool
+    name: str, level: Level, sort_by: str, status: str | None, db_path: str | None, as_json: bool, quiet: bool
 ) -> None:
-    """Show a pair's alignment: index, JA, EN, type, score and status of every bead.
+    """Show a pair's alignment: number (from 1, as in the app), JA, EN, type, score and status of every bead.
 
     Example:
 
@@ -253,18 +210,18 @@ def beads_cmd(
     db = open_db(db_path, create=False)
     try:
         pair = get_pair(db, name)
-        beads = get_beads(db, pair.id, level)  # type: ignore[arg-type]
-        ja = [s.text for s in pair_segments(db, pair, "ja", level)]  # type: ignore[arg-type]
-        en = [s.text for s in pair_segments(db, pair, "en", level)]  # type: ignore[arg-type]
+        beads = get_beads(db, pair.id, level)
+        ja = [s.text for s in pair_segments(db, pair, "ja", level)]
+        en = [s.text for s in pair_segments(db, pair, "en", level)]
     finally:
         db.close()
     if not beads and not as_json and not quiet:
         raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
     rows = [_bead_row(k, b, ja, en) for k, b in enumerate(beads) if status is None or b.status == status]
     if sort_by == "score":
-        rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["index"]))
+        rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["bead"]))
     if quiet:
-        print_keys((r["index"] for r in rows), as_json=as_json)
+        print_keys((r["bead"] for r in rows), as_json=as_json)
         return
     if as_json:
         print_json(rows)
@@ -273,7 +230,7 @@ def beads_cmd(
         ["#", "JA", "EN", "type", "score", "status"],
         [
             (
-                r["index"],
+                r["bead"],
                 " ".join(r["ja"]),
                 " ".join(r["en"]),
                 r["type"],
@@ -370,10 +327,10 @@ def eval_cmd(
 def export_cmd(
     name: str | None,
     all_: bool,
-    fmt: str,
+    fmt: ExportFormat,
     output: Path | None,
     confirmed_only: bool,
-    level: str,
+    level: Level,
     db_path: str | None,
     quiet: bool,
 ) -> None:
@@ -399,7 +356,7 @@ def export_cmd(
         if name and not confirmed_only:
             from alignment.store import get_beads
 
-            if not get_beads(db, pairs[0].id, level):  # type: ignore[arg-type]
+            if not get_beads(db, pairs[0].id, level):
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
         total = _bead_total(db, pairs, level, confirmed_only)
         seen = [0]
@@ -411,13 +368,13 @@ def export_cmd(
                 seen[0] = done  # how many beads went in, to tell how many the format left out
                 bar(done, of)
 
-            records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)  # type: ignore[arg-type]
+            records = bead_records(db, pairs, level=level, confirmed_only=confirmed_only)
             count = export(
                 reporting(records, total, report, every=1000),
                 fmt,
-                output,  # type: ignore[arg-type]
+                output,
                 level=level,
-            )  # type: ignore[arg-type]
+            )
     finally:
         db.close()
     if output is not None and not quiet:
@@ -426,7 +383,7 @@ def export_cmd(
         click.echo(f"wrote {count} beads to {output}{why}", err=True)
 
 
-def _bead_total(db: Database, pairs: Sequence[Pair], level: str, confirmed_only: bool) -> int:
+def _bead_total(db: Database, pairs: Sequence[Pair], level: Level, confirmed_only: bool) -> int:
     status = " AND status = 'confirmed'" if confirmed_only else ""
     ids = [p.id for p in pairs]
     return int(
@@ -437,37 +394,6 @@ def _bead_total(db: Database, pairs: Sequence[Pair], level: str, confirmed_only:
     )
 
 
-def _demo_align(ctx: Any) -> Any:
-    """Demo step: align every pair that has English (embeddings when the package is there)."""
-    from alignment.store import get_document, list_pairs
-    from tui.demo import StepResult
-
-    pairs = [p for p in list_pairs(ctx.db) if get_document(ctx.db, p.id, "en") is not None]
-    rows = []
-    for k, pair in enumerate(pairs):
-        ctx.on_progress(f"align {pair.name}", k, len(pairs))
-        (result,) = run_align(
-            ctx.db, [pair], level="sentence", use_embeddings=True, user="demo", on_progress=lambda *_: None
-        )
-        types = Counter(b.type for b in result.beads)
-        rows.append(
-            {
-                "pair": pair.name,
-                "beads": len(result.beads),
-                "types": dict(types),
-                "signals": result.signals.names(),
-            }
-        )
-    ctx.on_progress("align", len(pairs), len(pairs))
-    total = sum(r["beads"] for r in rows)
-    return StepResult("align", f"aligned {len(rows)} pairs with English ({total} beads)", tuple(rows))
-
-
 def register(cli: click.Group) -> None:
     for command in (align_cmd, beads_cmd, eval_cmd, export_cmd):
         cli.add_command(command)
-    try:
-        from tui.demo import DemoStep, add_step
-    except ImportError:  # the demo is not there yet
-        return
-    add_step(DemoStep("align", _demo_align), after="import")

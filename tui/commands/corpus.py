@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,10 +39,15 @@ def note_replaced(db: Database, name: str, *, quiet: bool) -> None:
         click.echo(f"note: replacing {name} drops its {beads} beads and {spans} spans", err=True)
 
 
-def _bar_updater(bar: object):
+def _bar_updater(bar: object) -> Callable[[int], None]:
     """A progress callback for `bar` (a click bar, or nothing when progress is hidden)."""
     update = getattr(bar, "update", None)
-    return update if callable(update) else (lambda n: None)
+
+    def advance(n: int) -> None:
+        if callable(update):
+            update(n)
+
+    return advance
 
 
 @click.command("import")
@@ -162,6 +168,7 @@ def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
                     "en_clauses": s.en_clauses,
                     "beads": s.beads,
                     "confirmed": s.confirmed,
+                    "title": s.title,
                 }
                 for s in summaries
             ]
@@ -171,12 +178,27 @@ def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
         click.echo("No pairs yet: add one with `taiyaku import JA_FILE [EN_FILE]`.", err=True)
         return
     print_table(
-        ["pair", "JA\nsent.", "EN\nsent.", "JA\nclauses", "EN\nclauses", "beads", "confirmed"],
+        ["pair", "title", "JA\nsent.", "EN\nsent.", "JA\nclauses", "EN\nclauses", "beads", "confirmed"],
         [
-            (s.name, s.ja_sentences, s.en_sentences, s.ja_clauses, s.en_clauses, s.beads, s.confirmed)
+            (
+                s.name,
+                _short(s.title),
+                s.ja_sentences,
+                s.en_sentences,
+                s.ja_clauses,
+                s.en_clauses,
+                s.beads,
+                s.confirmed,
+            )
             for s in summaries
         ],
     )
+
+
+def _short(title: str, width: int = 24) -> str:
+    """A document's first sentence as a title: one line, cut with an ellipsis."""
+    title = " ".join(title.split())
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 @click.command("segments")
@@ -235,7 +257,16 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
     columns = ["#", "start", "end", *(["sentence"] if level == "clause" else []), "text"]
     print_table(
         columns,
-        [(s.index, s.start, s.end, *([s.parent] if level == "clause" else []), s.text) for s in segments],
+        [
+            (
+                s.index + 1,
+                s.start,
+                s.end,
+                *([s.parent + 1 if s.parent is not None else None] if level == "clause" else []),
+                s.text,
+            )
+            for s in segments
+        ],
         title=f"{name} · {lang.upper()} {level}s ({len(segments)})",
     )
 
@@ -295,8 +326,8 @@ def demo_cmd(directory: Path, no_tui: bool, as_json: bool, quiet: bool) -> None:
                 click.echo(r.summary)
         click.echo(f"Demo project: {path}")
         click.echo(f"Try: taiyaku pairs --db {path}")
-    if not no_tui and not as_json and not launch_tui(path) and not quiet:
-        click.echo("(The TUI is not part of this build yet; explore with the commands above.)", err=True)
+    if not no_tui and not as_json:
+        launch_tui(path)
 
 
 def register(cli: click.Group) -> None:

@@ -1,4 +1,4 @@
-"""Span commands: `suggest`, `spans list|export|accept|reject`, and `glossary harvest`."""
+"""Span commands: `suggest` and `spans list|export|accept|reject`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,7 @@ from tui.common import (
     json_option,
     keys_option,
     open_db,
+    open_project,
     print_json,
     print_keys,
     print_table,
@@ -23,6 +24,10 @@ from tui.common import (
     quiet_option,
     user_option,
 )
+
+if TYPE_CHECKING:
+    from alignment.model import Lang
+    from glossary.spans import SpanSource, SpanStatus
 
 # Heavy modules (GiNZA through alignment.parse) are imported inside the commands that need them, so
 # `taiyaku --help` and `taiyaku glossary lookup` stay light.
@@ -64,10 +69,11 @@ def suggest_cmd(
         taiyaku suggest 000_018672d04432ce13
     """
     from alignment.store import resolve_pairs
-    from glossary.suggest import glossary_matcher, suggest_pair, work_size
+    from glossary.suggest import glossary_matcher, work_size
+    from tui.core import spans
 
-    db = open_db(db_path)
-    try:
+    with open_project(db_path, user=user) as project:
+        db = project.db
         pairs = resolve_pairs(db, name, all_)
         matcher = glossary_matcher(db)
         total = sum(work_size(db, p) for p in pairs)
@@ -82,9 +88,7 @@ def suggest_cmd(
                         bar.update(done - last)
                     last = done
 
-                reports.append(suggest_pair(db, pair, user=user, matcher=matcher, on_progress=advance))
-    finally:
-        db.close()
+                reports.append(spans.suggest(project, pair, matcher=matcher, on_progress=advance))
     rows = [
         {
             "pair": r.pair,
@@ -104,14 +108,14 @@ def suggest_cmd(
             ["pair", "acronym definitions", "new", "dropped", "decided (kept)", "proposed by source"],
             [
                 (
-                    r["pair"],
-                    r["definitions"],
-                    r["added"],
-                    r["removed"],
-                    r["kept"],
-                    ", ".join(f"{k} {v}" for k, v in sorted(r["proposed"].items())),
+                    r.pair,
+                    r.definitions,
+                    r.added,
+                    r.removed,
+                    r.kept,
+                    ", ".join(f"{k} {v}" for k, v in sorted(r.by_source.items())),
                 )
-                for r in rows
+                for r in reports
             ],
         )
 
@@ -145,9 +149,9 @@ def spans_group() -> None:
 @keys_option("the span ids (to pipe into `spans accept`/`reject`)")
 def list_cmd(
     name: str,
-    lang: str | None,
-    statuses: tuple[str, ...],
-    sources: tuple[str, ...],
+    lang: Lang | None,
+    statuses: tuple[SpanStatus, ...],
+    sources: tuple[SpanSource, ...],
     labels: tuple[str, ...],
     db_path: str | None,
     as_json: bool,
@@ -173,7 +177,7 @@ def list_cmd(
             pair,
             lang=lang,
             statuses=statuses,
-            sources=sources,  # type: ignore[arg-type]
+            sources=sources,
             labels=[lb.upper() for lb in labels],
         )
     finally:
@@ -307,16 +311,12 @@ def export_cmd(
         click.echo(f"Wrote {count} segments to {output}", err=True)
 
 
-def _decide(ids: tuple[int, ...], status: str, db_path: str | None, user: str, quiet: bool) -> None:
-    from alignment.project import write
-    from glossary.spans import set_status
+def _decide(ids: tuple[int, ...], status: SpanStatus, db_path: str | None, user: str, quiet: bool) -> None:
+    """One undoable action for all the ids: one unknown id leaves every span as it was."""
+    from tui.core import spans
 
-    db = open_db(db_path, create=False)
-    try:
-        with write(db):  # all or nothing: one unknown id leaves every span as it was
-            done = [set_status(db, i, status, user=user) for i in ids]  # type: ignore[arg-type]
-    finally:
-        db.close()
+    with open_project(db_path, user=user, create=False) as project:
+        done = spans.decide(project, ids, status)
     if not quiet:
         for s in done:
             click.echo(f"{s.id}\t{status}\t{s.label}\t{s.text}")
@@ -341,6 +341,7 @@ def _segment_total(db: Any, pairs: Sequence[Any]) -> int:
 @user_option
 def accept_cmd(ids: tuple[int, ...], db_path: str | None, quiet: bool, user: str) -> None:
     """Accept spans by id (see `taiyaku spans list`); later suggestion runs leave them as they are.
+    One undoable action: `taiyaku undo` takes back the whole command.
 
     Example:
 
@@ -366,156 +367,9 @@ def reject_cmd(ids: tuple[int, ...], db_path: str | None, quiet: bool, user: str
     _decide(ids, "rejected", db_path, user, quiet)
 
 
-# --- glossary harvest ---------------------------------------------------------------------------------
-
-
-@click.command("harvest")
-@click.argument("name", required=False)
-@click.option("--all", "all_", is_flag=True, help="Harvest from every pair.")
-@click.option("--dry-run", is_flag=True, help="Show what would be proposed; change nothing.")
-@db_option
-@json_option
-@quiet_option
-@user_option
-def harvest_cmd(
-    name: str | None, all_: bool, dry_run: bool, db_path: str | None, as_json: bool, quiet: bool, user: str
-) -> None:
-    """Propose glossary entries from a pair's acronym definitions and accepted entity spans.
-
-    Each acronym defined in the Japanese text gives an entry (status `proposed`, with the pair and
-    segment as provenance): Japanese long form, acronym, and the English long form taken from the
-    aligned bead when the pair is aligned (else from an expansion stated in the text or the English
-    document's own definition). Accepted entity spans give entries with their aligned rendering when
-    one is found. An entry the glossary already has is reported, never added twice.
-
-    Example:
-
-    \b
-        taiyaku glossary harvest 000_018672d04432ce13
-    """
-    from alignment.store import resolve_pairs
-    from glossary.harvest import harvest_pair
-
-    db = open_db(db_path)
-    try:
-        pairs = resolve_pairs(db, name, all_)
-        with progress(pairs, label="Harvesting", quiet=quiet or as_json or len(pairs) < 2) as bar:
-            proposals = [p for pair in bar for p in harvest_pair(db, pair, user=user, dry_run=dry_run)]
-    finally:
-        db.close()
-    if as_json:
-        print_json([p.to_dict() for p in proposals])
-        return
-    if quiet:
-        return
-    if not proposals:
-        click.echo("Nothing to harvest (run `taiyaku suggest` first, or accept some spans).", err=True)
-        return
-    result_word = {"proposed": "proposed", "exists": "exists", "dry-run": "would propose"}
-    many = len(pairs) > 1
-    print_table(
-        ["entry", "JA", "acronym", "EN", "EN from", *(["pair"] if many else []), "seg", "result"],
-        [
-            (
-                p.entry_id,
-                p.ja,
-                p.acronym,
-                p.en,
-                p.en_from,
-                *([p.pair] if many else []),
-                p.segment,
-                result_word[p.result],
-            )
-            for p in proposals
-        ],
-    )
-    new = sum(p.result == "proposed" for p in proposals)
-    if not dry_run:
-        click.echo(f"{new} new entries proposed, {len(proposals) - new} already in the glossary.", err=True)
-
-
-# --- demo steps ---------------------------------------------------------------------------------------
-
-
-def _demo_suggest(ctx: Any) -> Any:
-    """Demo step: suggest spans on every pair."""
-    from alignment.store import list_pairs
-    from glossary.suggest import glossary_matcher, suggest_pair
-    from tui.demo import StepResult
-
-    pairs = list_pairs(ctx.db)
-    matcher = glossary_matcher(ctx.db)
-    rows = []
-    for k, pair in enumerate(pairs):
-        ctx.on_progress(f"suggest {pair.name}", k, len(pairs))
-        r = suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
-        rows.append(
-            {
-                "pair": pair.name,
-                "acronym_definitions": r.definitions,
-                "spans": r.added,
-                "by_source": dict(sorted(r.by_source.items())),
-            }
-        )
-    ctx.on_progress("suggest", len(pairs), len(pairs))
-    total = sum(r["spans"] for r in rows)
-    return StepResult("suggest", f"suggested {total} spans on {len(rows)} pairs", tuple(rows))
-
-
-def _demo_harvest(ctx: Any) -> Any:
-    """Demo step: harvest glossary entries from every pair (acronym definitions with their triples)."""
-    from alignment.store import list_pairs
-    from glossary.harvest import harvest_pair
-    from tui.demo import StepResult
-
-    pairs = list_pairs(ctx.db)
-    rows = []
-    for k, pair in enumerate(pairs):
-        ctx.on_progress(f"harvest {pair.name}", k, len(pairs))
-        proposals = harvest_pair(ctx.db, pair, user="demo")
-        rows.append(
-            {
-                "pair": pair.name,
-                "proposed": sum(p.result == "proposed" for p in proposals),
-                "complete_triples": sum(
-                    bool(p.result == "proposed" and p.ja and p.en and p.acronym) for p in proposals
-                ),
-                "already_there": sum(p.result == "exists" for p in proposals),
-            }
-        )
-    # Suggest once more, so the spans of every pair link to the entries just proposed.
-    from glossary.suggest import glossary_matcher, suggest_pair
-
-    matcher = glossary_matcher(ctx.db)
-    for row, pair in zip(rows, pairs, strict=True):
-        suggest_pair(ctx.db, pair, user="demo", matcher=matcher)
-        row["linked_spans"] = ctx.db.execute(
-            "SELECT count(*) FROM spans WHERE pair_id = ? AND entry_id IS NOT NULL", [pair.id]
-        ).fetchone()[0]
-    ctx.on_progress("harvest", len(pairs), len(pairs))
-    total = sum(r["proposed"] for r in rows)
-    return StepResult("harvest", f"proposed {total} glossary entries from acronym definitions", tuple(rows))
-
-
-def _add_demo_steps() -> None:
-    try:
-        from tui.demo import DemoStep, add_step
-    except ImportError:  # the demo is not there
-        return
-    try:
-        add_step(DemoStep("suggest", _demo_suggest), after="align")
-    except ValueError:  # no align step: suggest straight after import
-        add_step(DemoStep("suggest", _demo_suggest), after="import")
-    add_step(DemoStep("harvest", _demo_harvest), after="suggest")
-
-
 # --- registration -------------------------------------------------------------------------------------
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(suggest_cmd)
     cli.add_command(spans_group)
-    from tui.commands.glossary_cmds import glossary_group
-
-    glossary_group.add_command(harvest_cmd)
-    _add_demo_steps()

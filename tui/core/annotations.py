@@ -10,11 +10,12 @@ from sqlite_utils import Database
 
 from alignment.model import Lang, Pair
 from alignment.text import fold
-from glossary import qa, store
+from glossary import change_store, qa, store
 from glossary.acronyms import Definition
 from glossary.match import Matcher, Term
 from glossary.model import Entry
 from glossary.spans import SpanStatus, stored_definitions
+from glossary.suggest import DocumentAnalysis, analyse_pair, glossary_matcher
 from tui.core import spans, terms
 from tui.core.project import Project
 from tui.core.spans import BeadSpan
@@ -26,6 +27,8 @@ class Annotations:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._index: tuple[Matcher, qa.Rules] | None = None
+        self._version = -1
+        """The glossary log row the cached matcher was built at: a change from anywhere rebuilds it."""
 
     @property
     def db(self) -> Database:
@@ -41,7 +44,9 @@ class Annotations:
         self._index = None
 
     def _build(self) -> tuple[Matcher, qa.Rules]:
-        if self._index is None:
+        version = change_store.last_change_id(self.db)
+        if self._index is None or version != self._version:
+            self._version = version
             matcher = Matcher(Term(t.term, t.entry_id, t.field, t.status) for t in store.terms(self.db))
             rules = qa.build_rules(
                 store.iter_entries(self.db, statuses=("approved", "deprecated", "forbidden"))
@@ -52,13 +57,14 @@ class Annotations:
     def rules(self) -> qa.Rules:
         return self._build()[1]
 
-    def bead_entries(self, ja: str, en: str) -> list[tuple[Entry, bool | None]]:
-        """Entries whose terms occur in the bead (Japanese side, and acronyms on either), with whether
-        their approved English occurs on the English side."""
-        if not (ja or en):
+    def bead_entries(self, ja: str, en: str, *, linked: Sequence[int] = ()) -> list[tuple[Entry, bool | None]]:
+        """Entries whose terms occur in the bead (Japanese side, and acronyms on either), and the entries
+        `linked` from its spans (shown even when a longer term hides theirs), with whether their approved
+        English occurs on the English side."""
+        if not (ja or en or linked):
             return []
         matcher, _rules = self._build()
-        ids: dict[int, None] = {}
+        ids: dict[int, None] = dict.fromkeys(linked)
         for m in matcher.find(ja):
             ids[m.term.entry_id] = None
         for m in matcher.find(en):
@@ -153,11 +159,11 @@ class Annotations:
         self.invalidate()
 
     @staticmethod
-    def analyse(db: Database, pair: Pair) -> list[Any]:
+    def analyse(db: Database, pair: Pair) -> list[DocumentAnalysis]:
         """GiNZA, acronym rules and glossary matches over the pair (slow; nothing written but the parse cache)."""
-        from glossary.suggest import analyse_pair, glossary_matcher
-
         return list(analyse_pair(db, pair, matcher=glossary_matcher(db)))
 
-    def store_suggestions(self, pair: Pair, analyses: Sequence[Any]) -> tuple[int, int]:
-        return spans.store_suggestions(self.project, pair, analyses)
+    def store_suggestions(self, pair: Pair, analyses: Sequence[DocumentAnalysis]) -> tuple[int, int]:
+        """Store the suggestions as one undoable action; (added, removed)."""
+        report = spans.store_suggestions(self.project, pair, analyses)
+        return report.added, report.removed

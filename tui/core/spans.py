@@ -13,11 +13,20 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from alignment.model import Lang, Pair
+from alignment.progress import Progress
 from alignment.project import ProjectError
 from alignment.store import get_pair_by_id
 from glossary import change_store
 from glossary import spans as span_store
+from glossary.match import Matcher
 from glossary.spans import SpanStatus
+from glossary.suggest import (
+    DocumentAnalysis,
+    SuggestReport,
+    analyse_pair,
+    glossary_matcher,
+    store_analyses,
+)
 from tui.core import history
 from tui.core.project import Action, Project
 
@@ -149,25 +158,30 @@ def create(
     return span.id
 
 
-def store_suggestions(project: Project, pair: Pair, analyses: Sequence[Any]) -> tuple[int, int]:
-    """Sync a pair's suggestions as one undoable action; (added, removed). Decisions are never touched."""
+def store_suggestions(project: Project, pair: Pair, analyses: Sequence[DocumentAnalysis]) -> SuggestReport:
+    """Store a pair's analysed suggestions as one undoable action. Decisions are never touched."""
     db = project.db
     with project.action("suggest", f"{pair.name}: suggest spans", pair_id=pair.id) as act:
         before = change_store.span_rows(db, pair.id)
-        for a in analyses:
-            span_store.sync_suggestions(
-                db, pair, a.doc, a.proposals, user=project.user, definitions=a.definitions
-            )
+        report = store_analyses(db, pair, analyses, user=project.user)
         after = change_store.span_rows(db, pair.id)
         act.ops.extend(
             history.rows_op("spans", {"id": i}, before.get(i), after.get(i))
             for i in sorted(before.keys() | after.keys())
             if before.get(i) != after.get(i)
         )
-        added = sum(1 for i in after if i not in before)
-        removed = sum(1 for i in before if i not in after)
-        act.summary = f"{pair.name}: suggest spans (+{added}, -{removed})"
-    return added, removed
+        act.summary = f"{pair.name}: suggest spans (+{report.added}, -{report.removed})"
+    return report
+
+
+def suggest(
+    project: Project, pair: Pair, *, matcher: Matcher | None = None, on_progress: Progress | None = None
+) -> SuggestReport:
+    """GiNZA, the acronym rules and the glossary over a pair (slow, nothing stored), then one action."""
+    analyses = analyse_pair(
+        project.db, pair, matcher=matcher or glossary_matcher(project.db), on_progress=on_progress
+    )
+    return store_suggestions(project, pair, analyses)
 
 
 # --- spans that move with a rewritten English text ----------------------------------------------------

@@ -7,19 +7,21 @@ way into the glossary is undone the same way: the entry as it was before the act
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from alignment.model import Pair
 from alignment.progress import Progress
+from alignment.project import ProjectError
 from glossary import change_store, exchange, store
 from glossary.csvio import Parsed
 from glossary.harvest import Proposal, harvest_pair
 from glossary.model import Entry, ImportReport, Source, Status, Variant
 from glossary.spans import link_entry, set_status
 from tui.core import history
+from tui.core.beads import load_pair
 from tui.core.project import Action, Project
 
 T = TypeVar("T")
@@ -252,3 +254,31 @@ def import_file(
         )
         act.summary = f"glossary: import {label} (+{len(report.added)}, ~{len(report.updated)})"
     return report
+
+
+def checked_sources(db: Database, sources: Sequence[Source]) -> tuple[Source, ...]:
+    """Sources given by a person, checked against the project (the pair exists, the bead or sentence is
+    in range) and completed with the text they point at. Raises ProjectError with one line."""
+    from alignment.store import get_pair, segment_texts
+
+    out = []
+    for s in sources:
+        pair = get_pair(db, s.pair)
+        excerpt = s.excerpt
+        if s.bead_index is not None:
+            state = load_pair(db, pair.name)
+            if not 0 <= s.bead_index < len(state.beads):
+                raise ProjectError(
+                    f"{s.pair} has {len(state.beads)} beads; there is no bead {s.bead_index + 1}"
+                )
+            bead = state.beads[s.bead_index]
+            excerpt = excerpt or "".join(state.ja_texts[slice(*bead.ja)]) or None
+        if s.segment_index is not None and s.lang is not None:
+            texts = segment_texts(db, pair.id, s.lang)
+            if not 0 <= s.segment_index < len(texts):
+                raise ProjectError(
+                    f"{s.pair} has {len(texts)} {s.lang.upper()} sentences; there is no sentence {s.segment_index + 1}"
+                )
+            excerpt = excerpt or texts[s.segment_index]
+        out.append(replace(s, excerpt=excerpt))
+    return tuple(out)
