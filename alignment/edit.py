@@ -61,7 +61,7 @@ class Window:
     new_stop: int
 
 
-class Edited(list):
+class Edited(list[Bead]):
     """The bead list an edit returns, remembering which window of the input it replaced.
 
     It is an ordinary list; `window` just spares callers a scan of 20,000 beads to find what changed.

@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 Progress = Callable[[int, int], None]
 """`(done, total)`: items for exports and imports, bytes for reading a file."""
@@ -30,14 +33,14 @@ def reporting(
 class CountingReader(io.RawIOBase):
     """A binary file that reports how far it has been read, so parsers need not know about progress."""
 
-    def __init__(self, raw: BinaryIO, size: int, on_progress: Progress) -> None:
+    def __init__(self, raw: io.FileIO, size: int, on_progress: Progress) -> None:
         self._raw, self._size, self._report = raw, size, on_progress
         self._done = self._last = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+    def readinto(self, buffer: WriteableBuffer) -> int:
         n = self._raw.readinto(buffer) or 0
         self._done += n
         # a bar has ~100 steps: reporting every 1% keeps the parser's loop free of terminal writes
@@ -53,7 +56,7 @@ class CountingReader(io.RawIOBase):
 
 def open_binary(path: Path, on_progress: Progress | None = None) -> BinaryIO:
     """`path` opened for reading bytes, reporting `(bytes read, size)` when `on_progress` is given."""
-    raw = path.open("rb", buffering=0)
+    raw = io.FileIO(path, "r")
     if on_progress is None:
         return io.BufferedReader(raw)
-    return io.BufferedReader(CountingReader(raw, path.stat().st_size, on_progress))  # type: ignore[arg-type]
+    return io.BufferedReader(CountingReader(raw, path.stat().st_size, on_progress))

@@ -18,7 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from alignment.edit import EditError, check_cover
-from alignment.model import Bead
+from alignment.model import Bead, BeadStatus
 from alignment.project import ProjectError, now, write
 from alignment.store import get_beads, get_document, get_segments, save_beads, touch_pair
 
@@ -39,26 +39,15 @@ def clean_block(typed: str) -> str:
 
 
 def sentence_ranges(block: str) -> list[Range]:
-    """Sentences of a block of English (the importer's rules when present, else one per line)."""
-    try:
-        from alignment.segment import en_sentences
-    except ImportError:  # pragma: no cover - the segmenter ships with alignment
-        en_sentences = None
-    if en_sentences is not None:
-        return list(en_sentences(block))
-    out, pos = [], 0
-    for line in block.split("\n"):
-        if line:
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
+    """Sentences of a block of English, cut by the importer's own rules."""
+    from alignment.segment import en_sentences
+
+    return list(en_sentences(block))
 
 
 def clause_ranges(sentence: str) -> list[Range]:
-    try:
-        from alignment.segment import en_clauses
-    except ImportError:  # pragma: no cover
-        return [(0, len(sentence))]
+    from alignment.segment import en_clauses
+
     return list(en_clauses(sentence)) or [(0, len(sentence))]
 
 
@@ -125,7 +114,15 @@ def _bead_json(b: Bead) -> dict[str, Any]:
 
 
 def _bead_from(d: dict[str, Any]) -> Bead:
-    return Bead(tuple(d["ja"]), tuple(d["en"]), d["score"], d["status"], None, d.get("by"), d.get("at"))  # type: ignore[arg-type]
+    return Bead(
+        (d["ja"][0], d["ja"][1]),
+        (d["en"][0], d["en"][1]),
+        d["score"],
+        d["status"],
+        None,
+        d.get("by"),
+        d.get("at"),
+    )
 
 
 def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, user: str) -> Splice:
@@ -179,7 +176,7 @@ def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, u
     clause_after = (
         _clause_beads_after(clause_beads, ca, ca + len(old_clauses), len(new_clauses)) if clause_beads else []
     )
-    status = "confirmed" if new_sents else "auto"
+    status: BeadStatus = "confirmed" if new_sents else "auto"
     ts = now()
     after_bead = Bead(bead.ja, (a, a + len(new_sents)), bead.score, status, None, user, ts)
     return {
@@ -251,7 +248,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
         if doc is None:
             if not s.get("created"):
                 raise RenderConflict("the English document of this pair is gone; cannot apply the change")
-            db["documents"].insert(
+            db.table("documents").insert(
                 {
                     "pair_id": pair_id,
                     "lang": "en",
@@ -297,7 +294,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
             [doc.id, a, a + n_old],
         )
         _shift_indexes(db, doc.id, "sentence", a + n_old, n_new - n_old, d_pos)
-        db["segments"].insert_all(
+        db.table("segments").insert_all(
             {
                 "document_id": doc.id,
                 "level": "sentence",
@@ -323,7 +320,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
                     "SELECT idx, id FROM segments WHERE document_id = ? AND level = 'sentence'", [doc.id]
                 )
             }
-            db["segments"].insert_all(
+            db.table("segments").insert_all(
                 {
                     "document_id": doc.id,
                     "level": "clause",

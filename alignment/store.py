@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -18,7 +19,7 @@ class NotFound(ProjectError):
 # --- pairs --------------------------------------------------------------------------------------------
 
 
-def _pair(row: dict) -> Pair:
+def _pair(row: dict[str, Any]) -> Pair:
     return Pair(id=row["id"], name=row["name"], created=row["created"], updated=row["updated"])
 
 
@@ -98,7 +99,7 @@ def pair_summaries(db: Database) -> list[PairSummary]:
 # --- documents and segments ---------------------------------------------------------------------------
 
 
-def _document(row: dict) -> Document:
+def _document(row: dict[str, Any]) -> Document:
     return Document(
         id=row["id"],
         pair_id=row["pair_id"],
@@ -173,7 +174,7 @@ def insert_document(
 ) -> int:
     """Insert a document with its sentence and clause segments (caller holds the transaction)."""
     document_id = (
-        db["documents"]
+        db.table("documents")
         .insert(
             {
                 "pair_id": pair_id,
@@ -189,8 +190,9 @@ def insert_document(
         )
         .last_pk
     )
+    assert isinstance(document_id, int)  # an INTEGER PRIMARY KEY
     replace_segments(db, document_id, sentences, clauses)
-    return int(document_id)
+    return document_id
 
 
 def replace_segments(
@@ -234,13 +236,15 @@ def create_pair(db: Database, name: str, *, replace: bool = False) -> int:
             raise ProjectError(f"a pair named {name!r} already exists (use --replace to re-import it)")
         db.execute("DELETE FROM pairs WHERE name = ?", [name])
     ts = now()
-    return int(db["pairs"].insert({"name": name, "created": ts, "updated": ts}).last_pk)
+    pair_id = db.table("pairs").insert({"name": name, "created": ts, "updated": ts}).last_pk
+    assert isinstance(pair_id, int)  # an INTEGER PRIMARY KEY
+    return pair_id
 
 
 # --- beads --------------------------------------------------------------------------------------------
 
 
-def _bead(row: dict) -> Bead:
+def _bead(row: dict[str, Any]) -> Bead:
     return Bead(
         ja=(row["ja_start"], row["ja_end"]),
         en=(row["en_start"], row["en_end"]),
@@ -299,7 +303,7 @@ ORD_STRIDE = 16
 _STALE = "the alignment of this pair was changed by another program; reopen the pair"
 
 
-def _bead_key(pair_id: int, level: Level, bead: Bead) -> list:
+def _bead_key(pair_id: int, level: Level, bead: Bead) -> list[object]:
     """A stored bead is found by id *and* content: SQLite reuses the ids of deleted rows."""
     return [bead.id, pair_id, level, bead.ja[0], bead.ja[1], bead.en[0], bead.en[1], bead.status]
 

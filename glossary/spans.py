@@ -200,7 +200,7 @@ def get_span(db: Database, span_id: int) -> Span:
 
 def count_spans(db: Database, pair: Pair) -> dict[str, int]:
     """Spans of the pair by status."""
-    counts = dict.fromkeys(STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for row in db.query(
         "SELECT status, count(*) AS n FROM spans WHERE pair_id = ? GROUP BY status", [pair.id]
     ):
@@ -510,13 +510,13 @@ def export_records(
     included (with an empty list), so the export is the whole corpus.
     """
     for lang in ("ja", "en"):
-        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        doc = get_document(db, pair.id, lang)
         if doc is None or doc.id is None:
             continue
         segments = get_segments(db, doc.id)
         locate = SegmentIndex(segments)
         by_segment: dict[int, list[Span]] = {}
-        for span in list_spans(db, pair, lang=lang, statuses=statuses):  # type: ignore[arg-type]
+        for span in list_spans(db, pair, lang=lang, statuses=statuses):
             idx = locate.of(span.start)
             if idx is not None:
                 by_segment.setdefault(idx, []).append(span)

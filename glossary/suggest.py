@@ -78,7 +78,7 @@ def work_size(db: Database, pair: Pair) -> int:
     """Sentences a run on `pair` goes through (the unit of on_progress)."""
     total = 0
     for lang in ("ja", "en"):
-        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        doc = get_document(db, pair.id, lang)
         if doc is not None and doc.id is not None:
             total += len(get_segments(db, doc.id))
     return total
@@ -141,11 +141,11 @@ def build_proposals(
         if (start, end) in exact:
             hints[(start, end)] = ene  # GiNZA's guess for an acronym, kept as a hint on the rule's span
             continue
-        label = ginza_label(ene)
+        guess = ginza_label(ene)
         text = doc.text[start:end]
-        if label is None or not any(c.isalnum() for c in text) or not plausible(label, text):
+        if guess is None or not any(c.isalnum() for c in text) or not plausible(guess, text):
             continue
-        raw.append(Span(start, end, label, "ginza", hint=ene, lang=lang))
+        raw.append(Span(start, end, guess, "ginza", hint=ene, lang=lang))
     out: list[Span] = []
     locate = SegmentIndex(segments)
     for s in raw:
@@ -185,7 +185,7 @@ def analyse_pair(
 
     docs: list[tuple[Document, list[Segment], list[Token], list[tuple[int, int, str]]]] = []
     for lang in ("ja", "en"):
-        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        doc = get_document(db, pair.id, lang)
         if doc is None or doc.id is None:
             continue
         segments = get_segments(db, doc.id)
