@@ -18,6 +18,7 @@ left out.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -88,8 +89,15 @@ def load_tokenizers(langs: Iterable[str]) -> dict[str, Tokenizer]:
     return out
 
 
+def _write_bytes(tmp: Path, *, data: bytes) -> None:
+    tmp.write_bytes(data)
+
+
 def _tokenized(
-    record: Mapping[str, Any], tokenizers: dict[str, Any], statuses: Sequence[str], misfits: list[Problem]
+    record: Mapping[str, Any],
+    tokenizers: Mapping[str, Callable[[str], Any]],
+    statuses: Sequence[str],
+    misfits: list[Problem],
 ) -> tuple[str, Any, list[Mapping[str, Any]], list[Any]]:
     """Tokenize a segment record and fit its included spans to tokens; misfits are collected, never shifted."""
     lang = str(record["lang"])
@@ -310,7 +318,7 @@ def write_docbin(
             raise ProjectError(f"folder {path.parent} does not exist")
     docs, report = build_docs(records, tokenizers or load_tokenizers(langs), statuses=statuses)
     blobs = {path: DocBin(docs=docs[lang], store_user_data=True).to_bytes() for lang, path in paths.items()}
-    atomic_write_files({path: (lambda tmp, data=data: tmp.write_bytes(data)) for path, data in blobs.items()})
+    atomic_write_files({path: functools.partial(_write_bytes, data=data) for path, data in blobs.items()})
     return dataclasses.replace(report, files={lang: str(p) for lang, p in paths.items()})
 
 

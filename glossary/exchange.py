@@ -10,16 +10,11 @@ from typing import IO, TYPE_CHECKING, Literal
 from alignment.progress import Progress, open_binary, reporting
 from alignment.project import ProjectError, write
 from glossary import store
-from glossary.csvio import (
-    MAX_GLOSSARY_BYTES,
-    Parsed,
-    open_text,
-    read_csv,
-    read_json,
-    write_csv,
-    write_json,
-)
+from glossary.csvio import read_csv, write_csv
+from glossary.jsonio import read_json, write_json
 from glossary.model import Entry, ImportReport, Status
+from glossary.rows import Parsed
+from glossary.textfile import MAX_GLOSSARY_BYTES, open_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

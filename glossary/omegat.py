@@ -8,12 +8,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
+from alignment.cells import neutralise, unneutralise
 from alignment.progress import Progress
 from alignment.project import ProjectError, atomic_write_file
-from glossary.csvio import Parsed, open_text
 from glossary.model import STATUSES, Entry, Status, Variant
+from glossary.rows import Parsed
+from glossary.textfile import open_text
 
 HEADER = "# taiyaku glossary for OmegaT: Japanese term<TAB>English term<TAB>comment"
 # OmegaT has no escape for tabs or line breaks: each run of them (with the spaces around it) becomes one space.
@@ -41,11 +43,10 @@ class Row:
     comment: str = ""
 
     def line(self) -> str:
-        return (
-            "\t".join((self.source, self.target, self.comment))
-            if self.comment
-            else f"{self.source}\t{self.target}"
-        )
+        """The line as written: a formula-like field (`=HYPERLINK(…)`, `+…`, `@…`) goes out behind a quote,
+        for these files are opened in spreadsheets too (parse_rows takes the quote off)."""
+        fields = (self.source, self.target, *((self.comment,) if self.comment else ()))
+        return "\t".join(neutralise(f) for f in fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,7 @@ def _skip_reason(entry: Entry) -> str:
     return f"{name} ({entry.label}): OmegaT needs both a source and a target term"
 
 
-def write_rows(entries: Iterable[Entry], out: TextIO) -> OmegaTExport:
+def write_rows(entries: Iterable[Entry], out: IO[str]) -> OmegaTExport:
     """Write OmegaT glossary lines to a text stream (open it as UTF-8, with newline="")."""
     out.write(HEADER + "\n")
     count = rows = 0
@@ -180,7 +181,8 @@ def parse_rows(text: str | Iterable[str]) -> Iterator[tuple[int, Row | str]]:
         elif not fields[0].strip():
             yield number, "no source term"
         else:
-            yield number, Row(fields[0].strip(), fields[1].strip(), "\t".join(fields[2:]).strip())
+            source, target = unneutralise(fields[0].strip()), unneutralise(fields[1].strip())
+            yield number, Row(source, target, unneutralise("\t".join(fields[2:]).strip()))
 
 
 def _comment_parts(comment: str) -> list[str]:
@@ -208,10 +210,10 @@ def parse_comment(comment: str) -> tuple[Status | None, dict[str, str]]:
     status: Status | None = None
     fields: dict[str, str] = {}
     last: str | None = None
-    warned = {v: k for k, v in WARNINGS.items()}
+    named: dict[str, Status] = {**{s: s for s in STATUSES}, **{v: k for k, v in WARNINGS.items()}}
     for i, part in enumerate(_comment_parts(comment) if comment else []):
-        if i == 0 and (part in STATUSES or part in warned):
-            status = warned.get(part, part)  # type: ignore[assignment]
+        if i == 0 and part in named:
+            status = named[part]
             continue
         key = next((k for k in KEYS if part.startswith(f"{k}: ")), None)
         if key is not None and key not in fields:
@@ -245,7 +247,12 @@ def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list
         if "variant of" in fields or "acronym of" in fields:
             attach.append((number, "variant of" if "variant of" in fields else "acronym of", row, fields))
             continue
-        if row.source in entries:
+        key = row.source
+        if key in entries and row_status is not None:
+            # Our own lines say their status: two entries that share a Japanese term (ADSOM and SOM) went
+            # out as two lines and come back as two entries, not one with the other's English as a variant.
+            key = f"{row.source}\t{number}"
+        elif key in entries:  # another tool's glossary: more targets of one source term are variants
             first, old, known = entries[row.source]
             extra = () if row.target == old.en else (Variant("en", row.target),)
             note = " / ".join(n for n in (old.note, fields.get("note")) if n) or None
@@ -256,7 +263,7 @@ def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list
             )
             continue
         acronym = fields.get("acronym")
-        entries[row.source] = (
+        entries[key] = (
             number,
             Entry(
                 # our export keys an entry without Japanese by its acronym, and gives one without English its
@@ -277,7 +284,7 @@ def _rows_to_entries(rows: Iterable[tuple[int, Row]], *, status: Status) -> list
         )
         for term in (row.source, row.target, acronym):
             if term:
-                by_term.setdefault(term, row.source)
+                by_term.setdefault(term, key)
     for number, kind, row, fields in attach:
         owner = by_term.get(fields[kind])
         if owner is None:  # its entry is not in the file: keep the line as an entry of its own

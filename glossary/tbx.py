@@ -13,8 +13,8 @@ from typing import Any
 from alignment.project import ProjectError
 from alignment.tmx_import import lang_of
 from alignment.xmlenc import expat_stream
-from glossary.csvio import Parsed, RowError, finish_entry
 from glossary.model import Entry, Lang, Source, Variant
+from glossary.rows import Parsed, RowError, finish_entry
 from glossary.tbx_status import DISCOURAGED, NO_STATUS, RANK, STATUS_OF, admin_status
 from glossary.tbx_write import ADMIN_STATUS, FORBIDDEN_NOTE, SOURCE_SCHEME, source_uri, write_tbx
 

@@ -430,3 +430,67 @@ def test_a_dry_run_creates_no_project(run, tmp_path: Path) -> None:
     result = run("glossary", "import", str(path), "--dry-run", "--db", str(project))
     assert result.exit_code == 0 and "Would import" in result.output and "1 added" in result.output
     assert not project.exists()
+
+
+# --- issue 12: formula cells, OmegaT round trip, ids out of range ----------------------------------------
+
+
+def test_omegat_glossary_neutralises_formula_cells_and_reads_them_back() -> None:
+    import io as _io
+
+    from glossary.model import Entry as _Entry
+    from glossary.omegat import read_lines, write_rows
+
+    entries = [
+        _Entry(ja='=HYPERLINK("http://x")', en="+cmd|' /C calc'!A0", status="approved"),
+        _Entry(ja="－２＋３", en="-2+3", status="approved", note="@SUM(A1)"),
+    ]
+    out = _io.StringIO()
+    write_rows(entries, out)
+    for line in out.getvalue().splitlines()[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line.split("\t")), line
+    back = read_lines(out.getvalue(), name="g.txt").entries
+    assert [(e.ja, e.en, e.note) for e in back] == [(e.ja, e.en, e.note) for e in entries]
+
+
+def test_omegat_round_trip_keeps_entries_that_share_a_japanese_term() -> None:
+    import io as _io
+
+    from glossary.model import Entry as _Entry
+    from glossary.omegat import read_lines, write_rows
+
+    entries = [
+        _Entry(
+            ja="拡大ASEAN国防相会議",
+            en="ADMM-Plus",
+            acronym="ADSOM",
+            note="senior officials",
+            status="approved",
+        ),
+        _Entry(ja="拡大ASEAN国防相会議", en="SOM", note="meeting", status="proposed"),
+    ]
+    out = _io.StringIO()
+    write_rows(entries, out)
+    back = read_lines(out.getvalue(), name="g.txt").entries
+    assert [(e.en, e.acronym, e.note, e.status, e.variants) for e in back] == [
+        ("ADMM-Plus", "ADSOM", "senior officials", "approved", ()),
+        ("SOM", None, "meeting", "proposed", ()),
+    ]
+
+
+def test_bead_tsv_export_neutralises_formula_cells() -> None:
+    from alignment.export import tsv_field
+
+    assert tsv_field('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert tsv_field("-2+3") == "'-2+3"
+    assert tsv_field("普通の文。") == "普通の文。"
+
+
+@pytest.mark.parametrize("ident", ["9223372036854775808", "99999999999999999999999"])
+def test_ids_past_sqlite_integers_are_a_row_error(ident: str) -> None:
+    import io as _io
+
+    from glossary.csvio import read_csv
+
+    parsed = read_csv(_io.StringIO(f"id,ja,en\n{ident},防衛,defence\n"))
+    assert not parsed.entries and "out of range" in parsed.errors[0]

@@ -270,7 +270,8 @@ def test_harmless_cells_are_left_alone(cell: str) -> None:
     )
 )
 def test_list_cells_round_trip(values: list[str]) -> None:
-    from glossary.csvio import _join, _split
+    from glossary.rows import join_list as _join
+    from glossary.rows import split_list as _split
 
     assert _split(unneutralise(neutralise(_join(values)))) == [v for v in values if v.strip()]
 
@@ -334,7 +335,7 @@ def test_csv_hand_written_sources() -> None:
 
 
 def test_json_bad_entries_are_reported() -> None:
-    from glossary.csvio import read_json
+    from glossary.jsonio import read_json
 
     data = [
         {"ja": "協力"},
