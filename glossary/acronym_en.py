@@ -212,3 +212,38 @@ def initials_or_sh(long: str, short: str) -> bool:
         return True
     start = schwartz_hearst(long, short)
     return start is not None and long[:start].strip().lower() in ("", "the", "a", "an")
+
+
+def ruby_expansion_fits(expansion: str, short: str, *, loose: bool = True) -> bool:
+    """Whether English words printed inside an acronym by a PDF extraction (ruby debris) expand it.
+
+    The layout is evidence already, so the test is looser than for a plain parenthesis: up to two leading
+    words may name a parent body (NATO Allied Maritime Command → MARCOM), trailing words may qualify the
+    name (Code of Conduct in the South China Sea → COC), and, with `loose` (where the acronym's tail starts
+    is not in doubt), when neither spells the acronym, two thirds of its
+    letters must still be word initials in order, the first one among the first two words (an OCR slip
+    such as Headguarters loses a letter).
+    """
+    ws = [m.group() for m in word_matches(expansion)]
+    if len(ws) < 2 or not ws[0][0].isupper():
+        return False
+    for i in range(min(3, len(ws) - 1)):
+        for j in range(len(ws), i + 1, -1):
+            if initials_or_sh(" ".join(ws[i:j]), short):
+                return True
+    if not loose:
+        return False
+    letters = [c for c in sf_chars(short) if c.isalpha()]
+    initials = [w[0].lower() for w in ws]
+    if not letters or letters[0] not in initials[:2]:
+        return False
+    return _common_subsequence(letters, initials) * 3 >= len(letters) * 2
+
+
+def _common_subsequence(a: list[str], b: list[str]) -> int:
+    row = [0] * (len(b) + 1)
+    for x in a:
+        prev = 0
+        for k, y in enumerate(b, 1):
+            prev, row[k] = row[k], prev + 1 if x == y else max(row[k], row[k - 1])
+    return row[-1]

@@ -175,8 +175,9 @@ def _compound_start(idx: TokenIndex, end: int, lo: int) -> int:
         if tok is None or tok.start < lo:
             break
         # a lone space between two CJK characters is PDF letter-spacing (ASEAN地 域), not a boundary
+        # nor is a single line break there: PDF column wrapping (欧州連合軍⏎最高司令部)
         spacing = (
-            text[tok.start : tok.end] == " "
+            text[tok.start : tok.end] in (" ", "\n", "\t")
             and start < end
             and tok.start > lo
             and bool(CJK_RE.match(text[tok.start - 1]))
@@ -257,6 +258,17 @@ def quoted_before(text: str, end: int) -> tuple[int, int] | None:
     if i < 0 or re.search("[。\n]", text[i + 1 : end - 1]):
         return None
     return i + 1, end - 1
+
+
+def open_quote_start(text: str, start: int, end: int) -> int:
+    """`start`, or where a name quoted with 「 or 『 begins when the long form ending at `end` sits inside
+    the quotation (「ジェンダー視点のNATO委員会（…）年次会合」): a long form never stops short inside a
+    quoted name. Not across a closing mark, a 。 or 、, or a blank line."""
+    lo = max(0, end - MAX_JA_LONG)
+    i = max(text.rfind("「", lo, start), text.rfind("『", lo, start))
+    if i < 0 or re.search(r"[」』。、]|\n\s*\n", text[i + 1 : end]) or not JA_RE.search(text[i + 1 : start]):
+        return start
+    return i + 1
 
 
 _REVERSE_STOP = re.compile(

@@ -79,15 +79,31 @@ _ROMAN = re.compile(r"[IVXLCDM]{1,5}")
 _SPACED = re.compile(r"\b([A-Z])(?: (?=[A-Z]\b))")
 
 
+# Short words that may join two acronyms into one name (ISG on CBM/PD).
+QUALIFIERS = frozenset(("on", "of", "for", "in", "and", "at", "to", "&"))
+
+
 def acronym_form(text: str) -> str | None:
-    """`text` as an acronym (NFKC, spaced letters joined: `A P T` → APT), or None if it is not one.
+    """`text` as an acronym (NFKC, whitespace runs as one space, spaced letters joined: `A P T` → APT),
+    or None if it is not one.
 
     An acronym starts with a letter, has at least two capitals that make up at least half of its
     letters (ReCAAP yes, DeepSeek no), and is not a roman numeral or a designation like MQ-9B or C-130H.
+    A name may be two acronyms, with a short qualifier between them or not (JA-LAN EX, ISG on CBM/PD), or
+    an acronym and an edition (TICAD VI); the space stays, as written.
     """
-    t = nfkc(text).strip()
+    t = re.sub(r"\s+", " ", nfkc(text).strip())
     if " " in t and re.fullmatch(r"(?:[A-Z] )+[A-Z]", t):
         t = t.replace(" ", "")
+    if " " in t and not _SF_RE.fullmatch(t):
+        parts = t.split(" ")
+        if len(t) > 24 or len(parts) > 3 or (len(parts) == 3 and parts[1] not in QUALIFIERS):
+            return None
+        return t if _single_form(parts[0]) and _single_form(parts[-1]) else None
+    return _single_form(t)
+
+
+def _single_form(t: str) -> str | None:
     if len(t) > 16 or not _SF_RE.fullmatch(t) or _ROMAN.fullmatch(t):
         return None
     if re.search(r"[-/][0-9]|[0-9]{2}", t):
@@ -100,8 +116,9 @@ def acronym_form(text: str) -> str | None:
 
 
 def sf_letters(short: str) -> int:
-    """Letters of an acronym that stand for words (a trailing edition number such as TICAD VI's does not)."""
-    return sum(c.isalpha() for c in re.sub(r" (?:[IVX]+|[0-9]+)$", "", short))
+    """Letters of an acronym that stand for words: not a trailing edition (TICAD VI) nor a qualifier (on)."""
+    words = re.sub(r" (?:[IVX]+|[0-9]+)$", "", short).split(" ")
+    return sum(c.isalpha() for w in words if w not in QUALIFIERS for c in w)
 
 
 def sf_chars(short: str) -> list[str]:

@@ -19,7 +19,7 @@ A parenthesis that fits none of these (a picture credit, （イメージ）, (P1
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,9 +41,12 @@ from glossary.acronym_ja import (
     ja_gloss_ok,
     ja_long_form,
     ja_units,
+    open_quote_start,
     quoted_before,
     script_tokens,
 )
+from glossary.acronym_occurrences import Occurrence, find_occurrences
+from glossary.acronym_ruby import ruby_fit, ruby_readings
 from glossary.acronym_text import (
     CLOSE,
     JA_RE,
@@ -101,16 +104,6 @@ class Definition:
     @property
     def key(self) -> str | None:
         return acronym_key(self.short) if self.short else None
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    start: int
-    end: int
-    short: str
-    """The acronym as normalised (NFKC), not necessarily as written."""
-    known: bool
-    """True for an acronym defined somewhere (or in the glossary); False for one seen bare."""
 
 
 # --- parentheses --------------------------------------------------------------------------------------
@@ -225,12 +218,12 @@ class _Finder:
         digits = 0
         while digits < 3 and end - digits > 0 and t[end - digits - 1] in "0123456789":
             digits += 1
-        if end > digits and JA_RE.match(t[end - 1 - digits]):  # 会合14（…）: a footnote number, Japanese
-            return ja_long_form(t, end, short, idx=self.idx, strict=strict), None
-        if end > 0 and re.match(r"[A-Za-z0-9]", t[end - 1]):
+        japanese = end > digits and JA_RE.match(t[end - 1 - digits])  # 会合14（…）: a footnote number
+        if not japanese and end > 0 and re.match(r"[A-Za-z0-9]", t[end - 1]):
             return None, en_long_form(t, end, short)
-        if end > 0 and JA_RE.match(t[end - 1]):
-            return ja_long_form(t, end, short, idx=self.idx, strict=strict), None
+        if japanese or (end > 0 and JA_RE.match(t[end - 1])):
+            ja = ja_long_form(t, end, short, idx=self.idx, strict=strict)
+            return (open_quote_start(t, ja[0], ja[1]), ja[1]) if ja else None, None
         return None, None
 
     def paren(self, o: int, c: int, lang: str) -> None:
@@ -316,22 +309,36 @@ class _Finder:
         return True
 
     def ruby(self, o: int, c: int, s_lo: int, s_hi: int) -> bool:
-        t = self.t
-        inner = t[s_lo:s_hi]
-        for p in (1, 2, 3):
+        """（C NATO Cooperative Cyber Defence Centre of Excellence CDCOE）: a PDF extraction printed the
+        English ruby inside the acronym it annotates, between the acronym's first letter(s) and the rest;
+        glued (SSupreme Headquarters Allied Powers EuropeHAPE) or spread over lines. The triple is
+        harvested whole. Of the readings that fit, one whose acronym the text uses elsewhere wins, else the
+        first (see ruby_readings)."""
+        inner = self.t[s_lo:s_hi]
+        for p in range(1, min(len(inner) - 1, 8)):
             head = inner[:p]
-            if not (head.isascii() and head.isalpha() and head.isupper()):
+            if not re.fullmatch(r"[A-Z][A-Z0-9-]*", head):
                 break
-            for m in re.finditer(r"(?<=[a-z’'\s])([A-Z][A-Z0-9+]*)(?![a-z])", inner[p:]):
-                expansion = inner[p : p + m.start()].strip()
-                short = acronym_form(head + m.group(1))
-                if not (short and expansion[:1].isupper() and initials_match(expansion, short)):
-                    continue
-                e_lo = s_lo + p + inner[p:].index(expansion)
+            rest = inner[p:]
+            body = rest.lstrip()
+            if not body[:1].isupper():
+                continue
+            e_lo = s_lo + p + len(rest) - len(body)
+            fits = [
+                (short, size)
+                for size, tail, certain in ruby_readings(head, body)
+                if (short := ruby_fit(head, tail, body[:size], certain=certain))
+            ]
+            if fits:
+                short, size = next((f for f in fits if self._used_elsewhere(f[0], o, c)), fits[0])
                 ja, _ = self._long_before(self._before(o), short, strict=False)
-                self.add("ruby", short, (s_lo, s_lo + p + m.end()), ja, (e_lo, e_lo + len(expansion)))
+                self.add("ruby", short, (s_lo, s_hi), ja, (e_lo, e_lo + size))
                 return True
         return False
+
+    def _used_elsewhere(self, short: str, o: int, c: int) -> bool:
+        pattern = re.compile(r"(?<![A-Za-z0-9])" + re.escape(short) + r"(?![A-Za-z0-9])")
+        return any(not o <= m.start() <= c for m in pattern.finditer(self.t))
 
     # -- footnotes --
 
@@ -377,51 +384,3 @@ def _dedupe(defs: list[Definition]) -> list[Definition]:
             seen.add(k)
             out.append(d)
     return out
-
-
-# --- occurrences --------------------------------------------------------------------------------------
-
-# a hyphen continues an acronym only into more capitals or digits: IFC-IOR, HA/DR, but ASEAN-led is ASEAN
-_BARE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-/&][A-Z0-9][A-Za-z0-9]*)*(?![A-Za-z0-9])")
-
-
-_CAPS_WORD = re.compile(r"[A-Z]{2,}")
-
-
-def _caps_headline(t: str, start: int, end: int) -> bool:
-    """Whether an all-capital word sits next to another one (日本の海運 SHIPPING NOW): a title set in
-    capitals, not acronyms."""
-    left = t[max(0, start - 20) : start].rstrip(" ")
-    right = t[end : end + 20].lstrip(" ")
-    return (left != t[max(0, start - 20) : start] and bool(re.search(r"[A-Z]{2,}$", left))) or (
-        right != t[end : end + 20] and bool(_CAPS_WORD.match(right))
-    )
-
-
-def find_occurrences(text: str, known: Iterable[str], *, bare: bool = True) -> list[Occurrence]:
-    """Every occurrence of a known acronym (full-width or not, case kept, whole word only), plus, with
-    `bare`, every other acronym-shaped word (ASEAN, AI) as an unknown acronym. Longest first, no overlaps.
-    """
-    n = normalise(text)
-    t = n.text
-    keys = sorted({acronym_key(k) for k in known if k and acronym_key(k)}, key=len, reverse=True)
-    taken = bytearray(len(t))  # 1 where an occurrence was already found (longest keys go first)
-    out: list[Occurrence] = []
-
-    def claim(a: int, b: int, short: str, is_known: bool) -> None:
-        if not any(taken[a:b]):
-            taken[a:b] = b"\x01" * (b - a)
-            s, e = n.orig(a, b)
-            out.append(Occurrence(s, e, short, is_known))
-
-    if keys:
-        # one pass for all known acronyms: an alternation, longest first, whole words only
-        pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, keys)) + r")(?![A-Za-z0-9])")
-        for m in pattern.finditer(t):
-            claim(m.start(), m.end(), m.group(), True)
-    if bare:
-        for m in _BARE.finditer(t):
-            form = acronym_form(m.group())
-            if form and len(form) <= 10 and not _caps_headline(t, m.start(), m.end()):
-                claim(m.start(), m.end(), form, False)
-    return sorted(out, key=lambda o: (o.start, o.end))
