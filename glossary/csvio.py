@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 from collections.abc import Iterable
 from typing import IO
 
 from alignment.cells import neutralise, unneutralise
 from glossary.model import Entry, source_to_dict
 from glossary.rows import (
+    MAX_FIELD,
     Parsed,
     RowError,
     finish_entry,
@@ -26,7 +28,17 @@ from glossary.rows import (
     variants_of,
 )
 
-__all__ = ["CSV_COLUMNS", "Parsed", "neutralise", "read_csv", "sniff_delimiter", "unneutralise", "write_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "Parsed",
+    "column_name",
+    "is_header",
+    "neutralise",
+    "read_csv",
+    "sniff_delimiter",
+    "unneutralise",
+    "write_csv",
+]
 
 CSV_COLUMNS = (
     "id",
@@ -93,11 +105,19 @@ def write_csv(entries: Iterable[Entry], fh: IO[str]) -> int:
     return n
 
 
-def _csv_header(header: list[str]) -> tuple[list[str | None], list[str]]:
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+HEADERLESS = ("ja", "en", "note")
+"""The columns of a file without a header row: two or three cells, Japanese first, as OmegaT and most
+two-column glossaries are."""
+
+
+def _csv_header(header: list[str]) -> tuple[list[str | None], list[str], list[str]]:
+    """(column names, errors, warnings): a column given twice is an error, an unknown one is ignored."""
     names: list[str | None] = []
     problems: list[str] = []
+    warnings: list[str] = []
     for raw in header:
-        name = _column(raw)
+        name = column_name(raw)
         if name in CSV_COLUMNS:
             if name in names:
                 problems.append(f"line 1: column {raw!r} appears twice")
@@ -105,17 +125,28 @@ def _csv_header(header: list[str]) -> tuple[list[str | None], list[str]]:
         elif not name:
             names.append(None)
         else:
-            problems.append(f"line 1: unknown column {raw!r} (known: {', '.join(CSV_COLUMNS)})")
+            warnings.append(f"line 1: unknown column {raw!r} ignored (known: {', '.join(CSV_COLUMNS)})")
             names.append(None)
     if not {"ja", "en", "acronym"} & set(names):
         problems.append("line 1: the header needs at least one of the columns ja, en, acronym")
-    return names, problems
+    return names, problems, warnings
+
+
+def is_header(cells: list[str]) -> bool:
+    """Whether a first row names columns (ja, en, note…) rather than holding a term: an Excel "Unicode text"
+    glossary saved as .txt has one, an OmegaT glossary has none."""
+    names = [column_name(c) for c in cells if c.strip()]
+    return (
+        len(names) >= 2
+        and all(n in CSV_COLUMNS for n in names)
+        and bool({"ja", "en", "acronym"} & set(names))
+    )
 
 
 DELIMITERS = (",", ";", "\t")
 
 
-def _column(raw: str) -> str:
+def column_name(raw: str) -> str:
     name = raw.strip().lower().replace(" ", "_").replace("-", "_")
     return _ALIASES.get(name, name)
 
@@ -129,9 +160,10 @@ def sniff_delimiter(header_line: str) -> str:
             cells = next(csv.reader([header_line], delimiter=delimiter), [])
         except csv.Error:
             return 0
-        return sum(_column(c) in CSV_COLUMNS for c in cells)
+        return sum(column_name(c) in CSV_COLUMNS for c in cells)
 
-    return max(DELIMITERS, key=known)
+    # without a known column name (no header row): the delimiter that makes the most cells
+    return max(DELIMITERS, key=lambda d: (known(d), header_line.count(d)))
 
 
 def read_csv(fh: IO[str]) -> Parsed:
@@ -139,6 +171,9 @@ def read_csv(fh: IO[str]) -> Parsed:
     first = fh.readline()
     if not first:
         return Parsed(errors=("the file is empty (expected a header row with ja, en, acronym, …)",))
+    # Python's csv refuses cells over 128 KB by default, so a long note exported here could not come back:
+    # allow what a field may hold (with room for escaped quotes); larger cells are a row error.
+    csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_FIELD))
     # strict: a quote left open at the end (a truncated file) is an error, not a field that eats the rest
     reader = csv.reader(itertools.chain([first], fh), delimiter=sniff_delimiter(first), strict=True)
     try:
@@ -147,19 +182,28 @@ def read_csv(fh: IO[str]) -> Parsed:
         return Parsed(errors=("the file is empty (expected a header row with ja, en, acronym, …)",))
     except csv.Error as exc:
         return Parsed(errors=(f"line 1: {exc}",))
-    names, header_problems = _csv_header(header)
+    names, header_problems, warnings = _csv_header(header)
+    pending: list[list[str]] = []
     if not {"ja", "en", "acronym"} & set(names):
-        return Parsed(errors=tuple(header_problems))
-    # An unknown column is an error (a typo would silently drop data); --skip-bad ignores the column.
+        if (
+            not 2 <= len(header) <= len(HEADERLESS)
+            or not _JAPANESE.search(header[0])  # `foo,bar` is a header we do not know, not a term
+            or any(column_name(c) in CSV_COLUMNS for c in header)
+        ):
+            return Parsed(errors=tuple(header_problems))
+        # no header row: a two- or three-column glossary, its first row an entry like the others
+        names, header_problems, pending = list(HEADERLESS[: len(header)]), [], [header]
+        warnings = [f"no header row: columns read as {', '.join(HEADERLESS[: len(header)])}"]
     errors: list[str] = list(header_problems)
     good: list[tuple[str, Entry]] = []
     seen: dict[tuple[str, str, str], str] = {}
     unknown_status: set[str] = set()
-    line = reader.line_num
+    line = 0 if pending else reader.line_num
+    rows = itertools.chain(pending, reader)
     while True:
         start = line + 1
         try:
-            row = next(reader)
+            row = next(rows)
         except StopIteration:
             break
         except csv.Error as exc:
@@ -199,5 +243,8 @@ def read_csv(fh: IO[str]) -> Parsed:
             unknown_status.add(where)
         finish_entry(where, entry, errors, good, seen)
     return Parsed(
-        entries=tuple(good), errors=tuple(errors), unknown_status=kept_unknown(unknown_status, good)
+        entries=tuple(good),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        unknown_status=kept_unknown(unknown_status, good),
     )

@@ -494,3 +494,70 @@ def test_ids_past_sqlite_integers_are_a_row_error(ident: str) -> None:
 
     parsed = read_csv(_io.StringIO(f"id,ja,en\n{ident},防衛,defence\n"))
     assert not parsed.entries and "out of range" in parsed.errors[0]
+
+
+# --- issue 12, item 19: files from spreadsheets --------------------------------------------------------
+
+
+def test_excel_unicode_text_with_a_header_is_a_table_not_an_omegat_glossary(tmp_path: Path) -> None:
+    from glossary.omegat import read_parsed
+
+    path = tmp_path / "glossary.txt"
+    path.write_bytes("ja\ten\tnote\r\n防衛\tdefence\tMOD usage\r\n協力\tcooperation\t\r\n".encode("utf-16"))
+    parsed = read_parsed(path)
+    assert not parsed.errors, parsed.errors
+    assert [(e.ja, e.en, e.note) for _, e in parsed.entries] == [
+        ("防衛", "defence", "MOD usage"),
+        ("協力", "cooperation", None),
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_headerless_two_and_three_column_files_are_read(delimiter: str) -> None:
+    import io as _io
+
+    from glossary.csvio import read_csv
+
+    text = f"防衛{delimiter}defence{delimiter}a note\n協力{delimiter}cooperation{delimiter}\n"
+    parsed = read_csv(_io.StringIO(text))
+    assert not parsed.errors, parsed.errors
+    assert [(e.ja, e.en, e.note) for _, e in parsed.entries] == [
+        ("防衛", "defence", "a note"),
+        ("協力", "cooperation", None),
+    ]
+    assert any("no header row" in w for w in parsed.warnings)
+
+
+def test_unknown_column_is_ignored_with_a_warning() -> None:
+    import io as _io
+
+    from glossary.csvio import read_csv
+
+    parsed = read_csv(_io.StringIO("ja,en,colour\n防衛,defence,red\n"))
+    assert not parsed.errors
+    assert [(e.ja, e.en) for _, e in parsed.entries] == [("防衛", "defence")]
+    assert any("colour" in w for w in parsed.warnings)
+
+
+def test_a_note_over_128_kb_exported_to_csv_imports_again() -> None:
+    import io as _io
+
+    from glossary.csvio import read_csv, write_csv
+    from glossary.model import Entry as _Entry
+
+    note = "長い注記。" * 40_000  # 200,000 characters, 600 KB in UTF-8
+    out = _io.StringIO()
+    write_csv([_Entry(ja="防衛", en="defence", note=note)], out)
+    parsed = read_csv(_io.StringIO(out.getvalue()))
+    assert not parsed.errors, parsed.errors[:1]
+    assert parsed.entries[0][1].note == note
+
+
+def test_a_huge_note_is_refused_with_its_size() -> None:
+    import io as _io
+
+    from glossary.csvio import read_csv
+    from glossary.rows import MAX_FIELD
+
+    parsed = read_csv(_io.StringIO(f"ja,en,note\n防衛,defence,{'x' * (MAX_FIELD + 1)}\n"))
+    assert not parsed.entries and "the limit is" in parsed.errors[0]
