@@ -107,6 +107,10 @@ _BRIDGE = re.compile(
     f"(?:のための|の下での|における|に[{KANJI}]{{1,3}}(?:する|した|な|い|く|る|った|けた|づく|した)"
     f"|に(?:かかる|わたる|おける|対する|関する)|で[{KANJI}]{{1,2}}[{HIRA}]{{1,3}}た)$"
 )
+# Coordination inside a name (信頼醸成措置及び予防外交に関する…): crossed only when the acronym's verified
+# English expansion coordinates too (… Measures and Preventive Diplomacy), since 自衛隊及び防衛装備庁（ATLA）
+# names two bodies.
+_AND = re.compile("(?:及び|並びに)$")
 MAX_JA_LONG = 40
 
 
@@ -115,7 +119,7 @@ def script_tokens(text: str) -> list[Token]:
     kana runs as particles, everything else as punctuation."""
     out: list[Token] = []
     for m in re.finditer(
-        f"(?P<noun>[{KANJI}]+|[{KATA}]+|[A-Za-zＡ-Ｚａ-ｚ]+)|(?P<num>[0-9０-９]+)|(?P<kana>[{HIRA}]+)|(?P<sym>.)",
+        f"(?P<noun>(?:(?!及び)[{KANJI}])+|[{KATA}]+|[A-Za-zＡ-Ｚａ-ｚ]+)|(?P<num>[0-9０-９]+)|(?P<kana>及び|[{HIRA}]+)|(?P<sym>.)",
         text,
         re.S,
     ):
@@ -214,6 +218,7 @@ def ja_long_form(
     lo: int = 0,
     idx: TokenIndex | None = None,
     strict: bool = True,
+    coordinated: bool = False,
 ) -> tuple[int, int] | None:
     """The Japanese long form ending at `end` for acronym `short`, or None when there is no plausible one.
 
@@ -222,6 +227,7 @@ def ja_long_form(
     (so the caption in `物体数の推移 (NASA)` is not a long form of NASA). With `strict` off (the acronym's
     English expansion is verified, so パプアニューギニア may stand for three words) any compound is taken.
     Footnote numbers glued to the long form (会合14（…）) are left out when the acronym has no digits.
+    With `coordinated` (the English expansion has an `and`), 及び and 並びに are crossed like the links.
     """
     idx = idx or TokenIndex(text, tokens)
     letters = sf_letters(short)
@@ -233,7 +239,9 @@ def ja_long_form(
     if start >= end:
         return None
     while ja_units(text[start:end]) < letters:
-        m = _BRIDGE.search(text, max(lo, start - 12), start)
+        m = _BRIDGE.search(text, max(lo, start - 12), start) or (
+            _AND.search(text, max(lo, start - 3), start) if coordinated else None
+        )
         if not m or (text[m.start()] == "で" and not _copula_de(idx, m.start())):
             break
         before = _compound_start(idx, m.start(), lo)
@@ -255,7 +263,7 @@ def quoted_before(text: str, end: int) -> tuple[int, int] | None:
         return None
     opener = {"」": "「", "』": "『", "”": "“", '"': '"'}[text[end - 1]]
     i = text.rfind(opener, max(0, end - 1 - MAX_JA_LONG), end - 1)
-    if i < 0 or re.search("[。\n]", text[i + 1 : end - 1]):
+    if i < 0 or re.search(r"。|\n\s*\n", text[i + 1 : end - 1]):  # a single line break is wrapping
         return None
     return i + 1, end - 1
 

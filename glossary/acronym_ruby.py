@@ -19,6 +19,10 @@ def ruby_readings(head: str, body: str) -> list[tuple[int, str, bool]]:
     m = re.search(r"\s([A-Za-z0-9+/&-]+)$", body)
     if m and any(ch.isupper() for ch in m.group(1)) and not re.match(r"[A-Z][a-z]{2,}", m.group(1)):
         out.append((len(body[: m.start()].rstrip()), m.group(1), True))
+        # a footnote number glued to the tail (PCP11 → IPCP) when the acronym has no digits of its own
+        note = re.fullmatch(r"(.*[A-Za-z])[0-9]{1,2}", m.group(1))
+        if note:
+            out.append((len(body[: m.start()].rstrip()), note.group(1), True))
     last = re.search(r"[A-Za-z0-9+/&-]+$", body)
     glued = [k for k in range(last.start() + 2 if last else len(body), len(body)) if body[k - 1].islower()]
     # a tail of capitals right after a lowercase letter ends a word for certain (StaffHQC3S)

@@ -129,7 +129,7 @@ _SF_BEFORE = re.compile(
     r"(?<![A-Za-z0-9])((?:[A-Z] ){1,}[A-Z]|[A-Za-z][A-Za-z0-9]*(?:[-/&.・][A-Za-z0-9]+)*\+?)$"
 )
 _IKA = re.compile(r"以下(?:単に)?[「『\"“]([^」』\"”]{1,20})[」』\"”](?:という|と略す|と称する|と呼ぶ)。?")
-_COLON_IN = re.compile(r"\s*([A-Za-z][^:：]{0,20}?)\s*[:：]\s*(.+?)\s*")
+_COLON_IN = re.compile(r"\s*([A-Za-z][^:：]{0,20}?)\s*[:：]\s*(.+?)\s*", re.S)  # a wrapped expansion too
 
 
 def _split_expansion(t: str, lo: int, hi: int) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
@@ -204,9 +204,10 @@ class _Finder:
         return m.start() if m else o
 
     def _long_before(
-        self, end: int, short: str, *, strict: bool = True
+        self, end: int, short: str, *, strict: bool = True, en: tuple[int, int] | None = None
     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-        """(ja_span, en_span) of the long form ending at `end` (`strict`: see ja_long_form)."""
+        """(ja_span, en_span) of the long form ending at `end` (`strict`: see ja_long_form; `en`: the
+        English expansion already found, whose `and` lets a Japanese 及び into the long form)."""
         t = self.t
         q = quoted_before(t, end)
         if q:
@@ -222,7 +223,8 @@ class _Finder:
         if not japanese and end > 0 and re.match(r"[A-Za-z0-9]", t[end - 1]):
             return None, en_long_form(t, end, short)
         if japanese or (end > 0 and JA_RE.match(t[end - 1])):
-            ja = ja_long_form(t, end, short, idx=self.idx, strict=strict)
+            coordinated = en is not None and bool(re.search(r"\band\b|&", t[en[0] : en[1]]))
+            ja = ja_long_form(t, end, short, idx=self.idx, strict=strict, coordinated=coordinated)
             return (open_quote_start(t, ja[0], ja[1]), ja[1]) if ja else None, None
         return None, None
 
@@ -277,9 +279,12 @@ class _Finder:
 
     def colon_definition(self, short: str, sf: tuple[int, int], body: tuple[int, int], before: int) -> None:
         ja_in, en_in = _split_expansion(self.t, *body)
+        lead = re.match(r"(?:the|a|an)\s+", self.t[en_in[0] : en_in[1]], re.I) if en_in else None
+        if en_in and lead:  # (IISS: The International Institute for Strategic Studies)
+            en_in = (en_in[0] + lead.end(), en_in[1])
         ja = ja_in if ja_in and ja_gloss_ok(self.t[ja_in[0] : ja_in[1]], short) else None
         en = en_in if en_in and en_expansion_ok(self.t[en_in[0] : en_in[1]], short) else None
-        ja_out, _ = self._long_before(before, short, strict=en is None)
+        ja_out, _ = self._long_before(before, short, strict=en is None, en=en)
         if ja_out and ja is None:
             ja = ja_out
         if ja or en:
@@ -331,7 +336,7 @@ class _Finder:
             ]
             if fits:
                 short, size = next((f for f in fits if self._used_elsewhere(f[0], o, c)), fits[0])
-                ja, _ = self._long_before(self._before(o), short, strict=False)
+                ja, _ = self._long_before(self._before(o), short, strict=False, en=(e_lo, e_lo + size))
                 self.add("ruby", short, (s_lo, s_hi), ja, (e_lo, e_lo + size))
                 return True
         return False
