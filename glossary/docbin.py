@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from alignment.project import ProjectError, atomic_write_files
 
@@ -93,7 +92,7 @@ def _write_bytes(tmp: Path, *, data: bytes) -> None:
     tmp.write_bytes(data)
 
 
-def _tokenized(
+def tokenized(
     record: Mapping[str, Any],
     tokenizers: Mapping[str, Callable[[str], Any]],
     statuses: Sequence[str],
@@ -108,12 +107,12 @@ def _tokenized(
     return lang, doc, spans, fitted
 
 
-def _status(span: Mapping[str, Any]) -> str:
+def span_status(span: Mapping[str, Any]) -> str:
     return str(span.get("status", "accepted"))
 
 
 def _included(record: Mapping[str, Any], statuses: Sequence[str]) -> list[Mapping[str, Any]]:
-    return [s for s in record.get("spans", []) if _status(s) in statuses]
+    return [s for s in record.get("spans", []) if span_status(s) in statuses]
 
 
 def _strict_span(doc: Any, start: int, end: int, label: str = "") -> Any:
@@ -130,7 +129,7 @@ def _misfit_reason(doc: Any, start: int, end: int) -> str:
     return f"not on token boundaries (cuts token {shown})" if shown else "not on token boundaries"
 
 
-def _problem(record: Mapping[str, Any], span: Mapping[str, Any], reason: str) -> Problem:
+def span_problem(record: Mapping[str, Any], span: Mapping[str, Any], reason: str) -> Problem:
     return Problem(
         pair=str(record.get("pair", "")),
         lang=str(record["lang"]),
@@ -143,6 +142,22 @@ def _problem(record: Mapping[str, Any], span: Mapping[str, Any], reason: str) ->
     )
 
 
+def span_range(record: Mapping[str, Any], span: Mapping[str, Any]) -> tuple[int, int]:
+    """The span's [start, end) without whitespace at its edges (`ACSA\t` is the entity `ACSA`): tokenizers
+    keep whitespace out of tokens, so an edge space would make a good span look off token boundaries."""
+    start, end = int(span["start"]), int(span["end"])
+    text = str(record.get("text", ""))
+    while start < end and end <= len(text) and text[start].isspace():
+        start += 1
+    while end > start and end <= len(text) and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def span_key(record: Mapping[str, Any], span: Mapping[str, Any]) -> tuple[int, int, str]:
+    return (*span_range(record, span), str(span["label"]))
+
+
 def fit_spans(
     doc: Any, record: Mapping[str, Any], spans: Iterable[Mapping[str, Any]]
 ) -> tuple[list[Any], list[Problem]]:
@@ -150,10 +165,10 @@ def fit_spans(
     fitted: list[Any] = []
     problems: list[Problem] = []
     for span in spans:
-        start, end = int(span["start"]), int(span["end"])
+        start, end = span_range(record, span)
         sp = _strict_span(doc, start, end, str(span["label"]))
         if sp is None:
-            problems.append(_problem(record, span, _misfit_reason(doc, start, end)))
+            problems.append(span_problem(record, span, _misfit_reason(doc, start, end)))
         else:
             fitted.append(sp)
     return fitted, problems
@@ -179,7 +194,7 @@ MISSING, OUTSIDE = "", "O"
 def reviewed(record: Mapping[str, Any]) -> bool:
     """A person went through the segment: it has spans and none is still a suggestion."""
     spans = record.get("spans", [])
-    return bool(spans) and all(_status(s) != "suggested" for s in spans)
+    return bool(spans) and all(span_status(s) != "suggested" for s in spans)
 
 
 def _tokens_touched(doc: Any, start: int, end: int) -> range:
@@ -201,14 +216,14 @@ def token_states(
     Unknown beats outside (a pending suggestion over a rejected span stays open), and entities beat both.
     """
     states = [OUTSIDE if reviewed(record) else MISSING] * len(doc)
-    others = [s for s in record.get("spans", []) if _status(s) not in statuses]
+    others = [s for s in record.get("spans", []) if span_status(s) not in statuses]
     for span in others:
         # a rejected range off token boundaries says nothing about any whole token
-        sp = _strict_span(doc, int(span["start"]), int(span["end"])) if _status(span) == "rejected" else None
+        sp = _strict_span(doc, *span_range(record, span)) if span_status(span) == "rejected" else None
         for i in range(sp.start, sp.end) if sp is not None else ():
             states[i] = OUTSIDE
     # not chosen and not rejected (a suggestion, or accepted when only suggestions are exported): unknown
-    unknown = [(int(s["start"]), int(s["end"])) for s in others if _status(s) != "rejected"]
+    unknown = [span_range(record, s) for s in others if span_status(s) != "rejected"]
     unknown += [(p.start, p.end) for p in misfits] + [(sp.start_char, sp.end_char) for sp in left]
     for start, end in unknown:
         for i in _tokens_touched(doc, start, end):
@@ -258,12 +273,12 @@ def build_docs(
     count = skipped = 0
     for record in records:
         before = len(misfits)
-        lang, doc, spans, fitted = _tokenized(record, tokenizers, statuses, misfits)
+        lang, doc, spans, fitted = tokenized(record, tokenizers, statuses, misfits)
         ents, left = pick_ents(fitted)
-        by_range = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
+        by_range = {span_key(record, s): s for s in spans}
         for sp in left:
             overlaps.append(
-                _problem(
+                span_problem(
                     record,
                     by_range[(sp.start_char, sp.end_char, sp.label_)],
                     f"overlaps an entity; in doc.spans[{SPAN_KEY!r}] only",
@@ -320,78 +335,3 @@ def write_docbin(
     blobs = {path: DocBin(docs=docs[lang], store_user_data=True).to_bytes() for lang, path in paths.items()}
     atomic_write_files({path: functools.partial(_write_bytes, data=data) for path, data in blobs.items()})
     return dataclasses.replace(report, files={lang: str(p) for lang, p in paths.items()})
-
-
-def prodigy_task(
-    doc: Any,
-    record: Mapping[str, Any],
-    fitted: Sequence[Any],
-    extra: Mapping[tuple[int, int, str], Mapping[str, Any]],
-) -> dict[str, Any]:
-    """A Prodigy task: text, tokens, spans with token_start/token_end (Prodigy's token_end is inclusive),
-    our provenance in meta and in each span.
-
-    Only a complete task (see `complete`) is answered "accept": Prodigy trains on an accepted manual NER task
-    as the whole truth, every unmarked token outside. Others go out unanswered, pre-annotated input for
-    `ner.manual`, so they never teach that what nobody checked (or what was filtered out) is not an entity.
-    """
-    spans = []
-    for sp in sorted(fitted, key=lambda s: (s.start_char, s.end_char)):
-        original = extra[(sp.start_char, sp.end_char, sp.label_)]
-        spans.append(
-            {
-                "start": sp.start_char,
-                "end": sp.end_char,
-                "token_start": sp.start,
-                "token_end": sp.end - 1,
-                "label": sp.label_,
-                "text": sp.text,
-                "source": original.get("source"),
-                "status": original.get("status"),
-                "entry_id": original.get("entry_id"),
-            }
-        )
-    return {
-        "text": doc.text,
-        "tokens": [
-            {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-            for t in doc
-        ],
-        "spans": spans,
-        "meta": {
-            "pair": record.get("pair"),
-            "lang": record["lang"],
-            "segment_index": record["segment_index"],
-        },
-        **({"answer": "accept"} if complete(record, spans) else {}),
-    }
-
-
-def complete(record: Mapping[str, Any], exported: Sequence[Mapping[str, Any]]) -> bool:
-    """Is the task the segment's whole annotation? Reviewed, and its spans exactly the accepted ones: a
-    --status filter that leaves out accepted spans, or puts rejected ones in, makes a partial task."""
-    accepted = {(int(s["start"]), int(s["end"])) for s in record.get("spans", []) if _status(s) == "accepted"}
-    return reviewed(record) and {(int(s["start"]), int(s["end"])) for s in exported} == accepted
-
-
-def write_prodigy(
-    records: Iterable[Mapping[str, Any]],
-    out: TextIO,
-    *,
-    tokenizers: Mapping[str, Tokenizer] | None = None,
-    statuses: Sequence[str] = DEFAULT_STATUSES,
-) -> ExportReport:
-    """One Prodigy task per segment, streamed to `out` as JSON lines."""
-    records = list(records)
-    langs = sorted({str(r["lang"]) for r in records})
-    tokenizers = tokenizers or load_tokenizers(langs)
-    docs: dict[str, int] = {}
-    misfits: list[Problem] = []
-    count = 0
-    for record in records:
-        lang, doc, spans, fitted = _tokenized(record, tokenizers, statuses, misfits)
-        extra = {(int(s["start"]), int(s["end"]), str(s["label"])): s for s in spans}
-        out.write(json.dumps(prodigy_task(doc, record, fitted, extra), ensure_ascii=False) + "\n")
-        docs[lang] = docs.get(lang, 0) + 1
-        count += len(fitted)
-    return ExportReport(docs=docs, spans=count, misfits=tuple(misfits))

@@ -6,12 +6,14 @@ decided may teach a model that something is not an entity."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from glossary.docbin import docbin_paths, load_tokenizers, pick_ents, write_docbin, write_prodigy
+from glossary.docbin import docbin_paths, load_tokenizers, pick_ents, write_docbin
+from glossary.prodigy import write_prodigy
 
 JA_TEXT = "インド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）は㈱ｲﾝﾄﾞと協力する😀。"
 EN_TEXT = "The Information Fusion Centre - Indian Ocean Region (IFC-IOR) and IPMDA😀."
@@ -312,8 +314,14 @@ def test_prodigy_jsonl(tokenizers) -> None:
         # Prodigy's token_end is inclusive
         assert tokens[span["token_start"]]["start"] == span["start"]
         assert tokens[span["token_end"]]["end"] == span["end"]
+    # Prodigy's NER tasks cannot overlap: the nested インド洋 is reported, not written into the task
+    assert [(p.text, p.reason) for p in report.overlaps] == [
+        ("インド洋", "overlaps a longer span; left out of the NER task")
+    ]
+    for t in tasks:
+        ranges = sorted((s["start"], s["end"]) for s in t["spans"])
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(ranges)), t["spans"]
     assert [(s["text"], s["source"], s["entry_id"]) for s in task["spans"]] == [
-        ("インド洋", "user", None),
         ("インド洋地域情報融合センター", "user", 7),
         ("ＩＦＣ－ＩＯＲ", "acronym", None),
         ("ｲﾝﾄﾞ", "user", None),
@@ -409,7 +417,9 @@ def test_spans_export_docbin_and_prodigy_from_the_seed_project(
 
     prodigy = run("spans", "export", "seed000", "--format", "prodigy", "-q")
     tasks = [json.loads(line) for line in prodigy.stdout.splitlines()]
-    assert sum(len(t["spans"]) for t in tasks) == len(accepted)
+    # overlapping acronym spans cannot all go into NER tasks: the shorter ones are reported on stderr
+    overlapping = prodigy.stderr.count("overlaps a longer span")
+    assert sum(len(t["spans"]) for t in tasks) + overlapping == len(accepted)
     assert all(t["text"][s["start"] : s["end"]] == s["text"] for t in tasks for s in t["spans"])
 
 
@@ -466,3 +476,15 @@ def test_docbin_whose_chosen_spans_all_miss_token_boundaries_warns(
     assert result.exit_code == 0
     assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["left out", "Warning"]
     assert "none of the 1 accepted spans sits on token boundaries" in result.stderr
+
+
+def test_whitespace_at_a_span_edge_is_trimmed_not_a_misfit(tokenizers) -> None:
+    text = "The ACSA\tagreement was signed."
+    span = {**_span(text, "ACSA\t", "LAW")}
+    record = {"pair": "p", "lang": "en", "segment_index": 0, "text": text, "spans": [span]}
+    out = io.StringIO()
+    report = write_prodigy([record], out, tokenizers=tokenizers)
+    assert report.misfits == () and report.spans == 1
+    (written,) = json.loads(out.getvalue())["spans"]
+    assert (written["text"], written["start"], written["end"]) == ("ACSA", 4, 8)
+    assert json.loads(out.getvalue())["answer"] == "accept"

@@ -131,7 +131,8 @@ def export_spans_for_training(
     DocBin segments with nothing known about their entities (see glossary.docbin).
     """
     from alignment.project import ProjectError, atomic_write_file
-    from glossary.docbin import DEFAULT_STATUSES, load_tokenizers, write_docbin, write_prodigy
+    from glossary.docbin import DEFAULT_STATUSES, load_tokenizers, write_docbin
+    from glossary.prodigy import write_prodigy
     from glossary.spans import export_records
 
     chosen = tuple(statuses) or DEFAULT_STATUSES
@@ -170,7 +171,7 @@ def export_spans_for_training(
 
             atomic_write_file(output, write)
             report = reports[0]
-    for problem in report.misfits:
+    for problem in (*report.misfits, *(report.overlaps if fmt != "docbin" else ())):
         click.echo(f"left out: {problem.line()}", err=True)
     if report.spans == 0:
         # even with -q: an export with no span at all is almost always a mistake, and cheap to say so
@@ -193,7 +194,8 @@ def export_spans_for_training(
         f"Wrote {report.spans} spans ({'/'.join(chosen)}) in {docs} segments to {where}; "
         f"{len(report.misfits)} spans left out (not on token boundaries)"
         + (
-            f", {len(report.overlaps)} nested or overlapping kept in doc.spans only"
+            f", {len(report.overlaps)} nested or overlapping "
+            + ("kept in doc.spans only" if fmt == "docbin" else "left out (NER tasks cannot overlap)")
             if report.overlaps
             else ""
         )
