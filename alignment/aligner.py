@@ -276,7 +276,7 @@ def align_pair(
     `save` stores the result (default `save_alignment`): the application layer passes one that also
     records the change in its undo history, in the same transaction, after the slow part is done.
     """
-    from alignment import store
+    from alignment import bead_store, store
 
     ja_segs = store.pair_segments(db, pair, "ja", level)
     en_segs = store.pair_segments(db, pair, "en", level)
@@ -284,7 +284,7 @@ def align_pair(
         raise ProjectError(f"pair {pair.name!r} has no English document to align with")
     if level == "clause" and not (ja_segs and en_segs):
         raise ProjectError(f"pair {pair.name!r} has no clause segments on both sides (re-import it)")
-    current = store.get_beads(db, pair.id, level)
+    current = bead_store.get_beads(db, pair.id, level)
     fixed = [b for b in current if b.status == "confirmed"]
     cuts: list[tuple[int, int]] = []
     if level == "clause":
@@ -314,7 +314,7 @@ def align_pair(
         level=level,
     )
     (save or save_alignment)(db, pair.id, current, beads, level=level, user=user)
-    stored = store.get_beads(db, pair.id, level)
+    stored = bead_store.get_beads(db, pair.id, level)
     return Alignment(
         pair=pair.name,
         level=level,
@@ -329,9 +329,9 @@ def _clause_cuts(
     db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs
 ) -> list[tuple[int, int]]:
     """Clause-index nodes at every sentence-bead boundary (aligning sentences first if needed)."""
-    from alignment import store
+    from alignment import bead_store
 
-    sentence_beads = store.get_beads(db, pair.id, "sentence")
+    sentence_beads = bead_store.get_beads(db, pair.id, "sentence")
     if not sentence_beads:
         sentence_beads = list(align_pair(db, pair, level="sentence", **kwargs).beads)
     first_ja = _first_clause(ja)
@@ -363,17 +363,17 @@ def save_alignment(
     user: str | None,
 ) -> None:
     """Store `beads`; when the stored alignment is intact, only the rows between confirmed beads change."""
-    from alignment import store
+    from alignment import bead_store
 
     with write(db):
-        if store.get_beads(db, pair_id, level) != list(current):
+        if bead_store.get_beads(db, pair_id, level) != list(current):
             raise ProjectError(
                 "the alignment of this pair changed while it was being aligned; run align again"
             )
         n = max((b.ja[1] for b in beads), default=0)
         m = max((b.en[1] for b in beads), default=0)
         if not any(b.status == "confirmed" for b in current) or not _tiles(current, n, m):
-            store.save_beads(db, pair_id, beads, level=level, user=user)
+            bead_store.save_beads(db, pair_id, beads, level=level, user=user)
             return
         # Replace each run of auto beads by the new beads of the same stretch, last run first so the
         # positions of earlier runs in `current` stay valid.
@@ -396,4 +396,4 @@ def save_alignment(
                 for b in new_auto
                 if lo_ja <= b.ja[0] and b.ja[1] <= hi_ja and lo_en <= b.en[0] and b.en[1] <= hi_en
             ]
-            store.replace_beads(db, pair_id, current, start, stop, repl, level=level, user=user)
+            bead_store.replace_beads(db, pair_id, current, start, stop, repl, level=level, user=user)

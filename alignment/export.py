@@ -65,10 +65,10 @@ def bead_records(
     db: Database, pairs: Sequence[Pair], *, level: Level = "sentence", confirmed_only: bool = False
 ) -> Iterator[BeadRecord]:
     """The beads of `pairs` in order; pairs with no beads at `level` yield nothing."""
-    from alignment import store
+    from alignment import bead_store, store
 
     for pair in pairs:
-        beads = store.get_beads(db, pair.id, level)
+        beads = bead_store.get_beads(db, pair.id, level)
         if not beads:
             continue
         ja = [s.text for s in store.pair_segments(db, pair, "ja", level)]

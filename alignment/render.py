@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from alignment.bead_store import get_beads, save_beads
 from alignment.edit import EditError, check_cover
 from alignment.model import Bead, BeadStatus
 from alignment.project import ProjectError, now, write
-from alignment.store import get_beads, get_document, get_segments, save_beads, touch_pair
+from alignment.store import get_document, get_segments, touch_pair
 
 Splice = dict[str, Any]
 Range = tuple[int, int]

@@ -1,14 +1,15 @@
-"""Reading and writing the corpus tables (pairs, documents, segments, beads). Rows become dataclasses here."""
+"""Reading and writing the corpus tables: pairs, documents and segments (beads: bead_store). Rows become
+dataclasses here."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
-from alignment.model import Bead, Document, Lang, Level, Pair, PairSummary, Segment
+from alignment.model import Document, Lang, Level, Pair, PairSummary, Segment
 from alignment.project import ProjectError, now, write
 
 
@@ -241,172 +242,12 @@ def create_pair(db: Database, name: str, *, replace: bool = False) -> int:
     return pair_id
 
 
-# --- beads --------------------------------------------------------------------------------------------
-
-
-def _bead(row: dict[str, Any]) -> Bead:
-    return Bead(
-        ja=(row["ja_start"], row["ja_end"]),
-        en=(row["en_start"], row["en_end"]),
-        score=row["score"],
-        status=row["status"],
-        id=row["id"],
-        updated_by=row["updated_by"],
-        updated_at=row["updated_at"],
-    )
-
-
-def get_beads(db: Database, pair_id: int, level: Level = "sentence") -> list[Bead]:
-    # Plain tuples rather than sqlite-utils' dict rows: three times faster on a 20,000-bead pair.
-    rows = db.execute(
-        "SELECT ja_start, ja_end, en_start, en_end, score, status, id, updated_by, updated_at"
-        " FROM beads WHERE pair_id = ? AND level = ? ORDER BY ord",
-        [pair_id, level],
-    ).fetchall()
-    return [Bead((r[0], r[1]), (r[2], r[3]), r[4], r[5], r[6], r[7], r[8]) for r in rows]
-
-
-def save_beads(
-    db: Database, pair_id: int, beads: Iterable[Bead], level: Level = "sentence", user: str | None = None
-) -> None:
-    """Replace the pair's beads at `level` with `beads`, in order, in one transaction."""
-    ts = now()
-    with write(db):
-        db.execute("DELETE FROM beads WHERE pair_id = ? AND level = ?", [pair_id, level])
-        db.conn.executemany(
-            """INSERT INTO beads (pair_id, level, ord, ja_start, ja_end, en_start, en_end, score, status,
-               updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                (
-                    pair_id,
-                    level,
-                    i,
-                    b.ja[0],
-                    b.ja[1],
-                    b.en[0],
-                    b.en[1],
-                    b.score,
-                    b.status,
-                    b.updated_by or user,
-                    b.updated_at or ts,
-                )
-                for i, b in enumerate(beads)
-            ),
-        )
-        touch_pair(db, pair_id)
-
-
-ORD_STRIDE = 16
-"""Beads are re-spaced by this factor when an edit needs room between two `ord` values."""
-
-
-_STALE = "the alignment of this pair was changed by another program; reopen the pair"
-
-
-def _bead_key(pair_id: int, level: Level, bead: Bead) -> list[object]:
-    """A stored bead is found by id *and* content: SQLite reuses the ids of deleted rows."""
-    return [bead.id, pair_id, level, bead.ja[0], bead.ja[1], bead.en[0], bead.en[1], bead.status]
-
-
-_BEAD_MATCH = (
-    "id = ? AND pair_id = ? AND level = ? AND ja_start = ? AND ja_end = ? AND en_start = ? AND en_end = ?"
-    " AND status = ?"
-)
-
-
-def _bead_ord(db: Database, pair_id: int, level: Level, bead: Bead) -> int:
-    row = db.execute(f"SELECT ord FROM beads WHERE {_BEAD_MATCH}", _bead_key(pair_id, level, bead)).fetchone()
-    if row is None:
-        raise ProjectError(_STALE)
+def segment_count(db: Database, pair_ids: Sequence[int], level: Level = "sentence") -> int:
+    """How many segments (both sides) the pairs have at `level`."""
+    marks = ", ".join("?" * len(pair_ids))
+    row = db.execute(
+        "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id"
+        f" WHERE s.level = ? AND d.pair_id IN ({marks})",
+        [level, *pair_ids],
+    ).fetchone()
     return int(row[0])
-
-
-def replace_beads(
-    db: Database,
-    pair_id: int,
-    current: Sequence[Bead],
-    start: int,
-    stop: int,
-    new: Sequence[Bead],
-    *,
-    level: Level = "sentence",
-    user: str | None = None,
-) -> list[Bead]:
-    """Replace `current[start:stop]` by `new`, touching only those rows (one transaction).
-
-    `current` is the pair's bead list as loaded (beads carry their row ids). Rows keep gaps in `ord` so an
-    edit in the middle of a 20,000-bead alignment does not renumber the rest; when a gap runs out, the pair
-    is re-spaced once. Returns `new` as stored: with row ids and who/when stamps.
-    """
-    ts = now()
-    with write(db):
-        old = current[start:stop]
-        if any(b.id is None for b in old):
-            raise ProjectError("cannot replace beads that were never stored")
-        lo = _bead_ord(db, pair_id, level, current[start - 1]) if start > 0 else None
-        hi = _bead_ord(db, pair_id, level, current[stop]) if stop < len(current) else None
-        cur = db.conn.executemany(
-            f"DELETE FROM beads WHERE {_BEAD_MATCH}", [_bead_key(pair_id, level, b) for b in old]
-        )
-        if cur.rowcount != len(old):
-            raise ProjectError(_STALE)
-        k = len(new)
-        while lo is not None and hi is not None and hi - lo - 1 < k:
-            db.execute(
-                "UPDATE beads SET ord = ord * ? WHERE pair_id = ? AND level = ?", [ORD_STRIDE, pair_id, level]
-            )
-            lo, hi = lo * ORD_STRIDE, hi * ORD_STRIDE
-        first = lo + 1 if lo is not None else (hi - k if hi is not None else 0)
-        stamped = [
-            Bead(
-                ja=b.ja,
-                en=b.en,
-                score=b.score,
-                status=b.status,
-                updated_by=b.updated_by or user,
-                updated_at=b.updated_at or ts,
-            )
-            for b in new
-        ]
-        db.conn.executemany(
-            "INSERT INTO beads (pair_id, level, ord, ja_start, ja_end, en_start, en_end, score, status,"
-            " updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    pair_id,
-                    level,
-                    first + n,
-                    b.ja[0],
-                    b.ja[1],
-                    b.en[0],
-                    b.en[1],
-                    b.score,
-                    b.status,
-                    b.updated_by,
-                    b.updated_at,
-                )
-                for n, b in enumerate(stamped)
-            ],
-        )
-        if k:
-            ids = [
-                r[0]
-                for r in db.execute(
-                    "SELECT id FROM beads WHERE pair_id = ? AND level = ? AND ord BETWEEN ? AND ? ORDER BY ord",
-                    [pair_id, level, first, first + k - 1],
-                )
-            ]
-            stamped = [
-                Bead(
-                    ja=b.ja,
-                    en=b.en,
-                    score=b.score,
-                    status=b.status,
-                    id=i,
-                    updated_by=b.updated_by,
-                    updated_at=b.updated_at,
-                )
-                for b, i in zip(stamped, ids, strict=True)
-            ]
-        touch_pair(db, pair_id)
-    return stamped

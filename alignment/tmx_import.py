@@ -18,10 +18,11 @@ from xml.etree.ElementTree import Element, ParseError
 
 from sqlite_utils import Database
 
+from alignment.bead_store import save_beads
 from alignment.model import Bead, BeadStatus, Document, Lang, Segment
 from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError, write
-from alignment.store import create_pair, insert_document, save_beads
+from alignment.store import create_pair, insert_document
 from alignment.text import strip_controls
 from alignment.xmlenc import expat_stream
 

@@ -14,14 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from alignment.bead_store import get_beads
 from alignment.model import Bead, Document, Lang, Pair, Segment
-from alignment.store import get_beads, get_document, get_segments
+from alignment.store import get_document, get_segments
 from alignment.text import nfkc
 from glossary import store as glossary_store
 from glossary.acronyms import Definition, acronym_key, find_expansion, initials_match
 from glossary.match import term_key
 from glossary.model import Entry, Source
-from glossary.spans import Span, list_spans, stored_definitions, suggestions_current
+from glossary.span_sync import stored_definitions, suggestions_current
+from glossary.spans import Span, list_spans
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,11 +79,16 @@ class _Side:
 # --- small helpers ------------------------------------------------------------------------------------
 
 
+_JA = "\u3001-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Japanese punctuation, kana and kanji
+
+
 def clean_term(text: str | None) -> str | None:
     """A term as the termbase stores it: NFKC, whitespace runs (PDF tabs, wrapped lines) as one space."""
     if not text:
         return None
-    out = re.sub(r"\s+", " ", nfkc(text)).strip(" ・,")
+    # a line break next to a Japanese character is PDF wrapping (…に関する⏎ASEANアウトルック), not a space
+    text = re.sub(rf"(?<=[{_JA}])[ \t]*\n\s*|\s*\n[ \t]*(?=[{_JA}])", "", nfkc(text))
+    out = re.sub(r"\s+", " ", text).strip(" ・,")
     # letter-spacing left by PDF extraction (ASEAN地 域フォーラム) is not part of a Japanese term
     out = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", out)
     return out or None

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from alignment.store import get_beads, pair_segments
+from alignment.bead_store import get_beads
+from alignment.store import pair_segments
 from glossary import store
 from glossary.lookup import lookup_key
 from glossary.model import Entry

@@ -17,7 +17,8 @@ from glossary import store as glossary_store
 from glossary.acronyms import Definition, Token, find_definitions, find_occurrences, first_offset
 from glossary.labels import ginza_label, head_label, plausible
 from glossary.match import Matcher, Term
-from glossary.spans import SegmentIndex, Span, SyncReport, sync_suggestions
+from glossary.span_sync import sync_suggestions
+from glossary.spans import SegmentIndex, Span, SyncReport
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -217,7 +218,7 @@ def suggest_pair(
     matcher: Matcher | None = None,
     on_progress: Progress | None = None,
 ) -> SuggestReport:
-    """Suggest spans for `pair` and store them (see glossary.spans.sync_suggestions for what is kept).
+    """Suggest spans for `pair` and store them (see glossary.span_sync.sync_suggestions for what is kept).
 
     Args:
         matcher: the glossary matcher (built once for --all); by default built from the termbase.

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from testdata import DEV_GOLD
 
-from alignment import aligner, anchors, embed, store
+from alignment import aligner, anchors, bead_store, embed, store
 from alignment.evaluate import evaluate, evaluate_baseline, ranges_to_indexes, read_gold, score
 from alignment.model import Bead, Document, Segment
 from alignment.project import ProjectError, open_project, write
@@ -143,8 +143,8 @@ def test_confirmed_beads_survive_realignment_untouched(db, kyoto) -> None:
         updated_by="analyst",
         updated_at="2026-01-02T00:00:00+00:00",
     )
-    store.save_beads(db, pair.id, [*beads[:3], merged, *beads[5:10], kept, *beads[11:]])
-    before = {b.id: b for b in store.get_beads(db, pair.id) if b.status == "confirmed"}
+    bead_store.save_beads(db, pair.id, [*beads[:3], merged, *beads[5:10], kept, *beads[11:]])
+    before = {b.id: b for b in bead_store.get_beads(db, pair.id) if b.status == "confirmed"}
     result = aligner.align_pair(db, pair, use_embeddings=False)
     after = {b.id: b for b in result.beads if b.status == "confirmed"}
     assert after == before  # same rows: ids, ranges, score, who and when
@@ -158,7 +158,7 @@ def test_a_concurrent_edit_is_not_overwritten(db, kyoto) -> None:
     stale = first[:-1]  # what an aligner run read before someone else changed the pair
     with pytest.raises(ProjectError, match="changed while"):
         aligner.save_alignment(db, pair.id, stale, first, level="sentence", user="x")
-    assert store.get_beads(db, pair.id) == first
+    assert bead_store.get_beads(db, pair.id) == first
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -212,7 +212,7 @@ def test_clause_beads_stay_inside_sentence_beads(db) -> None:
     ]
     pair = add_pair(db, "c", ja, en, clauses={"ja": {0: [12, 23]}, "en": {0: [39, 78]}})
     result = aligner.align_pair(db, pair, level="clause", use_embeddings=False)
-    sentence_beads = store.get_beads(db, pair.id, "sentence")
+    sentence_beads = bead_store.get_beads(db, pair.id, "sentence")
     assert [(b.ja, b.en) for b in sentence_beads] == [((0, 1), (0, 1)), ((1, 2), (1, 2))]
     ja_parent = {c.index: c.parent for c in store.pair_segments(db, pair, "ja", "clause")}
     en_parent = {c.index: c.parent for c in store.pair_segments(db, pair, "en", "clause")}
@@ -220,7 +220,7 @@ def test_clause_beads_stay_inside_sentence_beads(db) -> None:
     for b in result.beads:
         parents = {ja_parent[k] for k in range(*b.ja)} | {en_parent[k] for k in range(*b.en)}
         assert len(parents) == 1  # both sentences are 1-1, so a clause bead never mixes sentences
-    assert store.get_beads(db, pair.id, "clause") == list(result.beads)
+    assert bead_store.get_beads(db, pair.id, "clause") == list(result.beads)
 
 
 def test_clauses_against_a_single_clause_make_one_bead(db) -> None:
@@ -404,8 +404,8 @@ def test_demo_aligns_every_pair_with_english(tmp_path: Path) -> None:
     assert results[-1].step == "align" and [r["pair"] for r in results[-1].rows] == [chosen[0].name]
     db = open_project(path)
     try:
-        beads = store.get_beads(db, store.get_pair(db, chosen[0].name).id)
+        beads = bead_store.get_beads(db, store.get_pair(db, chosen[0].name).id)
         assert [b.type for b in beads] == ["1-1"] * 57
-        assert store.get_beads(db, store.get_pair(db, chosen[1].name).id) == []
+        assert bead_store.get_beads(db, store.get_pair(db, chosen[1].name).id) == []
     finally:
         db.close()

@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 from translate.storage.tmx import tmxfile
 
-from alignment import export, store
+from alignment import bead_store, export, store
 from alignment.model import Bead, Document, Segment
 from alignment.project import ProjectError, open_project, write
 
@@ -57,7 +57,7 @@ def db(db_path: Path):
         for lang, texts in (("ja", JA), ("en", EN)):
             doc, segments = _document(lang, texts)
             store.insert_document(project, pair_id, doc, segments)
-    store.save_beads(project, pair_id, BEADS)
+    bead_store.save_beads(project, pair_id, BEADS)
     yield project
     project.close()
 

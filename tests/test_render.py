@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alignment.bead_store import get_beads, save_beads
 from alignment.edit import EditError, check_cover
 from alignment.model import Bead, Document, Segment
 from alignment.project import ProjectError, write
 from alignment.render import apply_splice, plan_rendering, render
-from alignment.store import create_pair, get_beads, get_document, get_segments, insert_document, save_beads
+from alignment.store import create_pair, get_document, get_segments, insert_document
 from alignment.text import line_segments
 from tui.common import open_db
 

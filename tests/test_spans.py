@@ -9,15 +9,15 @@ import pytest
 
 from alignment.importer import import_texts
 from alignment.store import get_document, get_pair, get_segments
+from glossary.span_export import export_records
+from glossary.span_sync import sync_suggestions
 from glossary.spans import (
     InvalidSpan,
     Span,
     add_span,
-    export_records,
     list_spans,
     set_label,
     set_status,
-    sync_suggestions,
 )
 from tui.common import open_db
 

@@ -71,14 +71,14 @@ def _cli(*args: str) -> str:
 
 def _edit_beads(db_path: Path) -> None:
     """An analyst's work: the first two beads merged into one 2-2 unit and every third bead confirmed."""
-    from alignment import store
+    from alignment import bead_store, store
     from alignment.model import Bead
     from tui.common import open_db
 
     db = open_db(str(db_path))
     try:
         pair = store.get_pair(db, PAIR)
-        beads = store.get_beads(db, pair.id)
+        beads = bead_store.get_beads(db, pair.id)
         merged = Bead(
             ja=(beads[0].ja[0], beads[1].ja[1]),
             en=(beads[0].en[0], beads[1].en[1]),
@@ -89,7 +89,7 @@ def _edit_beads(db_path: Path) -> None:
             dataclasses.replace(b, id=None, status="confirmed" if i % 3 == 0 else b.status)
             for i, b in enumerate(beads[2:])
         ]
-        store.save_beads(db, pair.id, [merged, *rest], user="analyst")
+        bead_store.save_beads(db, pair.id, [merged, *rest], user="analyst")
     finally:
         db.close()
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from alignment.bead_store import save_beads
 from alignment.model import Bead, Document
 from alignment.project import write
-from alignment.store import create_pair, get_pair, insert_document, save_beads
+from alignment.store import create_pair, get_pair, insert_document
 from alignment.text import line_segments
 from glossary import store as glossary
 from glossary.model import Entry, Variant

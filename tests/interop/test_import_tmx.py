@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from alignment.bead_store import get_beads
 from alignment.project import open_project
-from alignment.store import get_beads, get_document, get_pair, pair_segments
+from alignment.store import get_document, get_pair, pair_segments
 from alignment.tmx_import import TmxError, lang_of, read_tmx
 
 # Written the way CAT tools write them: DOCTYPE, region-qualified and upper-case language codes, inline

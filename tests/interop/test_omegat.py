@@ -247,7 +247,7 @@ def test_missing_omegat_skips_locally_but_fails_in_ci(
 
 def _bead_units(db_path: Path, pair: str) -> list[tuple[str, str, str]]:
     """(Japanese, English, type) of each bead with text on both sides, joined as a TMX unit holds them."""
-    from alignment import store
+    from alignment import bead_store, store
     from alignment.export import TMX_JOIN
     from tui.common import open_db
 
@@ -258,7 +258,7 @@ def _bead_units(db_path: Path, pair: str) -> list[tuple[str, str, str]]:
         en = [s.text for s in store.pair_segments(db, p, "en")]
         return [
             (TMX_JOIN["ja"].join(ja[slice(*b.ja)]), TMX_JOIN["en"].join(en[slice(*b.en)]), b.type)
-            for b in store.get_beads(db, p.id)
+            for b in bead_store.get_beads(db, p.id)
             if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
         ]
     finally:

@@ -21,7 +21,7 @@ ADMIN_STATUS = {
 
 def _beads(db_path: Path) -> list[dict]:
     """Each bead of the seed pair with text on both sides, as the TMX should carry it."""
-    from alignment import store
+    from alignment import bead_store, store
     from tui.common import open_db
 
     db = open_db(str(db_path))
@@ -36,7 +36,7 @@ def _beads(db_path: Path) -> list[dict]:
                 "type": b.type,
                 "status": b.status,
             }
-            for b in store.get_beads(db, pair.id)
+            for b in bead_store.get_beads(db, pair.id)
             if b.ja[1] > b.ja[0] and b.en[1] > b.en[0]
         ]
     finally:

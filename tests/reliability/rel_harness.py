@@ -255,9 +255,10 @@ def world_readable_tmpdir() -> Path:
 
 def fill_project(path: Path, pairs: int = 40, lines: int = 30) -> None:
     """A project with enough rows to span many pages (so cutting it in half really loses data)."""
+    from alignment.bead_store import save_beads
     from alignment.model import Bead, Document
     from alignment.project import write
-    from alignment.store import create_pair, insert_document, save_beads
+    from alignment.store import create_pair, insert_document
     from alignment.text import line_segments
     from tui.common import open_db
 

@@ -212,7 +212,7 @@ def test_span_offsets_round_trip_exactly(span_db, text: str, data: st.DataObject
     from alignment.model import Document
     from alignment.project import write
     from alignment.store import create_pair, get_pair, insert_document
-    from glossary import spans
+    from glossary import span_export, spans
     from glossary.labels import LABELS
 
     db = span_db
@@ -229,7 +229,7 @@ def test_span_offsets_round_trip_exactly(span_db, text: str, data: st.DataObject
     again = spans.get_span(db, stored.id)
     assert (again.start, again.end, again.text) == (start, end, text[start:end])
     assert [(s.start, s.end) for s in spans.list_spans(db, pair)] == [(start, end)]
-    for record in spans.export_records(db, pair):
+    for record in span_export.export_records(db, pair):
         for s in record["spans"]:
             seg_text = record["text"]
             if s["end"] <= len(seg_text):  # a span inside its segment: relative offsets point at its text

@@ -76,9 +76,10 @@ LIBRARY_WRITER = textwrap.dedent(
 
 def _build(db: Path, n: int, *, skewed: bool = False) -> None:
     """A pair of n JA and n EN sentences with 1-1 beads (or, `skewed`, wrong 2-1/1-2 beads an aligner fixes)."""
+    from alignment.bead_store import save_beads
     from alignment.model import Bead, Document
     from alignment.project import write
-    from alignment.store import create_pair, insert_document, save_beads
+    from alignment.store import create_pair, insert_document
     from alignment.text import line_segments
     from tui.common import open_db
 

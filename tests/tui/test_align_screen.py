@@ -9,14 +9,15 @@ import pytest
 from textual import events
 from textual.widgets import TextArea
 
+from alignment.bead_store import get_beads
 from alignment.model import Bead
-from alignment.store import get_beads, get_document, get_pair, get_segments
+from alignment.store import get_document, get_pair, get_segments
 from tui.app import make_app
 from tui.common import open_db
 from tui.core import history
 from tui.screens.align import AlignScreen
 from tui.screens.help import HelpScreen
-from tui.screens.modals import RenderModal
+from tui.screens.modals import ConfirmModal, RenderModal
 from tui.screens.pairs import PairListScreen
 from tui.widgets.bead_table import BeadTable
 
@@ -285,7 +286,14 @@ async def test_english_rendering_cancelled_or_interrupted_writes_nothing(project
         await cursor_to(pilot, 2)
         await pilot.press("e")
         await pilot.press(*"Draft")
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text: escape asks first
+        assert isinstance(pilot.app.screen, ConfirmModal)
+        await pilot.press("n")  # back to the text, still there
+        assert isinstance(pilot.app.screen, RenderModal)
+        assert pilot.app.screen.query_one(TextArea).text == "Draft"
+        await pilot.press("escape", "y")
+        assert isinstance(pilot.app.screen, AlignScreen)
+        await pilot.press("e", "escape")  # nothing typed: escape leaves at once
         assert isinstance(pilot.app.screen, AlignScreen)
         await pilot.press("e")
         await pilot.press(*"Half typed")

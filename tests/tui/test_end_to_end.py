@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alignment.store import get_beads, get_pair
+from alignment.bead_store import get_beads
+from alignment.store import get_pair
 from glossary import spans as gspans
 from glossary import store as gstore
 from tui.app import make_app
@@ -41,7 +42,7 @@ async def test_seed_000_from_import_to_tmx_keyboard_only(run, db_path: Path, tmp
         # the review: every acronym suggestion accepted, other suggestions rejected, one key each
         seen = 0
         await pilot.press("f")
-        while (span := screen._selected()) is not None and span.status == "suggested" and seen < 1000:
+        while (span := screen.selected()) is not None and span.status == "suggested" and seen < 1000:
             await pilot.press("a" if span.label == "ACRONYM" else "r")
             seen += 1
         # realigning the (whole, unconfirmed) alignment with the real aligner in a worker changes nothing

@@ -10,7 +10,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from alignment.store import get_beads, get_pair
+from alignment.bead_store import get_beads
+from alignment.store import get_pair
 from tui.common import open_db
 from tui.core import history
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from alignment import edit
+from alignment.bead_store import get_beads, replace_beads, save_beads
 from alignment.project import ProjectError, write
-from alignment.store import get_beads, get_pair, replace_beads, save_beads
+from alignment.store import get_pair
 from tui.common import open_db
 from tui.core import history
 

@@ -3,14 +3,18 @@ another folder's tests import their own `conftest` by name, and a second conftes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from alignment.bead_store import save_beads
 from alignment.model import Bead, Document
 from alignment.project import write
-from alignment.store import create_pair, insert_document, save_beads
+from alignment.store import create_pair, insert_document
 from alignment.text import line_segments
 from tui.common import open_db
 
@@ -68,6 +72,39 @@ def sample_beads() -> list[Bead]:
         Bead((4, 5), (3, 4), score=0.35),
         Bead((5, 6), (4, 5), score=0.9),
     ]
+
+
+@dataclass
+class Notifications:
+    """Every error notification the app showed during a test, and the ones the test expects (regexes)."""
+
+    errors: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+
+    def expect(self, pattern: str) -> None:
+        self.expected.append(pattern)
+
+    def unexpected(self) -> list[str]:
+        return [m for m in self.errors if not any(re.search(p, m) for p in self.expected)]
+
+
+@pytest.fixture(autouse=True)
+def notifications(monkeypatch: pytest.MonkeyPatch) -> Iterator[Notifications]:
+    """Fail any app test in which the app shows an error notification the test did not expect."""
+    from textual.app import App
+
+    seen = Notifications()
+    original = App.notify
+
+    def notify(self: App[object], message: str, **kw: Any) -> None:
+        if kw.get("severity") == "error":
+            seen.errors.append(str(message))
+        original(self, message, **kw)
+
+    monkeypatch.setattr(App, "notify", notify)
+    yield seen
+    if bad := seen.unexpected():
+        pytest.fail(f"the app showed unexpected error notifications: {bad}")
 
 
 @pytest.fixture

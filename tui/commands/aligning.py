@@ -204,8 +204,9 @@ def beads_cmd(
     \b
         taiyaku beads 000_018672d04432ce13 --sort score
     """
+    from alignment.bead_store import get_beads
     from alignment.project import ProjectError
-    from alignment.store import get_beads, get_pair, pair_segments
+    from alignment.store import get_pair, pair_segments
 
     db = open_db(db_path, create=False)
     try:
@@ -345,6 +346,7 @@ def export_cmd(
     \b
         taiyaku export 000_018672d04432ce13 --format tmx -o 000.tmx
     """
+    from alignment.bead_store import bead_count
     from alignment.export import bead_records, export
     from alignment.progress import reporting
     from alignment.project import ProjectError
@@ -354,11 +356,11 @@ def export_cmd(
     try:
         pairs = resolve_pairs(db, name, all_)
         if name and not confirmed_only:
-            from alignment.store import get_beads
+            from alignment.bead_store import get_beads
 
             if not get_beads(db, pairs[0].id, level):
                 raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
-        total = _bead_total(db, pairs, level, confirmed_only)
+        total = bead_count(db, [p.id for p in pairs], level, confirmed_only=confirmed_only)
         seen = [0]
         # A bar only for a file: on stdout it would mix with what the next program reads.
         with StageBars(quiet=quiet or output is None) as bars:
@@ -381,17 +383,6 @@ def export_cmd(
         left_out = seen[0] - count
         why = f" ({left_out} beads with one side empty left out: a TMX unit needs both)" if left_out else ""
         click.echo(f"wrote {count} beads to {output}{why}", err=True)
-
-
-def _bead_total(db: Database, pairs: Sequence[Pair], level: Level, confirmed_only: bool) -> int:
-    status = " AND status = 'confirmed'" if confirmed_only else ""
-    ids = [p.id for p in pairs]
-    return int(
-        db.execute(
-            f"SELECT count(*) FROM beads WHERE level = ?{status} AND pair_id IN ({', '.join('?' * len(ids))})",
-            [level, *ids],
-        ).fetchone()[0]
-    )
 
 
 def register(cli: click.Group) -> None:

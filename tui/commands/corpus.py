@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 def note_replaced(db: Database, name: str, *, quiet: bool) -> None:
     """Say what replacing a pair throws away (its beads and spans go with it), before it happens."""
+    from alignment.bead_store import bead_count
     from alignment.store import get_pair, pair_exists
     from glossary.spans import count_spans
 
@@ -34,7 +35,7 @@ def note_replaced(db: Database, name: str, *, quiet: bool) -> None:
         return
     pair = get_pair(db, name)
     spans = sum(count_spans(db, pair).values())
-    beads = db.execute("SELECT count(*) FROM beads WHERE pair_id = ?", [pair.id]).fetchone()[0]
+    beads = sum(bead_count(db, [pair.id], level) for level in ("sentence", "clause"))
     if spans or beads:
         click.echo(f"note: replacing {name} drops its {beads} beads and {spans} spans", err=True)
 

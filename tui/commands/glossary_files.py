@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from glossary.model import Status
 
 FORMATS: tuple[Format, ...] = ("tbx", "csv", "json", "omegat")
-SUFFIX_FORMATS = {"txt": "omegat", "utf8": "omegat", "tab": "omegat", "tsv": "csv"}  # OmegaT's glossary file names
+SUFFIX_FORMATS = {
+    "txt": "omegat",
+    "utf8": "omegat",
+    "tab": "omegat",
+    "tsv": "csv",
+}  # OmegaT's glossary file names
 
 
 def _format_for(path: str | None, given: str | None) -> Format:

@@ -133,7 +133,7 @@ def export_spans_for_training(
     from alignment.project import ProjectError, atomic_write_file
     from glossary.docbin import DEFAULT_STATUSES, load_tokenizers, write_docbin
     from glossary.prodigy import write_prodigy
-    from glossary.spans import export_records
+    from glossary.span_export import export_records
 
     chosen = tuple(statuses) or DEFAULT_STATUSES
     # `-o -` would name the files `-.ja.spacy`: binary files per language cannot go to standard output

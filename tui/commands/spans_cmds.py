@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -167,7 +166,8 @@ def list_cmd(
         taiyaku spans list 000_018672d04432ce13 --status suggested --json
     """
     from alignment.store import get_pair
-    from glossary.spans import list_spans, span_to_dict
+    from glossary.span_export import span_to_dict
+    from glossary.spans import list_spans
 
     db = open_db(db_path, create=False)
     try:
@@ -267,8 +267,8 @@ def export_cmd(
     """
     from alignment.progress import reporting
     from alignment.project import ProjectError, atomic_write_file
-    from alignment.store import resolve_pairs
-    from glossary.spans import export_records
+    from alignment.store import resolve_pairs, segment_count
+    from glossary.span_export import export_records
 
     if output is not None and str(output) == "-" and fmt != "docbin":
         output = None  # the usual name for standard output
@@ -295,7 +295,7 @@ def export_cmd(
             if output.parent and not output.parent.exists():
                 raise ProjectError(f"folder {output.parent} does not exist")
 
-            total = _segment_total(db, pairs)
+            total = segment_count(db, [p.id for p in pairs])
 
             def write(tmp: Path) -> None:
                 nonlocal count
@@ -320,18 +320,6 @@ def _decide(ids: tuple[int, ...], status: SpanStatus, db_path: str | None, user:
     if not quiet:
         for s in done:
             click.echo(f"{s.id}\t{status}\t{s.label}\t{s.text}")
-
-
-def _segment_total(db: Any, pairs: Sequence[Any]) -> int:
-    """How many records a JSONL span export writes: one per sentence segment of each side."""
-    ids = [p.id for p in pairs]
-    return int(
-        db.execute(
-            "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document_id"
-            f" WHERE s.level = 'sentence' AND d.pair_id IN ({', '.join('?' * len(ids))})",
-            ids,
-        ).fetchone()[0]
-    )
 
 
 @spans_group.command("accept")

@@ -13,8 +13,9 @@ from alignment.text import fold
 from glossary import change_store, qa, store
 from glossary.acronyms import Definition
 from glossary.match import Matcher, Term
-from glossary.model import Entry
-from glossary.spans import SpanStatus, stored_definitions
+from glossary.model import Entry, HistoryItem
+from glossary.span_sync import stored_definitions
+from glossary.spans import SpanStatus
 from glossary.suggest import DocumentAnalysis, analyse_pair, glossary_matcher
 from tui.core import spans, terms
 from tui.core.project import Project
@@ -57,7 +58,9 @@ class Annotations:
     def rules(self) -> qa.Rules:
         return self._build()[1]
 
-    def bead_entries(self, ja: str, en: str, *, linked: Sequence[int] = ()) -> list[tuple[Entry, bool | None]]:
+    def bead_entries(
+        self, ja: str, en: str, *, linked: Sequence[int] = ()
+    ) -> list[tuple[Entry, bool | None]]:
         """Entries whose terms occur in the bead (Japanese side, and acronyms on either), and the entries
         `linked` from its spans (shown even when a longer term hides theirs), with whether their approved
         English occurs on the English side."""
@@ -107,6 +110,14 @@ class Annotations:
         if not query.strip():
             return []
         return [h.entry for h in store.lookup(self.db, query, limit=limit).hits]
+
+    def entries(self, limit: int = 500) -> list[Entry]:
+        """The glossary's entries in its listing order (the glossary screen without a search)."""
+        return store.list_entries(self.db)[:limit]
+
+    def entry_history(self, entry_id: int) -> list[HistoryItem]:
+        """An entry's recorded changes, oldest first, each with the entry before and after."""
+        return store.history(self.db, entry_id)
 
     def definitions_for(self, pair: Pair, text: str) -> list[Definition]:
         """Acronym definitions of the pair whose acronym or long form is `text` (width/case folded)."""

@@ -14,17 +14,11 @@ from sqlite_utils import Database
 
 from alignment import edit
 from alignment.aligner import Alignment, Progress, align_pair, align_texts, make_embedder, save_alignment
+from alignment.bead_store import get_beads, save_beads
 from alignment.model import Bead, Level, Pair
 from alignment.project import ProjectError
 from alignment.render import render
-from alignment.store import (
-    get_beads,
-    get_pair,
-    pair_revision,
-    save_beads,
-    segment_starts,
-    segment_texts,
-)
+from alignment.store import get_pair, pair_revision, segment_starts, segment_texts
 from glossary.store import anchor_pairs
 from tui.core import history
 from tui.core.project import Action, Project, open_db

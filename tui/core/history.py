@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 from sqlite_utils import Database, Migrations
 
+from alignment.bead_store import get_beads, replace_beads
 from alignment.edit import Window, changed_window
 from alignment.model import Bead, Level
 from alignment.project import ProjectError, now, write
-from alignment.store import get_beads, replace_beads
 
 HISTORY = Migrations("history")
 
