@@ -206,14 +206,17 @@ def gale_church(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
 def make_embedder(
     db: Database | None, use_embeddings: bool, on_progress: Progress | None = None
 ) -> tuple[Embedder | None, str | None]:
-    """An embedder bound to the project's cache, or None with the reason."""
+    """An embedder bound to the project's cache, or None when a person turned embeddings off.
+
+    A missing encoder package is an install error, never a silent fall back to length and anchors.
+    """
     from alignment import embed
 
     if not use_embeddings:
         return None, "turned off (--no-embeddings)"
     reason = embed.unavailable_reason()
     if reason:
-        return None, reason
+        raise embed.EmbeddingsUnavailable(f"{reason}, or align with --no-embeddings")
 
     def embedder(texts: Sequence[str]) -> np.ndarray:
         total = embed.count_missing(texts, db) if on_progress else 0
