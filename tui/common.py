@@ -62,7 +62,9 @@ def keys_option(what: str) -> Callable[[F], F]:
 def print_keys(keys: Iterable[Any], *, as_json: bool) -> None:
     if as_json:
         raise click.UsageError("give --json or --quiet, not both")
-    click.echo("".join(f"{k}\n" for k in keys), nl=False)
+    from alignment.text import printable  # stored text never drives the terminal (escapes shown as ␛)
+
+    click.echo("".join(f"{printable(str(k))}\n" for k in keys), nl=False)
 
 
 def user_option(f: F) -> F:
@@ -100,7 +102,9 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
     from rich.console import Console
     from rich.table import Table
 
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    from alignment.text import printable  # stored text never drives the terminal (escapes shown as ␛)
+
+    cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     table = Table(title=title, show_lines=False, header_style="bold")
     for i, col in enumerate(columns):
         # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole.
