@@ -55,6 +55,7 @@ _NUMBERED = re.compile(
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _HIRAGANA_START = re.compile(r"[\u3041-\u3096]")
 _COMMAS = "、，"
+_PARTICLE_START = "にをがはのでとへもやな"
 _CONTINUATION_START = re.compile(r"を|[\u3041-\u3096][、，]")
 _EN_OPEN_END = re.compile(r"[A-Za-z0-9,]$")
 
@@ -113,6 +114,8 @@ def join_ja(
     if gap.hard:
         return False
     full = widths.full(prev)
+    if prev[-1] in CANNOT_END:  # `…する。（` / `第二条）`: a line never ends on an opening bracket
+        return True
     if STRONG_MARKER.match(nxt):
         return False
     if prev[-1] in CANNOT_END or nxt[0] in CANNOT_START:
@@ -128,7 +131,7 @@ def join_ja(
         paragraph == prev
         and heading(prev)
         and em_width(prev) > (widths.main_em or 0) + 1
-        and not _HIRAGANA_START.match(nxt)
+        and nxt[0] not in _PARTICLE_START  # …安全保障 / に関して: the line goes on (この / また do not)
         and not cut_in_word(prev, nxt, word_split)
     ):
         return False
@@ -168,16 +171,35 @@ def join_ja(
     return False
 
 
+def join_ja_told_wrapped(prev: str, nxt: str, gap: Gap) -> bool:
+    """A person says the text is wrapped but no wrap width shows: lines run on until a sentence ends."""
+    if gap.hard or STRONG_MARKER.match(nxt):
+        return prev[-1] in CANNOT_END
+    return not ends_sentence(prev) or nxt[0] in CANNOT_START
+
+
 def join_ja_unwrapped(prev: str, nxt: str, gap: Gap, word_split: WordSplit | None) -> bool:
     """Clean text keeps its line breaks; only a line visibly cut inside a word continues on the next."""
-    if gap.hard or STRONG_MARKER.match(nxt) or is_table_row(prev) or is_table_row(nxt):
+    if gap.hard:
+        return False
+    if prev[-1] in CANNOT_END:
+        return True
+    if STRONG_MARKER.match(nxt) or is_table_row(prev) or is_table_row(nxt):
         return False
     return cut_in_word(prev, nxt, word_split)
 
 
 def join_en(prev: str, nxt: str, gap: Gap, widths: Widths) -> bool:
     """Is the break between two English lines a wrap? Adjacent lines join unless the next starts an item."""
-    if gap.hard or STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
+    if gap.hard or STRONG_MARKER.match(nxt):
+        return False
+    if widths.chars and not widths.ems:
+        # Ragged-right text: the break was forced when the next word would not have fit on the line; a line
+        # that stops short (a heading, a paragraph's end) is a boundary, unless the next goes on in lower case.
+        if len(prev) + 1 + len(nxt.split()[0]) > widths.chars[0]:
+            return True
+        return not _WEAK_MARKER.match(nxt) and nxt[:1].islower() and not ends_sentence(prev)
+    if _WEAK_MARKER.match(nxt):
         return False
     if gap.empties == 0:
         # A short line without punctuation followed by a capital is a heading, not a wrapped line.

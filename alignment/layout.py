@@ -45,6 +45,10 @@ _EN_OPEN_END = re.compile(r"[A-Za-z0-9,\-]$")
 
 MIN_CONTINUED = 0.25
 """Share of lines at the wrap width that must be visibly cut mid-sentence for the width to be a wrap."""
+TIGHT = 0.75
+"""Share of full lines that must end exactly at the width, and mid-sentence, when few are visibly cut."""
+_CLAUSE_END = "。！？!?、，,：:；;．"
+_CLOSE = "」』）)】〕］｝〉》\"'”’"
 MAX_LONGER = 0.2
 """Share of lines that may run past the wrap width (boxes wider than a column) before it is no upper bound."""
 
@@ -167,8 +171,12 @@ class Layout:
 
 def _ja_continued(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
     """Is the break between two Japanese lines visibly inside a sentence (not just after a comma)?"""
-    if nxt[0] in CANNOT_START or prev[-1] in CANNOT_END:
+    if nxt[0] in CANNOT_START or prev[-1] in CANNOT_END or prev[-1] in "っッ":
         return True
+    if (prev[-1].isdigit() and nxt[0].isdigit()) or (
+        prev[-1].isascii() and prev[-1].isalpha() and nxt[:1].islower()
+    ):
+        return True  # a number or a Latin word cut in two (`2006年12月1` / `3日`)
     if not (is_word_char(prev[-1]) and is_word_char(nxt[0])):
         return False
     if word_split is not None and word_split(prev[-12:], nxt[:12]):
@@ -178,6 +186,18 @@ def _ja_continued(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
 
 def _en_continued(prev: str, nxt: str) -> bool:
     return bool(_EN_OPEN_END.search(prev)) and nxt[:1].islower()
+
+
+def _en_wrap_width(contents: Sequence[str]) -> int | None:
+    """The width English lines were wrapped at: the length that nine lines in ten stay within."""
+    lengths = sorted(len(c) for c in contents)
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else None
+
+
+def _exact(line: str, widths: Widths) -> bool:
+    return any(abs(em_width(line) - w) <= 0.5 for w in widths.ems) or any(
+        len(line) == w for w in widths.chars
+    )
 
 
 def detect(
@@ -201,7 +221,10 @@ def detect(
         share = continued / len(pairs) if pairs else 0.0
         evidence = f"{continued} of {len(pairs)} line breaks fall mid-sentence"
         wrapped = continued >= 2 and share >= MIN_CONTINUED
-        return Layout(wrapped, False, width if wrapped else None, evidence, lines=n), widths
+        # English wraps between words, so its lines are ragged: the width is where the longest lines stop.
+        en_width = _en_wrap_width(contents) if wrapped else None
+        en_widths = Widths(chars=(en_width,)) if en_width else Widths()
+        return Layout(wrapped, False, float(en_width) if en_width else None, evidence, lines=n), en_widths
     if not widths.wrapped:
         return Layout(False, False, None, "no wrap width: line lengths do not pile up", lines=n), Widths()
     if widths.main_em is not None:
@@ -215,6 +238,14 @@ def detect(
     continued = sum(1 for p, q in full if _ja_continued(p, q, word_split))
     evidence = f"wrap width {width:g}; {continued} of {len(full)} full lines cut mid-sentence"
     wrapped = continued >= 2 and continued >= MIN_CONTINUED * len(full)
+    # Few lines, few visible cuts: a grid that nearly every full line meets exactly, none of them stopping
+    # at a sentence or clause end, is still a wrap (a list's items neither match that closely nor all
+    # run on).
+    open_ends = sum(1 for p, _ in full if p.rstrip(_CLOSE)[-1:] not in _CLAUSE_END)
+    exact = sum(1 for p, _ in full if _exact(p, widths))
+    if not wrapped and len(full) >= 3 and min(open_ends, exact) >= TIGHT * len(full):
+        wrapped = True
+        evidence = f"wrap width {width:g}; {exact} of {len(full)} full lines end exactly there, mid-sentence"
     return Layout(
         wrapped, False, width if wrapped else None, evidence, lines=n
     ), widths if wrapped else Widths()

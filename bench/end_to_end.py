@@ -166,12 +166,69 @@ def wrapped(gold_dir: Path) -> dict[str, object]:
     return out
 
 
+def wrap_text(text: str, lang: str, width: int, seed: int) -> str:
+    """`text` (a paragraph a line) laid out as dev-gold/wrapped is: hard breaks every `width` characters
+    (English: between words), a stray empty line or trailing space after some lines, an empty and a
+    whitespace-only line between paragraphs."""
+    import random
+    import textwrap
+
+    rng = random.Random(seed)
+    out: list[str] = []
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        if lang == "en":
+            rows = textwrap.wrap(para, width)
+        else:
+            rows = [para[i : i + width] for i in range(0, len(para), width)]
+        for k, row in enumerate(rows):
+            out.append(row + (" " if rng.random() < 0.3 else ""))
+            if k + 1 < len(rows) and rng.random() < 0.3:
+                out.append("")
+        out.extend(
+            ["", " "]
+        )  # as in dev-gold/wrapped: an empty and a whitespace-only line between paragraphs
+    return "\n".join(out)
+
+
+def variants(gold_dir: Path, widths: Sequence[int]) -> dict[str, object]:
+    """One-segment share of gold sentences when the raw documents are re-laid out as wrapped PDF text."""
+    from alignment.importer import Source, plan_import
+
+    out: dict[str, object] = {}
+    for lang in ("ja", "en"):
+        for width in widths if lang == "ja" else [w * 2 for w in widths]:
+            hits = total = 0
+            for path in sorted(gold_dir.glob("*.gold.jsonl")):
+                gold = read_gold(path)
+                raw_path = gold_dir / "raw" / f"{gold.name}.{lang}.txt"
+                if not raw_path.exists():
+                    continue
+                text = wrap_text(raw_path.read_text(encoding="utf-8"), lang, width, seed=width)
+                sentences = gold.ja if lang == "ja" else gold.en
+                prepared = plan_import(
+                    None, Source("ja" if lang == "ja" else "en", text), name=gold.name
+                ).documents[0]
+                hits += round(exact_share(sentences, prepared.sentences) * len(sentences))
+                total += len(sentences)
+            out[f"{lang}_width_{width}"] = round(hits / total, 4) if total else None
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--gold", type=Path, default=DEV_GOLD)
     ap.add_argument("--no-embeddings", action="store_true")
     ap.add_argument("--only", nargs="*", default=None, help="document names to run (default: all)")
     ap.add_argument("--skip-wrapped", action="store_true")
+    ap.add_argument(
+        "--variants",
+        nargs="*",
+        type=int,
+        default=None,
+        help="also re-lay the raw documents out wrapped at these widths (JA characters; EN twice as many)",
+    )
     args = ap.parse_args()
     use_embeddings = not args.no_embeddings
     report: dict[str, object] = {}
@@ -206,6 +263,8 @@ def main() -> None:
     }
     if not args.skip_wrapped:
         report["wrapped"] = wrapped(args.gold)
+    if args.variants is not None:
+        report["wrapped_variants"] = variants(args.gold, args.variants or [20, 28, 36, 45])
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 
