@@ -211,3 +211,32 @@ def test_raw_dev_gold_documents_come_back_as_their_gold_sentences(name: str) -> 
         got = [re.sub(r"\s+", "", s.text) for s in prepared.sentences]
         assert got == [re.sub(r"\s+", "", s) for s in expected], (name, lang)
         assert not prepared.repaired.layout.wrapped
+
+
+# --- the import command ----------------------------------------------------------------------------------
+
+
+def test_import_reports_the_layout_and_takes_an_override(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    wrapped = tmp_path / "wrapped.ja.txt"
+    wrapped.write_text(wrap_ja(PROSE_JA, 26), encoding="utf-8")
+    clean = tmp_path / "clean.ja.txt"
+    clean.write_text(TREATY_LIST, encoding="utf-8")
+
+    summary = json.loads(run("import", str(wrapped), "--json").output)
+    layout = summary["documents"]["ja"]["layout"]
+    assert layout["layout"] == "wrapped" and layout["decided"] == "detected" and layout["wrap_width"] == 26
+    assert summary["documents"]["ja"]["sentences"] == len(PROSE_JA)
+
+    result = run("import", str(wrapped), "--name", "kept", "--unwrapped", "--json")
+    layout = json.loads(result.output)["documents"]["ja"]["layout"]
+    assert layout == {**layout, "layout": "unwrapped", "decided": "override", "joined_breaks": 0}
+
+    result = run("import", str(clean))  # clean text: nothing joined, nothing to report beyond the name
+    assert result.exit_code == 0 and result.output == "clean.ja\n"
+    result = run("import", str(wrapped), "--name", "told")
+    assert result.exit_code == 0 and "JA: PDF-wrapped" in result.stderr and "--unwrapped" in result.stderr
+
+    result = run("import", str(clean), "--name", "seg", "--segmented", "--wrapped")
+    assert result.exit_code != 0 and "--segmented" in result.output and "Traceback" not in result.output
