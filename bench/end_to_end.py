@@ -86,7 +86,6 @@ def exact_share(sentences: Sequence[str], segments: Sequence[Segment]) -> float:
 
 
 def projected_beads(
-    gold: Gold,
     beads: Sequence[tuple[tuple[int, int], tuple[int, int]]],
     ja_counts: list[list[int]],
     en_counts: list[list[int]],
@@ -112,7 +111,6 @@ def projected_beads(
     lost_en = tuple(i for i, b in enumerate(en_bead) if b < 0)
     out.extend([(lost_ja, ())] if lost_ja else [])
     out.extend([((), lost_en)] if lost_en else [])
-    del gold
     return out
 
 
@@ -146,7 +144,7 @@ def end_to_end(gold: Gold, raw_dir: Path, use_embeddings: bool) -> tuple[list[In
         },
         "layout": {lang: d.get("layout") for lang, d in summary.as_dict()["documents"].items()},
     }
-    return projected_beads(gold, beads, ja_counts, en_counts), info
+    return projected_beads(beads, ja_counts, en_counts), info
 
 
 def wrapped(gold_dir: Path) -> dict[str, object]:
