@@ -238,7 +238,7 @@ def ja_long_form(
     start = _compound_start(idx, end, lo)
     if start >= end:
         return None
-    while ja_units(text[start:end]) < letters:
+    while ja_units(text[start:end]) <= letters:
         m = _BRIDGE.search(text, max(lo, start - 12), start) or (
             _AND.search(text, max(lo, start - 3), start) if coordinated else None
         )
