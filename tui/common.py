@@ -201,6 +201,13 @@ class TaiyakuGroup(click.Group):
             raise click.exceptions.Exit(130) from None
         except BrokenPipeError:
             raise click.exceptions.Exit(0) from None
+        except UnicodeEncodeError as exc:
+            if "surrogates" not in str(exc) or os.environ.get("TAIYAKU_DEBUG"):
+                raise
+            # a file name with bytes that are not UTF-8 reaches the project as a name or path
+            raise click.ClickException(
+                "a file name holds bytes that are not UTF-8; rename the file (or give --name) and retry"
+            ) from None
         except MemoryError:
             raise click.ClickException("out of memory (is the input file too large?)") from None
         except Exception as exc:  # the last line of defence, see class docstring
