@@ -201,6 +201,12 @@ class TaiyakuGroup(click.Group):
             raise click.exceptions.Exit(130) from None
         except BrokenPipeError:
             raise click.exceptions.Exit(0) from None
+        except OverflowError as exc:
+            if "SQLite INTEGER" not in str(exc) or os.environ.get("TAIYAKU_DEBUG"):
+                raise
+            raise click.ClickException(
+                "a number given is too large: no id or number reaches 2**63 (9223372036854775807)"
+            ) from None
         except UnicodeEncodeError as exc:
             if "surrogates" not in str(exc) or os.environ.get("TAIYAKU_DEBUG"):
                 raise

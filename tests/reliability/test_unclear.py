@@ -106,3 +106,11 @@ def test_read_only_project_that_needs_an_upgrade_says_so(tmp_path: Path) -> None
             open_project(project)
     finally:
         project.chmod(0o644)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("glossary", "show", "99999999999999999999"), ("spans", "accept", "9223372036854775808")],
+)
+def test_ids_past_sqlite_integers_are_one_line(project: Path, args: tuple[str, ...]) -> None:
+    assert_clean_error(run_cli(*args, db=project), contains="too large")
