@@ -8,146 +8,42 @@ document's definition. Nothing already in the termbase is proposed again.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from alignment.bead_store import get_beads
-from alignment.model import Bead, Document, Lang, Pair, Segment
-from alignment.store import get_document, get_segments
-from alignment.text import nfkc
+from alignment.model import Pair
 from glossary import store as glossary_store
 from glossary.acronyms import Definition, acronym_key, find_expansion, initials_match
-from glossary.match import term_key
+from glossary.harvest_model import (
+    EnFrom,
+    Proposal,
+    Side,
+    SideBeads,
+    clean_term,
+    excerpt,
+    fold,
+    pair_sides,
+)
 from glossary.model import Entry, Source
-from glossary.span_sync import stored_definitions, suggestions_current
 from glossary.spans import Span, list_spans
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-EnFrom = Literal["bead", "inline", "gloss", "document"]
-Result = Literal["proposed", "exists", "dry-run"]
 _SKIP_LABELS = frozenset({"DATE", "QUANTITY"})
-_EXCERPT = 240
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """One entry harvest proposed (or found already present)."""
-
-    pair: str
-    origin: Literal["acronym", "span"]
-    ja: str | None
-    en: str | None
-    acronym: str | None
-    lang: Lang
-    """Language of the segment that justifies the entry."""
-    segment: int | None
-    bead: int | None
-    en_from: EnFrom | None
-    excerpt: str | None
-    result: Result = "proposed"
-    entry_id: int | None = None
-    """The new entry, or the existing one that made this a duplicate."""
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "pair": self.pair,
-            "origin": self.origin,
-            "ja": self.ja,
-            "en": self.en,
-            "acronym": self.acronym,
-            "lang": self.lang,
-            "segment_index": self.segment,
-            "bead_index": self.bead,
-            "en_from": self.en_from,
-            "result": self.result,
-            "entry_id": self.entry_id,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class _Side:
-    doc: Document
-    segments: list[Segment]
-    defs: list[tuple[int | None, Definition]]
-
-
-# --- small helpers ------------------------------------------------------------------------------------
-
-
-_JA = "\u3001-\u30ff\u3400-\u9fff\uf900-\ufaff"  # Japanese punctuation, kana and kanji
-
-
-def clean_term(text: str | None) -> str | None:
-    """A term as the termbase stores it: NFKC, whitespace runs (PDF tabs, wrapped lines) as one space."""
-    if not text:
-        return None
-    # a line break next to a Japanese character is PDF wrapping (…に関する⏎ASEANアウトルック), not a space
-    text = re.sub(rf"(?<=[{_JA}])[ \t]*\n\s*|\s*\n[ \t]*(?=[{_JA}])", "", nfkc(text))
-    out = re.sub(r"\s+", " ", text).strip(" ・,")
-    # letter-spacing left by PDF extraction (ASEAN地 域フォーラム) is not part of a Japanese term
-    out = re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", out)
-    return out or None
-
-
-def _fold(text: str) -> str:
-    return term_key(text)
-
-
-class _Beads:
-    """Which bead holds a segment, and the other side's text of that bead."""
-
-    def __init__(self, beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]) -> None:
-        self.beads = list(beads)
-        self.ja = {s.index: s for s in ja}
-        self.en = {s.index: s for s in en}
-        self.of_ja = {i: k for k, b in enumerate(self.beads) for i in range(*b.ja)}
-        self.of_en = {i: k for k, b in enumerate(self.beads) for i in range(*b.en)}
-
-    def en_segments(self, bead: int) -> list[Segment]:
-        return [self.en[i] for i in range(*self.beads[bead].en) if i in self.en]
-
-    def ja_segments(self, bead: int) -> list[Segment]:
-        return [self.ja[i] for i in range(*self.beads[bead].ja) if i in self.ja]
-
-
-def _sides(db: Database, pair: Pair) -> dict[str, _Side]:
-    """The pair's documents with their acronym definitions (stored, or found afresh when stale)."""
-    docs = {lang: get_document(db, pair.id, lang) for lang in ("ja", "en")}
-    current = all(d is None or suggestions_current(db, d) for d in docs.values())
-    if current:
-        located = [(sd.lang, sd.segment, sd.definition) for sd in stored_definitions(db, pair)]
-    else:
-        from glossary.suggest import analyse_pair
-
-        located = [(a.doc.lang, seg, d) for a in analyse_pair(db, pair) for seg, d in a.definitions]
-    out: dict[str, _Side] = {}
-    for lang, doc in docs.items():
-        if doc is None or doc.id is None:
-            continue
-        out[lang] = _Side(doc, get_segments(db, doc.id), [(seg, d) for lg, seg, d in located if lg == lang])
-    return out
-
-
-def _excerpt(side: _Side, segment: int | None) -> str | None:
-    if segment is None:
-        return None
-    seg = next((s for s in side.segments if s.index == segment), None)
-    return seg.text[:_EXCERPT] if seg else None
 
 
 # --- English long forms -------------------------------------------------------------------------------
 
 
 def _same_acronym(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and acronym_key(a).casefold() == acronym_key(b).casefold()  # type: ignore[arg-type]
+    return bool(a and b) and acronym_key(a or "").casefold() == acronym_key(b or "").casefold()
 
 
-def _en_from_bead(short: str, bead: int, beads: _Beads, en: _Side | None) -> str | None:
+def _en_from_bead(short: str, bead: int, beads: SideBeads, en: Side | None) -> str | None:
     if en is None:
         return None
     segs = beads.en_segments(bead)
@@ -166,8 +62,8 @@ def _english_long_form(
     short: str,
     ja_form: str | None,
     ja_defs: Sequence[tuple[int | None, Definition]],
-    sides: dict[str, _Side],
-    beads: _Beads | None,
+    sides: dict[str, Side],
+    beads: SideBeads | None,
 ) -> tuple[str | None, EnFrom | None, int | None]:
     """(English long form, where it came from, bead index) for an acronym defined in the JA document."""
     en_side = sides.get("en")
@@ -187,7 +83,7 @@ def _english_long_form(
         [d for _, d in sides["ja"].defs if d.short is None and d.en and d.ja] if "ja" in sides else []
     )
     for d in ja_glosses:
-        if (ja_form and _fold(d.ja or "") == _fold(ja_form)) or initials_match(d.en or "", short):
+        if (ja_form and fold(d.ja or "") == fold(ja_form)) or initials_match(d.en or "", short):
             return d.en, "gloss", bead_idx
     if en_side is not None:
         for _, d in en_side.defs:
@@ -201,8 +97,8 @@ def _english_long_form(
 
 def acronym_proposals(
     pair: Pair,
-    sides: dict[str, _Side],
-    beads: _Beads | None,
+    sides: dict[str, Side],
+    beads: SideBeads | None,
     rejected: frozenset[tuple[str, int, int]] = frozenset(),
 ) -> list[Proposal]:
     """One proposal per acronym defined in the pair (Japanese definitions first, then English-only ones).
@@ -227,7 +123,7 @@ def acronym_proposals(
         forms = [d.ja for _, d in defs if d.ja]
         ja_form = _most_common(forms)
         en, en_from, bead = _english_long_form(short, ja_form, defs, sides, beads)
-        seg = next((s for s, d in defs if d.ja and ja_form and _fold(d.ja) == _fold(ja_form)), defs[0][0])
+        seg = next((s for s, d in defs if d.ja and ja_form and fold(d.ja) == fold(ja_form)), defs[0][0])
         if not (ja_form or en):
             continue
         seen.add(key)
@@ -242,7 +138,7 @@ def acronym_proposals(
                 segment=seg,
                 bead=bead,
                 en_from=en_from,
-                excerpt=_excerpt(ja_side, seg),  # type: ignore[arg-type]
+                excerpt=excerpt(ja_side, seg),
             )
         )
     en_side = sides.get("en")
@@ -266,7 +162,7 @@ def acronym_proposals(
                 segment=seg,
                 bead=bead,
                 en_from="document",
-                excerpt=_excerpt(en_side, seg),
+                excerpt=excerpt(en_side, seg),
             )
         )
     return out
@@ -279,13 +175,13 @@ def _rejected(d: Definition, lang: str, rejected: frozenset[tuple[str, int, int]
 def _most_common(forms: Sequence[str]) -> str | None:
     if not forms:
         return None
-    counts = Counter(_fold(f) for f in forms)
+    counts = Counter(fold(f) for f in forms)
     best = max(counts.values())
-    return next(f for f in forms if counts[_fold(f)] == best)
+    return next(f for f in forms if counts[fold(f)] == best)
 
 
 def span_proposals(
-    pair: Pair, spans: Sequence[Span], sides: dict[str, _Side], beads: _Beads | None, defined: set[str]
+    pair: Pair, spans: Sequence[Span], sides: dict[str, Side], beads: SideBeads | None, defined: set[str]
 ) -> list[Proposal]:
     """Entries from accepted entity spans not yet linked to an entry, with the aligned rendering if any.
 
@@ -300,13 +196,13 @@ def span_proposals(
         if s.lang != "ja" or s.entry_id is not None or s.label in _SKIP_LABELS:
             continue
         text = clean_term(s.text)
-        if not text or _fold(text) in defined:
+        if not text or fold(text) in defined:
             continue
         bead = beads.of_ja.get(s.segment) if beads is not None and s.segment is not None else None
         en: str | None = None
         if s.label == "ACRONYM":
-            if bead is not None and en_side is not None:
-                en = _en_from_bead(text, bead, beads, en_side)  # type: ignore[arg-type]
+            if bead is not None and beads is not None and en_side is not None:
+                en = _en_from_bead(text, bead, beads, en_side)
             out.append(
                 Proposal(
                     pair.name,
@@ -318,14 +214,14 @@ def span_proposals(
                     s.segment,
                     bead,
                     "bead" if en else None,
-                    _excerpt(sides["ja"], s.segment),
+                    excerpt(sides["ja"], s.segment),
                 )
             )
             continue
-        if bead is not None:
-            idxs = {x.index for x in beads.en_segments(bead)}  # type: ignore[union-attr]
+        if bead is not None and beads is not None:
+            idxs = {x.index for x in beads.en_segments(bead)}
             cands = [e for e in en_spans if e.segment in idxs and e.label == s.label and e.entry_id is None]
-            texts = {_fold(e.text) for e in cands}
+            texts = {fold(e.text) for e in cands}
             if len(texts) == 1:
                 en = cands[0].text
                 used_en.update(e.id for e in cands)
@@ -340,14 +236,14 @@ def span_proposals(
                 s.segment,
                 bead,
                 "bead" if en else None,
-                _excerpt(sides["ja"], s.segment),
+                excerpt(sides["ja"], s.segment),
             )
         )
     for e in en_spans:
         if e.id in used_en or e.entry_id is not None or e.label in _SKIP_LABELS | {"ACRONYM"}:
             continue
         text = clean_term(e.text)
-        if text and _fold(text) not in defined and en_side is not None:
+        if text and fold(text) not in defined and en_side is not None:
             bead = beads.of_en.get(e.segment) if beads is not None and e.segment is not None else None
             out.append(
                 Proposal(
@@ -360,7 +256,7 @@ def span_proposals(
                     e.segment,
                     bead,
                     None,
-                    _excerpt(en_side, e.segment),
+                    excerpt(en_side, e.segment),
                 )
             )
     return out
@@ -408,12 +304,12 @@ def _entry(p: Proposal, user: str) -> Entry:
 def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) -> list[Proposal]:
     """Propose termbase entries (status `proposed`, with provenance) from the pair; returns every proposal
     with its result: `proposed` (added), `exists` (an entry already has it) or `dry-run`."""
-    sides = _sides(db, pair)
-    beads: _Beads | None = None
+    sides = pair_sides(db, pair)
+    beads: SideBeads | None = None
     if "ja" in sides and "en" in sides:
         bead_list = get_beads(db, pair.id)
         if bead_list:
-            beads = _Beads(bead_list, sides["ja"].segments, sides["en"].segments)
+            beads = SideBeads(bead_list, sides["ja"].segments, sides["en"].segments)
     # a rejected acronym, or a rejected long form proposed by the acronym rules, vetoes its definition
     # (a rejected GiNZA label on the same text does not: that rejects the label, not the term)
     rejected = frozenset(
@@ -422,16 +318,16 @@ def harvest_pair(db: Database, pair: Pair, *, user: str, dry_run: bool = False) 
         if s.label == "ACRONYM" or s.source == "acronym"
     )
     proposals = acronym_proposals(pair, sides, beads, rejected)
-    defined = {_fold(t) for p in proposals for t in (p.ja, p.en, p.acronym) if t}
+    defined = {fold(t) for p in proposals for t in (p.ja, p.en, p.acronym) if t}
     accepted = list_spans(db, pair, statuses=("accepted",))
     proposals += span_proposals(pair, accepted, sides, beads, defined)
     out: list[Proposal] = []
     planned: set[tuple[str, str]] = set()
     for p in proposals:
         keys = (
-            {("acronym", _fold(p.acronym))}
+            {("acronym", fold(p.acronym))}
             if p.acronym
-            else {(f, _fold(t)) for f, t in (("ja", p.ja), ("en", p.en)) if t}
+            else {(f, fold(t)) for f, t in (("ja", p.ja), ("en", p.en)) if t}
         )
         existing = _existing(db, p)
         if existing is not None:
