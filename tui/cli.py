@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from tui.commands import LazyCommands
@@ -14,7 +16,14 @@ class Root(TaiyakuGroup, LazyCommands):
 
 @click.group(cls=Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="taiyaku")
-def cli() -> None:
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    metavar="PATH",
+    help="Project file for the command (the same as giving --db after it).",
+)
+def cli(db_path: str | None) -> None:
     """taiyaku (対訳): align Japanese text with English renderings, tag entities and acronyms,
     and build a controlled glossary, in one SQLite project file.
 
@@ -26,3 +35,5 @@ def cli() -> None:
         taiyaku demo --no-tui
         taiyaku pairs --db taiyaku-demo/taiyaku.db
     """
+    if db_path:  # `taiyaku --db p.db import …`: every command's --db falls back to TAIYAKU_DB
+        os.environ["TAIYAKU_DB"] = db_path

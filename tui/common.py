@@ -186,7 +186,9 @@ class TaiyakuGroup(click.Group):
         except click.UsageError as exc:
             # One line, like every other error: the usage block would push the reason off a narrow terminal.
             where = exc.ctx.command_path if exc.ctx else "taiyaku"
-            raise click.ClickException(f"{exc.format_message()} (see `{where} --help`)") from None
+            error = click.ClickException(f"{exc.format_message()} (see `{where} --help`)")
+            error.exit_code = 2  # click's convention: a usage error exits 2, a failure 1
+            raise error from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except ProjectError as exc:

@@ -4,6 +4,7 @@ listing, and `--quiet` (only errors on actions; only the keys, one per line, on 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import click
@@ -106,3 +107,33 @@ def test_glossary_export_and_import_show_progress(
     assert quiet.exit_code == 0 and quiet.output == ""
     as_json = run("glossary", "import", str(out), "--format", fmt, "--db", str(fresh), "--json", "--dry-run")
     assert json.loads(as_json.stdout)["added"] == [] and "Checking" not in as_json.stderr
+
+
+# --- issue 12, item 20: the conventions people bring from other tools -----------------------------------
+
+
+def _taiyaku(*args: str, cwd: Path, module: bool = False) -> subprocess.CompletedProcess[str]:
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAIYAKU_")}
+    argv = [sys.executable, "-m", "taiyaku"] if module else [str(Path(sys.executable).with_name("taiyaku"))]
+    return subprocess.run([*argv, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_db_before_the_command_and_python_dash_m(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("日本の防衛。\n", encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert _taiyaku("--db", db, "import", str(text), "--segmented", "-q", cwd=tmp_path).returncode == 0
+    listed = _taiyaku("--db", db, "pairs", "-q", cwd=tmp_path, module=True)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["a"]
+    assert not (tmp_path / "taiyaku.db").exists()
+
+
+def test_usage_errors_exit_2_failures_exit_1(tmp_path: Path) -> None:
+    usage = _taiyaku("pairs", "--no-such-option", cwd=tmp_path)
+    assert usage.returncode == 2 and usage.stderr.startswith("Error: ")
+    failure = _taiyaku("pairs", "--db", str(tmp_path / "missing.db"), cwd=tmp_path)
+    assert failure.returncode == 1 and failure.stderr.startswith("Error: ")

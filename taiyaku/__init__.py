@@ -1,0 +1,1 @@
+"""`python -m taiyaku`: the command line of the `taiyaku` script, for environments without its entry point."""
