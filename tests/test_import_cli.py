@@ -86,6 +86,7 @@ def test_import_json_summary_and_segments(run, small_files, db_path: Path) -> No
             "en_clauses": 3,
             "beads": 0,
             "confirmed": 0,
+            "title": "日本国とインドの両政府は、協力を強化する。",  # its first Japanese sentence
         }
     ]
     assert pairs[0]["ja_clauses"] >= 3
