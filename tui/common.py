@@ -7,6 +7,7 @@ import functools
 import getpass
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -96,6 +97,14 @@ def print_json(data: Any) -> None:
 
 
 _NO_WRAP_CHARS = 32
+_NUMBER = re.compile(r"[-+]?[\d.,%–]*")
+
+
+def console_width() -> int:
+    """The width tables are drawn at (rich's: the terminal, or COLUMNS, else 80)."""
+    from rich.console import Console
+
+    return Console().width
 
 
 def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
@@ -107,9 +116,11 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
     cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     table = Table(title=title, show_lines=False, header_style="bold")
     for i, col in enumerate(columns):
-        # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole.
+        # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole;
+        # nor does a number: the words get the width.
         key = i == 0 and all(len(r[i]) <= _NO_WRAP_CHARS and " " not in r[i] for r in cells)
-        table.add_column(col, overflow="fold", no_wrap=key)
+        number = all(_NUMBER.fullmatch(r[i]) for r in cells)
+        table.add_column(col, overflow="fold", no_wrap=key or number)
     for row in cells:
         table.add_row(*row)
     Console().print(table)

@@ -10,6 +10,7 @@ import click
 
 from tui.common import (
     StageBars,
+    console_width,
     db_option,
     json_option,
     keys_option,
@@ -178,28 +179,43 @@ def pairs_cmd(db_path: str | None, as_json: bool, quiet: bool) -> None:
     if not summaries:
         click.echo("No pairs yet: add one with `taiyaku import JA_FILE [EN_FILE]`.", err=True)
         return
+    # The title takes what is left of a wide terminal; at 80 columns the counts need every cell.
+    room = console_width() - 80
+    titled = room >= 16
     print_table(
-        ["pair", "title", "JA\nsent.", "EN\nsent.", "JA\nclauses", "EN\nclauses", "beads", "confirmed"],
+        [
+            "pair",
+            "JA\nsent.",
+            "EN\nsent.",
+            "JA\nclauses",
+            "EN\nclauses",
+            "beads",
+            "confirmed",
+            *(["title"] if titled else []),
+        ],
         [
             (
                 s.name,
-                _short(s.title),
                 s.ja_sentences,
                 s.en_sentences,
                 s.ja_clauses,
                 s.en_clauses,
                 s.beads,
                 s.confirmed,
+                *([_short(s.title, room - 4)] if titled else []),
             )
             for s in summaries
         ],
     )
 
 
-def _short(title: str, width: int = 24) -> str:
-    """A document's first sentence as a title: one line, cut with an ellipsis."""
+def _short(title: str, cells: int) -> str:
+    """A document's first sentence as a title: one line, cut with an ellipsis to `cells` terminal cells
+    (a kanji takes two)."""
+    from rich.cells import cell_len, set_cell_size
+
     title = " ".join(title.split())
-    return title if len(title) <= width else title[: width - 1] + "…"
+    return title if cell_len(title) <= cells else set_cell_size(title, cells - 1).rstrip() + "…"
 
 
 @click.command("segments")
