@@ -3,24 +3,52 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from alignment.project import ProjectError
+from tui.core import undo
 from tui.core.beads import Realigner, project_realigner
+from tui.core.history import Entry
 from tui.core.session import Session
 from tui.messages import OpenGlossary, OpenPair, ProjectChanged
 from tui.screens.align import AlignScreen
-from tui.screens.glossary import GlossaryScreen
-from tui.screens.help import HelpScreen, binding_rows
+from tui.screens.glossary import GlossaryScreen, Origin
+from tui.screens.help import HelpScreen, binding_rows, describe_keys
 from tui.screens.pairs import PairListScreen
 from tui.widgets.bead_table import BeadTable
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a change was: a pair and bead (0-based), or a glossary entry."""
+
+    pair: str | None = None
+    bead: int | None = None
+    entry_id: int | None = None
+
+    def describe(self) -> str:
+        if self.pair is not None:
+            return f"on {self.pair}" + (f" bead {self.bead + 1}" if self.bead is not None else "")
+        return "in the glossary" + (f" (entry #{self.entry_id})" if self.entry_id is not None else "")
+
+
+def place_of(session: Session, entry: Entry) -> Place | None:
+    """The pair and bead an undone or redone entry changed, else the glossary entry it changed."""
+    pair = undo.where(session.project, entry)
+    if pair is not None:
+        return Place(pair=pair, bead=entry.bead)
+    ids = [op["id"] for op in entry.ops if op.get("op") == "entry" and isinstance(op.get("id"), int)]
+    if ids or entry.summary.startswith("glossary"):
+        return Place(entry_id=ids[0] if ids else None)
+    return None
 
 
 class AnnotateApp(App[None]):
@@ -34,6 +62,14 @@ class AnnotateApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("g", "glossary", "Glossary", show=False, id="app.glossary"),
         Binding("ctrl+r,f5", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding(
+            "G",
+            "go_there",
+            "Go to the last undone/redone change",
+            show=False,
+            id="app.go-there",
+            tooltip="Go to where the last undone or redone change was (its pair and bead, or glossary entry)",
+        ),
     ]
 
     def __init__(
@@ -48,6 +84,8 @@ class AnnotateApp(App[None]):
         self.session = session
         self.start_pair = pair
         self.start_bead = bead
+        self.last_place: Place | None = None
+        """Where the last undone or redone change was, for G."""
         if keymap:
             self.set_keymap(keymap)
 
@@ -65,9 +103,16 @@ class AnnotateApp(App[None]):
         self.push_screen(AlignScreen(self.session, message.name, message.bead or 0))
 
     def on_open_glossary(self, message: OpenGlossary) -> None:
-        if isinstance(self.screen, GlossaryScreen):
+        screen = self.screen
+        if isinstance(screen, GlossaryScreen):
+            if message.entry_id is not None:
+                screen.select(message.entry_id)
             return
-        self.push_screen(GlossaryScreen(self.session, message.entry_id))
+        origin = None
+        if isinstance(screen, AlignScreen) and screen.state is not None and screen.state.beads:
+            i = screen.table.cursor
+            origin = Origin(screen.pair_name, i, *screen.bead_text(i))
+        self.push_screen(GlossaryScreen(self.session, message.entry_id, origin))
 
     def action_refresh(self) -> None:
         """Show what changed elsewhere (another process, the CLI) on the current screen."""
@@ -85,7 +130,7 @@ class AnnotateApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        sections: list[tuple[str, Iterable]] = []
+        sections: list[tuple[str, Sequence[BindingType]]] = []
         if isinstance(screen, AlignScreen):
             sections.append(("move", BeadTable.BINDINGS))
         sections.append((type(screen).__name__.removesuffix("Screen").lower() or "screen", screen.BINDINGS))
@@ -93,7 +138,8 @@ class AnnotateApp(App[None]):
         sections.append(
             ("anywhere", [Binding("ctrl+p", "command_palette", "Command palette: every action by name")])
         )
-        self.push_screen(HelpScreen(screen.sub_title or "taiyaku", binding_rows(sections, self._keymap)))
+        rows = binding_rows(sections, dict(self._keymap))
+        self.push_screen(HelpScreen(screen.sub_title or "taiyaku", rows))
 
     # --- undo and redo (project-wide) --------------------------------------------------------------
 
@@ -108,8 +154,40 @@ class AnnotateApp(App[None]):
         if entry is None:
             self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
-        self.notify(f"{'Redone' if redo else 'Undone'}: {entry.summary} ({entry.user})")
+        place = place_of(self.session, entry)
+        self.last_place = place
+        said = f"{'Redone' if redo else 'Undone'}: {entry.summary} ({entry.user})"
+        if place is not None and not self._showing(place):
+            said += f" — {place.describe()}: G goes there"
+        self.notify(said, timeout=8)
         self.screen.post_message(ProjectChanged(entry))
+
+    def _showing(self, place: Place) -> bool:
+        """Whether the current screen already shows where the change was (so there is nowhere to go)."""
+        screen = self.screen
+        if place.pair is not None:
+            return isinstance(screen, AlignScreen) and screen.pair_name == place.pair
+        return isinstance(screen, GlossaryScreen)
+
+    def action_go_there(self) -> None:
+        """Go to the pair and bead (or the glossary entry) of the last undone or redone change."""
+        place = self.last_place
+        if place is None:
+            self.notify("No undo or redo yet: nowhere to go.", severity="warning")
+            return
+        screen = self.screen
+        if isinstance(screen, ModalScreen):
+            return
+        if place.pair is not None:
+            if isinstance(screen, AlignScreen) and screen.pair_name == place.pair:
+                screen.table.move_to(place.bead or 0)
+            else:
+                self.post_message(OpenPair(place.pair, place.bead))
+        elif isinstance(screen, GlossaryScreen):
+            if place.entry_id is not None:
+                screen.select(place.entry_id)
+        else:
+            self.post_message(OpenGlossary(place.entry_id))
 
     def action_undo(self) -> None:
         self._history(redo=False)
@@ -119,18 +197,24 @@ class AnnotateApp(App[None]):
 
     # --- command palette: every binding of the current screen, by name ------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual's own commands first, then each binding once (by action and by title: no duplicates).
+        titles: set[str] = set()
+        for command in super().get_system_commands(screen):
+            titles.add(command.title.casefold())
+            yield command
         seen: set[str] = set()
         for owner, bindings in ((screen, screen.BINDINGS), (self, self.BINDINGS)):
             for b in bindings:
                 if not isinstance(b, Binding) or not b.description or b.action in seen:
                     continue
+                title = b.tooltip or b.description
+                if title.casefold() in titles or b.action in ("quit", "command_palette"):
+                    continue
                 seen.add(b.action)
-                keys = ", ".join(k.strip() for k in self._keymap.get(b.id or "", b.key).split(","))
-                yield SystemCommand(
-                    b.tooltip or b.description, f"key: {keys}", partial(owner.run_action, b.action)
-                )
+                titles.add(title.casefold())
+                keys = describe_keys(self._keymap.get(b.id or "", b.key))
+                yield SystemCommand(title, f"key: {keys}", partial(owner.run_action, b.action))
 
 
 def make_app(

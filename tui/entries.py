@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 from alignment.text import fold
+from glossary.model import STATUSES, Entry, Source, Status, Variant
 from tui.core.annotations import Annotations
 from tui.core.beads import PairState
 from tui.core.spans import BeadSpan
 from tui.screens.modals import EntryForm
+
+STATUS_OF: dict[str, Status] = {s: s for s in STATUSES}
 
 
 def is_latin(text: str) -> bool:
@@ -60,32 +63,38 @@ def entry_form_from_span(
     return EntryForm(ja=ja, en=en, acronym=acronym)
 
 
-def form_to_entry(form: EntryForm, *, sources: Sequence[Any] = (), base: Any | None = None) -> Any:
+def form_to_entry(form: EntryForm, *, sources: Sequence[Source] = (), base: Entry | None = None) -> Entry:
     """An Entry from the dialog's fields (keeping `base`'s other fields and provenance when editing)."""
-    import dataclasses
-
-    from glossary.model import Entry, Variant
-
     variants = tuple(
         [Variant("ja", t) for t in _split(form.variants_ja)]
         + [Variant("en", t) for t in _split(form.variants_en)]
         + [Variant("en", t, forbidden=True) for t in _split(form.forbidden_en)]
     )
-    fields = {
-        "ja": form.ja or None,
-        "en": form.en or None,
-        "acronym": form.acronym or None,
-        "variants": variants,
-        "status": form.status,
-        "domain": form.domain or None,
-        "note": form.note or None,
-    }
+    status = STATUS_OF.get(form.status, "proposed")
     if base is not None:
-        return dataclasses.replace(base, **fields)
-    return Entry(**fields, sources=tuple(sources))
+        return dataclasses.replace(
+            base,
+            ja=form.ja or None,
+            en=form.en or None,
+            acronym=form.acronym or None,
+            variants=variants,
+            status=status,
+            domain=form.domain or None,
+            note=form.note or None,
+        )
+    return Entry(
+        ja=form.ja or None,
+        en=form.en or None,
+        acronym=form.acronym or None,
+        variants=variants,
+        status=status,
+        domain=form.domain or None,
+        note=form.note or None,
+        sources=tuple(sources),
+    )
 
 
-def entry_to_form(entry: Any) -> EntryForm:
+def entry_to_form(entry: Entry) -> EntryForm:
     return EntryForm(
         ja=entry.ja or "",
         en=entry.en or "",

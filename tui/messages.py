@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
+from alignment.model import Bead
 from tui.core.history import Entry
 
 
 @dataclass
 class ProjectChanged(Message, bubble=False):
-    """The project changed under the current screen (undo, redo): reload what it shows."""
+    """The project changed under the current screen (undo, redo, ctrl+r, focus regained): reload what it shows."""
 
     entry: Entry | None = None
     """The history entry that was undone or redone, when that is what happened."""
@@ -22,8 +24,25 @@ class RealignFinished(Message, bubble=False):
     """A realignment computed in a worker thread (beads in pair indexes), or the reason it failed."""
 
     pair_id: int
-    beads: list | None
+    beads: list[Bead] | None
     error: str | None = None
+
+
+@dataclass
+class SuggestFinished(Message, bubble=False):
+    """Span suggestions computed in a worker thread (GiNZA analyses of the pair), or why they failed."""
+
+    pair_id: int
+    analyses: list[Any] | None
+    error: str | None = None
+
+
+@dataclass
+class QaFinished(Message, bubble=False):
+    """Bead indexes of a pair with a QA problem, computed in a worker thread."""
+
+    pair_id: int
+    problems: frozenset[int]
 
 
 @dataclass

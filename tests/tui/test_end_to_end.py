@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,16 +15,24 @@ from glossary import spans as gspans
 from glossary import store as gstore
 from tui.app import make_app
 from tui.common import open_db
+from tui.core import history
 from tui.screens.align import AlignScreen
 from tui.screens.glossary import GlossaryScreen
 from tui.screens.pairs import PairListScreen
+
+if TYPE_CHECKING:
+    from tui_project import Notifications
+
+pytest_plugins = ["tui_project"]  # fails the test on an error notification it does not expect
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "000_018672d04432ce13"
 
 
 @pytest.mark.slow
-async def test_seed_000_from_import_to_tmx_keyboard_only(run, db_path: Path, tmp_path: Path) -> None:
+async def test_seed_000_from_import_to_tmx_keyboard_only(
+    run, db_path: Path, tmp_path: Path, notifications: Notifications
+) -> None:
     # the commands an analyst runs before opening the app
     assert (
         run("import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")).exit_code == 0
@@ -45,13 +54,18 @@ async def test_seed_000_from_import_to_tmx_keyboard_only(run, db_path: Path, tmp
         while (span := screen.selected()) is not None and span.status == "suggested" and seen < 1000:
             await pilot.press("a" if span.label == "ACRONYM" else "r")
             seen += 1
-        # realigning the (whole, unconfirmed) alignment with the real aligner in a worker changes nothing
-        # that the aligner had right, and keeps every segment covered
-        before = [(b.ja, b.en) for b in screen.state.beads]
+        # two beads merged by mistake: realigning the (whole, unconfirmed) alignment with the real aligner
+        # in a worker puts them back as the aligner had them, as one undoable action
+        before = [(b.ja, b.en) for b in screen.pair_state.beads]
+        await pilot.press("home", "m")
+        assert [(b.ja, b.en) for b in screen.pair_state.beads] != before
         await pilot.press("R")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [(b.ja, b.en) for b in screen.state.beads] == before
+        await pilot.pause()
+        assert [(b.ja, b.en) for b in screen.pair_state.beads] == before
+        assert history.entries(app.session.db, limit=1)[0].action == "realign"
+        assert any(m.startswith("Realigned beads 1–") for m in notifications.shown)
         # the alignment: from the last bead, confirm everything above
         await pilot.press("end", "C", "y")
         await pilot.pause()

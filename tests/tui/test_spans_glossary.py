@@ -159,7 +159,7 @@ async def test_link_span_to_entry_and_create_entry_from_span(annotated: Path) ->
     async with app_for(annotated).run_test(size=SIZE) as pilot:
         screen = pilot.app.screen
         # select the acronym span ＩＦＣ－ＩＯＲ
-        while screen._selected().text != "ＩＦＣ－ＩＯＲ":
+        while screen.selected().text != "ＩＦＣ－ＩＯＲ":
             await pilot.press("o")
         await pilot.press("t")
         assert isinstance(pilot.app.screen, PickModal)
@@ -169,7 +169,7 @@ async def test_link_span_to_entry_and_create_entry_from_span(annotated: Path) ->
         ifc = gstore.lookup(db, "IFC-IOR").hits[0].entry
         assert spans_now(annotated)["ＩＦＣ－ＩＯＲ"][3] == ifc.id
         # a new entry from the ORG span: Japanese from the span, English from the aligned side's ORG span
-        while screen._selected().text != "インド洋地域情報融合センター":
+        while screen.selected().text != "インド洋地域情報融合センター":
             await pilot.press("o")
         await pilot.press("T")
         modal = pilot.app.screen
@@ -264,7 +264,7 @@ async def test_glossary_jump_to_the_bead_of_an_entry(annotated: Path) -> None:
         await pilot.press("g")
         screen = pilot.app.screen
         screen.select(entry.id)
-        await pilot.press("j")
+        await pilot.press("p")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AlignScreen)
         assert pilot.app.screen.query_one(BeadTable).cursor == 1

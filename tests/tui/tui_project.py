@@ -80,6 +80,8 @@ class Notifications:
 
     errors: list[str] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    """Every notification, whatever its severity."""
 
     def expect(self, pattern: str) -> None:
         self.expected.append(pattern)
@@ -97,6 +99,7 @@ def notifications(monkeypatch: pytest.MonkeyPatch) -> Iterator[Notifications]:
     original = App.notify
 
     def notify(self: App[object], message: str, **kw: Any) -> None:
+        seen.shown.append(str(message))
         if kw.get("severity") == "error":
             seen.errors.append(str(message))
         original(self, message, **kw)

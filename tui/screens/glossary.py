@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.console import Group
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,13 +15,62 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from alignment.project import ProjectError
+from alignment.text import fold
+from glossary.model import Entry, HistoryItem, Source
 from tui.core.session import Session
-from tui.entries import entry_to_form, form_to_entry
+from tui.entries import entry_to_form, form_to_entry, is_latin
 from tui.messages import OpenPair, ProjectChanged
 from tui.screens.modals import ConfirmModal, EntryForm, EntryModal, PickModal
 from tui.widgets.glossary_panel import STATUS_STYLE, STATUS_SYMBOL
+from tui.widgets.list_table import Column, ListTable, cut, widths
 
 LIMIT = 500
+COLUMNS = (
+    Column("#", 4),
+    Column("Japanese", 6, grow=1),
+    Column("English", 6, grow=1),
+    Column("Acronym", 8),
+    Column("Status", 11),
+)
+TEXT = frozenset(["ja", "en", "acronym", "status", "domain", "definition", "note"])
+
+
+def describe_change(h: HistoryItem) -> str:
+    """One history row as a person reads it: what changed, old → new."""
+    if h.before is None:
+        return "added"
+    if h.after is None:
+        return "removed"
+    parts = []
+    for name in h.changed_fields():
+        old, new = h.before.get(name), h.after.get(name)
+        if name in TEXT:
+            parts.append(f"{name} {old or '—'} → {new or '—'}")
+        elif name == "sources":
+            parts.append(f"sources {len(old or [])} → {len(new or [])}")
+        else:
+            parts.append(name)
+    return "; ".join(parts) or h.action
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The bead a person was on when they opened the glossary."""
+
+    pair: str
+    bead: int
+    """0-based."""
+    ja: str
+    en: str
+
+    def holds(self, form: EntryForm) -> bool:
+        """Whether one of the form's terms occurs in the bead (width, kana and case folded)."""
+        ja, en = fold(self.ja).text, fold(self.en).text
+        terms = ((form.ja, ja), (form.en, en), (form.acronym, ja), (form.acronym, en))
+        return any(t and fold(t).text in side for t, side in terms)
+
+    def source(self) -> Source:
+        return Source(pair=self.pair, lang="ja", bead_index=self.bead, excerpt=self.ja[:200])
 
 
 class GlossaryScreen(Screen[None]):
@@ -31,22 +81,37 @@ class GlossaryScreen(Screen[None]):
         Binding("enter", "edit", "Edit", id="glossary.edit", tooltip="Edit the entry"),
         Binding("s", "status", "Status", id="glossary.status", tooltip="Change the entry's status"),
         Binding("n", "new", "New", id="glossary.new", tooltip="New glossary entry"),
-        Binding("j", "jump", "Go to bead", id="glossary.jump", tooltip="Go to the bead the entry came from"),
+        Binding(
+            "p",
+            "jump",
+            "Go to bead",
+            id="glossary.jump",
+            tooltip="Go to the bead the entry came from (provenance)",
+        ),
         Binding("delete", "remove", "Remove", show=False, id="glossary.remove", tooltip="Remove the entry"),
         Binding(
             "escape", "back", "Back", id="glossary.back", tooltip="Back (from the search box: to the table)"
         ),
     ]
 
-    def __init__(self, session: Session, entry_id: int | None = None) -> None:
+    def __init__(self, session: Session, entry_id: int | None = None, origin: Origin | None = None) -> None:
         super().__init__()
         self.session = session
         self.start_entry = entry_id
-        self.entries: list[Any] = []
+        self.origin = origin
+        """The bead the glossary was opened from: provenance for entries made here that occur in it."""
+        self.entries: list[Entry] = []
+        self.widths: list[int] = []
+        self.detail_text = ""
+        """What the detail pane shows, as plain text."""
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one("#glossary-table", DataTable)
+    def table(self) -> ListTable:
+        return self.query_one("#glossary-table", ListTable)
+
+    @property
+    def search_box(self) -> Input:
+        return self.query_one("#glossary-search", Input)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,16 +120,14 @@ class GlossaryScreen(Screen[None]):
             id="glossary-search",
         )
         with Horizontal(id="glossary-main"):
-            yield DataTable(id="glossary-table", cursor_type="row", zebra_stripes=True)
+            yield ListTable(id="glossary-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="glossary-detail-scroll"):
                 yield Static(id="glossary-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "glossary"
-        # Fixed widths: a long Japanese term must not push English and status out of view.
-        for label, width in (("#", 4), ("Japanese", 16), ("English", 18), ("Acronym", 8), ("Status", 11)):
-            self.table.add_column(label, width=width)
+        self.widths = widths(COLUMNS, 60)
         self.refresh_entries()
         if self.start_entry is not None:
             self.select(self.start_entry)
@@ -72,23 +135,39 @@ class GlossaryScreen(Screen[None]):
 
     # --- data --------------------------------------------------------------------------------------
 
-    def refresh_entries(self) -> None:
-        from glossary import store
+    def on_resize(self) -> None:
+        # Columns share the width there is; Status keeps its width so it survives at 80 columns.
+        new = widths(COLUMNS, self.table.size.width - 2)
+        if new != self.widths:
+            self.widths = new
+            self.fill_table()
 
-        query = self.query_one("#glossary-search", Input).value.strip()
+    def refresh_entries(self) -> None:
+        """Read the entries again (the search as typed, or the whole glossary) and show them."""
+        query = self.search_box.value.strip()
+        notes = self.session.annotations
+        self.entries = notes.lookup(query, limit=LIMIT) if query else notes.entries(LIMIT)
+        self.fill_table()
+
+    def fill_table(self) -> None:
         keep = self.current()
-        if query:
-            self.entries = self.session.annotations.lookup(query, limit=LIMIT)
-        else:
-            self.entries = store.list_entries(self.session.db)[:LIMIT]
         table = self.table
-        table.clear()
+        table.clear(columns=True)
+        for column, width in zip(COLUMNS, self.widths, strict=True):
+            table.add_column(column.label, width=width)
+        w = self.widths
         for e in self.entries:
             status = Text(
                 f"{STATUS_SYMBOL.get(e.status, ' ')} {e.status}", style=STATUS_STYLE.get(e.status, "")
             )
-            table.add_row(str(e.id), e.ja or "", e.en or "", e.acronym or "", status, key=str(e.id))
-        if keep is not None:
+            cells = (
+                cut(str(e.id), w[0]),
+                cut(e.ja or "", w[1]),
+                cut(e.en or "", w[2]),
+                cut(e.acronym or "", w[3]),
+            )
+            table.add_row(*cells, status, key=str(e.id))
+        if keep is not None and keep.id is not None:
             self.select(keep.id)
         self.show_detail()
 
@@ -98,7 +177,7 @@ class GlossaryScreen(Screen[None]):
                 self.table.move_cursor(row=row)
                 return
 
-    def current(self) -> Any | None:
+    def current(self) -> Entry | None:
         if not self.entries:
             return None
         row = self.table.cursor_row
@@ -107,11 +186,11 @@ class GlossaryScreen(Screen[None]):
     def show_detail(self) -> None:
         e = self.current()
         detail = self.query_one("#glossary-detail", Static)
-        if e is None:
-            detail.update(Text("No entry. n adds one.", style="dim italic"))
+        if e is None or e.id is None:
+            self.detail_text = "No entry. n adds one."
+            detail.update(Text(self.detail_text, style="dim italic"))
             return
-        from glossary import store
-
+        entry_id = e.id
         parts: list[Text] = [Text(f"#{e.id} {e.label}", style="bold")]
         parts.append(Text(f"{e.status}", style=STATUS_STYLE.get(e.status, "")))
         for name, values in (
@@ -125,7 +204,7 @@ class GlossaryScreen(Screen[None]):
             if getattr(e, name):
                 parts.append(Text(f"{name}: {getattr(e, name)}"))
         parts.append(Text(""))
-        parts.append(Text("Provenance (j goes to the first)", style="bold underline"))
+        parts.append(Text("Provenance (p goes to the first)", style="bold underline"))
         if not e.sources:
             parts.append(Text("none recorded", style="dim italic"))
         for s in e.sources:
@@ -143,14 +222,11 @@ class GlossaryScreen(Screen[None]):
                 parts.append(Text(f"  {s.excerpt[:160]}", style="dim"))
         parts.append(Text(""))
         parts.append(Text("History", style="bold underline"))
-        for h in store.history(self.session.db, e.id)[-8:]:
-            parts.append(
-                Text(
-                    f"{h.at[:16].replace('T', ' ')}  {h.user}  {h.action}"
-                    + (f" ({h.reason})" if h.reason else ""),
-                    style="dim",
-                )
-            )
+        for h in self.session.annotations.entry_history(entry_id)[-8:]:
+            line = Text(f"{h.at[:16].replace('T', ' ')}  {h.user}  ", style="dim")
+            line.append(describe_change(h) + (f" ({h.reason})" if h.reason else ""))
+            parts.append(line)
+        self.detail_text = "\n".join(p.plain for p in parts)
         detail.update(Group(*parts))
 
     @on(DataTable.RowHighlighted, "#glossary-table")
@@ -169,13 +245,32 @@ class GlossaryScreen(Screen[None]):
     def _search_done(self) -> None:
         self.table.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing in the list searches: a printable key no binding claims goes to the search box."""
+        if not self.table.has_focus or not event.is_printable or not event.character:
+            return
+        if event.key in self.bound_keys():
+            return
+        event.stop()
+        event.prevent_default()
+        box = self.search_box
+        box.focus()
+        box.insert_text_at_cursor(event.character)
+
+    def bound_keys(self) -> set[str]:
+        keys: set[str] = set()
+        for owner in (self, self.app, self.table):
+            for _key, bindings in owner._bindings.key_to_bindings.items():
+                keys.update(b.key for b in bindings)
+        return keys
+
     # --- actions -------------------------------------------------------------------------------------
 
     def action_search(self) -> None:
         self.query_one("#glossary-search", Input).focus()
 
     def action_back(self) -> None:
-        if self.query_one("#glossary-search", Input).has_focus:
+        if self.search_box.has_focus:
             self.table.focus()
             return
         self.dismiss(None)
@@ -187,8 +282,9 @@ class GlossaryScreen(Screen[None]):
 
     def action_edit(self) -> None:
         e = self.current()
-        if e is None:
+        if e is None or e.id is None:
             return
+        entry_id = e.id
 
         def saved(form: EntryForm | None) -> None:
             if form is None:
@@ -198,7 +294,7 @@ class GlossaryScreen(Screen[None]):
                 k: getattr(entry, k) for k in ("ja", "en", "acronym", "variants", "status", "domain", "note")
             }
             try:
-                self.session.annotations.edit_entry(e.id, **fields)
+                self.session.annotations.edit_entry(entry_id, **fields)
             except ProjectError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
@@ -210,13 +306,14 @@ class GlossaryScreen(Screen[None]):
 
     def action_status(self) -> None:
         e = self.current()
-        if e is None:
+        if e is None or e.id is None:
             return
+        entry_id = e.id
 
         def chosen(status: str | None) -> None:
             if status and status != e.status:
                 try:
-                    self.session.annotations.edit_entry(e.id, status=status)
+                    self.session.annotations.edit_entry(entry_id, status=status)
                 except ProjectError as exc:
                     self.notify(str(exc), severity="error", timeout=8)
                     return
@@ -227,9 +324,7 @@ class GlossaryScreen(Screen[None]):
         )
 
     def action_new(self) -> None:
-        query = self.query_one("#glossary-search", Input).value.strip()
-        from tui.entries import is_latin
-
+        query = self.search_box.value.strip()
         form = (
             EntryForm(acronym=query)
             if query and is_latin(query) and query.upper() == query
@@ -239,13 +334,16 @@ class GlossaryScreen(Screen[None]):
         def saved(result: EntryForm | None) -> None:
             if result is None:
                 return
+            origin = self.origin
+            sources = (origin.source(),) if origin is not None and origin.holds(result) else ()
             try:
-                stored = self.session.annotations.add_entry(form_to_entry(result))
+                stored = self.session.annotations.add_entry(form_to_entry(result, sources=sources))
             except ProjectError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
                 return
             self.refresh_entries()
-            self.select(stored.id)
+            if stored.id is not None:
+                self.select(stored.id)
 
         self.app.push_screen(EntryModal(form, title="New glossary entry", statuses=self._statuses()), saved)
 
@@ -264,13 +362,14 @@ class GlossaryScreen(Screen[None]):
 
     def action_remove(self) -> None:
         e = self.current()
-        if e is None:
+        if e is None or e.id is None:
             return
+        entry_id = e.id
 
         def answered(yes: bool | None) -> None:
             if yes:
                 try:
-                    self.session.annotations.remove_entry(e.id)
+                    self.session.annotations.remove_entry(entry_id)
                 except ProjectError as exc:
                     self.notify(str(exc), severity="error", timeout=8)
                     return

@@ -24,18 +24,50 @@ INTRO = (
 )
 
 
+KEY_NAMES = {
+    "question_mark": "?",
+    "space": "space",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "slash": "/",
+    "backslash": "\\",
+    "full_stop": ".",
+    "comma": ",",
+    "exclamation_mark": "!",
+    "number_sign": "#",
+    "asterisk": "*",
+    "plus": "+",
+    "minus": "-",
+    "underscore": "_",
+    "equals_sign": "=",
+    "colon": ":",
+    "semicolon": ";",
+    "apostrophe": "'",
+    "quotation_mark": '"',
+    "grave_accent": "`",
+    "tilde": "~",
+    "vertical_line": "|",
+    "at": "@",
+    "escape": "esc",
+    "delete": "del",
+}
+
+
+def describe_key(key: str) -> str:
+    """A key as people write it: `<` not less_than_sign, `ctrl+z`, `esc`."""
+    key = key.strip()
+    if "+" in key and key not in KEY_NAMES:
+        *mods, last = key.split("+")
+        return "+".join([*mods, KEY_NAMES.get(last, last)])
+    return KEY_NAMES.get(key, key)
+
+
 def describe_keys(key: str) -> str:
-    names = {
-        "question_mark": "?",
-        "space": "space",
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "left_curly_bracket": "{",
-        "right_curly_bracket": "}",
-        "full_stop": ".",
-        "comma": ",",
-    }
-    return " / ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+    return " / ".join(describe_key(k) for k in key.split(",") if k.strip())
 
 
 def binding_rows(
@@ -55,7 +87,7 @@ def binding_rows(
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
 
-    def __init__(self, title: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, rows: Sequence[tuple[str, str, str, str]]) -> None:
         super().__init__()
         self.title_text = title
         self.rows = list(rows)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -79,7 +79,18 @@ class RenderModal(ModalScreen[str | None]):
         self.dismiss(self.query_one("#render-en", TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave without saving; typed text is only thrown away when the analyst says so."""
+        if self.query_one("#render-en", TextArea).text == self.english:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one("#render-en", TextArea).focus()
+
+        self.app.push_screen(ConfirmModal("Discard the English you typed? (n goes back to it)"), answered)
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
@@ -95,20 +106,39 @@ class PickModal(ModalScreen[str | None]):
 
     BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str]], current: str | None = None) -> None:
-        """`choices` are (value, text shown)."""
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        current: str | None = None,
+        *,
+        search: Callable[[str], Sequence[tuple[str, str]]] | None = None,
+        query: str = "",
+    ) -> None:
+        """`choices` are (value, text shown); with `search`, what is typed asks it for the choices instead
+        (starting from `query`, selected so that typing replaces it)."""
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
         self.current = current
+        self.search = search
+        self.query_text = query
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog dialog-wide" if self.search else "dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(placeholder="type to filter", id="pick-filter")
-            yield OptionList(*self._options(""), id="pick-list")
+            yield Input(
+                self.query_text,
+                placeholder="type to search" if self.search else "type to filter",
+                id="pick-filter",
+            )
+            yield OptionList(*self._options(self.query_text), id="pick-list")
+            if self.search:
+                yield Static("", id="pick-empty", classes="entry-context")
 
     def _options(self, query: str) -> list[Option]:
+        if self.search is not None:
+            return [Option(text, id=value) for value, text in self.search(query)]
         q = query.casefold()
         return [
             Option(text, id=value)
@@ -118,10 +148,20 @@ class PickModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         options = self.query_one("#pick-list", OptionList)
-        for n, (value, _) in enumerate(self.choices):
-            if value == self.current:
+        for n, option in enumerate(options.options):
+            if option.id == self.current:
                 options.highlighted = n
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
+        self._say_empty()
         self.query_one("#pick-filter", Input).focus()
+
+    def _say_empty(self) -> None:
+        if self.search is not None:
+            empty = not self.query_one("#pick-list", OptionList).option_count
+            self.query_one("#pick-empty", Static).update(
+                "nothing found: type something else" if empty else ""
+            )
 
     @on(Input.Changed, "#pick-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -130,6 +170,7 @@ class PickModal(ModalScreen[str | None]):
         options.add_options(self._options(event.value))
         if options.option_count:
             options.highlighted = 0
+        self._say_empty()
 
     @on(Input.Submitted, "#pick-filter")
     def _submit_filter(self) -> None:
@@ -137,7 +178,7 @@ class PickModal(ModalScreen[str | None]):
         if options.highlighted is not None and options.option_count:
             self.dismiss(options.get_option_at_index(options.highlighted).id)
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Arrows move in the list while the filter keeps the focus, so typing and choosing need no tab.
         options = self.query_one("#pick-list", OptionList)
         if event.key in ("down", "up") and options.option_count:
@@ -226,7 +267,13 @@ class EntryModal(ModalScreen[EntryForm | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#entry-ja", Input).focus()
+        # The first empty field of the terms, so typing fills it instead of replacing a pre-filled term.
+        names = ("ja", "en", "acronym")
+        first = next((n for n in names if not getattr(self.form, n)), "ja")
+        field = self.query_one(f"#entry-{first}", Input)
+        field.select_on_focus = False
+        field.focus()
+        field.cursor_position = len(field.value)
 
     def current(self) -> EntryForm:
         values = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -280,7 +280,8 @@ class BeadTable(ScrollView, can_focus=True):
         kind_style = (
             "bead-table--unpaired" if 0 in (n_ja, n_en) else ("bead-table--multi" if kind != "1-1" else "")
         )
-        score = "  --" if bead.score is None else f"{bead.score:4.2f}"[:4]
+        # No score (a bead a person merged or split, which no aligner scored): blank, not a placeholder.
+        score = "    " if bead.score is None else f"{bead.score:4.2f}"[:4]
         segments = [
             seg(SYM_CURSOR if is_cursor else " "),
             seg(str(row + 1).rjust(index_w), "bead-table--index"),
@@ -299,7 +300,9 @@ class BeadTable(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base)
 
     @staticmethod
-    def _side(data: TableData, bead: Bead, side: str, width: int, seg) -> list[Segment]:
+    def _side(
+        data: TableData, bead: Bead, side: str, width: int, seg: Callable[..., Segment]
+    ) -> list[Segment]:
         start, end = bead.ja if side == "ja" else bead.en
         if start == end:
             label = "no English: e to write it" if side == "en" else "no Japanese"

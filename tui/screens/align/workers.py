@@ -1,0 +1,142 @@
+"""The alignment view's slow jobs, each in a worker thread that posts its result back as a message:
+realigning the stretch around the cursor (R), suggesting spans with GiNZA (S), and QA over the pair."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding, BindingType
+
+from alignment.model import Pair
+from alignment.project import ProjectError
+from tui.core.annotations import Annotations
+from tui.core.beads import PairState, Stretch
+from tui.messages import QaFinished, RealignFinished, SuggestFinished
+from tui.screens.align.span_actions import SpanActions
+
+BINDINGS: list[BindingType] = [
+    Binding(
+        "R",
+        "realign",
+        "Realign",
+        show=False,
+        id="align.realign",
+        tooltip="Realign the unconfirmed stretch around the cursor",
+    ),
+    Binding(
+        "S",
+        "suggest",
+        "Suggest spans for this pair (GiNZA, acronym rules, glossary)",
+        show=False,
+        id="align.suggest",
+    ),
+]
+
+
+class Workers(SpanActions):
+    """Jobs too slow for a key press; the project is changed only when their result comes back."""
+
+    # --- QA over the pair ----------------------------------------------------------------------------
+
+    def check_pair(self) -> None:
+        self._qa_worker(self.pair_state.pair)
+
+    @work(thread=True, exclusive=True, group="qa")
+    def _qa_worker(self, pair: Pair) -> None:
+        try:
+            problems = self.session.pair_problems(pair)
+        except Exception:  # QA is advisory: the view works without it
+            return
+        self.post_message(QaFinished(pair.id or 0, problems))
+
+    def on_qa_finished(self, message: QaFinished) -> None:
+        if self.state is None or self.state.pair.id != message.pair_id:
+            return
+        self.problems = message.problems
+        self.show()
+
+    # --- realign -------------------------------------------------------------------------------------
+
+    def action_realign(self) -> None:
+        if self.realigning or self.busy:
+            self.notify("Wait until the running job finishes.", severity="warning")
+            return
+        state = self.pair_state
+        if not state.beads:
+            return
+        stretch = self.session.stretch(state, self.table.cursor)
+        if stretch is None:
+            self.notify(
+                "This bead is confirmed: move into an unconfirmed stretch to realign it.", severity="warning"
+            )
+            return
+        self.realigning = stretch
+        self.set_busy(True)
+        self.show_status()
+        self._realign_worker(state, stretch)
+
+    @work(thread=True, exclusive=True, group="realign")
+    def _realign_worker(self, state: PairState, stretch: Stretch) -> None:
+        try:
+            beads = self.session.compute_realignment(state, stretch)
+        except Exception as exc:  # reported in the UI; the project is untouched
+            self.post_message(RealignFinished(state.pair.id or 0, None, str(exc) or type(exc).__name__))
+            return
+        self.post_message(RealignFinished(state.pair.id or 0, beads))
+
+    def on_realign_finished(self, message: RealignFinished) -> None:
+        stretch, self.realigning = self.realigning, None
+        self.set_busy(False)
+        if message.error or message.beads is None or stretch is None:
+            self.notify(f"Realignment failed: {message.error}", severity="error", timeout=8)
+            self.show_status()
+            return
+        try:
+            self.state = self.session.apply_realignment(self.pair_state, stretch, message.beads)
+        except ProjectError as exc:
+            self.refused(exc)
+            self.show_status()
+            return
+        self.derive()
+        self.show(min(self.table.cursor, stretch.start + len(message.beads) - 1))
+        n = stretch.stop - stretch.start
+        self.notify(f"Realigned beads {stretch.start + 1}–{stretch.stop}: {n} beads → {len(message.beads)}.")
+
+    # --- suggestions (GiNZA is slow to load) -----------------------------------------------------------
+
+    def action_suggest(self) -> None:
+        if self.busy:
+            self.notify("Wait until the running job finishes.", severity="warning")
+            return
+        self.set_busy(True)
+        self.show_status("suggesting spans (GiNZA, acronyms, glossary)…")
+        self._suggest_worker(self.pair_state.pair)
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def _suggest_worker(self, pair: Pair) -> None:
+        db = self.session.worker_db()
+        try:
+            analyses = Annotations.analyse(db, pair)
+        except Exception as exc:  # reported; nothing was written
+            self.post_message(SuggestFinished(pair.id or 0, None, str(exc) or type(exc).__name__))
+            return
+        finally:
+            if db is not self.session.db:
+                db.close()
+        self.post_message(SuggestFinished(pair.id or 0, analyses))
+
+    def on_suggest_finished(self, message: SuggestFinished) -> None:
+        self.set_busy(False)
+        if self.state is None or self.state.pair.id != message.pair_id:
+            return
+        if message.error or message.analyses is None:
+            self.notify(f"Suggesting failed: {message.error}", severity="error", timeout=8)
+            self.show_status()
+            return
+        added_removed: list[tuple[int, int]] = []
+        pair, analyses = self.pair_state.pair, message.analyses
+        if not self.attempt(lambda: added_removed.append(self.notes.store_suggestions(pair, analyses))):
+            self.show_status()
+            return
+        added, removed = added_removed[0]
+        self.after_span_change()
+        self.notify(f"Suggestions: {added} new, {removed} dropped; your decisions were kept (u undoes it).")
