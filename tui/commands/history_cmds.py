@@ -101,18 +101,19 @@ def history_cmd(limit: int, db_path: str | None, as_json: bool) -> None:
         return
     print_table(
         ["#", "when", "who", "where", "what", "state"],
-        [
-            (
-                r.id,
-                r.at.replace("T", " ").removesuffix("+00:00"),
-                r.user,
-                _where(r.pair, r.bead),
-                r.summary,
-                r.state,
-            )
-            for r in rows
-        ],
+        [(r.id, _when(r.at), r.user, _where(r.pair, r.bead), _what(r.summary), r.state) for r in rows],
     )
+
+
+def _when(at: str) -> str:
+    """`2026-12-05T03:16:13+00:00` as `12-05 03:16` (UTC): the table keeps its width for what happened."""
+    return at[5:16].replace("T", " ")
+
+
+def _what(summary: str) -> str:
+    """The summary without the pair or `glossary:` it starts with (the where column says that)."""
+    head, sep, rest = summary.partition(": ")
+    return rest if sep and " " not in head else summary
 
 
 def register(cli: click.Group) -> None:

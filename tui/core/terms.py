@@ -140,7 +140,7 @@ def add_entry(
         stored = _logged(
             act, db, lambda: store.add(db, entry, user=project.user, allow_duplicate=allow_duplicate)
         )
-        act.summary = f"glossary: add #{stored.id} {stored.label}"
+        act.summary = f"glossary: add #{stored.id} {_name(stored)}"
         if link_span is not None and stored.id is not None:
             before = change_store.span_row(db, link_span)
             link_entry(db, link_span, stored.id, user=project.user)
@@ -149,6 +149,12 @@ def add_entry(
             after = change_store.span_row(db, link_span)
             act.ops.append(history.rows_op("spans", {"id": link_span}, before, after))
     return stored
+
+
+def _name(entry: Entry) -> str:
+    """An entry in a history line: its acronym, else its Japanese or English term, kept short."""
+    name = entry.acronym or entry.ja or entry.en or ""
+    return name if len(name) <= 24 else name[:23] + "…"
 
 
 def _describe(before: Entry, after: Entry) -> str:
@@ -178,7 +184,7 @@ def edit_entry(project: Project, entry_id: int, *, reason: str | None = None, **
         after = _logged(
             act, db, lambda: store.edit(db, entry_id, user=project.user, reason=reason, **changes)
         )
-        act.summary = f"glossary: #{entry_id} {after.label}: {_describe(before, after)}"
+        act.summary = f"glossary: #{entry_id} {_name(after)}: {_describe(before, after)}"
     return after
 
 
@@ -197,7 +203,7 @@ def remove_entry(project: Project, entry_id: int, *, reason: str | None = None) 
     db = project.db
     with project.action("remove-entry", f"glossary: remove #{entry_id}") as act:
         before = store.get(db, entry_id)
-        act.summary = f"glossary: remove #{entry_id} {before.label}"
+        act.summary = f"glossary: remove #{entry_id} {_name(before)}"
         linked = change_store.spans_linked_to(db, entry_id)
         rows_before = {i: change_store.span_row(db, i) for i in linked}
         removed = _logged(act, db, lambda: store.remove(db, entry_id, user=project.user, reason=reason))
