@@ -38,7 +38,7 @@ def _article(text: str | None) -> str | None:
 def score(gold_path: Path, show_misses: bool) -> dict[str, object]:
     from alignment.parse import parse_texts
     from glossary.acronyms import acronym_key, find_definitions
-    from glossary.harvest import clean_term
+    from glossary.harvest_model import clean_term
 
     with gold_path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))

@@ -187,7 +187,9 @@ def _compound_start(idx: TokenIndex, end: int, lo: int) -> int:
             and bool(CJK_RE.match(text[tok.start - 1]))
             and bool(CJK_RE.match(text[start]))
         )
-        if not (_in_compound(tok, text) or spacing):
+        # a na-adjective right before the compound is its first part, not a predicate (サイバー防衛, 重要インフラ)
+        attributive = "形状詞" in tok.tag and start < end
+        if not (_in_compound(tok, text) or spacing or attributive):
             break
         start = tok.start
     # a compound never starts with a joiner (・, -) or a date (2016年, ３か国)

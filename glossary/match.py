@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from alignment.text import fold, fold_char
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2212\ufe63", "-"))
-_END = ""  # trie key of the terms ending at a node (no folded character is empty)
 _STATUS_ORDER = {"approved": 0, "proposed": 1, "deprecated": 2, "forbidden": 3}
 
 
@@ -62,11 +61,21 @@ def _needs_capital(term: Term) -> bool:
     )
 
 
+class _Node:
+    """A trie node: the next folded characters, and the terms whose key ends here."""
+
+    __slots__ = ("children", "terms")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.terms: list[Term] = []
+
+
 class Matcher:
     """A character trie over folded term keys; build once per run, match many texts."""
 
     def __init__(self, terms: Iterable[Term]) -> None:
-        self._root: dict[str, dict] = {}
+        self._root = _Node()
         self.terms: list[Term] = []
         shared: list[list[Term]] = []
         for term in terms:
@@ -76,8 +85,11 @@ class Matcher:
             self.terms.append(term)
             node = self._root
             for c in key:
-                node = node.setdefault(c, {})
-            bucket = node.setdefault(_END, [])  # type: ignore[arg-type]
+                child = node.children.get(c)
+                if child is None:
+                    child = node.children[c] = _Node()
+                node = child
+            bucket = node.terms
             bucket.append(term)
             if len(bucket) == 2:
                 shared.append(bucket)
@@ -102,10 +114,10 @@ class Matcher:
             best: tuple[int, Term] | None = None
             node = self._root
             j = i
-            while j < n and folded[j] in node:
-                node = node[folded[j]]
+            while j < n and (child := node.children.get(folded[j])) is not None:
+                node = child
                 j += 1
-                bucket = node.get(_END)
+                bucket = node.terms
                 if bucket and self._fits(text, folded, starts, ends, i, j, bucket[0], boundaries):
                     best = (j, bucket[0])
             if best is None:

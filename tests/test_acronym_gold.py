@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from glossary.acronyms import Definition, acronym_key, find_definitions, find_occurrences
-from glossary.harvest import clean_term
+from glossary.harvest_model import clean_term
 
 GOLD = Path(__file__).parent / "acronym_gold"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from alignment.parse import Token
 from glossary.acronyms import (
     Definition,
     acronym_form,
@@ -16,7 +17,7 @@ from glossary.acronyms import (
 )
 
 
-def ginza_tokens(text: str):
+def ginza_tokens(text: str) -> tuple[Token, ...]:
     """GiNZA tokens of `text` (the parse the import caches; GiNZA loads once per session)."""
     from alignment.parse import parse_texts
 

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,9 @@ def test_default_project_name_matches_the_full_opener() -> None:
     ],
     ids=["missing", "not-sqlite", "folder"],
 )
-def test_bad_project_files_fail_in_one_line(tmp_path: Path, make, message: str) -> None:
+def test_bad_project_files_fail_in_one_line(
+    tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
     path = tmp_path / "x.db"
     make(path)
     proc = _taiyaku("glossary", "lookup", "mda", "--db", str(path), cwd=tmp_path)
