@@ -28,10 +28,12 @@ def register_all(cli: click.Group) -> None:
         history_cmds,
         interop,
         spans_cmds,
+        team_cmds,
     )
 
     for module in (corpus, aligning, spans_cmds, glossary_cmds, history_cmds, annotate, interop, backup):
         module.register(cli)
+    team_cmds.register(cli)
 
 
 def _light_command(spec: str) -> click.Command:

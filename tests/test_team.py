@@ -1,0 +1,150 @@
+"""Two analysts on seed 000: agreement figures (`taiyaku agree`), then a lead settles every disagreement
+(`taiyaku adjudicate`) into one merged project.
+
+The two projects are built once per module through the CLI (import, align without embeddings, suggest,
+accept/reject, glossary add), plus bead and label edits through the application layer the app calls.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from testdata import SEEDS
+
+PAIR = "000_018672d04432ce13"
+Run = Callable[..., Result]
+
+
+def _cli(*args: str) -> Result:
+    from tui.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _ok(*args: str) -> Result:
+    result = _cli(*args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _edit_beads(path: Path, user: str, *ops: tuple[str, int]) -> None:
+    """Bead edits as the app makes them (merge, confirm through the cursor), 1-based numbers."""
+    from alignment import edit
+    from tui.core.beads import change_beads, load_pair
+    from tui.core.project import Project
+
+    with Project.open(path, user=user, create=False) as project:
+        state = load_pair(project.db, PAIR)
+        for kind, number in ops:
+            new = {"merge": edit.merge, "confirm-through": edit.confirm_through}[kind](
+                state.beads, number - 1
+            )
+            state = change_beads(project, state, new, action=kind, summary=kind, cursor=number - 1)
+
+
+def _relabel(path: Path, user: str, span_id: int, label: str) -> None:
+    from alignment.store import get_pair
+    from tui.core import spans
+    from tui.core.project import Project
+
+    with Project.open(path, user=user, create=False) as project:
+        spans.relabel(project, get_pair(project.db, PAIR), span_id, label)
+
+
+def _spans(path: Path) -> dict[int, dict[str, Any]]:
+    return {s["id"]: s for s in json.loads(_ok("spans", "list", PAIR, "--db", str(path), "--json").stdout)}
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """alice.db and bob.db: the same import and automatic alignment, then each analyst's own decisions."""
+    root = tmp_path_factory.mktemp("team")
+    a, b = root / "alice.db", root / "bob.db"
+    ja, en = SEEDS / f"{PAIR}.txt", SEEDS / "en" / f"{PAIR}.en.txt"
+    _ok("import", str(ja), str(en), "--db", str(a))
+    _ok("align", PAIR, "--no-embeddings", "--db", str(a), "-q", "--user", "alice")
+    _ok("suggest", PAIR, "--db", str(a), "-q", "--user", "alice")
+    _ok("backup", str(b), "--db", str(a), "-q")  # bob starts from the same documents and suggestions
+    ids = [str(i) for i in range(1, 31)]
+    _ok("spans", "accept", *ids, "--db", str(a), "--user", "alice", "-q")
+    _ok("spans", "accept", *ids[:25], "40", "41", "--db", str(b), "--user", "bob", "-q")
+    _ok("spans", "reject", *ids[25:], "--db", str(b), "--user", "bob", "-q")
+    labels = {s["label"] for s in _spans(b).values()}
+    first = _spans(b)[1]
+    _relabel(b, "bob", 1, "ORG" if first["label"] != "ORG" else "GPE")
+    assert "ORG" in labels
+    _edit_beads(a, "alice", ("confirm-through", 40))
+    _edit_beads(b, "bob", ("merge", 10), ("confirm-through", 30))
+    for path, user, en_term in ((a, "alice", "Japan"), (b, "bob", "State of Japan")):
+        _ok("glossary", "add", "--ja", "日本国", "--en", en_term, "--status", "approved", "--db", str(path))
+        _ok("glossary", "add", "--ja", "安全保障", "--en", "security", "--db", str(path), "--user", user)
+    _ok("glossary", "add", "--ja", "両国", "--en", "the two countries", "--db", str(b), "--user", "bob")
+    return a, b
+
+
+def _beads(path: Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    rows = json.loads(_ok("beads", PAIR, "--db", str(path), "--json").stdout)
+    return [(tuple(r["ja_index"]), tuple(r["en_index"])) for r in rows]
+
+
+def test_agreement_figures_and_disagreements(projects: tuple[Path, Path]) -> None:
+    a, b = projects
+    result = _ok("agree", str(a), str(b), "--json")
+    data = json.loads(result.stdout)
+    assert set(data) >= {"beads", "spans", "glossary"} and data["pairs"] == [PAIR]
+
+    beads = data["beads"]
+    assert (beads["beads_a"], beads["beads_b"]) == (len(_beads(a)), len(_beads(b))) == (57, 56)
+    assert 0.9 < beads["f1_strict"] < 1.0 and beads["f1_lax"] == 1.0
+    # alice confirmed 1-40, bob merged 10+11 and confirmed through his 30th (alice's 31st): 29 beads in common, 32-40 alice only
+    assert (beads["confirmed_a"], beads["confirmed_b"], beads["confirmed_both"]) == (40, 30, 29)
+    stretches = beads["disagreements"]
+    assert [(s["bead_a"], s["bead_b"]) for s in stretches] == [(10, 10), (32, 31)]
+    assert len(stretches[0]["a"]) == 2 and len(stretches[0]["b"]) == 1
+    assert all(x["status"] == "confirmed" for x in stretches[1]["a"])
+
+    spans = data["spans"]
+    bob = _spans(b)
+    changed = {(bob[i]["lang"], bob[i]["start"], bob[i]["end"]) for i in (1, 26, 27, 28, 29, 30, 40, 41)}
+    assert {(d["lang"], d["start"], d["end"]) for d in spans["disagreements"]} == changed
+    assert spans["shared_ranges"] == 25 and spans["kappa"] is not None and spans["kappa"] < 1.0
+    assert spans["accepted_a"] == 30 and spans["accepted_b"] == 27
+
+    glossary = data["glossary"]
+    assert (glossary["entries_a"], glossary["entries_b"], glossary["matched"]) == (2, 3, 2)
+    assert glossary["status_agreement"] == 1.0 and glossary["approved_en_agreement"] == 0.0
+    terms = {d["term"]: d for d in glossary["disagreements"]}
+    assert (
+        terms["日本国 / Japan"]["fields"] == ["en"] and terms["日本国 / Japan"]["b"]["en"] == "State of Japan"
+    )
+    assert terms["両国 / the two countries"]["a"] is None
+
+    table = _ok("agree", str(a), str(b)).stdout
+    assert "strict F1" in table and "kappa" in table and "97.4%" in table
+
+
+def test_cohen_kappa_textbook_case() -> None:
+    from glossary.agreement import cohen_kappa
+
+    a = ["y"] * 25 + ["n"] * 25
+    b = ["y"] * 20 + ["n"] * 5 + ["y"] * 10 + ["n"] * 15
+    assert cohen_kappa(a, b) == 0.4  # po 0.7, pe 0.5
+    assert cohen_kappa([], []) is None and cohen_kappa(["x", "x"], ["x", "x"]) == 1.0
+
+
+def test_agree_refuses_different_documents(projects: tuple[Path, Path], tmp_path: Path) -> None:
+    a, _ = projects
+    ja = tmp_path / "ja.txt"
+    ja.write_text("日本とインドは協力する。\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    _ok("import", str(ja), "--name", PAIR, "--db", str(other))
+    result = _cli("agree", str(a), str(other))
+    assert result.exit_code == 1 and "Japanese differs" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    result = _cli("agree", str(a), str(a), "--pair", "nosuch")
+    assert result.exit_code == 1 and "no pair named 'nosuch'" in result.output

@@ -1,0 +1,114 @@
+"""Team commands: `agree` (agreement between two analysts' projects) and `adjudicate` (settle their
+disagreements into one merged project)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from tui.common import json_option, print_json, print_table
+
+if TYPE_CHECKING:
+    from glossary.agreement import Agreement
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _kappa(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _print_agreement(result: Agreement) -> None:
+    b, s, g = result.beads, result.spans, result.glossary
+    click.echo(f"Pairs compared: {', '.join(result.pairs)}")
+    for side, names in (("A", result.only_in_a), ("B", result.only_in_b)):
+        if names:
+            click.echo(f"Only in {side} (not compared): {', '.join(names)}")
+    print_table(
+        ["beads", "A", "B", "strict F1", "lax F1", "confirmed by both", "stretches in disagreement"],
+        [
+            (
+                "",
+                b["beads_a"],
+                b["beads_b"],
+                _pct(b["f1_strict"]),
+                _pct(b["f1_lax"]),
+                f"{b['confirmed_both']} ({_pct(b['confirmed_both_share'])})",
+                len(result.stretches),
+            )
+        ],
+        title="Beads (B scored against A)",
+    )
+    print_table(
+        ["label", "A", "B", "exact F1", "overlap F1"],
+        [
+            (label, v["a"], v["b"], _pct(v["exact"]["f1"]), _pct(v["overlap"]["f1"]))
+            for label, v in s["by_label"].items()
+        ],
+        title="Accepted spans (B against A)",
+    )
+    click.echo(
+        f"Spans: exact F1 {_pct(s['exact_f1'])}; Cohen's kappa {_kappa(s['kappa'])} on the labels of "
+        f"{s['shared_ranges']} ranges both accepted; {len(result.span_items)} ranges in disagreement"
+    )
+    print_table(
+        ["glossary", "A", "B", "matched", "same status", "same approved English", "terms in disagreement"],
+        [
+            (
+                "",
+                g["entries_a"],
+                g["entries_b"],
+                g["matched"],
+                _pct(g["status_agreement"]),
+                _pct(g["approved_en_agreement"]),
+                len(result.entry_items),
+            )
+        ],
+        title="Glossary (entries matched by term)",
+    )
+
+
+@click.command("agree")
+@click.argument("a_path", metavar="A.db", type=click.Path())
+@click.argument("b_path", metavar="B.db", type=click.Path())
+@click.option("--pair", "pair", default=None, help="Compare only this pair.")
+@json_option
+def agree_cmd(a_path: str, b_path: str, pair: str | None, as_json: bool) -> None:
+    """Agreement between two analysts' projects of the same documents (B against A).
+
+    Pairs are matched by name and must hold the same texts. Beads: strict and lax F1 (the evaluation's
+    scoring) and the beads both confirmed; accepted spans: exact and overlap F1 per label and Cohen's kappa
+    on the labels of ranges both accepted; glossary: entries matched by term, agreement on status and on
+    approved English. Both projects are only read.
+
+    JSON keys: `beads`, `spans`, `glossary`, each with its figures and `disagreements`.
+
+    Example:
+
+    \b
+        taiyaku agree alice.db bob.db --pair 000_018672d04432ce13
+    """
+    from glossary.agreement import agreement
+    from glossary.project import open_glossary_project
+
+    a = open_glossary_project(a_path, create=False, readonly=True)
+    try:
+        b = open_glossary_project(b_path, create=False, readonly=True)
+        try:
+            result = agreement(a, b, pair=pair)
+        finally:
+            b.close()
+    finally:
+        a.close()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _print_agreement(result)
+
+
+def register(cli: click.Group) -> None:
+    for command in (agree_cmd,):
+        cli.add_command(command)
