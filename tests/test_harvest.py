@@ -15,8 +15,8 @@ from alignment.importer import import_texts
 from alignment.store import get_document, get_pair
 from glossary import store as glossary_store
 from glossary.harvest import harvest_pair
+from glossary.project import open_glossary_project as open_db
 from glossary.spans import add_span, list_spans, set_status
-from tui.common import open_db
 
 SEED_000 = "000_018672d04432ce13"
 

@@ -9,6 +9,7 @@ import pytest
 
 from alignment.importer import import_texts
 from alignment.store import get_document, get_pair, get_segments
+from glossary.project import open_glossary_project as open_db
 from glossary.span_export import export_records
 from glossary.span_sync import sync_suggestions
 from glossary.spans import (
@@ -19,7 +20,6 @@ from glossary.spans import (
     set_label,
     set_status,
 )
-from tui.common import open_db
 
 JA = "㈱ﾃﾞﾓ社😀は防衛装備庁（ＡＴＬＡ）と協力する。\n\nインド洋地域情報融合センター（ＩＦＣ－ＩＯＲ）を活用する。"
 EN = "The demo company works with ATLA.\n\nThe IFC-IOR is used."

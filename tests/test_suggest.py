@@ -14,9 +14,9 @@ from glossary import store as glossary_store
 from glossary.acronyms import find_definitions
 from glossary.match import Matcher, Term
 from glossary.model import Entry
+from glossary.project import open_glossary_project as open_db
 from glossary.spans import list_spans
 from glossary.suggest import build_proposals, suggest_pair
-from tui.common import open_db
 
 # --- matching -----------------------------------------------------------------------------------------
 
