@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,11 +77,29 @@ def check_input_file(p: Path, max_bytes: int | None = None) -> int:
     return st.st_size
 
 
+STDIN_NAME = "standard input"
+
+
+def is_stdin(path: str | os.PathLike[str]) -> bool:
+    """`-` names standard input, as in every Unix tool."""
+    return os.fspath(path) == "-"
+
+
+def read_stdin(max_bytes: int = MAX_BYTES) -> bytes:
+    """Standard input whole, refused (one line) past `max_bytes` instead of filling memory."""
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ProjectError(f"{STDIN_NAME} is too large to import (the limit is {max_bytes // 1_000_000} MB)")
+    return data
+
+
 def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Decoded:
-    """Read a text file for import, detecting its encoding unless one is named.
+    """Read a text file (or standard input for `-`) for import, detecting its encoding unless one is named.
 
     Raises ProjectError (one line) for a missing, unreadable, binary, undecodable, empty or blank file.
     """
+    if is_stdin(path):
+        return decode_bytes(read_stdin(), encoding, name=STDIN_NAME)
     p = Path(path)
     try:
         check_input_file(p)

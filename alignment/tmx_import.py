@@ -6,9 +6,11 @@ are kept, so an export → import round trip does not confirm beads nobody revie
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,20 +133,24 @@ def read_tmx(path: str | os.PathLike[str], *, on_progress: Progress | None = Non
     import defusedxml.ElementTree as safe_et
     from defusedxml import DefusedXmlException
 
-    from alignment.textio import check_input_file
+    from alignment.textio import STDIN_NAME, check_input_file, is_stdin
 
-    p = Path(path)
+    stdin = is_stdin(path)
+    p = Path(STDIN_NAME if stdin else path)
     units: list[TmxUnit] = []
     languages: Counter[str] = Counter()
     skipped = too_long = 0
     try:
         try:
-            check_input_file(p, MAX_TMX_BYTES)  # a FIFO or device would block or never end
+            if not stdin:
+                check_input_file(p, MAX_TMX_BYTES)  # a FIFO or device would block or never end
         except TmxError:
             raise
         except ProjectError as exc:
             raise TmxError(str(exc)) from None
-        with open_binary(p, on_progress) as fh:  # progress: (bytes read, size)
+        # `import-tmx -` streams standard input, like a file but without a size to report progress against
+        source = contextlib.nullcontext(sys.stdin.buffer) if stdin else open_binary(p, on_progress)
+        with source as fh:  # progress: (bytes read, size)
             reader, encoding = expat_stream(fh, str(p))
             for unit, langs in _units(safe_et.iterparse(reader, ("start", "end")), p):
                 languages.update(langs)

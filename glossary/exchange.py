@@ -3,6 +3,7 @@ dry runs."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
@@ -56,17 +57,19 @@ def read_entries(path: Path, fmt: Format, *, on_progress: Progress | None = None
     CSV, JSON and OmegaT files may come in the encodings Japanese tools write (UTF-8 with or without a
     byte-order mark, UTF-16 with one, CP932, EUC-JP): it is detected, not assumed.
     """
-    from alignment.textio import check_input_file
+    from alignment.textio import STDIN_NAME, check_input_file, is_stdin, read_stdin
 
     try:
         if fmt == "tbx":  # XML names its own encoding
             from glossary.tbx import read_tbx
 
+            if is_stdin(path):
+                return read_tbx(io.BytesIO(read_stdin(MAX_GLOSSARY_BYTES)), name=STDIN_NAME)
             check_input_file(path, MAX_GLOSSARY_BYTES)
             with open_binary(path, on_progress) as fh:
                 return read_tbx(fh, name=str(path))
         if fmt == "omegat":
-            from glossary.omegat import read_parsed
+            from glossary.omegat_import import read_parsed
 
             return read_parsed(path, on_progress=on_progress)
         if fmt in ("csv", "json"):

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import IO
 
 from alignment.cells import neutralise, unneutralise
-from alignment.progress import Progress
 from alignment.project import ProjectError, atomic_write_file
 from glossary.model import STATUSES, Entry, Status, Variant
-from glossary.rows import Parsed, RowError, check_sizes
 from glossary.textfile import open_text
 
 HEADER = "# taiyaku glossary for OmegaT: Japanese term<TAB>English term<TAB>comment"
@@ -359,39 +357,3 @@ def read_omegat(path: str | os.PathLike[str], *, status: Status = "proposed") ->
     """
     with open_text(Path(path), newline=None) as fh:
         return read_lines(fh, name=str(path), status=status)
-
-
-def read_parsed(path: str | os.PathLike[str], *, on_progress: Progress | None = None) -> Parsed:
-    """The file as `glossary import` takes it: validated entries with their line, and the bad lines.
-    Progress is in bytes read."""
-    from glossary.csvio import is_header, read_csv
-    from glossary.store import InvalidEntry, validate
-
-    with open_text(Path(path), newline=None) as fh:
-        first = fh.readline().lstrip("\ufeff").rstrip("\r\n")
-    if is_header(first.split("\t")):
-        # Excel's "Unicode text" (UTF-16, tab-separated) with a header row `ja<TAB>en<TAB>note`: a table with
-        # named columns, not OmegaT's source/target lines (whose header would become an entry)
-        with open_text(Path(path), on_progress=on_progress) as fh:
-            return read_csv(fh)
-    with open_text(Path(path), newline=None, on_progress=on_progress) as fh:
-        read = read_lines(fh, name=str(path))
-    good: list[tuple[str, Entry]] = []
-    errors = list(read.bad)
-    for line, entry in zip(read.lines, read.entries, strict=True):
-        try:
-            check_sizes(entry)
-            good.append((f"line {line}", validate(entry)))
-        except (InvalidEntry, RowError) as exc:
-            errors.append(f"line {line}: {exc}")
-    unknown = {f"line {line}" for line in read.unknown_status}
-    return Parsed(
-        entries=tuple(good),
-        errors=tuple(sorted(errors, key=_line_number)),
-        warnings=read.warnings,
-        unknown_status=frozenset(where for where, _ in good if where in unknown),
-    )
-
-
-def _line_number(message: str) -> int:
-    return int(message.split(":", 1)[0].removeprefix("line "))

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError
@@ -67,18 +67,22 @@ def detect_encoding(path: Path) -> str:
     Reads a few megabytes at most, then a scan for non-ASCII bytes; raises ProjectError (one line) for a
     file that is not text.
     """
-    name = str(path)
     with path.open("rb") as fh:
-        head = fh.read(_SAMPLE)
-        if not head:
-            return "utf-8"  # empty: the reader says what it expected
-        bom = next((codec for mark, codec in _BOMS if head.startswith(mark)), None)
-        if bom is not None:
-            return bom
-        more = fh.read(1)
-        encoding = _sniff(_whole_characters(head) if more else head, name)
-        if not more or not head.isascii():
-            return encoding
+        return detect_stream(fh, str(path))
+
+
+def detect_stream(fh: IO[bytes], name: str) -> str:
+    """detect_encoding over an open binary stream (a file, or standard input held in memory)."""
+    head = fh.read(_SAMPLE)
+    if not head:
+        return "utf-8"  # empty: the reader says what it expected
+    bom = next((codec for mark, codec in _BOMS if head.startswith(mark)), None)
+    if bom is not None:
+        return bom
+    more = fh.read(1)
+    encoding = _sniff(_whole_characters(head) if more else head, name)
+    if not more or not head.isascii():
+        return encoding
         # ASCII reads the same in every candidate (a sorted glossary may start with acronyms): the first
         # bytes that are not ASCII decide. Everything before them is ASCII, so they start a character.
         chunk = more + fh.read(_SAMPLE)
@@ -102,12 +106,19 @@ def open_text(
     Raises ProjectError (one line) for a missing, unreadable, too large or non-text file, and for one whose
     bytes stop being its encoding part way through (found while reading).
     """
-    from alignment.textio import check_input_file
+    from alignment.textio import STDIN_NAME, check_input_file, is_stdin, read_stdin
 
     try:
-        check_input_file(path, MAX_GLOSSARY_BYTES)
-        encoding = detect_encoding(path)
-        stream = io.TextIOWrapper(open_binary(path, on_progress), encoding=encoding, newline=newline)
+        raw: IO[bytes]
+        if is_stdin(path):  # `glossary import -`: read whole (bounded), then like a file
+            data = read_stdin(MAX_GLOSSARY_BYTES)
+            encoding = detect_stream(io.BytesIO(data), STDIN_NAME)
+            raw = io.BytesIO(data)
+        else:
+            check_input_file(path, MAX_GLOSSARY_BYTES)
+            encoding = detect_encoding(path)
+            raw = open_binary(path, on_progress)
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline=newline)
     except FileNotFoundError:
         raise ProjectError(f"no such file: {path}") from None
     except OSError as exc:

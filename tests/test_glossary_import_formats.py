@@ -17,7 +17,8 @@ from alignment.project import ProjectError
 from glossary import store
 from glossary.exchange import import_file, read_entries
 from glossary.model import STATUSES, Entry
-from glossary.omegat import KEYS, parse_comment, read_parsed, write_rows
+from glossary.omegat import KEYS, parse_comment, write_rows
+from glossary.omegat_import import read_parsed
 from glossary.project import open_glossary_project
 
 
@@ -500,7 +501,7 @@ def test_ids_past_sqlite_integers_are_a_row_error(ident: str) -> None:
 
 
 def test_excel_unicode_text_with_a_header_is_a_table_not_an_omegat_glossary(tmp_path: Path) -> None:
-    from glossary.omegat import read_parsed
+    from glossary.omegat_import import read_parsed
 
     path = tmp_path / "glossary.txt"
     path.write_bytes("ja\ten\tnote\r\n防衛\tdefence\tMOD usage\r\n協力\tcooperation\t\r\n".encode("utf-16"))

@@ -137,3 +137,30 @@ def test_usage_errors_exit_2_failures_exit_1(tmp_path: Path) -> None:
     assert usage.returncode == 2 and usage.stderr.startswith("Error: ")
     failure = _taiyaku("pairs", "--db", str(tmp_path / "missing.db"), cwd=tmp_path)
     assert failure.returncode == 1 and failure.stderr.startswith("Error: ")
+
+
+def test_every_import_reads_standard_input_for_dash(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TAIYAKU_")}
+    env["TAIYAKU_DB"] = str(tmp_path / "p.db")
+    taiyaku = str(Path(sys.executable).with_name("taiyaku"))
+
+    def run(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [taiyaku, *args], input=stdin, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    tmx = (
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="ja"><seg>協力。</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Cooperation.</seg></tuv></tu></body></tmx>'
+    )
+    assert run("日本の防衛。\n", "import", "-", "--segmented", "--name", "doc", "-q").returncode == 0
+    assert run(tmx, "import-tmx", "-", "--name", "tm", "-q").returncode == 0
+    assert run("ja,en\n防衛,defence\n", "glossary", "import", "-", "--format", "csv").returncode == 0
+    assert run("協力\tcooperation\n", "glossary", "import", "-", "--format", "omegat").returncode == 0
+    assert run("", "pairs", "-q").stdout.split() == ["doc", "tm"]
+    listed = run("", "glossary", "list", "--json")
+    assert sorted(e["en"] for e in json.loads(listed.stdout)) == ["cooperation", "defence"]
+    assert not (tmp_path / "-").exists()

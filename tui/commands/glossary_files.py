@@ -103,7 +103,7 @@ def export_cmd(
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))  # - is stdin
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="File format (default: from the suffix).")
 @click.option(
     "--skip-bad", is_flag=True, help="Import the good rows and report the bad ones, instead of nothing."
