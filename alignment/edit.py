@@ -49,7 +49,7 @@ def _is_empty(bead: Bead) -> bool:
 
 def _check_index(beads: Sequence[Bead], i: int) -> None:
     if not 0 <= i < len(beads):
-        raise EditError(f"no bead {i} (the alignment has {len(beads)})")
+        raise EditError(f"no bead {i + 1} (the alignment has {len(beads)})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +107,11 @@ def split(beads: Sequence[Bead], i: int, ja_at: int | None = None, en_at: int | 
     ja_at = min(bead.ja[0] + 1, bead.ja[1]) if ja_at is None else ja_at
     en_at = min(bead.en[0] + 1, bead.en[1]) if en_at is None else en_at
     if not (bead.ja[0] <= ja_at <= bead.ja[1] and bead.en[0] <= en_at <= bead.en[1]):
-        raise EditError(f"split point outside bead {i} ({bead.type})")
+        raise EditError(f"split point outside bead {i + 1} ({bead.type})")
     first = _fresh((bead.ja[0], ja_at), (bead.en[0], en_at))
     second = _fresh((ja_at, bead.ja[1]), (en_at, bead.en[1]))
     if _is_empty(first) or _is_empty(second):
-        raise EditError(f"bead {i} ({bead.type}) has only one segment; nothing to split")
+        raise EditError(f"bead {i + 1} ({bead.type}) has only one segment; nothing to split")
     return _splice(beads, i, i + 1, [first, second])
 
 
@@ -120,9 +120,9 @@ def unlink(beads: Sequence[Bead], i: int) -> list[Bead]:
     _check_index(beads, i)
     bead = beads[i]
     if bead.ja[0] == bead.ja[1] and bead.en[1] - bead.en[0] <= 1:
-        raise EditError(f"bead {i} is already 0-1")
+        raise EditError(f"bead {i + 1} is already 0-1")
     if bead.en[0] == bead.en[1] and bead.ja[1] - bead.ja[0] <= 1:
-        raise EditError(f"bead {i} is already 1-0")
+        raise EditError(f"bead {i + 1} is already 1-0")
     new = [_fresh((k, k + 1), (bead.en[0], bead.en[0])) for k in range(*bead.ja)]
     new += [_fresh((bead.ja[1], bead.ja[1]), (k, k + 1)) for k in range(*bead.en)]
     return _splice(beads, i, i + 1, new)
@@ -139,7 +139,7 @@ def move_segment(beads: Sequence[Bead], i: int, side: Side, direction: Direction
     _check_index(beads, i)
     bead = beads[i]
     if _size(bead, side) == 0:
-        raise EditError(f"bead {i} has no {side.upper()} segment to move")
+        raise EditError(f"bead {i + 1} has no {side.upper()} segment to move")
     start, end = _span(bead, side)
     if direction == "next":
         moved = (end - 1, end)
@@ -212,11 +212,13 @@ def check_cover(beads: Sequence[Bead], n_ja: int, n_en: int) -> None:
     pos = {"ja": 0, "en": 0}
     for k, bead in enumerate(beads):
         if _is_empty(bead):
-            raise EditError(f"bead {k} is empty on both sides")
+            raise EditError(f"bead {k + 1} is empty on both sides")
         for side in SIDES:
             start, end = _span(bead, side)
             if start != pos[side] or end < start:
-                raise EditError(f"bead {k} {side.upper()} range {start}-{end} does not follow {pos[side]}")
+                raise EditError(
+                    f"bead {k + 1} {side.upper()} range {start}-{end} does not follow {pos[side]}"
+                )
             pos[side] = end
     if pos["ja"] != n_ja or pos["en"] != n_en:
         raise EditError(f"beads end at {pos['ja']}/{pos['en']}, documents have {n_ja}/{n_en} segments")

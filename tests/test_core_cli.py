@@ -137,3 +137,42 @@ def test_align_from_the_cli_is_undoable(run, pair: str) -> None:
     assert result.exit_code != 0 and "no sentence beads yet" in result.output
     run("redo")
     assert json.loads(run("beads", pair, "--json").stdout) == aligned
+
+
+def _types(run, pair: str) -> list[str]:
+    return [r["type"] for r in json.loads(run("beads", pair, "--json").stdout)]
+
+
+def test_bead_edits_and_realign_from_the_cli_with_the_real_aligner(run, pair: str) -> None:
+    assert run("align", pair, "-q").exit_code == 0
+    assert _types(run, pair) == ["1-1"] * 4
+    assert run("bead", "merge", pair, "2").exit_code == 0
+    assert _types(run, pair) == ["1-1", "2-2", "1-1"]
+    assert run("bead", "unlink", pair, "2").exit_code == 0
+    assert _types(run, pair) == ["1-1", "1-0", "1-0", "0-1", "0-1", "1-1"]
+    run("bead", "confirm", pair, "1")
+    # what R does in the app: the unconfirmed stretch around bead 3 is aligned again, bead 1 kept
+    result = run("bead", "realign", pair, "3")
+    assert result.exit_code == 0, result.output
+    assert "realigned beads 2–6: now 3 beads" in result.stdout
+    rows = json.loads(run("beads", pair, "--json").stdout)
+    assert [(r["type"], r["status"]) for r in rows] == [("1-1", "confirmed")] + [("1-1", "auto")] * 3
+    assert all(r["score"] is not None for r in rows[1:])
+
+    run("undo")  # the realignment
+    assert _types(run, pair) == ["1-1", "1-0", "1-0", "0-1", "0-1", "1-1"]
+    summaries = [h["summary"] for h in json.loads(run("history", "--json").stdout)]
+    assert summaries[:4] == [
+        f"{pair}: realign beads 2–6 (5 → 3)",
+        f"{pair}: confirm beads 1",
+        f"{pair}: unlink bead 2",
+        f"{pair}: merge bead 2 with 3",
+    ]
+
+    for args, message in [
+        (("bead", "split", pair, "99"), f"{pair} has 6 beads; there is no bead 99"),
+        (("bead", "split", pair, "2"), "bead 2 (1-0) has only one segment"),
+        (("bead", "merge", pair, "0"), "0 is not in the range x>=1"),
+    ]:
+        result = run(*args)
+        assert result.exit_code != 0 and message in result.output, result.output

@@ -23,6 +23,7 @@ def register_all(cli: click.Group) -> None:
         aligning,
         annotate,
         backup,
+        bead_cmds,
         corpus,
         glossary_cmds,
         history_cmds,
@@ -31,7 +32,17 @@ def register_all(cli: click.Group) -> None:
         team_cmds,
     )
 
-    for module in (corpus, aligning, spans_cmds, glossary_cmds, history_cmds, annotate, interop, backup):
+    for module in (
+        corpus,
+        aligning,
+        bead_cmds,
+        spans_cmds,
+        glossary_cmds,
+        history_cmds,
+        annotate,
+        interop,
+        backup,
+    ):
         module.register(cli)
     team_cmds.register(cli)
 

@@ -293,3 +293,19 @@ def write_english(project: Project, state: PairState, bead_index: int, typed: st
         what = "remove the English" if not n else f"write {n} English segment{'s' if n > 1 else ''}"
         act.summary = f"{name}: {what} for bead {bead_index + 1}"
     return load_pair(db, name)
+
+
+# --- bead edits by number (the CLI's form; the app calls change_beads with the cursor) ------------------
+
+BeadEdit = Callable[[list[Bead], int], list[Bead]]
+
+
+def edit_bead(
+    project: Project, name: str, number: int, fn: BeadEdit, *, action: str, summary: str
+) -> PairState:
+    """Apply an alignment.edit function to bead `number` (counted from 1, as people see it)."""
+    state = load_pair(project.db, name)
+    if not 1 <= number <= len(state.beads):
+        raise ProjectError(f"{name} has {len(state.beads)} beads; there is no bead {number}")
+    i = number - 1
+    return change_beads(project, state, fn(list(state.beads), i), action=action, summary=summary, cursor=i)
