@@ -83,17 +83,17 @@ def detect_stream(fh: IO[bytes], name: str) -> str:
     encoding = _sniff(_whole_characters(head) if more else head, name)
     if not more or not head.isascii():
         return encoding
-        # ASCII reads the same in every candidate (a sorted glossary may start with acronyms): the first
-        # bytes that are not ASCII decide. Everything before them is ASCII, so they start a character.
-        chunk = more + fh.read(_SAMPLE)
-        while chunk:
-            found = _NOT_ASCII.search(chunk)
-            if found is not None:
-                window = chunk[found.start() :]
-                window += fh.read(max(_SAMPLE - len(window), 0))
-                more = fh.read(1)
-                return _sniff(_whole_characters(window) if more else window, name)
-            chunk = fh.read(_SAMPLE)
+    # ASCII reads the same in every candidate (a sorted glossary may start with acronyms): the first bytes
+    # that are not ASCII decide. Everything before them is ASCII, so they start a character.
+    chunk = more + fh.read(_SAMPLE)
+    while chunk:
+        found = _NOT_ASCII.search(chunk)
+        if found is not None:
+            window = chunk[found.start() :]
+            window += fh.read(max(_SAMPLE - len(window), 0))
+            more = fh.read(1)
+            return _sniff(_whole_characters(window) if more else window, name)
+        chunk = fh.read(_SAMPLE)
     return encoding
 
 
