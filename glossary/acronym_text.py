@@ -89,18 +89,25 @@ def acronym_form(text: str) -> str | None:
 
     An acronym starts with a letter, has at least two capitals that make up at least half of its
     letters (ReCAAP yes, DeepSeek no), and is not a roman numeral or a designation like MQ-9B or C-130H.
-    A name may be two acronyms, with a short qualifier between them or not (JA-LAN EX, ISG on CBM/PD), or
-    an acronym and an edition (TICAD VI); the space stays, as written.
+    A name may be two acronyms, with a short qualifier between them or not (JA-LAN EX, ISG on CBM/PD), an
+    acronym and an edition (TICAD VI), or an acronym with a short katakana qualifier (ADMMプラス); spaces
+    stay as written.
     """
     t = re.sub(r"\s+", " ", nfkc(text).strip())
     if " " in t and re.fullmatch(r"(?:[A-Z] )+[A-Z]", t):
         t = t.replace(" ", "")
+    m = _KATA_QUALIFIED.fullmatch(t)  # ADMMプラス, ADSOMプラスWG: a short katakana word qualifies it
+    if m:
+        return t if _single_form(m.group(1)) and (not m.group(3) or _single_form(m.group(3))) else None
     if " " in t and not _SF_RE.fullmatch(t):
         parts = t.split(" ")
         if len(t) > 24 or len(parts) > 3 or (len(parts) == 3 and parts[1] not in QUALIFIERS):
             return None
         return t if _single_form(parts[0]) and _single_form(parts[-1]) else None
     return _single_form(t)
+
+
+_KATA_QUALIFIED = re.compile(f"([A-Za-z][A-Za-z0-9/&-]*)([{KATA}]{{2,3}})([A-Za-z][A-Za-z0-9/&-]*)?")
 
 
 def _single_form(t: str) -> str | None:
@@ -118,7 +125,7 @@ def _single_form(t: str) -> str | None:
 def sf_letters(short: str) -> int:
     """Letters of an acronym that stand for words: not a trailing edition (TICAD VI) nor a qualifier (on)."""
     words = re.sub(r" (?:[IVX]+|[0-9]+)$", "", short).split(" ")
-    return sum(c.isalpha() for w in words if w not in QUALIFIERS for c in w)
+    return sum(c.isascii() and c.isalpha() for w in words if w not in QUALIFIERS for c in w)
 
 
 def sf_chars(short: str) -> list[str]:
