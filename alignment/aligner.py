@@ -158,7 +158,7 @@ def align_texts(
     """
     from alignment import dp
     from alignment.features import refine
-    from alignment.stretch import first_pass_runs, stretch_beads
+    from alignment.stretch import first_pass_runs, stretch_beads, within_budget
 
     fixed = check_fixed(fixed, len(ja), len(en))
     feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
@@ -168,12 +168,13 @@ def align_texts(
     first: set[tuple[Span, Span]] | None = None
     if embedder is not None and feats.signals.embeddings:
         # Second pass: embed only the runs that a near-best first-pass alignment would merge.
-        runs, first = set(), set()
+        candidates: list[tuple[float, set[tuple[str, int, int]]]] = []
+        first = set()
         for st in todo:
-            more_runs, path = first_pass_runs(feats, st, weights, types)
-            runs |= more_runs
+            more, path = first_pass_runs(feats, st, weights, types)
+            candidates += more
             first.update(path)
-        feats = refine(feats, runs, embedder)
+        feats = refine(feats, within_budget(candidates, feats), embedder)
     cut_set = set(cuts)
     beads: list[Bead] = list(fixed)
     for k, stretch in enumerate(todo):

@@ -336,11 +336,19 @@ def search_table(
     max_full_cells: int = 40_000,
     margin: int = 5,
     coarse_bead_types: Sequence[BeadType] = GALE_CHURCH_TYPES,
+    guide: Sequence[BeadRange] | None = None,
 ) -> tuple[np.ndarray, DpTable]:
-    """The finest level's bead scores and filled table (for the backtrace and for max-marginals)."""
+    """The finest level's bead scores and filled table (for the backtrace and for max-marginals).
+
+    Args:
+        guide: a path found earlier on the same grid; the band is that path widened by `margin` nodes
+            instead of a path found on a coarser copy (a second pass searches near the first one).
+    """
     n, m = problem.n, problem.m
     if (n + 1) * (m + 1) <= max_full_cells or problem.coarsen is None or min(n, m) < 4:
         band = full_band(n, m)
+    elif guide:
+        band = band_from_path(guide, n, m, factor=1, margin=margin)
     else:
         path = search(
             problem.coarsen(),

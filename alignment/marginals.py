@@ -61,12 +61,14 @@ def edge_marginals(scores: np.ndarray, table: DpTable, back: np.ndarray) -> np.n
     out = np.full(scores.shape, NEG)
     cols = np.arange(width)
     for t, (a, b) in enumerate(types):
-        for i in range(a, n + 1):
-            # The bead starts at (i - a, lo[i] + k - b): cell k + lo[i] - b - lo[i - a] of row i - a.
-            ks = cols + int(lo[i]) - b - int(lo[i - a])
-            ok = (ks >= 0) & (ks < width)
-            start = np.where(ok, fwd[i - a, np.clip(ks, 0, width - 1)], NEG)
-            out[t, i] = start + scores[t, i] + back[i]
+        if a > n:
+            continue
+        rows = np.arange(a, n + 1)
+        # The bead starts at (i - a, lo[i] + k - b): cell k + lo[i] - b - lo[i - a] of row i - a.
+        ks = cols[None, :] + (lo[rows] - b - lo[rows - a])[:, None]
+        ok = (ks >= 0) & (ks < width)
+        start = np.where(ok, fwd[(rows - a)[:, None], np.clip(ks, 0, width - 1)], NEG)
+        out[t, a:] = start + scores[t, a:] + back[a:]
     out[~np.isfinite(out)] = NEG
     return out
 
@@ -86,17 +88,23 @@ def bead_margins(
     return margins_and_edges(scores, table, path, cap=cap)[0]
 
 
-def near_best(marg: np.ndarray, table: DpTable, within: float) -> list[tuple[int, int, int, int]]:
-    """Merged beads (i0, a, j0, b) that lie on some path scoring within `within` of the best one."""
+def near_best(
+    marg: np.ndarray, table: DpTable, within: float
+) -> list[tuple[float, tuple[int, int, int, int]]]:
+    """Merged beads (i0, a, j0, b) on some path scoring within `within` of the best one, with that
+    shortfall, closest first."""
     lo, types = table.band.lo, table.bead_types
-    floor = best_score(table) - within
-    out: list[tuple[int, int, int, int]] = []
+    best = best_score(table)
+    out: list[tuple[float, tuple[int, int, int, int]]] = []
     for t, (a, b) in enumerate(types):
         if a < 2 and b < 2:
             continue
-        rows, ks = np.nonzero(marg[t] >= floor)
-        out.extend((int(i) - a, a, int(lo[i]) + int(k) - b, b) for i, k in zip(rows, ks, strict=True))
-    return out
+        rows, ks = np.nonzero(marg[t] >= best - within)
+        out.extend(
+            (best - float(marg[t, i, k]), (int(i) - a, a, int(lo[i]) + int(k) - b, b))
+            for i, k in zip(rows, ks, strict=True)
+        )
+    return sorted(out)
 
 
 def margins_and_edges(

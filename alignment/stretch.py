@@ -19,6 +19,8 @@ Stretch = tuple[Span, Span]
 
 RUN_MARGIN = 0.12
 """First pass: runs of merged beads on a path scoring within this of the best get embeddings of their own."""
+RUN_BUDGET = 0.3
+"""... but at most this share of the documents' characters is encoded again as runs."""
 
 
 def scorer_for(feats: Features, stretch: Stretch, weights: Weights | None) -> Scorer:
@@ -41,14 +43,21 @@ class Searched:
     path: list[BeadRange]
     scores: list[float]
     margins: list[float]
-    near: list[tuple[int, int, int, int]]
-    """Merged beads (i0, a, j0, b) on some path within RUN_MARGIN of the best, stretch-relative."""
+    near: list[tuple[float, tuple[int, int, int, int]]]
+    """Merged beads (i0, a, j0, b) on some path within RUN_MARGIN of the best, stretch-relative, with
+    their shortfall."""
 
 
-def search(scorer: Scorer, bead_types: Sequence[tuple[int, int]], *, near_margin: float = 0.0) -> Searched:
+def search(
+    scorer: Scorer,
+    bead_types: Sequence[tuple[int, int]],
+    *,
+    near_margin: float = 0.0,
+    guide: Sequence[BeadRange] | None = None,
+) -> Searched:
     from alignment import costs, dp, marginals
 
-    band_scores, table = dp.search_table(costs.make_problem(scorer), bead_types)
+    band_scores, table = dp.search_table(costs.make_problem(scorer), bead_types, guide=guide)
     scored = dp.backtrace_scored(table)
     path = [bead for bead, _ in scored]
     margins, marg = marginals.margins_and_edges(band_scores, table, path)
@@ -57,35 +66,72 @@ def search(scorer: Scorer, bead_types: Sequence[tuple[int, int]], *, near_margin
 
 
 def run_requests(near: Sequence[tuple[int, int, int, int]], stretch: Stretch) -> set[Run]:
-    """Document runs a second pass should embed: each candidate merge's runs, their same-size neighbours
-    (for the margin term) and sub-runs of two (for the merge gain)."""
+    """Document runs a second pass should embed: each candidate merge's runs and their same-size
+    neighbours (the margin term compares a bead with those)."""
     (j0, _), (e0, _) = stretch
     out: set[Run] = set()
     for i, a, j, b in near:
         for side, start, k in (("ja", j0 + i, a), ("en", e0 + j, b)):
-            if k < 2:
-                continue
-            out.update({(side, start, k), (side, start - k, k), (side, start + k, k)})
-            if k == 3:
-                out.update({(side, start, 2), (side, start + 1, 2)})
+            if k >= 2:
+                out.update({(side, start, k), (side, start - k, k), (side, start + k, k)})
     return out
 
 
+def within_budget(candidates: Sequence[tuple[float, set[Run]]], feats: Features) -> set[Run]:
+    """The runs of the closest candidates first, until they hold RUN_BUDGET x the documents' characters
+    (encoding cost grows with the text encoded, so the second pass never costs more than that share)."""
+    lengths = {"ja": feats.ja_len, "en": feats.en_len}
+    budget = RUN_BUDGET * (sum(feats.ja_len) + sum(feats.en_len))
+    chosen: set[Run] = set()
+    spent = 0
+    for _, runs in sorted(candidates, key=lambda c: c[0]):
+        new = {r for r in runs if r not in chosen and 0 <= r[1] <= len(lengths[r[0]]) - r[2]}
+        cost = sum(sum(lengths[side][i : i + k]) for side, i, k in new)
+        if spent + cost > budget:
+            break
+        chosen |= new
+        spent += cost
+    return chosen
+
+
 def evidence(scorer: Scorer, bead: BeadRange, score: float, margin: float) -> Evidence:
+    return evidences(scorer, [bead], [score], [margin])[0]
+
+
+def evidences(
+    scorer: Scorer, path: Sequence[BeadRange], scores: Sequence[float], margins: Sequence[float]
+) -> list[Evidence]:
+    """The evidence for every bead of a path (cosines and length ratios batched per bead type)."""
     import numpy as np
 
-    (i0, i1), (j0, j1) = bead
-    a, b = i1 - i0, j1 - j0
-    sim = None
-    length = 0.0
-    if a and b:
+    sims: dict[int, float] = {}
+    lengths: dict[int, float] = {}
+    by_type: dict[tuple[int, int], list[int]] = {}
+    for k, ((i0, i1), (j0, j1)) in enumerate(path):
+        if i1 > i0 and j1 > j0:
+            by_type.setdefault((i1 - i0, j1 - j0), []).append(k)
+    w = scorer.weights
+    for (a, b), ks in by_type.items():
+        i0s = np.array([path[k][0][0] for k in ks])
+        j0s = np.array([path[k][1][0] for k in ks])
         if scorer.embeddings:
-            sim = float(scorer.cosine(a, b, np.array([i0]), np.array([j0]))[0])
-        w = scorer.weights
-        lj = float(scorer.ja.lengths(a, np.array([i0]))[0]) * scorer.ratio
-        le = float(scorer.en.lengths(b, np.array([j0]))[0])
-        length = float(np.log((le + w.length_smooth) / (lj + w.length_smooth)) ** 2)
-    return Evidence(a=a, b=b, score=score, margin=margin, sim=sim, length=length)
+            cos = (scorer.ja.range_vectors(a, i0s) * scorer.en.range_vectors(b, j0s)).sum(axis=1)
+            sims.update(zip(ks, (float(x) for x in cos), strict=True))
+        lj = scorer.ja.lengths(a, i0s) * scorer.ratio
+        le = scorer.en.lengths(b, j0s)
+        d2 = np.log((le + w.length_smooth) / (lj + w.length_smooth)) ** 2
+        lengths.update(zip(ks, (float(x) for x in d2), strict=True))
+    return [
+        Evidence(
+            a=i1 - i0,
+            b=j1 - j0,
+            score=scores[k],
+            margin=margins[k],
+            sim=sims.get(k),
+            length=lengths.get(k, 0.0),
+        )
+        for k, ((i0, i1), (j0, j1)) in enumerate(path)
+    ]
 
 
 def merge_skips(path: Sequence[BeadRange], evidences: Sequence[Evidence]) -> list[tuple[BeadRange, Evidence]]:
@@ -173,8 +219,16 @@ def stretch_beads(
         s = float(scorer(j1 - j0, e1 - e0, np.array([0]), np.array([[0]]))[0, 0])
         ev = evidence(scorer, ((0, j1 - j0), (0, e1 - e0)), s, 10.0)
         return [(Bead(ja=(j0, j1), en=(e0, e1), score=confidence(ev, embeddings=embeddings)), ev)]
-    found = search(scorer, bead_types or dp.BEAD_TYPES)
-    evs = [evidence(scorer, b, s, m) for b, s, m in zip(found.path, found.scores, found.margins, strict=True)]
+    guide = None
+    if first:
+        # Search near the first pass's path (stretch-relative) instead of coarsening again.
+        guide = sorted(
+            ((a0 - j0, a1 - j0), (b0 - e0, b1 - e0))
+            for (a0, a1), (b0, b1) in first
+            if j0 <= a0 and a1 <= j1 and e0 <= b0 and b1 <= e1
+        )
+    found = search(scorer, bead_types or dp.BEAD_TYPES, guide=guide)
+    evs = evidences(scorer, found.path, found.scores, found.margins)
     out = []
     merged = merge_skips(found.path, evs)
     for k, (((a0, a1), (b0, b1)), ev) in enumerate(merged):
@@ -192,9 +246,10 @@ def stretch_beads(
 
 def first_pass_runs(
     feats: Features, stretch: Stretch, weights: Weights | None, bead_types: Sequence[tuple[int, int]]
-) -> tuple[set[Run], list[tuple[Span, Span]]]:
-    """The runs the second pass should embed for this stretch (searched on pooled run vectors), and the
-    first pass's beads (document-wide, skip runs merged)."""
+) -> tuple[list[tuple[float, set[Run]]], list[tuple[Span, Span]]]:
+    """First pass over one stretch (pooled run vectors): each candidate merge within RUN_MARGIN of the
+    best path, with its shortfall and the runs it needs embedded; and the pass's beads (document-wide,
+    skip runs merged)."""
     (j0, _), (e0, _) = stretch
     scorer = scorer_for(feats, stretch, weights)
     found = search(scorer, bead_types, near_margin=RUN_MARGIN)
@@ -202,4 +257,4 @@ def first_pass_runs(
     path = [
         ((j0 + a0, j0 + a1), (e0 + b0, e0 + b1)) for ((a0, a1), (b0, b1)), _ in merge_skips(found.path, zeros)
     ]
-    return run_requests(found.near, stretch), path
+    return [(gap, run_requests([bead], stretch)) for gap, bead in found.near], path
