@@ -148,3 +148,121 @@ def test_agree_refuses_different_documents(projects: tuple[Path, Path], tmp_path
     assert len(result.output.strip().splitlines()) == 1
     result = _cli("agree", str(a), str(a), "--pair", "nosuch")
     assert result.exit_code == 1 and "no pair named 'nosuch'" in result.output
+
+
+# --- adjudication -------------------------------------------------------------------------------------
+
+
+def _counts(merged: Path, a: Path, b: Path) -> dict[str, dict[str, int]]:
+    out = _ok("adjudicate", str(a), str(b), "-o", str(merged), "--json", "--user", "lead").stdout
+    kinds: dict[str, dict[str, int]] = json.loads(out)["kinds"]
+    return kinds
+
+
+def test_adjudicate_queue_decisions_are_undoable_and_kept_when_built_again(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from tui.core import adjudication
+    from tui.core.project import Project
+
+    a, b = projects
+    merged = tmp_path / "merged.db"
+    result = _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
+    assert "Adjudication queue" in result.stdout
+    kinds = _counts(merged, a, b)
+    assert {k: v["items"] for k, v in kinds.items()} == {"beads": 2, "span": 8, "entry": 2}
+    assert all(v["decided"] == 0 for v in kinds.values())
+    # the merged project starts as alice's: agreement with her is perfect, A's history and provenance kept
+    same = json.loads(_ok("agree", str(a), str(merged), "--json").stdout)
+    assert same["beads"]["f1_strict"] == 1.0 and not same["spans"]["disagreements"]
+
+    with Project.open(merged, user="lead", create=False) as project:
+        items = adjudication.queue(project)
+        adjudication.decide(project, items[0].id, "b")  # bob's merge of beads 10 and 11
+        adjudication.decide(project, items[-1].id, "b")
+    assert len(_beads(merged)) == 56
+    history = json.loads(_ok("history", "--db", str(merged), "--json").stdout)
+    assert history[0]["user"] == "lead" and history[0]["action"] == "adjudicate"
+    assert history[1]["pair"] == PAIR and history[1]["bead"] == 10
+
+    kinds = _counts(merged, a, b)  # built again: the two decisions are kept
+    assert (kinds["beads"]["decided"], kinds["entry"]["decided"]) == (1, 1)
+    assert len(_beads(merged)) == 56
+
+    assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout
+    assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout
+    assert len(_beads(merged)) == 57  # alice's two beads are back
+    kinds = _counts(merged, a, b)
+    assert all(v["decided"] == 0 for v in kinds.values())
+
+    result = _cli("adjudicate", str(a), str(b), "-o", str(a))
+    assert result.exit_code == 1 and "must be a new file" in result.output
+    result = _cli("adjudicate", str(a), str(b), "-o", str(tmp_path / "nosuch" / "m.db"))
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Path], tmp_path: Path) -> None:
+    import asyncio
+
+    from textual.app import App
+
+    from tui.screens.adjudicate import AdjudicateScreen, make_adjudicate_app
+
+    a, b = projects
+    merged = tmp_path / "merged.db"
+    _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
+    errors: list[str] = []
+
+    async def settle() -> list[Any]:
+        app = make_adjudicate_app(merged, user="lead")
+        original = App.notify
+
+        def notify(self: App[object], message: str, **kw: Any) -> None:
+            if kw.get("severity") == "error":
+                errors.append(message)
+            original(self, message, **kw)
+
+        App.notify = notify  # type: ignore[method-assign]
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                screen = app.screen
+                assert isinstance(screen, AdjudicateScreen) and len(screen.items) == 12
+                assert "A" in str(screen.query_one("#adj-a").render())
+                await pilot.press("b", "a")  # bob's merge of 10+11; alice's confirmations 32-40
+                await pilot.press("e")  # the first span range: the lead relabels it
+                await pilot.pause()
+                await pilot.press(*"LOC", "enter")
+                await pilot.press("a", "a", "a", "b", "b", "b", "b")
+                await pilot.press("b")  # 両国: bob's new entry
+                await pilot.press("e")  # 日本国: the lead writes the English and approves
+                await pilot.pause()
+                await pilot.press("ctrl+u", *"Japan", "tab", "ctrl+u", *"approved", "enter")
+                await pilot.pause()
+                assert all(i.decision for i in screen.items)
+                await pilot.press("u")  # undo the last decision from the app, then redo it
+                await pilot.pause()
+                assert screen.items[-1].decision is None
+                await pilot.press("U")
+                await pilot.pause()
+                assert "0 open" in str(screen.query_one("#adj-title").render())
+                return list(screen.items)
+        finally:
+            App.notify = original  # type: ignore[method-assign]
+
+    items = asyncio.run(settle())
+    assert not errors, errors
+    assert [i.decision for i in items] == ["b", "a", "edit", "a", "a", "a", "b", "b", "b", "b", "b", "edit"]
+    assert {i.decided_by for i in items} == {"lead"}
+
+    # one merged project: bob's bead merge, alice's confirmations, the lead's label and English
+    rows = json.loads(_ok("beads", PAIR, "--db", str(merged), "--json").stdout)
+    assert len(rows) == 56 and sum(r["status"] == "confirmed" for r in rows) == 39
+    edited = items[2].edited["spans"][0]
+    spans = [s for s in _spans(merged).values() if (s["start"], s["end"]) == (edited["start"], edited["end"])]
+    assert [(s["label"], s["status"]) for s in spans] == [("LOC", "accepted")]
+    shown = _ok("glossary", "list", "--db", str(merged), "--json").stdout
+    terms = {e["ja"]: e for e in json.loads(shown)}
+    assert terms["日本国"]["en"] == "Japan" and terms["日本国"]["status"] == "approved"
+    assert terms["両国"]["en"] == "the two countries"
+    assert _counts(merged, a, b)["span"] == {"items": 8, "decided": 8, "open": 0}

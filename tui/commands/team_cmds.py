@@ -3,11 +3,11 @@ disagreements into one merged project)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.common import json_option, print_json, print_table
+from tui.common import json_option, print_json, print_table, user_option
 
 if TYPE_CHECKING:
     from glossary.agreement import Agreement
@@ -109,6 +109,47 @@ def agree_cmd(a_path: str, b_path: str, pair: str | None, as_json: bool) -> None
         _print_agreement(result)
 
 
+@click.command("adjudicate")
+@click.argument("a_path", metavar="A.db", type=click.Path())
+@click.argument("b_path", metavar="B.db", type=click.Path())
+@click.option("-o", "--output", "out_path", required=True, type=click.Path(), help="The merged project.")
+@click.option("--pair", "pair", default=None, help="Adjudicate only this pair.")
+@click.option("--no-tui", is_flag=True, help="Only build the queue and print its counts.")
+@json_option
+@user_option
+def adjudicate_cmd(
+    a_path: str, b_path: str, out_path: str, pair: str | None, no_tui: bool, as_json: bool, user: str
+) -> None:
+    """Merge two analysts' projects: what they agree on is taken, each disagreement is queued.
+
+    MERGED starts as a copy of A; every bead stretch, span range and glossary term they disagree on
+    becomes an item of a queue kept in MERGED (showing A's version until decided). The app opens on the
+    queue: take A, take B or edit, each decision recorded with who made it and undoable (`taiyaku undo`).
+    Running it again on a partly adjudicated MERGED keeps the decisions made and adds new disagreements.
+
+    Example:
+
+    \b
+        taiyaku adjudicate alice.db bob.db -o merged.db --no-tui
+    """
+    from tui.core.adjudication import build_queue
+
+    counts = build_queue(a_path, b_path, out_path, user=user, pair=pair)
+    summary: dict[str, Any] = counts.to_dict()
+    if as_json:
+        print_json(summary)
+    elif no_tui:
+        print_table(
+            ["kind", "items", "decided", "open"],
+            [(k, v["items"], v["decided"], v["open"]) for k, v in summary["kinds"].items()],
+            title=f"Adjudication queue in {out_path}",
+        )
+    if not no_tui and not as_json:
+        from tui.screens.adjudicate import run_adjudication
+
+        run_adjudication(out_path, user=user)
+
+
 def register(cli: click.Group) -> None:
-    for command in (agree_cmd,):
+    for command in (agree_cmd, adjudicate_cmd):
         cli.add_command(command)

@@ -17,13 +17,14 @@ from sqlite_utils import Database, Migrations
 
 from alignment.project import open_project, resolve_db_path, write
 from glossary.project import MIGRATIONS as GLOSSARY_MIGRATIONS
+from glossary.review_store import REVIEW
 from glossary.views import VIEWS
 from tui.core import history
 
 
 def migration_sets() -> tuple[Migrations, ...]:
     """Every migration set above alignment's, in the order they are applied (the views come last)."""
-    return (*GLOSSARY_MIGRATIONS, history.HISTORY, VIEWS)
+    return (*GLOSSARY_MIGRATIONS, history.HISTORY, REVIEW, VIEWS)
 
 
 def open_db(path: str | os.PathLike[str] | None, *, create: bool = True, readonly: bool = False) -> Database:
