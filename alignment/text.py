@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from alignment.model import Segment
+if TYPE_CHECKING:  # imported where used: glossary lookup folds keys and needs no corpus model
+    from alignment.model import Segment
 
 # Katakana and hiragana differ by a fixed code-point offset over this range.
 _HIRA_START, _HIRA_END, _KANA_SHIFT = 0x3041, 0x3096, 0x60
@@ -90,6 +92,8 @@ def line_segments(text: str) -> list[Segment]:
 
     The segment is the line without its surrounding spaces; offsets point into `text` unchanged.
     """
+    from alignment.model import Segment
+
     segments: list[Segment] = []
     pos = 0
     for line in text.splitlines(keepends=True):
