@@ -126,12 +126,13 @@ def upsert(db: Database, kind: Kind, key: str, pair: str | None, title: str, a: 
     return "refreshed"
 
 
-def drop_open_except(db: Database, keys: set[str]) -> int:
-    """Open items the analysts no longer disagree on are dropped (decided ones stay). Returns how many."""
+def drop_open_except(db: Database, keys: set[str], pairs: set[str]) -> int:
+    """Open items of the compared pairs (and of the glossary) that the analysts no longer disagree on are
+    dropped; decided ones stay, and so do items of pairs not compared this time. Returns how many."""
     gone = [
         int(r[0])
-        for r in db.execute("SELECT id, key FROM review_items WHERE decision IS NULL").fetchall()
-        if r[1] not in keys
+        for r in db.execute("SELECT id, key, pair FROM review_items WHERE decision IS NULL").fetchall()
+        if r[1] not in keys and (r[2] is None or r[2] in pairs)
     ]
     db.conn.executemany("DELETE FROM review_items WHERE id = ?", [(i,) for i in gone])
     return len(gone)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from alignment.project import ProjectError, resolve_db_path, write
 from glossary import review_store
 from glossary.agreement import agreement
-from glossary.agreement_diff import BeadStretch, EntryDiff, SpanDiff, bead_json
+from glossary.agreement_diff import BeadStretch, EntryDiff, SpanDiff, SpanRow, bead_json
 from glossary.project import open_glossary_project
 from glossary.review_store import Decision, Item, Kind
 from tui.core import history
@@ -77,10 +78,14 @@ def _span_item(d: SpanDiff) -> tuple[Kind, str, str | None, str, Any, Any]:
         "span",
         d.key,
         d.pair,
-        f"{d.lang.upper()} {d.text}",
+        f"{d.lang.upper()} {d.text}: A {_labels(d.a)} / B {_labels(d.b)}",
         {**meta, "spans": [s.to_dict() for s in d.a]},
         {**meta, "spans": [s.to_dict() for s in d.b]},
     )
+
+
+def _labels(rows: Sequence[SpanRow]) -> str:
+    return ", ".join(s.label for s in rows if s.status == "accepted") or "—"
 
 
 def _entry_item(d: EntryDiff) -> tuple[Kind, str, str | None, str, Any, Any]:
@@ -157,7 +162,7 @@ def build_queue(
                 how = review_store.upsert(db, *row)
                 counts.added += how == "added"
                 counts.kept += how != "added"
-            counts.dropped = review_store.drop_open_except(db, {r[1] for r in rows})
+            counts.dropped = review_store.drop_open_except(db, {r[1] for r in rows}, set(found.pairs))
         for item in review_store.items(db):
             counts.items[item.kind] = counts.items.get(item.kind, 0) + 1
             if item.decision is not None:
