@@ -233,6 +233,11 @@ def _store(db: Database, items: Sequence[tuple[str, Parse]]) -> None:
             raise
 
 
+def store_parses(db: Database, items: Sequence[tuple[str, Parse]]) -> None:
+    """Add parses made elsewhere (a batch worker) to the cache, as parse_texts stores its own."""
+    _store(db, items)
+
+
 def parse_texts(
     db: Database | None,
     texts: Sequence[str],

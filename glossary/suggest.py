@@ -197,6 +197,15 @@ def analyse_pair(
         else:
             advance(len(segments))
         docs.append((doc, segments, tokens, ents))
+    return analyse_documents(docs, matcher)
+
+
+AnalysisInput = tuple[Document, Sequence[Segment], Sequence[Token], Sequence[tuple[int, int, str]]]
+"""One document with its sentence segments, GiNZA tokens and entities (document offsets)."""
+
+
+def analyse_documents(docs: Sequence[AnalysisInput], matcher: Matcher | None) -> list[DocumentAnalysis]:
+    """The rules over a pair's documents, once their parses are known (pure: batch workers call it)."""
     found = {doc.lang: find_definitions(doc.text, doc.lang, tokens) for doc, _, tokens, _ in docs}
     # Glossary acronyms are tagged by the glossary matcher itself (as ACRONYM spans linked to their entry).
     known = {d.short for defs in found.values() for d in defs if d.short}

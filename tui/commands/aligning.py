@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tui.commands.batch_cmds import align_many, batch_options, no_batch
 from tui.common import (
     F,
     StageBars,
@@ -104,6 +105,8 @@ def _summary(db: Database, result: Alignment, pair: Pair, lowest: int) -> dict[s
     type=click.IntRange(0),
     help="How many of the lowest-scoring beads to list for review.",
 )
+@batch_options
+@click.option("--skip-done", is_flag=True, help="With --all: skip pairs that have beads (continue a batch).")
 @db_option
 @json_option
 @quiet_option
@@ -114,6 +117,9 @@ def align_cmd(
     no_embeddings: bool,
     level: Level,
     lowest: int,
+    workers: int | None,
+    scheduler: str | None,
+    skip_done: bool,
     db_path: str | None,
     as_json: bool,
     quiet: bool,
@@ -135,15 +141,32 @@ def align_cmd(
     from alignment.store import get_document, resolve_pairs
     from tui.core.beads import align_pairs
 
+    no_batch(all_ and level == "sentence", workers, scheduler, "go with --all at sentence level")
     with open_project(db_path, user=user) as project:
         db = project.db
         pairs = resolve_pairs(db, name, all_)
         if all_:
             pairs = [p for p in pairs if get_document(db, p.id, "en") is not None]
-        with StageBars(_STAGE_LABELS, quiet=quiet or as_json) as bars:
-            results = align_pairs(
-                project, pairs, level=level, use_embeddings=not no_embeddings, on_progress=lambda pair: bars
+        if all_ and level == "sentence":  # a batch: on every core, or on a Dask cluster
+            pairs, outcome = align_many(
+                project,
+                pairs,
+                workers=workers,
+                scheduler=scheduler,
+                use_embeddings=not no_embeddings,
+                skip_done=skip_done,
+                quiet=quiet or as_json,
             )
+            results = outcome.stored
+        else:
+            with StageBars(_STAGE_LABELS, quiet=quiet or as_json) as bars:
+                results = align_pairs(
+                    project,
+                    pairs,
+                    level=level,
+                    use_embeddings=not no_embeddings,
+                    on_progress=lambda pair: bars,
+                )
         summaries = [_summary(db, r, p, lowest) for r, p in zip(results, pairs, strict=True)]
     if as_json:
         print_json(summaries)

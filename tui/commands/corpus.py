@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tui.commands.batch_cmds import batch_options, import_many
 from tui.common import (
     StageBars,
     console_width,
@@ -53,7 +54,7 @@ def _bar_updater(bar: object) -> Callable[[int], None]:
 
 
 @click.command("import")
-@click.argument("ja_file", type=click.Path(path_type=Path))
+@click.argument("ja_file", required=False, type=click.Path(path_type=Path))
 @click.argument("en_file", required=False, type=click.Path(path_type=Path))
 @click.option("--name", default=None, help="Pair name (default: the Japanese file's stem).")
 @click.option(
@@ -75,11 +76,19 @@ def _bar_updater(bar: object) -> Callable[[int], None]:
     help="Line breaks are PDF wrapping (join wrapped lines) / structure (every line break ends a segment). "
     "Default: decided from the text, and reported.",
 )
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Import many pairs: a TSV of ja_path, en_path (may be empty), name. JA_FILE may instead be a "
+    "folder of NAME.ja.txt / NAME.en.txt files. Pairs already in the project are skipped.",
+)
+@batch_options
 @db_option
 @json_option
 @quiet_option
 def import_cmd(
-    ja_file: Path,
+    ja_file: Path | None,
     en_file: Path | None,
     name: str | None,
     segmented: bool,
@@ -87,6 +96,9 @@ def import_cmd(
     en_encoding: str | None,
     replace: bool,
     wrapped: bool | None,
+    manifest: Path | None,
+    workers: int | None,
+    scheduler: str | None,
     db_path: str | None,
     as_json: bool,
     quiet: bool,
@@ -103,8 +115,23 @@ def import_cmd(
 
     \b
         taiyaku import seeds/000_018672d04432ce13.txt seeds/en/000_018672d04432ce13.en.txt
+        taiyaku import --manifest archive.tsv --workers 8
     """
     from alignment.importer import check_free, default_name, plan_import, read_source, run_import
+
+    if manifest is not None or (ja_file is not None and ja_file.is_dir()):
+        if en_file is not None or name is not None or (manifest is not None and ja_file is not None):
+            raise click.UsageError("with --manifest or a folder, the files and names come from there")
+        from tui.core.archive import Options
+
+        opts = Options(segmented, replace, None if wrapped is None else ("wrapped" if wrapped else "unwrapped"), encoding)  # fmt: skip
+        import_many(ja_file or manifest, manifest=manifest is not None, workers=workers, scheduler=scheduler,
+                    db_path=db_path, opts=opts, as_json=as_json, quiet=quiet)  # fmt: skip
+        return
+    if ja_file is None:
+        raise click.UsageError("give JA_FILE, a folder of NAME.ja.txt files, or --manifest FILE")
+    if workers is not None or scheduler is not None:
+        raise click.UsageError("--workers and --scheduler go with --manifest or a folder of documents")
 
     # Everything that can be wrong with the input is found before the project is even opened.
     ja = read_source(ja_file, "ja", encoding)
@@ -125,7 +152,9 @@ def import_cmd(
         check_free(db, plan.name, replace)
         note_replaced(db, plan.name, quiet=quiet or as_json)
         total = plan.parse_count
-        with progress(range(total), label="Parsing sentences", length=total, quiet=quiet or as_json) as bar:
+        with progress(
+            range(total), label="Parsing sentences", length=total, quiet=quiet or as_json, lines=True
+        ) as bar:
             summary = run_import(db, plan, on_progress=_bar_updater(bar))
     finally:
         db.close()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tui.commands.batch_cmds import batch_options, no_batch, suggest_many
 from tui.common import (
     StageBars,
     db_option,
@@ -46,12 +47,26 @@ def _preview(text: str, width: int = 40) -> str:
 @click.command("suggest")
 @click.argument("name", required=False)
 @click.option("--all", "all_", is_flag=True, help="Suggest spans for every pair.")
+@batch_options
+@click.option(
+    "--skip-done",
+    is_flag=True,
+    help="With --all: skip pairs suggested on their current text (continue a batch).",
+)
 @db_option
 @json_option
 @quiet_option
 @user_option
 def suggest_cmd(
-    name: str | None, all_: bool, db_path: str | None, as_json: bool, quiet: bool, user: str
+    name: str | None,
+    all_: bool,
+    workers: int | None,
+    scheduler: str | None,
+    skip_done: bool,
+    db_path: str | None,
+    as_json: bool,
+    quiet: bool,
+    user: str,
 ) -> None:
     """Suggest entity and acronym spans for a pair from GiNZA, the acronym rules and the glossary.
 
@@ -71,12 +86,23 @@ def suggest_cmd(
     from glossary.suggest import glossary_matcher, work_size
     from tui.core import spans
 
+    no_batch(all_, workers, scheduler)
     with open_project(db_path, user=user) as project:
         db = project.db
         pairs = resolve_pairs(db, name, all_)
+        reports = []
+        if all_:  # a batch: on every core, or on a Dask cluster
+            reports = suggest_many(
+                project,
+                pairs,
+                workers=workers,
+                scheduler=scheduler,
+                skip_done=skip_done,
+                quiet=quiet or as_json,
+            )
+            pairs = []
         matcher = glossary_matcher(db)
         total = sum(work_size(db, p) for p in pairs)
-        reports = []
         with progress(range(total), label="Suggesting spans", length=total, quiet=quiet or as_json) as bar:
             for pair in pairs:
                 last = 0

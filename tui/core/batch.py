@@ -1,0 +1,286 @@
+"""Running a batch: heavy work on every core (or on a Dask cluster), one writer, one transaction per document.
+
+Workers run pure functions (alignment.batch, glossary.batch) on plain data and send results back; only this
+process writes the project. Results are written in the batch's order (a result that arrives early waits
+for the ones before it), so a parallel run writes exactly what a serial run writes, row for row. A document
+is acknowledged once its transaction has committed: a crash or a lost worker loses nothing acknowledged, and
+a re-run skips what is stored. A document that fails, or whose worker keeps dying, is reported by name at
+the end; the others are stored.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from alignment.batch import Work
+from alignment.project import ProjectError
+
+J = TypeVar("J", bound="Job")
+R = TypeVar("R", bound="Result")
+S = TypeVar("S")
+
+CLUSTER_HINT = "--scheduler needs Dask distributed: pip install 'taiyaku[cluster]'"
+MAX_ATTEMPTS = 3
+"""A document whose worker died this many times is reported, not tried again (it may be what kills it)."""
+CONNECT_TIMEOUT = 10
+
+
+class Job(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def chars(self) -> int: ...
+
+
+class Result(Protocol):
+    @property
+    def work(self) -> Work: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Where a batch is: documents and characters done (stored or failed) of the total, and since when."""
+
+    done: int
+    total: int
+    chars: int
+    seconds: float
+    name: str
+
+
+@dataclass(slots=True)
+class Outcome(Generic[S]):
+    """What a batch stored (in the batch's order), what failed, and what the workers spent."""
+
+    stored: list[S] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    work: list[Work] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: str = "this process"
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+class _Serial(Executor):
+    """Runs each job in this process when it is submitted (one worker, or one document)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # reported by name, like a worker's failure
+            future.set_exception(exc)
+        return future
+
+
+class _Dask(Executor):
+    """Jobs on a Dask cluster. Each result is fetched as soon as it is ready and then released on the
+    cluster, so workers do not keep a whole archive's results in memory until the batch ends."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.live: set[Any] = set()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        out: Future[Any] = Future()
+        task = self.client.submit(fn, *args, pure=False, **kwargs)
+        self.live.add(task)
+
+        def done(task: Any) -> None:  # runs in a thread of the client's, so it may wait for the result
+            try:
+                out.set_result(task.result())
+            except BaseException as exc:  # a KilledWorker or the job's own error, reported by name
+                out.set_exception(exc)
+            finally:
+                self.live.discard(task)
+                task.release()
+
+        task.add_done_callback(done)
+        return out
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures and self.live:
+            self.client.cancel(list(self.live))
+
+
+@dataclass(slots=True)
+class Pool:
+    """Where jobs run: this process, local worker processes, or a Dask cluster."""
+
+    workers: int
+    scheduler: str | None = None
+    executor: Executor | None = None
+    client: Any = None
+    description: str = "this process"
+
+    def start(self, jobs: int) -> Executor:
+        if self.executor is not None:
+            return self.executor
+        if self.scheduler is not None:
+            self.executor = self._dask()
+        elif min(self.workers, jobs) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            n = min(self.workers, jobs)
+            # spawn, not fork: the parent may hold SQLite connections and BLAS threads
+            self.executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+            self.description = f"{n} local worker processes"
+        else:
+            self.executor = _Serial()
+        return self.executor
+
+    def _dask(self) -> Executor:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ProjectError(CLUSTER_HINT) from None
+        try:
+            # distributed.Client has no type annotations
+            self.client = Client(  # type: ignore[no-untyped-call]
+                self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False
+            )
+        except OSError as exc:
+            raise ProjectError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        threads = sum(self.client.nthreads().values())
+        self.workers = max(1, threads)
+        self.description = f"Dask cluster at {self.scheduler} ({threads} worker threads)"
+        return _Dask(self.client)
+
+    @property
+    def window(self) -> int:
+        """Documents out at once (running, or done and waiting for their turn to be written)."""
+        return max(2, 2 * self.workers)
+
+    def restart(self) -> None:
+        """After a local worker died, the pool is broken: start a new one for what is left."""
+        if self.executor is not None and self.client is None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+
+@contextmanager
+def pool(workers: int | None = None, scheduler: str | None = None) -> Iterator[Pool]:
+    p = Pool(workers or default_workers(), scheduler)
+    try:
+        if scheduler is not None:
+            p.start(2)  # connect now: a wrong address is one line before any work starts
+        yield p
+    finally:
+        p.close()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ProjectError):
+        return str(exc)
+    if type(exc).__name__ == "KilledWorker":
+        return "its worker died (tried on others too)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run(
+    where: Pool,
+    jobs: Sequence[Callable[[], J]],
+    names: Sequence[str],
+    compute: Callable[[J], R],
+    store: Callable[[J, R], S],
+    *,
+    on_tick: Callable[[Tick], None] | None = None,
+) -> Outcome[S]:
+    """Compute every job on `where` and store each result here, in order, one call of `store` per job.
+
+    `jobs` are made lazily (reading a document's files, say) when their turn to be sent comes; making one
+    can fail like computing it. `store` runs in this process and writes one transaction.
+    """
+    started = time.perf_counter()
+    out: Outcome[S] = Outcome()
+    n = len(jobs)
+    made: dict[int, J] = {}
+    pending: dict[Future[R], int] = {}
+    ready: dict[int, R | BaseException] = {}
+    attempts = [0] * n
+    queue = list(range(n))
+    queue.reverse()  # pop() takes the next in order
+    written = chars = 0
+    executor = where.start(n) if n else None
+
+    def send(k: int) -> None:
+        nonlocal executor
+        try:
+            job = made[k] if k in made else made.setdefault(k, jobs[k]())
+        except Exception as exc:
+            ready[k] = exc
+            return
+        attempts[k] += 1
+        assert executor is not None
+        pending[executor.submit(compute, job)] = k
+
+    while written < n:
+        while queue and len(pending) + len(ready) < where.window:
+            send(queue.pop())
+        if pending and written not in ready:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            broken: list[int] = []
+            for future in done:
+                k = pending.pop(future)
+                exc = future.exception()
+                if isinstance(exc, BrokenProcessPool):
+                    broken.append(k)
+                else:
+                    ready[k] = exc if exc is not None else future.result()
+            if broken:
+                # A local worker died: every document then in the pool is sent again to a new pool,
+                # up to MAX_ATTEMPTS times (the one that kills its worker ends up reported).
+                broken.extend(pending.pop(f) for f in list(pending))
+                where.restart()
+                executor = where.start(n)
+                for k in sorted(broken, reverse=True):
+                    if attempts[k] >= MAX_ATTEMPTS:
+                        ready[k] = ProjectError(f"its worker process died {attempts[k]} times")
+                    else:
+                        queue.append(k)
+                queue.sort(reverse=True)
+        while written in ready:
+            k = written
+            result = ready.pop(k)
+            job = made.pop(k, None)
+            if isinstance(result, BaseException) or job is None:
+                reason = _reason(result) if isinstance(result, BaseException) else "not read"
+                out.failed.append(Failure(names[k], reason))
+            else:
+                try:
+                    out.stored.append(store(job, result))
+                    out.work.append(result.work)
+                    chars += job.chars
+                except Exception as exc:  # its transaction rolled back; the others go on
+                    out.failed.append(Failure(names[k], _reason(exc)))
+            written += 1
+            if on_tick is not None:
+                on_tick(Tick(written, n, chars, time.perf_counter() - started, names[k]))
+    out.seconds = time.perf_counter() - started
+    out.workers = where.description
+    return out
