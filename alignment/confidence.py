@@ -55,6 +55,8 @@ FEATURES = (
     "new_in_second_pass",
     "near_log_margin",
     "near_skip",
+    "skip_x_log_margin",
+    "merge_x_log_margin",
 )
 """The names of `feature_vector`'s entries (the stored coefficients were fitted for exactly these)."""
 
@@ -62,13 +64,15 @@ FEATURES = (
 def feature_vector(ev: Evidence) -> list[float]:
     """The model's inputs, in the order of FEATURES."""
     margin = min(max(ev.margin, 0.0), 3.0)
+    log_margin = math.log(margin + 0.02)
     skip = float(ev.a == 0 or ev.b == 0)
+    merge = float(ev.a + ev.b > 2)
     return [
         1.0,
         margin,
-        math.log(margin + 0.02),
+        log_margin,
         skip,
-        float(ev.a + ev.b > 2),
+        merge,
         float(max(ev.a, ev.b) == 3 or (ev.a + ev.b > 2 and skip)),
         min(max(ev.score, -2.0), 2.0),
         ev.sim if ev.sim is not None else 0.0,
@@ -76,6 +80,8 @@ def feature_vector(ev: Evidence) -> list[float]:
         float(not ev.first_pass),
         math.log(min(max(ev.near_margin, 0.0), 3.0) + 0.02),
         float(ev.near_skip),
+        skip * log_margin,
+        merge * (1.0 - skip) * log_margin,
     ]
 
 
