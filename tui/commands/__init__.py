@@ -25,6 +25,7 @@ def register_all(cli: click.Group) -> None:
         backup,
         bead_cmds,
         corpus,
+        exporting,
         glossary_cmds,
         history_cmds,
         interop,
@@ -35,6 +36,7 @@ def register_all(cli: click.Group) -> None:
     for module in (
         corpus,
         aligning,
+        exporting,
         bead_cmds,
         spans_cmds,
         glossary_cmds,
