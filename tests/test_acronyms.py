@@ -139,7 +139,9 @@ def test_english_definitions_schwartz_hearst() -> None:
 
 def test_find_expansion_without_parentheses() -> None:
     text = "cooperation through the Indo-Pacific Partnership for Maritime Domain Awareness and others"
-    start, end = find_expansion(text, "IPMDA")  # type: ignore[misc]
+    found = find_expansion(text, "IPMDA")
+    assert found is not None
+    start, end = found
     assert text[start:end] == "Indo-Pacific Partnership for Maritime Domain Awareness"
     assert find_expansion("nothing here spells it", "IPMDA") is None
 
@@ -286,8 +288,9 @@ def test_offsets_survive_width_changes_before_the_definition() -> None:
     text = prefix + "日本の防衛装備庁（ＡＴＬＡ）と協力する。"
     (d,) = ja_defs(text)
     assert d.short == "ATLA"
-    assert text[d.short_span[0] : d.short_span[1]] == "ＡＴＬＡ"  # type: ignore[index]
-    assert d.ja == "防衛装備庁" and text[d.ja_span[0] : d.ja_span[1]] == "防衛装備庁"  # type: ignore[index]
+    assert d.short_span is not None and d.ja_span is not None
+    assert text[d.short_span[0] : d.short_span[1]] == "ＡＴＬＡ"
+    assert d.ja == "防衛装備庁" and text[d.ja_span[0] : d.ja_span[1]] == "防衛装備庁"
 
 
 # --- occurrences --------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from alignment.project import ProjectError
 from glossary import store
@@ -27,22 +29,28 @@ IPMDA = Entry(
 )
 
 
+def _id(entry: Entry) -> int:
+    """The id of a stored entry (only unsaved entries have none)."""
+    assert entry.id is not None
+    return entry.id
+
+
 @pytest.fixture
-def db(db_path: Path):
+def db(db_path: Path) -> Iterator[Database]:
     database = open_glossary_project(db_path)
     yield database
     database.close()
 
 
-def test_add_then_get_returns_every_field(db) -> None:
+def test_add_then_get_returns_every_field(db: Database) -> None:
     stored = store.add(db, IPMDA, user="alice")
-    got = store.get(db, stored.id)
+    got = store.get(db, _id(stored))
     assert got == stored
     assert got.en_variants == ("Indo-Pacific Partnership for MDA",)
     assert got.forbidden_en == ("Indo Pacific MDA Plan",)
     assert got.created_by == got.updated_by == "alice"
     assert got.sources[0].added_by == "alice" and got.sources[0].added
-    assert got.sources[0].excerpt.endswith("（ＩＰＭＤＡ）")
+    assert (got.sources[0].excerpt or "").endswith("（ＩＰＭＤＡ）")
 
 
 @pytest.mark.parametrize(
@@ -53,7 +61,7 @@ def test_add_then_get_returns_every_field(db) -> None:
         (Entry(en="a\x00b"), "control character"),
         (Entry(en="lone \ud800 surrogate"), "control character"),
         (Entry(en="two\nlines"), "line break"),
-        (Entry(en="x", status="final"), "unknown status"),  # type: ignore[arg-type]
+        (Entry(en="x", status="final"), "unknown status"),  # type: ignore[arg-type]  # refused on purpose
         (Entry(en="Fusion Centre", variants=(Variant("en", "fusion centre", forbidden=True),)), "both"),
         (Entry(ja="協力", variants=(Variant("ja", "協働", forbidden=True),)), "only English"),
         (Entry(en="x", sources=(Source("", "ja", 1),)), "pair"),
@@ -61,14 +69,14 @@ def test_add_then_get_returns_every_field(db) -> None:
         (Entry(en="x" * 501), "longer than"),
     ],
 )
-def test_invalid_entries_are_refused_with_one_line(db, entry: Entry, message: str) -> None:
+def test_invalid_entries_are_refused_with_one_line(db: Database, entry: Entry, message: str) -> None:
     with pytest.raises(store.InvalidEntry, match=message) as info:
         store.add(db, entry, user="u")
     assert "\n" not in str(info.value)
     assert store.count(db) == 0
 
 
-def test_validation_trims_and_drops_redundant_variants(db) -> None:
+def test_validation_trims_and_drops_redundant_variants(db: Database) -> None:
     e = store.add(
         db,
         Entry(
@@ -87,70 +95,71 @@ def test_validation_trims_and_drops_redundant_variants(db) -> None:
     assert e.en_variants == ("collaboration",)
 
 
-def test_duplicate_terms_are_refused_unless_allowed(db) -> None:
+def test_duplicate_terms_are_refused_unless_allowed(db: Database) -> None:
     first = store.add(db, IPMDA, user="u")
-    twin = Entry(ja=IPMDA.ja, en=IPMDA.en.upper(), acronym="ＩＰＭＤＡ")
+    twin = Entry(ja=IPMDA.ja, en=(IPMDA.en or "").upper(), acronym="ＩＰＭＤＡ")
     with pytest.raises(store.DuplicateEntry, match=f"entry {first.id}") as info:
         store.add(db, twin, user="u")
     assert info.value.existing.id == first.id
     assert store.add(db, twin, user="u", allow_duplicate=True).id != first.id
 
 
-def test_every_change_writes_history_with_user_and_before_after(db) -> None:
+def test_every_change_writes_history_with_user_and_before_after(db: Database) -> None:
     e = store.add(db, IPMDA, user="alice")
-    store.edit(db, e.id, user="bob", note="Quad initiative", reason="context")
-    store.set_status(db, e.id, "approved", user="carol")
-    store.edit(db, e.id, user="dave", note="Quad initiative")  # no change: no history row
-    store.remove(db, e.id, user="erin", reason="test")
-    items = store.history(db, e.id)
+    store.edit(db, _id(e), user="bob", note="Quad initiative", reason="context")
+    store.set_status(db, _id(e), "approved", user="carol")
+    store.edit(db, _id(e), user="dave", note="Quad initiative")  # no change: no history row
+    store.remove(db, _id(e), user="erin", reason="test")
+    items = store.history(db, _id(e))
     assert [(h.action, h.user) for h in items] == [
         ("add", "alice"),
         ("edit", "bob"),
         ("status", "carol"),
         ("remove", "erin"),
     ]
-    assert items[0].before is None and items[0].after["ja"] == IPMDA.ja
+    assert items[0].before is None and items[0].after is not None and items[0].after["ja"] == IPMDA.ja
     assert items[1].changed_fields() == ["note"] and items[1].reason == "context"
+    assert items[2].before is not None and items[2].after is not None
     assert (items[2].before["status"], items[2].after["status"]) == ("proposed", "approved")
-    assert items[3].after is None and items[3].before["status"] == "approved"
+    assert items[3].after is None and items[3].before is not None and items[3].before["status"] == "approved"
     with pytest.raises(store.EntryNotFound):
-        store.get(db, e.id)
+        store.get(db, _id(e))
     # Variants, sources and lookup keys went with the entry.
     for table in ("glossary_variants", "glossary_sources", "glossary_lookup"):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
-def test_edit_rejects_unknown_fields_and_duplicates(db) -> None:
+def test_edit_rejects_unknown_fields_and_duplicates(db: Database) -> None:
     a = store.add(db, Entry(ja="協力", en="cooperation"), user="u")
     b = store.add(db, Entry(ja="協働", en="collaboration"), user="u")
     with pytest.raises(store.InvalidEntry, match="cannot edit 'id'"):
-        store.edit(db, a.id, user="u", id=5)
+        store.edit(db, _id(a), user="u", id=5)
     with pytest.raises(store.DuplicateEntry):
-        store.edit(db, b.id, user="u", ja="協力", en="Cooperation")
-    assert store.get(db, b.id).ja == "協働"
+        store.edit(db, _id(b), user="u", ja="協力", en="Cooperation")
+    assert store.get(db, _id(b)).ja == "協働"
 
 
-def test_a_failure_mid_change_leaves_nothing_behind(db, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_mid_change_leaves_nothing_behind(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     e = store.add(db, Entry(ja="協力", en="cooperation"), user="u")
     real = store._write_children
 
-    def half(db_, entry, ts, user):
+    def half(db_: Database, entry: Entry, ts: str, user: str) -> Entry:
         real(db_, entry, ts, user)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(store, "_write_children", half)
     with pytest.raises(RuntimeError):
-        store.edit(db, e.id, user="u", en="collaboration", variants=(Variant("en", "joint work"),))
+        store.edit(db, _id(e), user="u", en="collaboration", variants=(Variant("en", "joint work"),))
     with pytest.raises(RuntimeError):
         store.add(db, Entry(ja="防衛", en="defense"), user="u")
     monkeypatch.undo()
-    assert store.get(db, e.id) == e
+    assert store.get(db, _id(e)) == e
     assert store.count(db) == 1
-    assert [h.action for h in store.history(db, e.id)] == ["add"]
+    assert [h.action for h in store.history(db, _id(e))] == ["add"]
     assert store.find_by_term(db, "joint work") == []
 
 
-def test_find_by_term_folds_width_kana_case_and_dashes(db) -> None:
+def test_find_by_term_folds_width_kana_case_and_dashes(db: Database) -> None:
     ifc = store.add(
         db,
         Entry(
@@ -175,27 +184,27 @@ def test_find_by_term_folds_width_kana_case_and_dashes(db) -> None:
     assert store.find_by_term(db, "") == []
 
 
-def test_quotes_and_sql_fragments_are_plain_text(db) -> None:
+def test_quotes_and_sql_fragments_are_plain_text(db: Database) -> None:
     nasty = "x'); DROP TABLE glossary_entries; --"
     e = store.add(db, Entry(en=nasty, ja='「引用」"quoted"', note="50% of _all_"), user="o'brien")
-    assert store.get(db, e.id).en == nasty
+    assert store.get(db, _id(e)).en == nasty
     assert [x.id for x in store.find_by_term(db, nasty)] == [e.id]
     assert store.lookup(db, "DROP TABLE").hits[0].entry.id == e.id
-    assert store.history(db, e.id)[0].user == "o'brien"
+    assert store.history(db, _id(e))[0].user == "o'brien"
     assert "glossary_entries" in db.table_names()
 
 
-def test_sources_are_not_repeated(db) -> None:
+def test_sources_are_not_repeated(db: Database) -> None:
     e = store.add(
         db, Entry(ja="協力", en="cooperation", sources=(Source("p", "ja", 1), Source("p", "ja", 1))), user="u"
     )
     assert len(e.sources) == 1
-    e = store.add_sources(db, e.id, [Source("p", "ja", 1), Source("p", bead_index=4)], user="v")
+    e = store.add_sources(db, _id(e), [Source("p", "ja", 1), Source("p", bead_index=4)], user="v")
     assert [(s.lang, s.segment_index, s.bead_index) for s in e.sources] == [("ja", 1, None), (None, None, 4)]
     assert e.sources[1].added_by == "v"
 
 
-def test_anchor_pairs_and_terms(db) -> None:
+def test_anchor_pairs_and_terms(db: Database) -> None:
     approved = store.add(
         db,
         Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),), status="approved"),
@@ -212,7 +221,7 @@ def test_anchor_pairs_and_terms(db) -> None:
     }
 
 
-def test_schema_is_readable_and_checked(db) -> None:
+def test_schema_is_readable_and_checked(db: Database) -> None:
     store.add(db, IPMDA, user="u")
     row = next(db.query("SELECT * FROM glossary_overview"))
     assert row["acronym"] == "IPMDA" and row["forbidden_en"] == "Indo Pacific MDA Plan"
@@ -221,7 +230,7 @@ def test_schema_is_readable_and_checked(db) -> None:
         db.execute("UPDATE glossary_entries SET status = 'final'")
 
 
-def test_unknown_entry_is_a_project_error(db) -> None:
+def test_unknown_entry_is_a_project_error(db: Database) -> None:
     with pytest.raises(ProjectError, match="no glossary entry 42"):
         store.get(db, 42)
     with pytest.raises(ProjectError):

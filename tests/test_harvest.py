@@ -5,23 +5,29 @@ from __future__ import annotations
 import csv
 import json
 import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from sqlite_utils import Database
 from testdata import DEV_GOLD, SEEDS
 
 from alignment.importer import import_texts
+from alignment.model import Lang
 from alignment.store import get_document, get_pair
 from glossary import store as glossary_store
 from glossary.harvest import harvest_pair
+from glossary.harvest_model import Proposal
 from glossary.project import open_glossary_project as open_db
 from glossary.spans import add_span, list_spans, set_status
 
 SEED_000 = "000_018672d04432ce13"
+Run = Callable[..., Result]  # the `run` fixture: invoke the CLI like a user
 
 
-def _cli(db: Path, *args: str):
+def _cli(db: Path, *args: str) -> Result:
     from tui.cli import cli
 
     result = CliRunner().invoke(cli, [*args, "--db", str(db)], catch_exceptions=False)
@@ -36,7 +42,7 @@ def _gold() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
     """Seed 000 with our English rendering: import → align → suggest → harvest, through the CLI."""
     db = tmp_path_factory.mktemp("demo") / "taiyaku.db"
     _cli(db, "import", str(SEEDS / f"{SEED_000}.txt"), str(SEEDS / "en" / f"{SEED_000}.en.txt"), "-q")
@@ -47,7 +53,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
 
 
 @pytest.mark.slow
-def test_seed_000_gold_exactly(demo: tuple[Path, list[dict]]) -> None:
+def test_seed_000_gold_exactly(demo: tuple[Path, list[dict[str, Any]]]) -> None:
     """Every gold acronym with its long form, and nothing else from the Japanese document."""
     _, proposals = demo
     gold = _gold()
@@ -61,7 +67,7 @@ def test_seed_000_gold_exactly(demo: tuple[Path, list[dict]]) -> None:
 
 
 @pytest.mark.slow
-def test_seed_000_triples_come_from_the_aligned_beads(demo: tuple[Path, list[dict]]) -> None:
+def test_seed_000_triples_come_from_the_aligned_beads(demo: tuple[Path, list[dict[str, Any]]]) -> None:
     db_path, proposals = demo
     by_acronym = {p["acronym"]: p for p in proposals}
     assert (by_acronym["IPMDA"]["ja"], by_acronym["IPMDA"]["en"]) == (
@@ -95,7 +101,7 @@ def test_seed_000_triples_come_from_the_aligned_beads(demo: tuple[Path, list[dic
 
 
 @pytest.mark.slow
-def test_harvest_never_duplicates(demo: tuple[Path, list[dict]]) -> None:
+def test_harvest_never_duplicates(demo: tuple[Path, list[dict[str, Any]]]) -> None:
     db_path, first = demo
     again = json.loads(_cli(db_path, "glossary", "harvest", "--all", "--json").output)
     assert {p["result"] for p in again} == {"exists"}
@@ -123,25 +129,25 @@ EN = (
 
 
 @pytest.fixture
-def small(db_path: Path):
+def small(db_path: Path) -> Iterator[Database]:
     db = open_db(str(db_path))
     import_texts(db, "small", JA, EN)
     yield db
     db.close()
 
 
-def _by_acronym(proposals) -> dict:
+def _by_acronym(proposals: Sequence[Proposal]) -> dict[str | None, Proposal]:
     return {p.acronym: p for p in proposals}
 
 
-def test_dry_run_changes_nothing(small, run) -> None:
+def test_dry_run_changes_nothing(small: Database, run: Run) -> None:
     run("suggest", "small", "-q")
     proposals = json.loads(run("glossary", "harvest", "small", "--dry-run", "--json").output)
     assert {p["result"] for p in proposals} == {"dry-run"}
     assert glossary_store.count(small) == 0
 
 
-def test_unaligned_pair_takes_english_from_the_text_or_the_english_document(small) -> None:
+def test_unaligned_pair_takes_english_from_the_text_or_the_english_document(small: Database) -> None:
     pair = get_pair(small, "small")
     got = _by_acronym(harvest_pair(small, pair, user="t"))  # suggestions never ran: found afresh
     assert (got["ATLA"].ja, got["ATLA"].en, got["ATLA"].en_from) == (
@@ -157,31 +163,36 @@ def test_unaligned_pair_takes_english_from_the_text_or_the_english_document(smal
     assert got["ATLA"].bead is None
 
 
-def test_rejected_acronym_is_not_harvested(small) -> None:
+def test_rejected_acronym_is_not_harvested(small: Database) -> None:
     pair = get_pair(small, "small")
     from glossary.suggest import suggest_pair
 
     suggest_pair(small, pair, user="t")
     doc = get_document(small, pair.id, "ja")
+    assert doc is not None
     atla = doc.text.index("ＡＴＬＡ")
     span = next(s for s in list_spans(small, pair, lang="ja") if (s.start, s.label) == (atla, "ACRONYM"))
-    set_status(small, span.id, "rejected", user="rev")  # type: ignore[arg-type]
+    assert span.id is not None
+    set_status(small, span.id, "rejected", user="rev")
     assert "ATLA" not in _by_acronym(harvest_pair(small, pair, user="t"))
 
 
-def test_accepted_spans_with_their_aligned_rendering(small, run) -> None:
+def test_accepted_spans_with_their_aligned_rendering(small: Database, run: Run) -> None:
     run("align", "small", "--no-embeddings", "-q")
     pair = get_pair(small, "small")
-    ja = get_document(small, pair.id, "ja").text
-    en = get_document(small, pair.id, "en").text
-    for lang, text, term in (("ja", ja, "統合幕僚監部"), ("en", en, "Joint Staff")):
+    ja_doc, en_doc = get_document(small, pair.id, "ja"), get_document(small, pair.id, "en")
+    assert ja_doc is not None and en_doc is not None
+    ja, en = ja_doc.text, en_doc.text
+    sides: tuple[tuple[Lang, str, str], ...] = (("ja", ja, "統合幕僚監部"), ("en", en, "Joint Staff"))
+    for lang, text, term in sides:
         start = text.index(term)
-        add_span(small, pair, lang, start, start + len(term), "ORG", user="rev")  # type: ignore[arg-type]
+        add_span(small, pair, lang, start, start + len(term), "ORG", user="rev")
     got = [p for p in harvest_pair(small, pair, user="t") if p.origin == "span"]
     assert [(p.ja, p.en, p.en_from, p.result) for p in got] == [
         ("統合幕僚監部", "Joint Staff", "bead", "proposed")
     ]
-    entry = glossary_store.get(small, got[0].entry_id)  # type: ignore[arg-type]
+    assert got[0].entry_id is not None
+    entry = glossary_store.get(small, got[0].entry_id)
     assert (entry.ja, entry.en, entry.acronym, entry.status) == (
         "統合幕僚監部",
         "Joint Staff",
@@ -190,7 +201,7 @@ def test_accepted_spans_with_their_aligned_rendering(small, run) -> None:
     )
 
 
-def test_existing_entry_is_reported_not_duplicated(small, run) -> None:
+def test_existing_entry_is_reported_not_duplicated(small: Database, run: Run) -> None:
     from glossary.model import Entry
 
     glossary_store.add(small, Entry(ja="防衛装備庁", acronym="ATLA"), user="lead")

@@ -5,14 +5,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlite_utils import Database
 
 from glossary import store
 from glossary.lookup import lookup_key
 from glossary.model import Entry, Variant
 from glossary.project import open_glossary_project
+
+
+def _id(entry: Entry) -> int:
+    """The id of a stored entry (only unsaved entries have none)."""
+    assert entry.id is not None
+    return entry.id
 
 
 @pytest.mark.parametrize(
@@ -40,47 +49,55 @@ def test_long_vowel_mark_is_not_a_dash() -> None:
     assert lookup_key("センター") != lookup_key("セント-")
 
 
+ENTRIES: dict[str, Entry] = {
+    "ipmda": Entry(
+        ja="海洋状況把握のためのインド太平洋パートナーシップ",
+        acronym="IPMDA",
+        en="Indo-Pacific Partnership for Maritime Domain Awareness",
+        status="approved",
+    ),
+    "ifc": Entry(
+        ja="インド洋地域情報融合センター",
+        acronym="ＩＦＣ－ＩＯＲ",
+        en="Information Fusion Centre - Indian Ocean Region",
+        status="approved",
+    ),
+    "recaap": Entry(
+        ja="アジア海賊対策地域協力協定",
+        acronym="ReCAAP",
+        en="Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
+    ),
+    "kyoryoku": Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),)),
+    "sec_coop": Entry(ja="安全保障協力", en="security cooperation", status="approved"),
+    "ocean": Entry(ja="海", en="sea", status="deprecated"),
+    "pct": Entry(ja="100%充足", en="100% fill_rate"),
+    "company": Entry(ja="㈱防衛技研", en="Defense Tech Co."),
+    "forbidden": Entry(
+        ja="円滑化協定",
+        en="Reciprocal Access Agreement",
+        acronym="RAA",
+        variants=(Variant("en", "Visiting Forces Agreement", forbidden=True),),
+    ),
+}
+
+
 @pytest.fixture
-def db(db_path: Path):
+def db(db_path: Path) -> Iterator[Database]:
     database = open_glossary_project(db_path)
-    entries = {
-        "ipmda": Entry(
-            ja="海洋状況把握のためのインド太平洋パートナーシップ",
-            acronym="IPMDA",
-            en="Indo-Pacific Partnership for Maritime Domain Awareness",
-            status="approved",
-        ),
-        "ifc": Entry(
-            ja="インド洋地域情報融合センター",
-            acronym="ＩＦＣ－ＩＯＲ",
-            en="Information Fusion Centre - Indian Ocean Region",
-            status="approved",
-        ),
-        "recaap": Entry(
-            ja="アジア海賊対策地域協力協定",
-            acronym="ReCAAP",
-            en="Regional Cooperation Agreement on Combating Piracy and Armed Robbery against Ships in Asia",
-        ),
-        "kyoryoku": Entry(ja="協力", en="cooperation", variants=(Variant("en", "collaboration"),)),
-        "sec_coop": Entry(ja="安全保障協力", en="security cooperation", status="approved"),
-        "ocean": Entry(ja="海", en="sea", status="deprecated"),
-        "pct": Entry(ja="100%充足", en="100% fill_rate"),
-        "company": Entry(ja="㈱防衛技研", en="Defense Tech Co."),
-        "forbidden": Entry(
-            ja="円滑化協定",
-            en="Reciprocal Access Agreement",
-            acronym="RAA",
-            variants=(Variant("en", "Visiting Forces Agreement", forbidden=True),),
-        ),
-    }
-    ids = {name: store.add(database, e, user="t").id for name, e in entries.items()}
-    database.ids = ids  # type: ignore[attr-defined]
+    for entry in ENTRIES.values():
+        store.add(database, entry, user="t")
     yield database
     database.close()
 
 
-def _ids(db, query: str, **kw) -> list[int]:
-    return [h.entry.id for h in store.lookup(db, query, **kw).hits]
+@pytest.fixture
+def ids(db: Database) -> dict[str, int]:
+    """The ids the fixture entries got (each has a Japanese term of its own)."""
+    return {name: _id(store.find_by_term(db, e.ja or "")[0]) for name, e in ENTRIES.items()}
+
+
+def _ids(db: Database, query: str, **kw: Any) -> list[int]:
+    return [_id(h.entry) for h in store.lookup(db, query, **kw).hits]
 
 
 @pytest.mark.parametrize(
@@ -106,66 +123,68 @@ def _ids(db, query: str, **kw) -> list[int]:
         ("㈱", "company"),
     ],
 )
-def test_lookup_finds_the_entry_whatever_the_spelling(db, query: str, expected: str) -> None:
-    assert db.ids[expected] in _ids(db, query)
+def test_lookup_finds_the_entry_whatever_the_spelling(
+    db: Database, ids: dict[str, int], query: str, expected: str
+) -> None:
+    assert ids[expected] in _ids(db, query)
 
 
-def test_one_and_two_character_japanese_substrings(db) -> None:
+def test_one_and_two_character_japanese_substrings(db: Database, ids: dict[str, int]) -> None:
     # SQLite's trigram index finds nothing for these; the lookup must.
-    assert set(_ids(db, "協力")) == {db.ids["kyoryoku"], db.ids["sec_coop"], db.ids["recaap"]}
-    assert db.ids["ipmda"] in _ids(db, "把握")
-    assert {db.ids["ocean"], db.ids["ipmda"], db.ids["recaap"]} <= set(_ids(db, "海"))
-    assert db.ids["ifc"] in _ids(db, "洋")
+    assert set(_ids(db, "協力")) == {ids["kyoryoku"], ids["sec_coop"], ids["recaap"]}
+    assert ids["ipmda"] in _ids(db, "把握")
+    assert {ids["ocean"], ids["ipmda"], ids["recaap"]} <= set(_ids(db, "海"))
+    assert ids["ifc"] in _ids(db, "洋")
 
 
-def test_ranking_is_exact_then_prefix_then_substring(db) -> None:
+def test_ranking_is_exact_then_prefix_then_substring(db: Database, ids: dict[str, int]) -> None:
     hits = store.lookup(db, "協力").hits
     # Within a rank, approved entries come first (security cooperation before the proposed ReCAAP).
     assert [(h.entry.id, h.rank) for h in hits] == [
-        (db.ids["kyoryoku"], "exact"),
-        (db.ids["sec_coop"], "substring"),
-        (db.ids["recaap"], "substring"),
+        (ids["kyoryoku"], "exact"),
+        (ids["sec_coop"], "substring"),
+        (ids["recaap"], "substring"),
     ]
     hits = store.lookup(db, "ind").hits
     assert hits[0].rank == "prefix" and all(h.rank == "substring" for h in hits[2:])
     assert hits[0].field == "en"  # Indo-Pacific… / Information…
 
 
-def test_hit_reports_the_matching_term_and_field(db) -> None:
+def test_hit_reports_the_matching_term_and_field(db: Database) -> None:
     hit = store.lookup(db, "ipmda").hits[0]
     assert (hit.rank, hit.field, hit.term) == ("exact", "acronym", "IPMDA")
     hit = store.lookup(db, "Visiting").hits[0]
     assert (hit.rank, hit.field, hit.term) == ("prefix", "forbidden_en", "Visiting Forces Agreement")
 
 
-def test_percent_underscore_and_quotes_are_literal(db) -> None:
-    assert _ids(db, "%") == [db.ids["pct"]]
-    assert _ids(db, "_") == [db.ids["pct"]]
-    assert _ids(db, "l_r") == [db.ids["pct"]]
+def test_percent_underscore_and_quotes_are_literal(db: Database, ids: dict[str, int]) -> None:
+    assert _ids(db, "%") == [ids["pct"]]
+    assert _ids(db, "_") == [ids["pct"]]
+    assert _ids(db, "l_r") == [ids["pct"]]
     assert _ids(db, "'") == []
     assert _ids(db, "' OR 1=1 --") == []
     assert _ids(db, '"') == []
 
 
-def test_limit_status_and_total(db) -> None:
+def test_limit_status_and_total(db: Database, ids: dict[str, int]) -> None:
     result = store.lookup(db, "海", limit=1)
     assert len(result.hits) == 1 and result.total == 3
-    assert result.hits[0].entry.id == db.ids["ocean"]  # exact beats the approved substring matches
-    assert _ids(db, "海", statuses=("approved",)) == [db.ids["ipmda"]]
-    assert _ids(db, "海", statuses=("deprecated", "proposed")) == [db.ids["ocean"], db.ids["recaap"]]
+    assert result.hits[0].entry.id == ids["ocean"]  # exact beats the approved substring matches
+    assert _ids(db, "海", statuses=("approved",)) == [ids["ipmda"]]
+    assert _ids(db, "海", statuses=("deprecated", "proposed")) == [ids["ocean"], ids["recaap"]]
     assert store.lookup(db, "   ").hits == ()
     assert store.lookup(db, "no such thing").total == 0
 
 
-def test_lookup_follows_edits_and_removals(db) -> None:
-    store.edit(db, db.ids["kyoryoku"], user="t", en="collaboration work", variants=())
-    assert _ids(db, "cooperation") == [db.ids["sec_coop"], db.ids["recaap"]]
-    assert _ids(db, "collaboration work") == [db.ids["kyoryoku"]]
-    store.remove(db, db.ids["kyoryoku"], user="t")
+def test_lookup_follows_edits_and_removals(db: Database, ids: dict[str, int]) -> None:
+    store.edit(db, ids["kyoryoku"], user="t", en="collaboration work", variants=())
+    assert _ids(db, "cooperation") == [ids["sec_coop"], ids["recaap"]]
+    assert _ids(db, "collaboration work") == [ids["kyoryoku"]]
+    store.remove(db, ids["kyoryoku"], user="t")
     assert _ids(db, "collaboration") == []
 
 
-def test_lookup_command_imports_no_heavy_modules(db_path: Path, db) -> None:
+def test_lookup_command_imports_no_heavy_modules(db_path: Path, db: Database) -> None:
     """The hot path: no spaCy, Textual, numpy (nor rich for the table) in the process."""
     code = (
         "import sys, json\n"
@@ -202,7 +221,7 @@ def test_lookup_command_imports_no_heavy_modules(db_path: Path, db) -> None:
         "zzz",
     ],
 )
-def test_trigram_index_and_full_scan_agree(db, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_trigram_index_and_full_scan_agree(db: Database, query: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from glossary import lookup
 
     assert lookup._has_trigrams(db)
@@ -212,17 +231,17 @@ def test_trigram_index_and_full_scan_agree(db, query: str, monkeypatch: pytest.M
     assert indexed == scanned
 
 
-def test_trigram_index_follows_changes(db) -> None:
+def test_trigram_index_follows_changes(db: Database) -> None:
     entry = store.add(
         db,
         Entry(ja="統合防空ミサイル防衛", en="Integrated Air and Missile Defense", acronym="IAMD"),
         user="t",
     )
     assert _ids(db, "air and missile") == [entry.id]
-    store.edit(db, entry.id, user="t", en="Integrated Air & Missile Defence")
+    store.edit(db, _id(entry), user="t", en="Integrated Air & Missile Defence")
     assert _ids(db, "air and missile") == []
     assert _ids(db, "air & missile") == [entry.id]
-    store.remove(db, entry.id, user="t")
+    store.remove(db, _id(entry), user="t")
     assert _ids(db, "air & missile") == []
     assert (
         db.execute(
