@@ -54,6 +54,12 @@ def check_offsets(text: str, defs: list[Definition]) -> None:
         ("A P T", "APT"),
         ("ADMM+", "ADMM+"),
         ("NZ", "NZ"),
+        ("ＪＡ－ＬＡＮ　ＥＸ", "JA-LAN EX"),  # two acronyms: the space stays
+        ("ISG\ton\tCBM/PD", "ISG on CBM/PD"),  # a short qualifier between them
+        ("ADMMプラス", "ADMMプラス"),  # a short katakana qualifier
+        ("GPSアンテナ", None),  # a katakana noun is not a qualifier
+        ("JIMEX 2020", None),  # a year is not an edition
+        ("US UK NZ", None),  # three acronyms are a list
         ("DeepSeek", None),  # two capitals, but a word
         ("Attritable", None),
         ("P1", None),  # a page reference
@@ -307,6 +313,93 @@ def test_occurrences_full_width_or_not_whole_words_case_kept() -> None:
         ("APT", "APT", True),
         ("ＡＳＥＡＮ", "ASEAN", False),
     ]
+
+
+def test_spaced_acronyms_are_found_later_as_written_never_joined() -> None:
+    text = "ＪＡ－ＬＡＮ　ＥＸの後、JA-LAN\tEXとJA-LANEXとJA-LAN。"
+    found = find_occurrences(text, ["JA-LAN EX", "JA-LAN"], bare=False)
+    assert [(text[o.start : o.end], o.short) for o in found] == [
+        ("ＪＡ－ＬＡＮ　ＥＸ", "JA-LAN EX"),
+        ("JA-LAN\tEX", "JA-LAN EX"),
+        ("JA-LAN", "JA-LAN"),
+    ]
+
+
+# --- PDF ruby debris ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "ja", "en"),
+    [
+        # spread over lines, with a parent body's name first
+        (
+            "欧州地域海上司令部（M\n\nNATO Allied Maritime Command\nARCOM）に",
+            "MARCOM",
+            "欧州地域海上司令部",
+            "NATO Allied Maritime Command",
+        ),
+        # glued on both sides: the tail of capitals after a lowercase letter is certain
+        (
+            "国際海事機関（IInternational Maritime OrganizationMO）",
+            "IMO",
+            "国際海事機関",
+            "International Maritime Organization",
+        ),
+        # a glued tail could start at R (ARF-DREx) or at the i that continues Disaster (ARF-DiREx): the
+        # capital wins unless the text uses the other reading elsewhere, so this one is read wrong
+        pytest.param(
+            "ARF災害救援実動演習（ARF-DDisaster Relief ExerciseiREx）",
+            "ARF-DiREx",
+            "ARF災害救援実動演習",
+            "Disaster Relief Exercise",
+            marks=pytest.mark.xfail(reason="a glued tail starting lowercase is ambiguous", strict=True),
+        ),
+        # …which the text settles when it uses the acronym again
+        (
+            "ARF災害救援実動演習（ARF-DDisaster Relief ExerciseiREx）。ARF-DiRExは毎年",
+            "ARF-DiREx",
+            "ARF災害救援実動演習",
+            "Disaster Relief Exercise",
+        ),
+        # trailing words qualify the name
+        (
+            "行動規範（C\nCode of Conduct in the South China Sea\nOC）",
+            "COC",
+            "行動規範",
+            "Code of Conduct in the South China Sea",
+        ),
+        # a footnote number glued to the tail
+        (
+            "「日NATO国別パート\nナーシップ協力計画」（I\nIndividual Partnership and Cooperation Programme\nPCP11）",
+            "IPCP",
+            "日NATO国別パート\nナーシップ協力計画",
+            "Individual Partnership and Cooperation Programme",
+        ),
+        # inside a quoted name: the long form starts at the quotation mark, across a wrapped line
+        (
+            "「ジェン\nダー視点のNATO委員会（N\n\nNATO Committee on Gender Perspectives\nCGP）年次会合」",
+            "NCGP",
+            "ジェン\nダー視点のNATO委員会",
+            "NATO Committee on Gender Perspectives",
+        ),
+    ],
+)
+def test_ruby_debris_definitions(text: str, short: str, ja: str, en: str) -> None:
+    (d,) = [d for d in find_definitions(text, "ja") if d.short]
+    assert (d.short, d.ja, d.en, d.rule) == (short, ja, en, "ruby")
+    check_offsets(text, [d])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "資料（A Annual Report on Japan Defense 2024 B）",  # the ends spell nothing the words expand
+        "写真（C Courtesy of the Ministry of Defense）",  # no tail
+        "（NNATO）",  # one word is not an expansion
+    ],
+)
+def test_ruby_shapes_that_define_nothing(text: str) -> None:
+    assert [d for d in find_definitions(text, "ja") if d.rule == "ruby"] == []
 
 
 def test_occurrences_of_known_acronyms_only() -> None:
