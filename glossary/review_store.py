@@ -177,3 +177,9 @@ def row_of(item: Item) -> dict[str, Any]:
 def set_decision(db: Database, item_id: int, fields: dict[str, Any]) -> None:
     sets = ", ".join(f"[{k}] = ?" for k in fields)
     db.execute(f"UPDATE review_items SET {sets} WHERE id = ?", [*fields.values(), item_id])
+
+
+def item_row(db: Database, key: str) -> dict[str, Any] | None:
+    """An item's whole row by key (what the history logs when an item is queued)."""
+    rows = list(db.query("SELECT * FROM review_items WHERE key = ?", [key]))
+    return rows[0] if rows else None

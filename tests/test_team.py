@@ -266,3 +266,70 @@ def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Pat
     assert terms["日本国"]["en"] == "Japan" and terms["日本国"]["status"] == "approved"
     assert terms["両国"]["en"] == "the two countries"
     assert _counts(merged, a, b)["span"] == {"items": 8, "decided": 8, "open": 0}
+
+
+# --- one glossary from another ----------------------------------------------------------------------------
+
+
+def _entries(path: Path) -> dict[str, dict[str, Any]]:
+    return {e["ja"]: e for e in json.loads(_ok("glossary", "list", "--db", str(path), "--json").stdout)}
+
+
+def _content(path: Path) -> dict[str, tuple[Any, ...]]:
+    """The decisions of a glossary, without the stamps an undo renews."""
+    return {
+        ja: (e["en"], e["status"], e["variants"], [(s["pair"], s["bead_index"]) for s in e["sources"]])
+        for ja, e in _entries(path).items()
+    }
+
+
+def test_glossary_merge_adds_merges_and_leaves_conflicts_for_a_person(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from tui.core import adjudication
+    from tui.core.project import Project
+
+    a, b = projects
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    _ok("backup", str(ours), "--db", str(a), "-q")
+    _ok("backup", str(theirs), "--db", str(b), "-q")
+    security = _entries(theirs)["安全保障"]["id"]
+    _ok(
+        "glossary",
+        "edit",
+        str(security),
+        "--variant-en",
+        "safety",
+        "--add-source",
+        f"{PAIR}:bead:3",
+        "--db",
+        str(theirs),
+    )
+    before = _content(ours)
+
+    dry = json.loads(_ok("glossary", "merge", str(theirs), "--db", str(ours), "--dry-run", "--json").stdout)
+    assert dry["added"] == ["両国 / the two countries"] and dry["merged"] == ["安全保障 / security"]
+    assert [(c["term"], c["fields"]) for c in dry["conflicts"]] == [("日本国 / Japan", ["en"])]
+    assert _content(ours) == before  # a dry run changes nothing
+
+    result = _ok("glossary", "merge", str(theirs), "--db", str(ours), "--user", "lead")
+    assert "Added 1, merged 1, unchanged 0, 1 conflict" in result.stdout and "State of Japan" in result.stdout
+    after = _entries(ours)
+    assert after["日本国"]["en"] == "Japan"  # the conflict is never overwritten
+    assert after["安全保障"]["variants"]["en"] == ["safety"]
+    assert [(s["pair"], s["bead_index"]) for s in after["安全保障"]["sources"]] == [(PAIR, 2)]
+    assert after["両国"]["en"] == "the two countries"
+    queued = json.loads(_ok("queue", "--db", str(ours), "--json").stdout)
+    assert [(q["kind"], q["decision"]) for q in queued] == [("entry", None)] and "日本国" in queued[0][
+        "title"
+    ]
+
+    with Project.open(ours, user="lead", create=False) as project:  # the lead takes the other English
+        adjudication.decide(project, adjudication.queue(project)[0].id, "b")
+    assert _entries(ours)["日本国"]["en"] == "State of Japan"
+    _ok("undo", "--db", str(ours))
+    _ok("undo", "--db", str(ours))  # the whole merge goes back: entries and queued conflict
+    assert _content(ours) == before
+    assert json.loads(_ok("queue", "--db", str(ours), "--json").stdout) == []
+    result = _cli("glossary", "merge", str(tmp_path / "nosuch.db"), "--db", str(ours))
+    assert result.exit_code == 1 and "no glossary file" in result.output

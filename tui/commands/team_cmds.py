@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.common import json_option, print_json, print_table, user_option
+from tui.common import db_option, json_option, open_project, print_json, print_table, user_option
 
 if TYPE_CHECKING:
     from glossary.agreement import Agreement
@@ -150,6 +150,109 @@ def adjudicate_cmd(
         run_adjudication(out_path, user=user)
 
 
+@click.command("merge")
+@click.argument("other", metavar="OTHER.db", type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Report what would happen; change nothing.")
+@db_option
+@json_option
+@user_option
+def merge_cmd(other: str, dry_run: bool, db_path: str | None, as_json: bool, user: str) -> None:
+    """Bring another project's glossary into this one; a decision is never overwritten.
+
+    Entries are matched by term. New terms are added (with their provenance); the same decision (same
+    status and English) is merged (variants, sources and empty fields filled in); a conflict (same term,
+    different status or English) is listed, queued for a person (`taiyaku queue`) and left as it is.
+    One undoable change (`taiyaku undo`).
+
+    Example:
+
+    \b
+        taiyaku glossary merge ../team/bob.db --dry-run
+    """
+    from tui.core.glossary_merge import merge_glossary
+
+    with open_project(db_path, user=user, create=False) as project:
+        report = merge_glossary(project, other, dry_run=dry_run)
+    if as_json:
+        print_json(report.to_dict())
+        return
+    verb = "Would add" if dry_run else "Added"
+    click.echo(
+        f"{verb} {len(report.added)}, merged {len(report.merged)}, unchanged {len(report.unchanged)}, "
+        f"{len(report.conflicts)} conflict{'' if len(report.conflicts) == 1 else 's'}"
+        + ("" if dry_run or not report.conflicts else " (queued: taiyaku queue)")
+    )
+    if report.conflicts:
+        print_table(
+            ["term", "differs in", "ours", "theirs"],
+            [
+                (
+                    c["term"],
+                    ", ".join(c["fields"]),
+                    f"{c['ours']['en'] or '—'} ({c['ours']['status']})",
+                    f"{c['theirs']['en'] or '—'} ({c['theirs']['status']})",
+                )
+                for c in report.conflicts
+            ],
+            title="Conflicts left for a person",
+        )
+
+
+@click.command("queue")
+@db_option
+@click.option("--no-tui", is_flag=True, help="Only list the open items.")
+@json_option
+@user_option
+def queue_cmd(db_path: str | None, no_tui: bool, as_json: bool, user: str) -> None:
+    """The project's adjudication queue: disagreements from `adjudicate`, conflicts from `glossary merge`.
+
+    Opens the app on the queue (take A / take B / edit), or lists the items with --no-tui or --json.
+
+    Example:
+
+    \b
+        taiyaku queue --no-tui
+    """
+    from tui.core import adjudication
+
+    with open_project(db_path, user=user, create=False) as project:
+        items = adjudication.queue(project)
+    if as_json:
+        print_json(
+            [
+                {
+                    "item": n,
+                    "kind": i.kind,
+                    "pair": i.pair,
+                    "title": i.title,
+                    "decision": i.decision,
+                    "decided_by": i.decided_by,
+                }
+                for n, i in enumerate(items, 1)
+            ]
+        )
+        return
+    if no_tui:
+        if not items:
+            click.echo("The queue is empty.", err=True)
+            return
+        print_table(
+            ["#", "kind", "where", "what", "decision", "by"],
+            [
+                (n, i.kind, i.pair or "glossary", i.title, i.decision or "open", i.decided_by or "")
+                for n, i in enumerate(items, 1)
+            ],
+        )
+        return
+    from alignment.project import resolve_db_path
+    from tui.screens.adjudicate import run_adjudication
+
+    run_adjudication(resolve_db_path(db_path), user=user)
+
+
 def register(cli: click.Group) -> None:
-    for command in (agree_cmd, adjudicate_cmd):
+    for command in (agree_cmd, adjudicate_cmd, queue_cmd):
         cli.add_command(command)
+    glossary = cli.commands.get("glossary")
+    if isinstance(glossary, click.Group):  # registered by glossary_cmds, before this module
+        glossary.add_command(merge_cmd)
