@@ -171,6 +171,69 @@ class Evaluation:
     predicted: tuple[IndexBead, ...]
     scores: Scores
     signals: str
+    confidences: tuple[float | None, ...] = ()
+    """The confidence of each predicted bead (same order), when the aligner gave one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    lo: float
+    hi: float
+    beads: int
+    predicted: float
+    """Mean confidence of the beads in the bin."""
+    observed: float
+    """Share of them that are exactly right."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """Does the confidence mean what it says: predicted vs observed accuracy, and where the mistakes are."""
+
+    bins: tuple[ReliabilityBin, ...]
+    beads: int
+    wrong: int
+    wrong_in_lowest_10pct: float | None
+    """Share of the wrong beads among the lowest-confidence 10 % of all beads (the review queue's head)."""
+    ece: float
+    """Expected calibration error: |predicted - observed| averaged over bins, weighted by bead count."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "beads": self.beads,
+            "wrong": self.wrong,
+            "wrong_in_lowest_10pct": self.wrong_in_lowest_10pct,
+            "ece": self.ece,
+            "bins": [asdict(b) for b in self.bins],
+        }
+
+
+def reliability(runs: Sequence[Evaluation], n_bins: int = 10) -> Reliability:
+    """Pool the confidences of `runs` against exact correctness (a bead right iff it is a gold bead)."""
+    import math
+
+    pairs: list[tuple[float, bool]] = []
+    for run in runs:
+        gold = _normalise(run.gold.beads)
+        pairs += [
+            (c, bead in gold)
+            for bead, c in zip(run.predicted, run.confidences, strict=False)
+            if c is not None
+        ]
+    bins = []
+    ece = 0.0
+    for k in range(n_bins):
+        lo, hi = k / n_bins, (k + 1) / n_bins
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi or (k == n_bins - 1 and c == hi)]
+        if inside:
+            predicted = sum(c for c, _ in inside) / len(inside)
+            observed = sum(ok for _, ok in inside) / len(inside)
+            bins.append(ReliabilityBin(lo, hi, len(inside), round(predicted, 3), round(observed, 3)))
+            ece += len(inside) / len(pairs) * abs(predicted - observed)
+    wrong = sum(not ok for _, ok in pairs)
+    head = sorted(pairs, key=lambda p: p[0])[: math.ceil(len(pairs) * 0.1)]
+    share = round(sum(not ok for _, ok in head) / wrong, 3) if wrong else None
+    return Reliability(tuple(bins), len(pairs), wrong, share, round(ece, 4))
 
 
 def gold_document(lang: Lang, sentences: Sequence[str]) -> tuple[Document, list[Segment]]:
@@ -220,7 +283,13 @@ def evaluate(
         finally:
             db.close()
     predicted = tuple(ranges_to_indexes((b.ja, b.en) for b in result.beads))
-    return Evaluation(gold, predicted, score([gold.beads], [predicted]), result.signals.describe())
+    return Evaluation(
+        gold,
+        predicted,
+        score([gold.beads], [predicted]),
+        result.signals.describe(),
+        tuple(b.score for b in result.beads),
+    )
 
 
 def evaluate_baseline(gold: Gold) -> Evaluation:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from testdata import DEV_GOLD
 
-from alignment.evaluate import Counts, precision_counts, read_gold, score
+from alignment.evaluate import Counts, Evaluation, Gold, precision_counts, read_gold, reliability, score
 from alignment.project import ProjectError
 
 
@@ -118,3 +118,30 @@ def test_gold_sentences_with_odd_line_breaks_stay_one_segment() -> None:
     )
     result = evaluate(gold, use_embeddings=False)
     assert result.predicted == gold.beads
+
+
+def test_reliability_bins_confidence_against_exact_beads() -> None:
+    gold = Gold(
+        "g", ("a", "b", "c", "d"), ("A", "B", "C", "D"), (((0,), (0,)), ((1,), (1,)), ((2, 3), (2, 3)))
+    )
+    predicted = (((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,)))
+    run = Evaluation(gold, predicted, score([gold.beads], [predicted]), "", (0.95, 0.91, 0.15, 0.05))
+    rel = reliability([run])
+    assert (rel.beads, rel.wrong) == (4, 2)
+    assert [(b.lo, b.beads, b.predicted, b.observed) for b in rel.bins] == [
+        (0.0, 1, 0.05, 0.0),
+        (0.1, 1, 0.15, 0.0),
+        (0.9, 2, 0.93, 1.0),
+    ]
+    # The lowest 10 % of 4 beads is one bead, a wrong one: half the mistakes.
+    assert rel.wrong_in_lowest_10pct == 0.5
+    assert rel.ece == pytest.approx((0.05 + 0.15 + 2 * 0.07) / 4, abs=1e-3)
+
+
+def test_eval_command_reports_reliability(run) -> None:
+    out = run("eval", str(DEV_GOLD / "jpin2008_secdecl_preamble.gold.jsonl"), "--json")
+    data = json.loads(out.output)
+    rel = data["reliability"]
+    assert rel["beads"] == 11 and rel["wrong"] == 0
+    assert sum(b["beads"] for b in rel["bins"]) == 11
+    assert all(0.0 <= b["predicted"] <= 1.0 for b in rel["bins"])

@@ -289,7 +289,7 @@ def eval_cmd(
     \b
         taiyaku eval ../shared/dev-gold/kyoto_HST00871.gold.jsonl --baseline
     """
-    from alignment.evaluate import evaluate, evaluate_baseline, read_gold, score
+    from alignment.evaluate import evaluate, evaluate_baseline, read_gold, reliability, score
 
     golds = [read_gold(p) for p in gold_files]
     runs = []
@@ -310,8 +310,15 @@ def eval_cmd(
             base_rows.append(
                 _scores_row("(all)", score([b.gold.beads for b in base], [b.predicted for b in base]))
             )
+    calibration = reliability(runs)
     if as_json:
-        print_json({"aligner": rows, **({"gale_church": base_rows} if baseline else {})})
+        print_json(
+            {
+                "aligner": rows,
+                **({"gale_church": base_rows} if baseline else {}),
+                "reliability": calibration.as_dict(),
+            }
+        )
         return
     if quiet:
         return
@@ -328,6 +335,19 @@ def eval_cmd(
     )
     if base:
         table(base_rows, "Gale–Church baseline")
+    print_table(
+        ["confidence", "beads", "predicted", "observed"],
+        [
+            (f"{b.lo:.1f}–{b.hi:.1f}", str(b.beads), f"{b.predicted:.3f}", f"{b.observed:.3f}")
+            for b in calibration.bins
+        ],
+        title=f"Reliability of the bead confidence ({calibration.wrong} of {calibration.beads} beads wrong"
+        + (
+            f"; {calibration.wrong_in_lowest_10pct:.0%} of them in the lowest 10 %)"
+            if calibration.wrong_in_lowest_10pct is not None
+            else ")"
+        ),
+    )
 
 
 def register(cli: click.Group) -> None:
