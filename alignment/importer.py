@@ -1,15 +1,17 @@
-"""Importing a document pair: read, repair, segment, parse (cached), then write it all in one transaction."""
+"""Importing a document pair: read, repair, segment, parse (cached, a chunk at a time), then write it all in one
+transaction."""
 
 from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alignment import segment
+from alignment.clause_ranges import CHUNK_SENTENCES, ClauseSegments, sentence_cuts
 from alignment.layout import Layout, Override
 from alignment.model import Document, Lang, Segment
 from alignment.project import ProjectError, write
@@ -28,6 +30,12 @@ MAX_SENTENCE = 2_000
 """A "sentence" longer than this (a table or list without punctuation) is cut at commas or spaces."""
 MAX_SEGMENT = 20_000
 """With --segmented, a line longer than this is refused: it is not a sentence but a file without line breaks."""
+PARSE_CHARS_PER_S = 1_000
+"""Import's throughput on Japanese measured on a shared two-core machine (bench/import_memory.py): 900 to
+2,000 characters a second, depending on the load."""
+MAX_JA_CHARS = 2_000_000
+"""A Japanese document longer than this is refused before any work, with the reason: at PARSE_CHARS_PER_S it is
+half an hour of parsing, or more. Memory is no limit any more (it stays flat, whatever the size); the time is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +158,7 @@ def prepare(
 
     `layout` overrules the detected reading of the line breaks ("wrapped" or "unwrapped").
     """
+    check_size(source)
     if segmented:
         repaired = unrepaired(source.raw)
         sentences = line_segments(repaired.text)
@@ -171,6 +180,17 @@ def prepare(
         where = source.path or f"the {source.lang.upper()} text"
         raise ProjectError(f"{where} contains no text to segment")
     return Prepared(source, repaired, tuple(sentences), segmented)
+
+
+def check_size(source: Source) -> None:
+    """Refuse a Japanese document too long to parse in reasonable time, before reading it any further."""
+    if source.lang == "ja" and len(source.raw) > MAX_JA_CHARS:
+        where = source.path or "the JA text"
+        raise ProjectError(
+            f"{where} is too large to import: {len(source.raw):,} characters of Japanese (the limit is "
+            f"{MAX_JA_CHARS:,}, about {MAX_JA_CHARS // PARSE_CHARS_PER_S // 60} minutes of parsing); split it "
+            "and import each part as its own pair"
+        )
 
 
 def check_free(db: Database, name: str, replace: bool) -> None:
@@ -206,27 +226,24 @@ def plan_import(
     return Plan(name, replace, tuple(documents))
 
 
-def _clauses(db: Database, prepared: Prepared, on_progress: Progress | None) -> list[Segment]:
-    text = prepared.repaired.text
-    sentences = prepared.sentences
-    if prepared.source.lang == "ja":
-        from alignment.parse import parse_texts
+def run_import(
+    db: Database, plan: Plan, *, on_progress: Progress | None = None, chunk: int = CHUNK_SENTENCES
+) -> ImportSummary:
+    """Parse the Japanese sentences `chunk` at a time (cache first; each chunk's parses are cached, then
+    dropped), then write the pair in a single transaction.
 
-        parses = parse_texts(db, [s.text for s in sentences], on_progress=on_progress)
-        per_sentence: list[Sequence[tuple[int, int]]] = [p.clauses for p in parses]
-    else:
-        per_sentence = [segment.en_clauses(s.text) for s in sentences]
-    return segment.clause_segments(text, sentences, per_sentence)
-
-
-def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None) -> ImportSummary:
-    """Parse the Japanese sentences (cache first), then write the pair in a single transaction."""
-    clauses = [_clauses(db, p, on_progress) for p in plan.documents]
+    Memory grows with the chunk, not the document. A failure or a kill at any point leaves no pair,
+    document or segment (what was parsed stays in the parse cache, so a re-run starts where this one stopped).
+    """
+    cuts = [
+        sentence_cuts(db, p.source.lang, p.sentences, chunk=chunk, on_progress=on_progress)
+        for p in plan.documents
+    ]
     with write(db):
         replaced = plan.replace and pair_exists(db, plan.name)
         pair_id = create_pair(db, plan.name, replace=plan.replace)
         summaries = []
-        for prepared, doc_clauses in zip(plan.documents, clauses, strict=True):
+        for prepared, doc_cuts in zip(plan.documents, cuts, strict=True):
             src = prepared.source
             doc = Document(
                 id=None,
@@ -239,7 +256,8 @@ def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None)
                 source_path=src.path,
                 segmented=prepared.segmented,
             )
-            insert_document(db, pair_id, doc, prepared.sentences, doc_clauses)
+            clauses = ClauseSegments(doc.text, prepared.sentences, doc_cuts)  # built row by row as written
+            insert_document(db, pair_id, doc, prepared.sentences, clauses)
             summaries.append(
                 DocumentSummary(
                     src.lang,
@@ -248,7 +266,7 @@ def run_import(db: Database, plan: Plan, *, on_progress: Progress | None = None)
                     len(src.raw),
                     len(doc.text),
                     len(prepared.sentences),
-                    len(doc_clauses),
+                    len(clauses),
                     None if prepared.segmented else prepared.repaired.layout,
                 )
             )

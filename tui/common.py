@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
@@ -127,12 +127,72 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
 
 
 def progress(
-    iterable: Iterable[T], *, label: str, length: int | None = None, quiet: bool = False
+    iterable: Iterable[T],
+    *,
+    label: str,
+    length: int | None = None,
+    quiet: bool = False,
+    lines: bool = False,
 ) -> contextlib.AbstractContextManager[Iterable[T]]:
-    """A progress bar on stderr, so stdout stays clean for --json and exports."""
-    if quiet or (not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1"):
+    """A progress bar on stderr, so stdout stays clean for --json and exports.
+
+    `lines`: when stderr is not a terminal (a log file, CI, nohup), a long job still says how far it is,
+    with a plain line every PROGRESS_LINE_SECONDS (see _LineBar) instead of nothing.
+    """
+    if quiet:
+        return _NullBar(iterable)
+    if not sys.stderr.isatty() and os.environ.get("TAIYAKU_PROGRESS") != "1":
+        if lines and length:
+            return _LineBar(iterable, label, length)
         return _NullBar(iterable)
     return click.progressbar(iterable, label=label, length=length, file=sys.stderr)
+
+
+PROGRESS_LINE_SECONDS = 5.0
+"""How often a job reports a plain progress line when stderr is not a terminal."""
+
+
+class _LineBar(Generic[T]):
+    """`label: 12,000 of 130,000 (9%), about 14 min left…` on stderr every PROGRESS_LINE_SECONDS.
+
+    The clock starts at the first item done (loading a model is not progress), and a job that ends within
+    the interval prints nothing. Lines end with `…`, as status lines do (scripts can tell them from errors).
+    """
+
+    def __init__(self, iterable: Iterable[T], label: str, length: int) -> None:
+        self._it, self._label, self._length = iterable, label, length
+        self._done = 0
+        self._started: float | None = None
+        self._last = 0.0
+        self._first = 0
+
+    def update(self, n: int) -> None:
+        import time
+
+        now = time.monotonic()
+        self._done += n
+        if self._started is None:
+            self._started, self._last, self._first = now, now, self._done
+            return
+        if self._done >= self._length or now - self._last < PROGRESS_LINE_SECONDS:
+            return
+        self._last = now
+        rate = (self._done - self._first) / max(now - self._started, 1e-9)
+        left = (self._length - self._done) / rate if rate > 0 else 0.0
+        eta = f"about {left / 60:.0f} min left" if left >= 90 else f"about {left:.0f} s left"
+        share = 100 * self._done // self._length
+        click.echo(f"{self._label}: {self._done:,} of {self._length:,} ({share}%), {eta}…", err=True)
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._it:
+            yield item
+            self.update(1)
+
+    def __enter__(self) -> _LineBar[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 class StageBars:
