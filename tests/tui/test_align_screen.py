@@ -403,3 +403,58 @@ async def test_undo_from_another_screen_reloads_the_alignment_on_return(project:
         assert isinstance(pilot.app.screen, AlignScreen)
         assert len(pilot.app.screen.query_one(BeadTable).data.beads) == 6
     assert stored(project) == ORIGINAL
+
+
+@pytest.mark.parametrize("key", ["m", "c", "s", "x", "space", "C", "e", "R", "right_square_bracket"])
+async def test_every_edit_on_stale_beads_is_refused_and_the_screen_reloads(project: Path, key: str) -> None:
+    from tui.core.beads import change_beads, load_pair
+    from tui.core.project import Project
+
+    async with app_for(project).run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await cursor_to(pilot, 3)
+        other = Project.open(project, user="bob", create=False)  # another program confirms bead 1
+        state = load_pair(other.db, "p")
+        new = [
+            state.beads[0].__class__(state.beads[0].ja, state.beads[0].en, status="confirmed"),
+            *state.beads[1:],
+        ]
+        change_beads(other, state, new, action="confirm", summary="confirm bead 1", cursor=0)
+        other.close()
+        before = stored(project)
+        await pilot.press(key)
+        await pilot.pause()
+        assert stored(project) == before  # refused, whatever the edit
+        assert screen.pair_state.beads[0].status == "confirmed"  # and the screen shows the pair as it is now
+        assert screen.table.cursor == 3
+
+
+async def test_ctrl_r_refreshes_every_screen(project: Path) -> None:
+    from glossary import store as gstore
+    from glossary.model import Entry
+
+    async with app_for(project, pair=None).run_test(size=SIZE) as pilot:
+        pairs = pilot.app.screen
+        assert isinstance(pairs, PairListScreen)
+        db = open_db(str(project))
+        beads = get_beads(db, get_pair(db, "p").id)
+        db.close()
+        assert pairs.rows[0].confirmed == 0 or pairs.rows[1].confirmed == 0
+        from tui.core.beads import change_beads, load_pair
+        from tui.core.project import Project
+
+        other = Project.open(project, user="bob", create=False)
+        state = load_pair(other.db, "p")
+        new = [b.__class__(b.ja, b.en, status="confirmed") for b in state.beads]
+        change_beads(other, state, new, action="confirm", summary="confirm all", cursor=0)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert next(r for r in pairs.rows if r.name == "p").confirmed == len(beads)
+        await pilot.press("g")
+        glossary = pilot.app.screen
+        n = len(glossary.entries)
+        gstore.add(other.db, Entry(ja="新語", en="new word"), user="bob")
+        await pilot.press("f5")
+        await pilot.pause()
+        assert len(glossary.entries) == n + 1
+        other.close()

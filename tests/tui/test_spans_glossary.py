@@ -327,3 +327,96 @@ async def test_suggest_in_a_worker_keeps_decisions_and_undoes(annotated: Path) -
         await pilot.press("u")
         after_undo = spans_now(annotated)
         assert "ＩＰＭＤＡ" not in after_undo and after_undo["日本国"][1] == "accepted"
+
+
+async def burst(pilot, keys: list[tuple[str, str | None]]) -> None:
+    """Keys as a terminal delivers a fast typist's burst: all queued before the app handles the first."""
+    for key, character in keys:
+        pilot.app.post_message(events.Key(key, character))
+    await pilot.pause()
+    await pilot.pause()
+
+
+def typed(text: str) -> list[tuple[str, str | None]]:
+    return [(c, c) for c in text]
+
+
+async def test_a_burst_with_tab_fills_two_fields_and_paste_lands_at_the_cursor(annotated: Path) -> None:
+    async with app_for(annotated, pair=None).run_test(size=SIZE) as pilot:
+        await pilot.press("g", "n")
+        modal = pilot.app.screen
+        assert isinstance(modal, EntryModal)
+        await burst(pilot, [*typed("abc"), ("tab", None), *typed("def"), ("tab", None), *typed("gh")])
+        assert (modal.current().ja, modal.current().en, modal.current().acronym) == ("abc", "def", "gh")
+        field = modal.query_one("#entry-acronym", Input)
+        field.cursor_position = 1
+        pilot.app.post_message(events.Paste("ＸＹ"))  # pasted (or committed by an IME) at the cursor
+        await pilot.pause()
+        assert field.value == "gＸＹh"
+
+
+async def test_typing_on_the_glossary_searches_even_in_a_burst(annotated: Path) -> None:
+    async with app_for(annotated, pair=None).run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        screen = pilot.app.screen
+        assert isinstance(screen, GlossaryScreen)
+        await burst(pilot, typed("ipmda"))  # `p` is a key of the list, but not once typing has started
+        assert screen.search_box.value == "ipmda"
+        assert [e.acronym for e in screen.entries] == ["IPMDA"]
+        await pilot.press("escape")
+        assert pilot.app.screen is screen and screen.focused is screen.table
+
+
+@pytest.mark.parametrize(("query", "acronym"), [("ＩＰＭＤＡ", "IPMDA"), ("ifc", "IFC-IOR"), ("年一", None)])
+async def test_t_searches_the_whole_glossary_folded(annotated: Path, query: str, acronym: str | None) -> None:
+    async with app_for(annotated).run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        await pilot.press("f")  # 日本国: no entry has it as a term
+        span = screen.selected()
+        assert span is not None and span.text == "日本国"
+        await pilot.press("t")
+        picker = pilot.app.screen
+        assert isinstance(picker, PickModal)
+        picker.query_one(Input).value = query
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        db = open_db(str(annotated))
+        want = next(
+            e
+            for e in gstore.list_entries(db)
+            if e.acronym == acronym or (acronym is None and e.ja == "年一回")
+        )
+        db.close()
+        assert spans_now(annotated)["日本国"][3] == want.id
+        # the linked entry shows in the bead's panel although no term of it occurs in the bead
+        assert want.id in [e.id for e in screen.query_one("#glossary-panel").entries]
+
+
+async def test_entries_added_elsewhere_appear_in_the_panel_without_reopening(annotated: Path) -> None:
+    async with app_for(annotated).run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        panel = screen.query_one("#glossary-panel")
+        assert "日本国" not in [e.ja for e in panel.entries]
+        db = open_db(str(annotated))  # another program (the CLI) adds an entry
+        gstore.add(db, Entry(ja="日本国", en="Japan", status="approved"), user="cli")
+        db.close()
+        await pilot.press("down", "up")  # moving is enough: no refresh key, no reopening
+        assert "日本国" in [e.ja for e in panel.entries]
+
+
+async def test_u_undoes_a_change_made_from_the_cli_and_says_where(
+    annotated: Path, run, notifications
+) -> None:
+    db = open_db(str(annotated))
+    span = next(s for s in gspans.list_spans(db, get_pair(db, "p")) if s.text == "ReCAAP")
+    db.close()
+    async with app_for(annotated, pair=None).run_test(size=SIZE) as pilot:
+        assert run("spans", "accept", str(span.id)).exit_code == 0
+        assert spans_now(annotated)["ReCAAP"][1] == "accepted"
+        await pilot.press("u")  # on the pair list: the CLI's accept is the latest change
+        assert spans_now(annotated)["ReCAAP"][1] == "suggested"
+        assert "on p: G goes there" in notifications.shown[-1]
+        await pilot.press("G")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AlignScreen) and pilot.app.screen.pair_name == "p"

@@ -206,6 +206,11 @@ class AdjudicateScreen(Screen[None]):
     def _highlighted(self) -> None:
         self.show_sides()
 
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on the table: open the pair at the item, as the enter binding says
+        self.action_open_pair()
+
     # --- decisions -------------------------------------------------------------------------------------
 
     def _decide(self, decision: Decision, edited: Any = None) -> None:
@@ -271,7 +276,8 @@ class AdjudicateScreen(Screen[None]):
         self._decide("edit", {"key": item.a["key"], "entry": base})
 
     def _beads_edited(self, item: Item) -> None:
-        """The stretch's beads as they are now in the merged project (edited on the pair's screen)."""
+        """The stretch's beads as they are now in the merged project, once the lead changed them on the
+        pair's screen (enter) into something neither analyst had."""
         state = load_pair(self.session.db, item.pair or "")
         ja, en = item.a["ja"], item.a["en"]
         beads = [
@@ -279,6 +285,10 @@ class AdjudicateScreen(Screen[None]):
             for x in state.beads
             if ja[0] <= x.ja[0] <= x.ja[1] <= ja[1] and en[0] <= x.en[0] <= x.en[1] <= en[1]
         ]
+        shape = [(b["ja"], b["en"], b["status"]) for b in beads]
+        if any(shape == [(b["ja"], b["en"], b["status"]) for b in v["beads"]] for v in (item.a, item.b)):
+            self.notify("To edit beads: enter opens the pair here; change them there, come back and press e.")
+            return
         self._decide("edit", {"ja": ja, "en": en, "beads": beads})
 
     def action_open_pair(self) -> None:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from alignment.project import ProjectError
 from alignment.text import fold
@@ -20,7 +20,8 @@ from glossary.model import Entry, HistoryItem, Source
 from tui.core.session import Session
 from tui.entries import entry_to_form, form_to_entry, is_latin
 from tui.messages import OpenPair, ProjectChanged
-from tui.screens.modals import ConfirmModal, EntryForm, EntryModal, PickModal
+from tui.screens.modals import ConfirmModal, EntryForm, EntryModal, FormInput, PickModal
+from tui.widgets.footer import AppFooter
 from tui.widgets.glossary_panel import STATUS_STYLE, STATUS_SYMBOL
 from tui.widgets.list_table import Column, ListTable, cut, widths
 
@@ -115,7 +116,7 @@ class GlossaryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(
+        yield FormInput(
             placeholder="search: Japanese, English or acronym (width, kana and case do not matter; paste works)",
             id="glossary-search",
         )
@@ -123,7 +124,7 @@ class GlossaryScreen(Screen[None]):
             yield ListTable(id="glossary-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="glossary-detail-scroll"):
                 yield Static(id="glossary-detail")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "glossary"
@@ -243,18 +244,27 @@ class GlossaryScreen(Screen[None]):
 
     @on(Input.Submitted, "#glossary-search")
     def _search_done(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def on_key(self, event: events.Key) -> None:
-        """Typing in the list searches: a printable key no binding claims goes to the search box."""
-        if not self.table.has_focus or not event.is_printable or not event.character:
+        """Typing in the list searches: a printable key no binding claims goes to the search box (and keys
+        typed in the same burst, still queued for the table when the box took the focus, follow it)."""
+        if not event.is_printable or not event.character:
             return
-        if event.key in self.bound_keys():
+        # `focused`, not `has_focus`: the widget learns it has the focus only when its Focus event arrives
+        if (
+            self.focused is self.search_box
+        ):  # the box consumes its own keys: this one was queued for the table
+            event.stop()
+            event.prevent_default()
+            self.search_box.insert_text_at_cursor(event.character)
+            return
+        if self.focused is not self.table or event.key in self.bound_keys():
             return
         event.stop()
         event.prevent_default()
         box = self.search_box
-        box.focus()
+        self.set_focus(box)  # now, not later: the next key of the burst must find the box focused
         box.insert_text_at_cursor(event.character)
 
     def bound_keys(self) -> set[str]:
@@ -267,11 +277,11 @@ class GlossaryScreen(Screen[None]):
     # --- actions -------------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#glossary-search", Input).focus()
+        self.set_focus(self.search_box)
 
     def action_back(self) -> None:
-        if self.search_box.has_focus:
-            self.table.focus()
+        if self.focused is self.search_box:
+            self.set_focus(self.table)
             return
         self.dismiss(None)
 

@@ -15,6 +15,39 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 
+class FormInput(Input):
+    """A field of a form that keeps a fast typist's keys in order.
+
+    Keys reach a widget through its own queue: in `abc` Tab `def` typed in one burst, `def` is already queued
+    for this field when Tab moves the focus. So Tab moves the focus at once, here, and keys (or pasted text)
+    that arrive after the focus has left are handed on to the field that has it now.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        # Otherwise Input's own handler runs next (Textual calls each class's handler along the MRO).
+
+    def _on_paste(self, event: events.Paste) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Paste(event.text))
+
+
 class ConfirmModal(ModalScreen[bool]):
     """Yes or no; `y`/`enter` confirm, `n`/`escape` cancel."""
 
@@ -251,7 +284,9 @@ class EntryModal(ModalScreen[EntryForm | None]):
             for name, label in self.FIELDS:
                 with Horizontal(classes="entry-row"):
                     yield Label(label, classes="entry-label")
-                    yield Input(getattr(self.form, name), id=f"entry-{name.replace('_', '-')}", compact=True)
+                    yield FormInput(
+                        getattr(self.form, name), id=f"entry-{name.replace('_', '-')}", compact=True
+                    )
             with Horizontal(classes="entry-row"):
                 yield Label("Status", classes="entry-label")
                 yield Select(

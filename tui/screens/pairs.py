@@ -8,10 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from tui.core.session import PairProgress, Session
 from tui.messages import OpenPair, ProjectChanged
+from tui.widgets.footer import AppFooter
+from tui.widgets.list_table import Column, ListTable, cut, widths
 
 
 def percent(done: int, total: int) -> str:
@@ -25,6 +28,20 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
+BAR = 6
+COLUMNS = (
+    Column("Pair", 8, grow=2),
+    Column("Title", 8, grow=3),
+    Column("Beads", 5),
+    Column("Confirmed", 9),
+    Column("", BAR),
+    Column("Spans", 9),
+    Column("QA", 3),
+    Column("JA", 5),
+    Column("EN", 5),
+)
+
+
 class PairListScreen(Screen[None]):
     BINDINGS: ClassVar = [
         Binding("enter", "open_pair", "Open", id="pairs.open"),
@@ -35,24 +52,41 @@ class PairListScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.rows: list[PairProgress] = []
+        self.widths: list[int] = []
+        self.columns: list[ColumnKey] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="pairs-title")
-        yield DataTable(id="pairs-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield ListTable(id="pairs-table", cursor_type="row", zebra_stripes=True)
+        yield AppFooter()
+
+    @property
+    def table(self) -> ListTable:
+        return self.query_one("#pairs-table", ListTable)
 
     def on_mount(self) -> None:
-        table = self.query_one("#pairs-table", DataTable)
-        self.columns = table.add_columns("Pair", "Beads", "Confirmed", "", "Spans decided", "QA", "JA", "EN")
+        self.widths = widths(COLUMNS, 100)
         self.action_refresh()
-        table.focus()
+        self.table.focus()
+
+    def on_resize(self) -> None:
+        # The title takes the width the figures leave, so it is never what gets pushed off the screen.
+        new = widths(COLUMNS, self.table.size.width - 2)
+        if new != self.widths:
+            self.widths = new
+            self.fill_table()
 
     def action_refresh(self) -> None:
-        table = self.query_one("#pairs-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
         self.rows = self.session.progress()
+        self.fill_table()
+        self._qa_worker()
+
+    def fill_table(self) -> None:
+        table = self.table
+        keep = table.cursor_row
+        table.clear(columns=True)
+        self.columns = [table.add_column(c.label, width=w) for c, w in zip(COLUMNS, self.widths, strict=True)]
         for p in self.rows:
             spans = (
                 f"{p.spans_decided}/{p.spans_suggested + p.spans_decided}"
@@ -60,10 +94,11 @@ class PairListScreen(Screen[None]):
                 else "–"
             )
             table.add_row(
-                p.name,
+                cut(p.name, self.widths[0]),
+                cut(p.title, self.widths[1]),
                 str(p.beads),
                 f"{p.confirmed} ({percent(p.confirmed, p.beads)})",
-                progress_bar(p.confirmed, p.beads),
+                progress_bar(p.confirmed, p.beads, BAR),
                 spans,
                 str(p.qa_problems) if p.qa_problems else "–",
                 str(p.ja_segments),
@@ -72,7 +107,6 @@ class PairListScreen(Screen[None]):
             )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
-        self._qa_worker()
         title = self.query_one("#pairs-title", Static)
         if self.rows:
             title.update(f" {len(self.rows)} pairs in {self.session.path or 'the project'} — enter opens one")
@@ -90,15 +124,15 @@ class PairListScreen(Screen[None]):
         self.app.call_from_thread(self._qa_ready, counts)
 
     def _qa_ready(self, counts: dict[str, int]) -> None:
-        table = self.query_one("#pairs-table", DataTable)
+        table = self.table
         for name, n in counts.items():
             try:
-                table.update_cell(name, self.columns[5], str(n) if n else "–")
+                table.update_cell(name, self.columns[6], str(n) if n else "–")
             except Exception:  # the row went away meanwhile
                 continue
 
     def action_open_pair(self) -> None:
-        table = self.query_one("#pairs-table", DataTable)
+        table = self.table
         if self.rows:
             self.post_message(OpenPair(self.rows[table.cursor_row].name))
 

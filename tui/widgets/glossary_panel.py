@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -21,22 +20,21 @@ STATUS_STYLE = {
 STATUS_SYMBOL = {"approved": "✓", "proposed": "?", "deprecated": "⋯", "forbidden": "✗"}
 
 
-def span_grid(spans: Sequence[SpanMark], selected: object | None) -> Table:
-    """Spans as rows of (status symbol, text, label): Japanese wraps inside its column."""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_column(no_wrap=True)
+def span_lines(spans: Sequence[SpanMark], selected: object | None) -> list[Text]:
+    """One line per span (status symbol, text, label), wrapping over the panel's whole width, so a narrow
+    panel never squeezes the text into a column of a few characters."""
+    lines = []
     for m in spans:
         chosen = m.key == selected
-        mark = Text("▸" if chosen else " ", style="bold")
-        mark.append(SPAN_SYMBOLS.get(m.status, " "), style=span_style(m.label, m.status))
-        grid.add_row(
-            mark,
-            Text(m.text, style=span_style(m.label, m.status, chosen)),
-            Text(m.label, style=f"bold {label_colour(m.label)}"),
-        )
-    return grid
+        line = Text("▸" if chosen else " ", style="bold")
+        line.append(SPAN_SYMBOLS.get(m.status, " "), style=span_style(m.label, m.status))
+        line.append(" ")
+        line.append(m.text, style=span_style(m.label, m.status, chosen))
+        line.append(f" {m.label}", style=f"bold {label_colour(m.label)}")
+        if m.entry:
+            line.append(f" {m.entry}", style="dim")
+        lines.append(line)
+    return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,7 @@ class GlossaryPanel(Static):
         if not spans:
             parts.append(Text("none in this bead", style="dim italic"))
         else:
-            parts.append(span_grid(spans, selected))
+            parts.extend(span_lines(spans, selected))
             chosen = next((m for m in spans if m.key == selected), None)
             if chosen is not None:
                 about = f"{chosen.status}, from {chosen.source or 'a person'}"

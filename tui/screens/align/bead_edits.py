@@ -64,7 +64,14 @@ BINDINGS: list[BindingType] = [
         tooltip="Next bead to review (low score or QA problem)",
     ),
     Binding("N", "review(-1)", "Previous to review", show=False, id="align.review-prev"),
-    Binding("e", "render", "English", id="align.render", tooltip="Write or edit our English for the bead"),
+    Binding(
+        "e",
+        "render",
+        "English",
+        show=False,
+        id="align.render",
+        tooltip="Write or edit our English for the bead",
+    ),
 ]
 
 
@@ -77,6 +84,8 @@ class BeadEdits(AlignView):
         """Apply an alignment.edit function at the cursor, store it with its history entry, redraw."""
         if self.realigning:
             self.notify("Wait until the realignment finishes.", severity="warning")
+            return False
+        if self.stale():
             return False
         state = self.pair_state
         i = self.table.cursor
@@ -151,7 +160,7 @@ class BeadEdits(AlignView):
 
     def action_confirm_above(self) -> None:
         state = self.pair_state
-        if not state.beads:
+        if not state.beads or self.stale():
             return
         i = self.table.cursor
         todo = sum(1 for b in state.beads[: i + 1] if b.status != "confirmed")
@@ -187,7 +196,7 @@ class BeadEdits(AlignView):
 
     def action_render(self) -> None:
         state = self.pair_state
-        if not state.beads:
+        if not state.beads or self.stale():
             return
         i = self.table.cursor
         bead = state.beads[i]

@@ -13,18 +13,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 
 from alignment import edit
 from alignment.model import Bead
 from alignment.project import ProjectError
 from tui.core.annotations import Annotations
-from tui.core.beads import PairState, Stretch
+from tui.core.beads import STALE, PairState, Stretch
 from tui.core.session import Session
 from tui.core.spans import BeadSpan
 from tui.messages import ProjectChanged
 from tui.widgets.bead_detail import BeadDetail, SpanMark
 from tui.widgets.bead_table import BeadTable, TableData
+from tui.widgets.footer import AppFooter
 from tui.widgets.glossary_panel import GlossaryPanel, PanelEntry, PanelProblem
 
 
@@ -76,7 +77,7 @@ class AlignView(Screen[None]):
         with Horizontal(id="status-bar"):
             yield LoadingIndicator(id="busy")
             yield Static("", id="status-line")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     @property
     def table(self) -> BeadTable:
@@ -219,6 +220,15 @@ class AlignView(Screen[None]):
         except ProjectError as exc:
             self.refused(exc)
             return False
+        return True
+
+    def stale(self) -> bool:
+        """Whether the pair changed elsewhere since it was shown; if so, say so and show it as it is now.
+
+        Checked before any edit is even computed, so every edit key is refused alike on stale beads."""
+        if self.state is None or self.session.is_current(self.state):
+            return False
+        self.refused(ProjectError(STALE))
         return True
 
     def refused(self, exc: ProjectError) -> None:

@@ -61,7 +61,7 @@ class Workers(SpanActions):
             self.notify("Wait until the running job finishes.", severity="warning")
             return
         state = self.pair_state
-        if not state.beads:
+        if not state.beads or self.stale():
             return
         stretch = self.session.stretch(state, self.table.cursor)
         if stretch is None:
