@@ -229,7 +229,17 @@ def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Pat
                 screen = app.screen
                 assert isinstance(screen, AdjudicateScreen) and len(screen.items) == 12
                 assert "A" in str(screen.query_one("#adj-a").render())
-                await pilot.press("b", "a")  # bob's merge of 10+11; alice's confirmations 32-40
+                await pilot.press("e")  # beads are edited on the pair's own screen: e says how
+                await pilot.pause()
+                await pilot.press("enter")  # the pair opens at the stretch; the lead merges 10+11 there
+                await pilot.pause()
+                assert type(app.screen).__name__ == "AlignScreen"
+                await pilot.press("m")
+                await pilot.pause()
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is screen
+                await pilot.press("e", "a")  # the merged bead is the lead's edit; alice's confirmations 32-40
                 await pilot.press("e")  # the first span range: the lead relabels it
                 await pilot.pause()
                 await pilot.press(*"LOC", "enter")
@@ -252,12 +262,28 @@ def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Pat
 
     items = asyncio.run(settle())
     assert not errors, errors
-    assert [i.decision for i in items] == ["b", "a", "edit", "a", "a", "a", "b", "b", "b", "b", "b", "edit"]
+    assert [i.decision for i in items] == [
+        "edit",
+        "a",
+        "edit",
+        "a",
+        "a",
+        "a",
+        "b",
+        "b",
+        "b",
+        "b",
+        "b",
+        "edit",
+    ]
     assert {i.decided_by for i in items} == {"lead"}
 
-    # one merged project: bob's bead merge, alice's confirmations, the lead's label and English
+    # one merged project: the lead's merge of 10+11 (not confirmed yet), alice's confirmations, the
+    # lead's label and English
     rows = json.loads(_ok("beads", PAIR, "--db", str(merged), "--json").stdout)
-    assert len(rows) == 56 and sum(r["status"] == "confirmed" for r in rows) == 39
+    assert len(rows) == 56 and sum(r["status"] == "confirmed" for r in rows) == 38
+    assert rows[9]["ja_index"] == [9, 10] and rows[9]["status"] == "auto"
+    assert items[0].edited["beads"] == [{"ja": [9, 11], "en": [9, 11], "status": "auto", "score": None}]
     edited = items[2].edited["spans"][0]
     spans = [s for s in _spans(merged).values() if (s["start"], s["end"]) == (edited["start"], edited["end"])]
     assert [(s["label"], s["status"]) for s in spans] == [("LOC", "accepted")]
