@@ -13,8 +13,9 @@ from glossary.acronym_text import acronym_form
 def ruby_readings(head: str, body: str) -> list[tuple[int, str, bool]]:
     """(length of the English words, the acronym's tail, whether where the tail starts is certain) readings of a
     ruby body, most likely first: the last token when a space sets it off (and it is not a word: HoPS yes,
-    ForumDCF no); then tails glued to the last word that start with a capital (GroupWG), longest first;
-    then those that start with the letters after the head's last capital in its word (Disaster … iREx)."""
+    ForumDCF no), or any tail of it when it is all capitals (NATOPCP11); then tails glued to the last word that
+    start with a capital (GroupWG), longest first; then those that start with the letters after the head's
+    last capital in its word (Disaster … iREx)."""
     out: list[tuple[int, str, bool]] = []
     m = re.search(r"\s([A-Za-z0-9+/&-]+)$", body)
     if m and any(ch.isupper() for ch in m.group(1)) and not re.match(r"[A-Z][a-z]{2,}", m.group(1)):
@@ -23,6 +24,14 @@ def ruby_readings(head: str, body: str) -> list[tuple[int, str, bool]]:
         note = re.fullmatch(r"(.*[A-Za-z])[0-9]{1,2}", m.group(1))
         if note:
             out.append((len(body[: m.start()].rstrip()), note.group(1), True))
+        # glued to an acronym that ends the English words (… Japan and NATOPCP11): any split, uncertain
+        token_lo = m.start(1)
+        if not any(ch.islower() for ch in m.group(1)):
+            for k in range(token_lo + 2, len(body) - 1):
+                tail = body[k:]
+                out.append((k, tail, False))
+                if note and len(tail) > len(m.group(1)) - len(note.group(1)) + 1:
+                    out.append((k, note.group(1)[k - token_lo :], False))
     last = re.search(r"[A-Za-z0-9+/&-]+$", body)
     glued = [k for k in range(last.start() + 2 if last else len(body), len(body)) if body[k - 1].islower()]
     # a tail of capitals right after a lowercase letter ends a word for certain (StaffHQC3S)
