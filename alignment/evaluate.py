@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -261,7 +261,11 @@ def gold_document(lang: Lang, sentences: Sequence[str]) -> tuple[Document, list[
 
 
 def evaluate(
-    gold: Gold, *, use_embeddings: bool = True, workdir: str | Path | None = None, on_progress=None
+    gold: Gold,
+    *,
+    use_embeddings: bool = True,
+    workdir: str | Path | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> Evaluation:
     """Align the gold sentences (as segmented input, in a throw-away project) and score the result."""
     import tempfile

@@ -133,7 +133,7 @@ def _pooled_runs(single: np.ndarray, k: int) -> np.ndarray:
     csum = np.zeros((len(single) + 1, single.shape[1]), dtype=np.float64)
     np.cumsum(single, axis=0, out=csum[1:])
     v = csum[k:] - csum[:-k]
-    return (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+    return np.asarray(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9), dtype=np.float32)
 
 
 def refine(feats: Features, runs: Iterable[Run], embedder: Embedder) -> Features:

@@ -21,6 +21,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_GOLD = ROOT.parent / "shared" / "dev-gold"
@@ -32,8 +33,8 @@ def quality(gold_dir: Path) -> dict[str, object]:
     files = sorted(gold_dir.glob("*.gold.jsonl"))
     if not files:
         raise SystemExit(f"no gold files in {gold_dir}")
-    per_file: dict[str, dict[str, object]] = {}
-    pooled: dict[str, tuple[list, list]] = {
+    per_file: dict[str, dict[str, Any]] = {}
+    pooled: dict[str, tuple[list[Any], list[Any]]] = {
         "embeddings": ([], []),
         "no_embeddings": ([], []),
         "gale_church": ([], []),
@@ -58,16 +59,16 @@ def quality(gold_dir: Path) -> dict[str, object]:
         for name, r in runs.items():
             pooled[name][0].append(gold.beads)
             pooled[name][1].append(r.predicted)
-    summary = {}
+    summary: dict[str, Any] = {}
     for name, (golds, preds) in pooled.items():
         s = score(golds, preds)
-        mean = sum(f[name]["f1_strict"] for f in per_file.values()) / len(per_file)  # type: ignore[index]
+        mean = sum(f[name]["f1_strict"] for f in per_file.values()) / len(per_file)
         summary[name] = {
             "pooled_f1_strict": round(s.f1_strict, 4),
             "pooled_f1_lax": round(s.f1_lax, 4),
             "mean_f1_strict": round(mean, 4),
             "min_f1_strict": min(f[name]["f1_strict"] for f in per_file.values()),
-        }  # type: ignore[index]
+        }
     summary["margin_over_gale_church"] = round(
         summary["embeddings"]["mean_f1_strict"] - summary["gale_church"]["mean_f1_strict"], 4
     )
@@ -78,14 +79,14 @@ def real_beads() -> list[tuple[list[str], list[str]]]:
     """The gold beads of every dev-gold file, as (JA sentences, EN sentences), in order."""
     from alignment.evaluate import read_gold
 
-    beads = []
+    beads: list[tuple[list[str], list[str]]] = []
     for path in sorted(DEV_GOLD.glob("*.gold.jsonl")):
         gold = read_gold(path)
         beads.extend(([gold.ja[i] for i in ja], [gold.en[i] for i in en]) for ja, en in gold.beads)
     return beads
 
 
-def build(n: int, beads: list[tuple[list[str], list[str]]]) -> tuple[list[str], list[str], list]:
+def build(n: int, beads: list[tuple[list[str], list[str]]]) -> tuple[list[str], list[str], list[Any]]:
     """About n segments a side: whole gold beads repeated in order, so the pair stays a true translation.
 
     Returns both sides and the gold beads (as index tuples) of the built pair.

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from alignment import aligner, confidence, embed, perturb
+from alignment import aligner, calibration, confidence, embed, perturb
 from alignment.evaluate import Gold, read_gold, score
 from alignment.project import open_project
 
@@ -170,11 +170,11 @@ def main() -> None:
         t0 = time.perf_counter()
         fit_rows, fit_f1 = collect(fit_golds, embeddings=use)
         check_rows, check_f1 = collect(check_golds, embeddings=use)
-        w = fit(fit_rows)
-        models[name] = [float(x) for x in w]
+        w = [float(x) for x in fit(fit_rows)]
+        models[name] = w
         if use:
             flag = flag_threshold(fit_rows, w)
-        current = confidence.calibration.EMBEDDINGS if use else confidence.calibration.LENGTH_ONLY
+        current = calibration.EMBEDDINGS if use else calibration.LENGTH_ONLY
         out[name] = {
             "coefficients": dict(zip(FEATURE_NAMES, (round(float(x), 4) for x in w), strict=True)),
             "f1_strict_fit_set": fit_f1,

@@ -25,9 +25,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from alignment import aligner, embed, perturb, store
 from alignment.evaluate import Gold, gold_document, ranges_to_indexes, read_gold, score
@@ -98,19 +100,17 @@ def cold(gold: Gold) -> tuple[float, list[tuple[tuple[int, ...], tuple[int, ...]
 
 def all_overlaps(gold: Gold) -> tuple[float, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     def run() -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-        cache: dict[str, object] = {}
+        cache: dict[str, np.ndarray] = {}
 
-        def embedder(texts: object) -> object:
-            import numpy as np
-
-            todo = [t for t in texts if t not in cache]  # type: ignore[attr-defined]
+        def embedder(texts: Sequence[str]) -> np.ndarray:
+            todo = [t for t in texts if t not in cache]
             for t, v in zip(todo, embed.embed(todo), strict=True):
                 cache[t] = v
-            return np.stack([cache[t] for t in texts])  # type: ignore[attr-defined]
+            return np.stack([cache[t] for t in texts])
 
         # One pass over every run's own embedding (what the aligner did before the two passes).
-        feats = aligner.features(gold.ja, gold.en, embedder=embedder)  # type: ignore[arg-type]
-        ja_runs, en_runs = aligner.embed_overlaps(gold.ja, gold.en, embedder)  # type: ignore[arg-type]
+        feats = aligner.features(gold.ja, gold.en, embedder=embedder)
+        ja_runs, en_runs = aligner.embed_overlaps(gold.ja, gold.en, embedder)
         feats = replace(feats, ja_vectors=ja_runs, en_vectors=en_runs, refined=True)
         beads = aligner.align_stretch(feats, ((0, len(gold.ja)), (0, len(gold.en))))
         return ranges_to_indexes((b.ja, b.en) for b in beads)
