@@ -105,7 +105,7 @@ def test_missing_embedding_package_is_an_install_error(db, kyoto, monkeypatch: p
     # A missing encoder is never a silent fall back: the error names the package and --no-embeddings.
     monkeypatch.setattr(embed, "available", lambda: False)
     pair = add_pair(db, "k", kyoto.ja, kyoto.en)
-    with pytest.raises(embed.EmbeddingsUnavailable, match="not installed.*--no-embeddings"):
+    with pytest.raises(embed.EmbeddingsUnavailable, match=r"not installed.*--no-embeddings"):
         aligner.align_pair(db, pair)
     assert bead_store.get_beads(db, pair.id, "sentence") == []
     result = aligner.align_pair(db, pair, use_embeddings=False)
