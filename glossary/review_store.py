@@ -93,6 +93,12 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+def sources(db: Database) -> tuple[str, str] | None:
+    """The two projects a merged project was built from (None for a project that is not a merge)."""
+    row = db.execute("SELECT a_path, b_path FROM review_sources").fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
 def is_merge(db: Database) -> bool:
     """Whether the project is an adjudication (it records the two projects it merges)."""
     return bool(db.execute("SELECT count(*) FROM review_sources").fetchone()[0])
@@ -110,7 +116,8 @@ def set_sources(db: Database, a_path: str, b_path: str, *, user: str) -> None:
 
 def upsert(db: Database, kind: Kind, key: str, pair: str | None, title: str, a: Any, b: Any) -> str:
     """Queue a disagreement; an item already queued keeps its decision (its versions are refreshed only
-    while it is open). Returns "added", "kept" or "refreshed"."""
+    while it is open). Returns "added", "kept", "refreshed", or "changed" for a decided item whose analysts
+    changed their versions since (the decision stays; the lead may want to look again)."""
     row = db.execute("SELECT id, decision, a, b FROM review_items WHERE key = ?", [key]).fetchone()
     if row is None:
         db.execute(
@@ -118,8 +125,10 @@ def upsert(db: Database, kind: Kind, key: str, pair: str | None, title: str, a: 
             [kind, key, pair, title, _dump(a), _dump(b), now()],
         )
         return "added"
-    if row[1] is not None or (row[2], row[3]) == (_dump(a), _dump(b)):
+    if (row[2], row[3]) == (_dump(a), _dump(b)):
         return "kept"
+    if row[1] is not None:
+        return "changed"
     db.execute(
         "UPDATE review_items SET title = ?, a = ?, b = ? WHERE id = ?", [title, _dump(a), _dump(b), row[0]]
     )

@@ -165,7 +165,10 @@ def test_adjudicate_queue_decisions_are_undoable_and_kept_when_built_again(
     from tui.core import adjudication
     from tui.core.project import Project
 
-    a, b = projects
+    alice, bob = projects
+    a, b = tmp_path / "alice.db", tmp_path / "bob.db"  # copies: bob changes his mind below
+    _ok("backup", str(a), "--db", str(alice), "-q")
+    _ok("backup", str(b), "--db", str(bob), "-q")
     merged = tmp_path / "merged.db"
     result = _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
     assert "Adjudication queue" in result.stdout
@@ -188,6 +191,13 @@ def test_adjudicate_queue_decisions_are_undoable_and_kept_when_built_again(
     kinds = _counts(merged, a, b)  # built again: the two decisions are kept
     assert (kinds["beads"]["decided"], kinds["entry"]["decided"]) == (1, 1)
     assert len(_beads(merged)) == 56
+    japan = _entries(b)["日本国"]["id"]
+    _ok("glossary", "set-status", str(japan), "proposed", "--db", str(b))  # bob changes his mind
+    result = _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
+    assert "1 decided item changed in A or B since the decision" in result.output
+    assert _counts(merged, a, b)["entry"] == {"items": 2, "decided": 1, "open": 1}
+    result = _cli("adjudicate", str(b), str(a), "-o", str(merged), "--no-tui")
+    assert result.exit_code == 1 and "not these two" in result.output
 
     assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout
     assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout

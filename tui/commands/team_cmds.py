@@ -144,6 +144,12 @@ def adjudicate_cmd(
             [(k, v["items"], v["decided"], v["open"]) for k, v in summary["kinds"].items()],
             title=f"Adjudication queue in {out_path}",
         )
+    if counts.changed and not as_json:
+        click.echo(
+            f"{counts.changed} decided item{'s' if counts.changed > 1 else ''} changed in A or B since the "
+            "decision (kept as decided)",
+            err=True,
+        )
     if not no_tui and not as_json:
         from tui.screens.adjudicate import run_adjudication
 

@@ -39,6 +39,8 @@ class QueueCounts:
     added: int = 0
     kept: int = 0
     dropped: int = 0
+    changed: int = 0
+    """Decided items whose analysts changed their versions since the decision (kept, worth a look)."""
     created: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +50,7 @@ class QueueCounts:
             "added": self.added,
             "kept": self.kept,
             "dropped": self.dropped,
+            "changed_since_decided": self.changed,
             "kinds": {
                 k: {
                     "items": self.items.get(k, 0),
@@ -149,19 +152,25 @@ def build_queue(
             for bak in set(out.parent.glob(f"{out.name}.pre-migration-*.bak")) - baks:
                 bak.unlink()
         db = project.db
-        if not counts.created and not review_store.is_merge(db):
+        built_from = review_store.sources(db)
+        if not counts.created and built_from is None:
             raise ProjectError(f"{out} exists and is not a merged project; give a new file with -o")
+        if built_from is not None and built_from != (str(a.resolve()), str(b.resolve())):
+            raise ProjectError(
+                f"{out} merges {built_from[0]} and {built_from[1]}, not these two; give a new file with -o"
+            )
         rows = [
             *map(_stretch_item, found.stretches),
             *map(_span_item, found.span_items),
             *map(_entry_item, found.entry_items),
         ]
         with write(db):
-            review_store.set_sources(db, str(a), str(b), user=user)
+            review_store.set_sources(db, str(a.resolve()), str(b.resolve()), user=user)
             for row in rows:
                 how = review_store.upsert(db, *row)
                 counts.added += how == "added"
                 counts.kept += how != "added"
+                counts.changed += how == "changed"
             counts.dropped = review_store.drop_open_except(db, {r[1] for r in rows}, set(found.pairs))
         for item in review_store.items(db):
             counts.items[item.kind] = counts.items.get(item.kind, 0) + 1
