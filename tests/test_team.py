@@ -239,6 +239,10 @@ def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Pat
                 screen = app.screen
                 assert isinstance(screen, AdjudicateScreen) and len(screen.items) == 12
                 assert "A" in str(screen.query_one("#adj-a").render())
+                assert screen.table.cursor_row == 0
+                await pilot.press("n")  # the next open item, then back up
+                assert screen.table.cursor_row == 1
+                await pilot.press("up")
                 await pilot.press("e")  # beads are edited on the pair's own screen: e says how
                 await pilot.pause()
                 await pilot.press("enter")  # the pair opens at the stretch; the lead merges 10+11 there

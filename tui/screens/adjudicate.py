@@ -115,7 +115,7 @@ class AdjudicateScreen(Screen[None]):
         self.sub_title = "adjudication"
         self.reload()
         self.table.focus()
-        self.action_next_open()
+        self._go_open(0)
 
     def on_resize(self) -> None:
         new = widths(COLUMNS, self.table.size.width - 2)
@@ -224,17 +224,20 @@ class AdjudicateScreen(Screen[None]):
             return
         self.session.generation += 1
         self.reload()
-        self.action_next_open()
+        self._go_open(self.table.cursor_row)
 
     def action_decide(self, decision: str) -> None:
         self._decide("a" if decision == "a" else "b")
 
     def action_next_open(self) -> None:
+        """The next open item after the cursor (wrapping round)."""
+        self._go_open(self.table.cursor_row + 1)
+
+    def _go_open(self, start: int) -> None:
         if not self.items:
             return
-        start = self.table.cursor_row
-        order = [*range(start, len(self.items)), *range(0, start)]
-        for row in order:
+        n = len(self.items)
+        for row in (r % n for r in range(start, start + n)):
             if self.items[row].decision is None:
                 self.table.move_cursor(row=row)
                 return
