@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from alignment import bead_store
 from alignment import store as corpus
 from alignment.model import Bead, Document
 from alignment.project import write
@@ -132,7 +133,7 @@ def make_pair(
                 offset_runs=((0, 0, len(text)),),
             )
             corpus.insert_document(db, pair_id, doc, line_segments(text))
-    corpus.save_beads(db, pair_id, [Bead(ja=j, en=e) for j, e in beads])
+    bead_store.save_beads(db, pair_id, [Bead(ja=j, en=e) for j, e in beads])
 
 
 @pytest.fixture
