@@ -272,6 +272,35 @@ def open_project(
     return db
 
 
+_SHM_DMS_BYTE = 128
+"""SQLite's unix VFS holds a shared POSIX lock on this byte of the -shm file while a connection is open."""
+
+
+def in_use_elsewhere(path: Path) -> bool:
+    """Whether another process has the WAL project `path` open (the app, a long command).
+
+    Tries, without waiting, to lock the byte every open connection holds shared in the -shm file. Call it only
+    while this process has no connection to `path`: closing any descriptor of a file drops this process's
+    POSIX locks on it (see _check_is_sqlite).
+    """
+    import fcntl
+
+    shm = path.with_name(path.name + "-shm")
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False  # no -shm: nobody has it open in WAL mode
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
+
+
 def _check_regular(path: Path) -> None:
     """Refuse a device or FIFO as the project (`--db /dev/null`): SQLite would fail later with a
     misleading "migration failed" or "check free space"."""

@@ -220,6 +220,10 @@ def build_demo(
     except OSError as exc:
         raise ProjectError(f"cannot create {directory}: {exc.strerror or exc}") from None
     target = directory / DB_NAME
+    from alignment.project import in_use_elsewhere
+
+    if in_use_elsewhere(target):  # its edits would go on into the replaced file, unseen
+        raise ProjectError(f"{target} is open in another program (the app?); close it, then rebuild the demo")
     building = directory / f".{DB_NAME}.building-{os.getpid()}"
     _remove_project(building)
     if open_db is None:

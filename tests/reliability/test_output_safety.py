@@ -152,3 +152,34 @@ def test_backup_has_every_committed_change_while_a_reader_holds_the_wal(
         assert_clean_error(run_cli("backup", project, db=project), contains="project")
     finally:
         app.close()
+
+
+def test_demo_is_not_rebuilt_under_a_program_that_has_it_open(tmp_path: Path) -> None:
+    """Item 4: the app's later edits would go to the deleted file without a word."""
+    import subprocess
+    import sys
+
+    from tui.demo import build_demo
+
+    target, _ = build_demo(tmp_path, seed_list=[], steps=[])
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(target)!r}); c.execute('PRAGMA journal_mode=WAL')\n"
+            "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); print('open', flush=True)\n"
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(ProjectError, match="open in another program"):
+            build_demo(tmp_path, seed_list=[], steps=[])
+    finally:
+        holder.kill()
+        holder.wait()
+    rebuilt, _ = build_demo(tmp_path, seed_list=[], steps=[])  # closed: rebuilt as before
+    assert rebuilt == target and target.exists()
