@@ -211,7 +211,9 @@ def test_adjudicate_queue_decisions_are_undoable_and_kept_when_built_again(
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
 
 
-def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_lead_settles_every_disagreement_by_keyboard(
+    projects: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
 
     from textual.app import App
@@ -223,56 +225,54 @@ def test_a_lead_settles_every_disagreement_by_keyboard(projects: tuple[Path, Pat
     _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
     errors: list[str] = []
 
+    original = App.notify
+
+    def notify(self: App[object], message: str, **kw: Any) -> None:
+        if kw.get("severity") == "error":  # the test fails on any error the app shows
+            errors.append(message)
+        original(self, message, **kw)
+
+    monkeypatch.setattr(App, "notify", notify)
+
     async def settle() -> list[Any]:
         app = make_adjudicate_app(merged, user="lead")
-        original = App.notify
-
-        def notify(self: App[object], message: str, **kw: Any) -> None:
-            if kw.get("severity") == "error":
-                errors.append(message)
-            original(self, message, **kw)
-
-        App.notify = notify  # type: ignore[method-assign]
-        try:
-            async with app.run_test(size=(100, 30)) as pilot:
-                await pilot.pause()
-                screen = app.screen
-                assert isinstance(screen, AdjudicateScreen) and len(screen.items) == 12
-                assert "A" in str(screen.query_one("#adj-a").render())
-                assert screen.table.cursor_row == 0
-                await pilot.press("n")  # the next open item, then back up
-                assert screen.table.cursor_row == 1
-                await pilot.press("up")
-                await pilot.press("e")  # beads are edited on the pair's own screen: e says how
-                await pilot.pause()
-                await pilot.press("enter")  # the pair opens at the stretch; the lead merges 10+11 there
-                await pilot.pause()
-                assert type(app.screen).__name__ == "AlignScreen"
-                await pilot.press("m")
-                await pilot.pause()
-                await pilot.press("escape")
-                await pilot.pause()
-                assert app.screen is screen
-                await pilot.press("e", "a")  # the merged bead is the lead's edit; alice's confirmations 32-40
-                await pilot.press("e")  # the first span range: the lead relabels it
-                await pilot.pause()
-                await pilot.press(*"LOC", "enter")
-                await pilot.press("a", "a", "a", "b", "b", "b", "b")
-                await pilot.press("b")  # 両国: bob's new entry
-                await pilot.press("e")  # 日本国: the lead writes the English and approves
-                await pilot.pause()
-                await pilot.press("ctrl+u", *"Japan", "tab", "ctrl+u", *"approved", "enter")
-                await pilot.pause()
-                assert all(i.decision for i in screen.items)
-                await pilot.press("u")  # undo the last decision from the app, then redo it
-                await pilot.pause()
-                assert screen.items[-1].decision is None
-                await pilot.press("U")
-                await pilot.pause()
-                assert "0 open" in str(screen.query_one("#adj-title").render())
-                return list(screen.items)
-        finally:
-            App.notify = original  # type: ignore[method-assign]
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, AdjudicateScreen) and len(screen.items) == 12
+            assert "A" in str(screen.query_one("#adj-a").render())
+            assert screen.table.cursor_row == 0
+            await pilot.press("n")  # the next open item, then back up
+            assert screen.table.cursor_row == 1
+            await pilot.press("up")
+            await pilot.press("e")  # beads are edited on the pair's own screen: e says how
+            await pilot.pause()
+            await pilot.press("enter")  # the pair opens at the stretch; the lead merges 10+11 there
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AlignScreen"
+            await pilot.press("m")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, AdjudicateScreen)
+            await pilot.press("e", "a")  # the merged bead is the lead's edit; alice's confirmations 32-40
+            await pilot.press("e")  # the first span range: the lead relabels it
+            await pilot.pause()
+            await pilot.press(*"LOC", "enter")
+            await pilot.press("a", "a", "a", "b", "b", "b", "b")
+            await pilot.press("b")  # 両国: bob's new entry
+            await pilot.press("e")  # 日本国: the lead writes the English and approves
+            await pilot.pause()
+            await pilot.press("ctrl+u", *"Japan", "tab", "ctrl+u", *"approved", "enter")
+            await pilot.pause()
+            assert all(i.decision for i in screen.items)
+            await pilot.press("u")  # undo the last decision from the app, then redo it
+            await pilot.pause()
+            assert screen.items[-1].decision is None
+            await pilot.press("U")
+            await pilot.pause()
+            assert "0 open" in str(screen.query_one("#adj-title").render())
+            return list(screen.items)
 
     items = asyncio.run(settle())
     assert not errors, errors
