@@ -159,14 +159,24 @@ def bead_figures(sides: Sequence[tuple[PairSide, PairSide]]) -> tuple[dict[str, 
     scores = score([_index(a.beads) for a, _ in sides], [_index(b.beads) for _, b in sides])
     both = union = conf_a = conf_b = 0
     stretches: list[BeadStretch] = []
+    by_pair: dict[str, dict[str, Any]] = {}
     for a, b in sides:
         keys_a = {(x.ja, x.en): x.status for x in a.beads}
         keys_b = {(x.ja, x.en): x.status for x in b.beads}
         union += len(keys_a.keys() | keys_b.keys())
         conf_a += sum(s == "confirmed" for s in keys_a.values())
         conf_b += sum(s == "confirmed" for s in keys_b.values())
-        both += sum(1 for k, s in keys_a.items() if s == "confirmed" and keys_b.get(k) == "confirmed")
-        stretches.extend(bead_stretches(a.pair.name, a.beads, b.beads))
+        pair_both = sum(1 for k, s in keys_a.items() if s == "confirmed" and keys_b.get(k) == "confirmed")
+        both += pair_both
+        found = bead_stretches(a.pair.name, a.beads, b.beads)
+        stretches.extend(found)
+        pair_scores = score([_index(a.beads)], [_index(b.beads)])
+        by_pair[a.pair.name] = {
+            "f1_strict": round(pair_scores.f1_strict, 4),
+            "f1_lax": round(pair_scores.f1_lax, 4),
+            "confirmed_both": pair_both,
+            "stretches": len(found),
+        }
     figures = {
         "beads_a": sum(len(a.beads) for a, _ in sides),
         "beads_b": sum(len(b.beads) for _, b in sides),
@@ -178,6 +188,7 @@ def bead_figures(sides: Sequence[tuple[PairSide, PairSide]]) -> tuple[dict[str, 
         "confirmed_b": conf_b,
         "confirmed_both": both,
         "confirmed_both_share": _ratio(both, union),
+        "by_pair": by_pair,
     }
     return figures, stretches
 

@@ -103,6 +103,8 @@ def test_agreement_figures_and_disagreements(projects: tuple[Path, Path]) -> Non
     assert 0.9 < beads["f1_strict"] < 1.0 and beads["f1_lax"] == 1.0
     # alice confirmed 1-40, bob merged 10+11 and confirmed through his 30th (alice's 31st): 29 beads in common, 32-40 alice only
     assert (beads["confirmed_a"], beads["confirmed_b"], beads["confirmed_both"]) == (40, 30, 29)
+    assert beads["confirmed_both_share"] == round(29 / 58, 4)  # 57 + 56 beads, 55 of them the same
+    assert beads["by_pair"][PAIR]["stretches"] == 2 and beads["by_pair"][PAIR]["f1_lax"] == 1.0
     stretches = beads["disagreements"]
     assert [(s["bead_a"], s["bead_b"]) for s in stretches] == [(10, 10), (32, 31)]
     assert len(stretches[0]["a"]) == 2 and len(stretches[0]["b"]) == 1

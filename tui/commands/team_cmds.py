@@ -84,7 +84,9 @@ def agree_cmd(a_path: str, b_path: str, pair: str | None, as_json: bool) -> None
     on the labels of ranges both accepted; glossary: entries matched by term, agreement on status and on
     approved English. Both projects are only read.
 
-    JSON keys: `beads`, `spans`, `glossary`, each with its figures and `disagreements`.
+    The share of beads both confirmed counts the beads (same sentences on both sides) that both analysts
+    confirmed, out of the distinct beads of either. JSON keys: `beads` (with `by_pair`), `spans`,
+    `glossary`, each with its figures and `disagreements` (bead numbers from 1, `*_index` from 0).
 
     Example:
 
