@@ -375,3 +375,22 @@ def test_glossary_merge_adds_merges_and_leaves_conflicts_for_a_person(
     assert json.loads(_ok("queue", "--db", str(ours), "--json").stdout) == []
     result = _cli("glossary", "merge", str(tmp_path / "nosuch.db"), "--db", str(ours))
     assert result.exit_code == 1 and "no glossary file" in result.output
+
+
+def test_bead_stretches_end_where_both_have_a_boundary() -> None:
+    from alignment.model import Bead
+    from glossary.agreement_diff import bead_stretches
+
+    def beads(*spec: tuple[int, int, int, int]) -> list[Bead]:
+        return [Bead((a, b), (c, d)) for a, b, c, d in spec]
+
+    a = beads((0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 2, 3), (3, 4, 3, 3), (4, 4, 3, 4))
+    assert bead_stretches("p", a, a) == []
+    b = beads((0, 1, 0, 1), (1, 3, 1, 3), (3, 3, 3, 4), (3, 4, 4, 4))  # a 2-2 merge, a 1-0/0-1 swap
+    found = bead_stretches("p", a, b)
+    assert [(s.start_a, s.stop_a, s.start_b, s.stop_b, s.ja, s.en) for s in found] == [
+        (1, 5, 1, 4, (1, 4), (1, 4))  # the two touching differences are one stretch
+    ]
+    confirmed = [Bead(x.ja, x.en, status="confirmed") if i in (1, 3) else x for i, x in enumerate(a)]
+    found = bead_stretches("p", a, confirmed)  # confirmation alone differs: two single-bead stretches
+    assert [(s.start_a, s.stop_a, s.ja) for s in found] == [(1, 2, (1, 2)), (3, 4, (3, 4))]
