@@ -28,12 +28,16 @@ _FOLD_TABLE: dict[int, int | None] = {
     **{code: code + 32 for code in range(ord("A"), ord("Z") + 1)},
     **dict.fromkeys(map(ord, IGNORABLE)),
 }
+_KEEP_TABLE = {k: v for k, v in _FOLD_TABLE.items() if v is not None}
 
 
 def fold_char(ch: str) -> str:
     """NFKC, katakana → hiragana, Latin casefold, invisible break hints dropped: the key under which two
     spellings match."""
-    return unicodedata.normalize("NFKC", ch).translate(_FOLD_TABLE)
+    normal = unicodedata.normalize("NFKC", ch)
+    folded = normal.translate(_FOLD_TABLE)
+    # invisible characters alone are kept, as fold() keeps them (it must map every character back)
+    return folded if folded or not normal else normal.translate(_KEEP_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +67,18 @@ def fold(text: str, *, kana: bool = True, case: bool = True) -> Folded:
     ends: list[int] = []
     i, n = 0, len(text)
     while i < n:
-        j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f"):
+        j = i
+        while j < n and text[j] in IGNORABLE:  # leading invisible characters join the next unit
+            j += 1
+        j = min(j + 1, n)
+        # marks that change the character before them, and invisible break hints, stay with it: every
+        # original character is covered by exactly one unit, even those that fold to nothing
+        while j < n and (unicodedata.combining(text[j]) or text[j] in "\uff9e\uff9f" or text[j] in IGNORABLE):
             j += 1
         unit = text[i:j]
         folded = unicodedata.normalize("NFKC", unit)
-        for c in folded:
-            if c in IGNORABLE:
-                continue
+        visible = "".join(c for c in folded if c not in IGNORABLE)
+        for c in visible or folded:  # a text of invisible characters only keeps them, to map back
             code = ord(c)
             if kana and _HIRA_START + _KANA_SHIFT <= code <= _HIRA_END + _KANA_SHIFT:
                 c = chr(code - _KANA_SHIFT)
