@@ -40,6 +40,8 @@ class Evidence:
     """The smaller margin of the beads just before and after (mistakes come in runs)."""
     near_skip: bool = False
     """The bead before or after is a 1-0 / 0-1 (k-0 / 0-k) bead."""
+    posterior: float = 1.0
+    """Share of the weight of all paths (weighted by exp(score / temperature)) that use this bead."""
 
 
 FEATURES = (
@@ -57,6 +59,7 @@ FEATURES = (
     "near_skip",
     "skip_x_log_margin",
     "merge_x_log_margin",
+    "logit_posterior",
 )
 """The names of `feature_vector`'s entries (the stored coefficients were fitted for exactly these)."""
 
@@ -82,7 +85,13 @@ def feature_vector(ev: Evidence) -> list[float]:
         float(ev.near_skip),
         skip * log_margin,
         merge * (1.0 - skip) * log_margin,
+        _logit(ev.posterior),
     ]
+
+
+def _logit(p: float, clip: float = 6.0) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return min(max(math.log(p / (1 - p)), -clip), clip)
 
 
 def logistic(x: float) -> float:

@@ -11,6 +11,7 @@ alignment is as good and large when every alternative is clearly worse: the main
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -146,3 +147,100 @@ def margins_and_edges(
         )
         out.append(min(cap, max(0.0, best - alt)) if np.isfinite(alt) else cap)
     return out, edges
+
+
+# --- soft (sum-product) marginals ------------------------------------------------------------------------
+# The same recursions with log-sum-exp instead of max, over scores divided by a temperature: the posterior
+# probability of a bead under a distribution over all paths in the band, where a path's weight is
+# exp(score / temperature). Unlike the margin, which only sees the best alternative, it counts how many
+# good alternatives there are.
+
+
+def _lse_scan(row: np.ndarray, step: np.ndarray) -> None:
+    """row[k] = logaddexp(row[k], row[k - 1] + step[k]) from left to right, in place (step[0] unused)."""
+    finite = step[1:] > NEG
+    edges = [0, *(np.flatnonzero(~finite) + 1).tolist(), len(row)]
+    for k0, k1 in itertools.pairwise(edges):
+        if k1 - k0 > 1:
+            csum = np.zeros(k1 - k0)
+            np.cumsum(step[k0 + 1 : k1], out=csum[1:])
+            row[k0:k1] = csum + np.logaddexp.accumulate(row[k0:k1] - csum)
+
+
+def _soft_forward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> np.ndarray:
+    n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
+    out = np.full((n + 1, width), NEG)
+    insert_t = types.index((0, 1)) if (0, 1) in types else -1
+    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    with np.errstate(invalid="ignore"):
+        for i in range(n + 1):
+            row = np.full(width, NEG)
+            for t, a, b in steps:
+                if i < a:
+                    continue
+                d = lo[i] - lo[i - a] - b
+                k0, k1 = (0, width - d) if d >= 0 else (-d, width)
+                if k0 < k1:
+                    row[k0:k1] = np.logaddexp(row[k0:k1], out[i - a, k0 + d : k1 + d] + scaled[t, i, k0:k1])
+            if i == 0 and lo[0] == 0:
+                row[0] = 0.0
+            if insert_t >= 0:
+                _lse_scan(row, scaled[insert_t, i])
+            if lo[i] + width - 1 > m:
+                row[m - lo[i] + 1 :] = NEG
+            out[i] = row
+    return out
+
+
+def _soft_backward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> np.ndarray:
+    n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
+    out = np.full((n + 1, width), NEG)
+    insert_t = types.index((0, 1)) if (0, 1) in types else -1
+    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    with np.errstate(invalid="ignore"):
+        for i in range(n, -1, -1):
+            row = np.full(width, NEG)
+            if i == n and 0 <= m - lo[n] < width:
+                row[m - lo[n]] = 0.0
+            for t, a, b in steps:
+                if i + a > n:
+                    continue
+                d = lo[i] + b - lo[i + a]
+                k0, k1 = max(0, -d), min(width, width - d)
+                if k0 < k1:
+                    cand = scaled[t, i + a, k0 + d : k1 + d] + out[i + a, k0 + d : k1 + d]
+                    row[k0:k1] = np.logaddexp(row[k0:k1], cand)
+            if insert_t >= 0 and width > 1:
+                rev = row[::-1].copy()
+                step = np.empty(width)
+                step[0] = NEG
+                step[1:] = scaled[insert_t, i, ::-1][:-1]
+                _lse_scan(rev, step)
+                row = rev[::-1]
+            if lo[i] + width - 1 > m:
+                row[m - lo[i] + 1 :] = NEG
+            out[i] = row
+    return out
+
+
+def posteriors(
+    scores: np.ndarray, table: DpTable, path: Sequence[BeadRange], *, temperature: float = 0.1
+) -> list[float]:
+    """P(bead) for each bead of the best path when paths are weighted by exp(score / temperature)."""
+    band, types = table.band, table.bead_types
+    scaled = scores / temperature
+    fwd = _soft_forward(scaled, band, types)
+    back = _soft_backward(scaled, band, types)
+    lo = band.lo
+    z = float(fwd[band.n, band.m - int(lo[band.n])])
+    out = []
+    for (i0, i1), (j0, j1) in path:
+        t = types.index((i1 - i0, j1 - j0))
+        k_end = j1 - int(lo[i1])
+        k_start = j0 - int(lo[i0])
+        if not (0 <= k_start < band.width and 0 <= k_end < band.width) or not np.isfinite(z):
+            out.append(1.0)
+            continue
+        log_p = fwd[i0, k_start] + scaled[t, i1, k_end] + back[i1, k_end] - z
+        out.append(float(min(1.0, np.exp(min(log_p, 0.0)))))
+    return out

@@ -19,6 +19,9 @@ Stretch = tuple[Span, Span]
 
 RUN_MARGIN = 0.12
 """First pass: runs of merged beads on a path scoring within this of the best get embeddings of their own."""
+TEMPERATURE = {True: 0.1, False: 0.2}
+"""Score units per e-fold of path weight in the posteriors, with and without embeddings (length-only
+scores spread wider); chosen by the held-out reliability of bench/calibrate.py."""
 RUN_BUDGET = 0.3
 """... but at most this share of the documents' characters is encoded again as runs."""
 
@@ -46,6 +49,8 @@ class Searched:
     near: list[tuple[float, tuple[int, int, int, int]]]
     """Merged beads (i0, a, j0, b) on some path within RUN_MARGIN of the best, stretch-relative, with
     their shortfall."""
+    posteriors: list[float]
+    """P(bead) over all paths of the band weighted by exp(score / temperature) (second pass only)."""
 
 
 def search(
@@ -54,6 +59,7 @@ def search(
     *,
     near_margin: float = 0.0,
     guide: Sequence[BeadRange] | None = None,
+    soft: bool = False,
 ) -> Searched:
     from alignment import costs, dp, marginals
 
@@ -62,7 +68,9 @@ def search(
     path = [bead for bead, _ in scored]
     margins, marg = marginals.margins_and_edges(band_scores, table, path)
     near = marginals.near_best(marg, table, near_margin) if near_margin > 0 else []
-    return Searched(path, [s for _, s in scored], margins, near)
+    temperature = TEMPERATURE[scorer.embeddings]
+    post = marginals.posteriors(band_scores, table, path, temperature=temperature) if soft else []
+    return Searched(path, [s for _, s in scored], margins, near, post)
 
 
 def run_requests(near: Sequence[tuple[int, int, int, int]], stretch: Stretch) -> set[Run]:
@@ -169,6 +177,7 @@ def merge_skips(path: Sequence[BeadRange], evidences: Sequence[Evidence]) -> lis
                 b=0 if side == "ja" else en_hi - en_lo,
                 score=min(p.score for p in parts),
                 margin=min(p.margin for p in parts),
+                posterior=min(p.posterior for p in parts),
                 sim=None,
                 length=0.0,
             )
@@ -227,8 +236,13 @@ def stretch_beads(
             for (a0, a1), (b0, b1) in first
             if j0 <= a0 and a1 <= j1 and e0 <= b0 and b1 <= e1
         )
-    found = search(scorer, bead_types or dp.BEAD_TYPES, guide=guide)
-    evs = evidences(scorer, found.path, found.scores, found.margins)
+    found = search(scorer, bead_types or dp.BEAD_TYPES, guide=guide, soft=True)
+    evs = [
+        replace(ev, posterior=p)
+        for ev, p in zip(
+            evidences(scorer, found.path, found.scores, found.margins), found.posteriors, strict=True
+        )
+    ]
     out = []
     merged = merge_skips(found.path, evs)
     for k, (((a0, a1), (b0, b1)), ev) in enumerate(merged):

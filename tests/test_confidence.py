@@ -30,13 +30,17 @@ def test_stored_coefficients_match_the_features() -> None:
 
 
 @pytest.mark.parametrize("embeddings", [True, False])
-def test_confidence_is_a_probability_that_grows_with_the_margin(embeddings: bool) -> None:
-    values = [confidence.confidence(ev(margin=m), embeddings=embeddings) for m in (0.0, 0.05, 0.3, 1.0, 50.0)]
+def test_confidence_is_a_probability_that_grows_with_the_evidence(embeddings: bool) -> None:
+    # Margin over the best alternative and posterior over all paths grow together as a bead gets surer.
+    surer = ((0.0, 0.3), (0.05, 0.5), (0.3, 0.8), (1.0, 0.97), (50.0, 0.9999))
+    values = [confidence.confidence(ev(margin=m, posterior=p), embeddings=embeddings) for m, p in surer]
     assert all(0.0 <= v <= 1.0 for v in values)
     assert values == sorted(values) and values[0] < values[-1]
     # A skip in a tied stretch (its neighbours tied too) is doubtful; a 1-1 bead far ahead of every
     # alternative is not.
-    tied_skip = Evidence(a=1, b=0, score=-0.1, margin=0.0, sim=None, length=0.0, near_margin=0.0)
+    tied_skip = Evidence(
+        a=1, b=0, score=-0.1, margin=0.0, sim=None, length=0.0, near_margin=0.0, posterior=0.5
+    )
     assert confidence.is_doubtful(confidence.confidence(tied_skip, embeddings=embeddings))
     assert not confidence.is_doubtful(values[-1])
 

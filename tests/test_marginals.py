@@ -63,3 +63,28 @@ def test_margins_match_brute_force(seed: int) -> None:
         expected = best - max(others) if others else 100.0
         assert margin == pytest.approx(min(expected, 100.0), abs=1e-9)
         assert margin >= -1e-9
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_posteriors_match_brute_force(seed: int) -> None:
+    import math
+
+    rng = np.random.default_rng(100 + seed)
+    n, m = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    band = dp.full_band(n, m)
+    inside = {(i, j) for i in range(n + 1) for j in range(m + 1)}
+    scores = np.full((len(TYPES), n + 1, m + 1), dp.NEG)
+    score = {}
+    for t, (a, b) in enumerate(TYPES):
+        for i in range(a, n + 1):
+            for j in range(b, m + 1):
+                scores[t, i, j] = score[(t, i, j)] = float(rng.normal())
+    paths = all_paths(score, n, m, inside)
+    table = dp.fill(scores, band, TYPES)
+    path = dp.backtrace(table)
+    temperature = 0.5
+    z = sum(math.exp(s / temperature) for s, _ in paths)
+    got = marginals.posteriors(scores, table, path, temperature=temperature)
+    for bead, p in zip(path, got, strict=True):
+        expected = sum(math.exp(s / temperature) for s, beads in paths if bead in beads) / z
+        assert p == pytest.approx(expected, rel=1e-9)
