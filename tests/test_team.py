@@ -394,3 +394,47 @@ def test_bead_stretches_end_where_both_have_a_boundary() -> None:
     confirmed = [Bead(x.ja, x.en, status="confirmed") if i in (1, 3) else x for i, x in enumerate(a)]
     found = bead_stretches("p", a, confirmed)  # confirmation alone differs: two single-bead stretches
     assert [(s.start_a, s.stop_a, s.ja) for s in found] == [(1, 2, (1, 2)), (3, 4, (3, 4))]
+
+
+def test_two_leads_deciding_at_once_lose_no_decision(projects: tuple[Path, Path], tmp_path: Path) -> None:
+    """Two processes settle the queue of one merged project at the same time (WAL, one machine): every
+    decision is stored with its own history entry, and neither sees "database is locked"."""
+    import subprocess
+    import sys
+
+    a, b = projects
+    merged = tmp_path / "merged.db"
+    _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui")
+    script = (
+        "import sys\n"
+        "from tui.core import adjudication\n"
+        "from tui.core.project import Project\n"
+        "path, user, parity = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
+        "with Project.open(path, user=user, create=False) as p:\n"
+        "    for n, item in enumerate(adjudication.queue(p)):\n"
+        "        if n % 2 == parity:\n"
+        "            adjudication.decide(p, item.id, 'a' if parity else 'b')\n"
+        "            print('ok', item.id, flush=True)\n"
+    )
+    leads = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(merged), user, str(parity)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for parity, user in ((0, "lead1"), (1, "lead2"))
+    ]
+    outputs = [lead.communicate(timeout=300) for lead in leads]
+    for lead, (_, err) in zip(leads, outputs, strict=True):
+        assert lead.returncode == 0 and "locked" not in err, err
+    acked = sum(out.count("ok ") for out, _ in outputs)
+    assert acked == 12
+    assert _counts(merged, a, b) == {
+        "beads": {"items": 2, "decided": 2, "open": 0},
+        "span": {"items": 8, "decided": 8, "open": 0},
+        "entry": {"items": 2, "decided": 2, "open": 0},
+    }
+    history = json.loads(_ok("history", "--db", str(merged), "--json", "--limit", "100").stdout)
+    decided = [h for h in history if h["action"] == "adjudicate"]
+    assert len(decided) == 12 and {h["user"] for h in decided} == {"lead1", "lead2"}
