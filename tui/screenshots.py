@@ -50,11 +50,12 @@ def prepare(db: Path) -> None:
 
     from alignment.store import get_pair
     from tui.common import open_db
+    from tui.core.spans import span_counts
 
     conn = open_db(str(db))
     try:
         pair = get_pair(conn, PAIR)
-        has_spans = conn.execute("SELECT 1 FROM spans WHERE pair_id = ? LIMIT 1", [pair.id]).fetchone()
+        has_spans = any(span_counts(conn, pair.id))
     finally:
         conn.close()
     if not has_spans:

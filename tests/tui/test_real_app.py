@@ -327,4 +327,34 @@ async def test_glossary_screen_keys_and_undo_says_where(real: Path, notification
         await pilot.press("G")
         await pilot.pause()
         assert isinstance(app.screen, AlignScreen) and app.screen.table.cursor == 5
+        await pilot.press("U")  # redo the confirm, here
+        assert beads_of(real)[5][2] == "confirmed"
+        # the glossary from bead 6: a new entry of a term in it records the bead as its provenance
+        await pilot.press("g", "n")
+        assert isinstance(app.screen, EntryModal)
+        await pilot.press(*"資源基盤", "ctrl+s")
+        await pilot.pause()
+        glossary_screen = app.screen
+        assert isinstance(glossary_screen, GlossaryScreen)
+        made = gstore.lookup(db, "資源基盤").hits[0].entry
+        assert [(s.pair, s.bead_index) for s in made.sources] == [(NAME, 5)]
+        # edit it (enter), go to its bead (p), back, remove it (delete), undo the removal
+        assert made.id is not None
+        glossary_screen.select(made.id)
+        await pilot.press("enter")
+        assert isinstance(app.screen, EntryModal)
+        app.screen.query_one("#entry-en", Input).value = "free and open"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert gstore.get(db, made.id).en == "free and open"
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, AlignScreen) and app.screen.table.cursor == 5
+        await pilot.press("escape")
+        assert app.screen is glossary_screen
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert made.id not in [e.id for e in gstore.list_entries(db)]
+        await pilot.press("u")
+        assert gstore.get(db, made.id).en == "free and open"
         db.close()

@@ -420,3 +420,16 @@ async def test_u_undoes_a_change_made_from_the_cli_and_says_where(
         await pilot.press("G")
         await pilot.pause()
         assert isinstance(pilot.app.screen, AlignScreen) and pilot.app.screen.pair_name == "p"
+
+
+async def test_home_end_move_in_the_pick_list(annotated: Path) -> None:
+    async with app_for(annotated).run_test(size=SIZE) as pilot:
+        await pilot.press("f", "L")
+        picker = pilot.app.screen
+        assert isinstance(picker, PickModal)
+        options = picker.query_one("#pick-list")
+        await pilot.press("end")
+        assert options.highlighted == options.option_count - 1
+        await pilot.press("home")
+        assert options.highlighted == 0
+        await pilot.press("escape")

@@ -84,6 +84,10 @@ def binding_rows(
     return rows
 
 
+WIDE = 110
+"""Terminal columns from which help also lists binding ids."""
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar = [Binding("escape,q,question_mark,f1", "dismiss", "Close help")]
 
@@ -93,16 +97,22 @@ class HelpScreen(ModalScreen[None]):
         self.rows = list(rows)
 
     def compose(self) -> ComposeResult:
+        # Binding ids (for --keys) only where there is room; on 80 columns the keys and actions come first.
+        ids = self.app.size.width >= WIDE
         table = Table(title=f"Keys: {self.title_text}", expand=True, show_lines=False, header_style="bold")
-        table.add_column("", style="dim", no_wrap=True)
+        table.add_column("", style="dim", no_wrap=True, max_width=9, overflow="ellipsis")
         table.add_column("Key", style="bold cyan", no_wrap=True)
         table.add_column("Action", ratio=1)
-        table.add_column("id (for --keys)", style="dim", no_wrap=True)
+        if ids:
+            table.add_column("id (for --keys)", style="dim", no_wrap=True)
         last = None
         for section, keys, what, binding_id in self.rows:
-            table.add_row(section if section != last else "", keys, what, binding_id)
+            cells = [section if section != last else "", keys, what, *([binding_id] if ids else [])]
+            table.add_row(*cells)
             last = section
         with VerticalScroll(id="help-body", classes="dialog dialog-wide"):
+            yield Static(table)  # the keys first: what a person opening help is looking for
             yield Static(Text(INTRO))
-            yield Static(table)
+            if not ids:
+                yield Static(Text("(a wider terminal also shows each binding's id, for --keys)", style="dim"))
             yield Static(Text("escape closes this help", style="dim"))

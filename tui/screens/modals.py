@@ -214,9 +214,18 @@ class PickModal(ModalScreen[str | None]):
     def on_key(self, event: events.Key) -> None:
         # Arrows move in the list while the filter keeps the focus, so typing and choosing need no tab.
         options = self.query_one("#pick-list", OptionList)
-        if event.key in ("down", "up") and options.option_count:
-            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+        moves: dict[str, Callable[[], object]] = {
+            "down": options.action_cursor_down,
+            "up": options.action_cursor_up,
+            "home": options.action_first,
+            "end": options.action_last,
+            "pagedown": options.action_page_down,
+            "pageup": options.action_page_up,
+        }
+        if event.key in moves and options.option_count:
+            moves[event.key]()
             event.stop()
+            event.prevent_default()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

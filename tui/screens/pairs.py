@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -29,6 +30,7 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 
 
 BAR = 6
+MAX_NAME = 28
 COLUMNS = (
     Column("Pair", 8, grow=2),
     Column("Title", 8, grow=3),
@@ -42,6 +44,14 @@ COLUMNS = (
 )
 
 
+def columns_for(rows: Sequence[PairProgress], total: int) -> tuple[Column, ...]:
+    """The pair name whole when there is room for it (people type it in commands), else cut like the rest."""
+    longest = max((len(r.name) for r in rows), default=4)
+    whole = (Column("Pair", min(longest, MAX_NAME)), *COLUMNS[1:])
+    fits = sum(c.width + 2 for c in whole) <= total
+    return whole if fits else COLUMNS
+
+
 class PairListScreen(Screen[None]):
     BINDINGS: ClassVar = [
         Binding("enter", "open_pair", "Open", id="pairs.open"),
@@ -53,6 +63,8 @@ class PairListScreen(Screen[None]):
         self.session = session
         self.rows: list[PairProgress] = []
         self.widths: list[int] = []
+        self.total = 100
+        """Cells the table has for its columns."""
         self.columns: list[ColumnKey] = []
 
     def compose(self) -> ComposeResult:
@@ -66,16 +78,13 @@ class PairListScreen(Screen[None]):
         return self.query_one("#pairs-table", ListTable)
 
     def on_mount(self) -> None:
-        self.widths = widths(COLUMNS, 100)
         self.action_refresh()
         self.table.focus()
 
     def on_resize(self) -> None:
         # The title takes the width the figures leave, so it is never what gets pushed off the screen.
-        new = widths(COLUMNS, self.table.size.width - 2)
-        if new != self.widths:
-            self.widths = new
-            self.fill_table()
+        self.total = self.table.size.width - 2
+        self.fill_table()
 
     def action_refresh(self) -> None:
         self.rows = self.session.progress()
@@ -83,6 +92,7 @@ class PairListScreen(Screen[None]):
         self._qa_worker()
 
     def fill_table(self) -> None:
+        self.widths = widths(columns_for(self.rows, self.total), self.total)
         table = self.table
         keep = table.cursor_row
         table.clear(columns=True)
