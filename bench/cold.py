@@ -4,7 +4,8 @@
 
 Workloads: the four dev-gold files as one pair ("clean"), and perturbed variants of them as one pair
 ("perturbed": merges of 2-3 sentences and dropped runs, `alignment.perturb`), `--copies` times over with
-distinct text (each copy numbered, so no sentence repeats and nothing is served from a cache).
+distinct text (each copy's sentences marked with a letter, so no sentence repeats and nothing is served
+from a cache).
 
 - floor: encoding every segment of both sides once with the same encoder (no cache, model loaded);
 - cold: `align_pair` on a fresh project whose embedding cache is empty (what `taiyaku align` does the
@@ -55,10 +56,12 @@ def numbered(gold: Gold, copy: int) -> Gold:
     """Copy `copy` of the gold with every sentence made distinct (no embedding cache hit across copies)."""
     if copy == 0:
         return gold
+    # A letter, not a number: numbers are anchors and would tie every sentence of a copy together.
+    mark = "abcdefghijklmnopqrstuvwxyz"[copy % 26] * (1 + copy // 26)
     return Gold(
         name=f"{gold.name}~{copy}",
-        ja=tuple(f"{s}（{copy}）" for s in gold.ja),
-        en=tuple(f"{s} ({copy})" for s in gold.en),
+        ja=tuple(f"{s}（{mark}）" for s in gold.ja),
+        en=tuple(f"{s} ({mark})" for s in gold.en),
         beads=gold.beads,
     )
 
@@ -69,7 +72,14 @@ def workloads(copies: int) -> dict[str, Gold]:
     perturbed = [v for g in golds for _, v in perturb.variants(g, kinds, range(1), ":cold")]
     out = {}
     for name, parts in (("clean", golds), ("perturbed", perturbed)):
-        out[name] = concat([numbered(g, c) for c in range(copies) for g in parts], name)
+        # Each part of each copy gets its own mark: variants of one file would otherwise share sentences,
+        # which the floor encodes once but the aligner still has to align.
+        marked = [
+            numbered(g, c * len(parts) + k) if c or name != "clean" else g
+            for c in range(copies)
+            for k, g in enumerate(parts)
+        ]
+        out[name] = concat(marked, name)
     return out
 
 
