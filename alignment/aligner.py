@@ -190,17 +190,6 @@ def align_texts(
     return beads, feats.signals, todo
 
 
-def gale_church(ja: Sequence[str], en: Sequence[str]) -> list[Bead]:
-    """The plain Gale–Church baseline (character lengths, ratio from the pair, the paper's priors)."""
-    from alignment import costs, dp
-
-    scorer = costs.GaleChurch.from_lengths(
-        [costs.text_length(t) for t in ja], [costs.text_length(t) for t in en]
-    )
-    problem = dp.Problem(n=len(ja), m=len(en), scorer=scorer)
-    return [Bead(ja=a, en=b) for a, b in dp.search(problem, dp.GALE_CHURCH_TYPES, max_full_cells=10**9)]
-
-
 # --- pairs in a project ---------------------------------------------------------------------------------
 
 

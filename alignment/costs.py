@@ -1,8 +1,7 @@
-"""Bead scores: embedding similarity with a neighbour margin and merge gain, length ratio, anchors; Gale–Church."""
+"""Bead scores: embedding similarity with a neighbour margin and merge gain, length ratio, anchors."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -387,50 +386,3 @@ def make_problem(scorer: Scorer, *, levels: int = 12) -> Problem:
         return make_problem(replace(scorer, ja=ja, en=en), levels=levels - 1)
 
     return Problem(n=scorer.ja.n, m=scorer.en.n, scorer=scorer, coarsen=coarsen if levels > 0 else None)
-
-
-# --- Gale–Church baseline -------------------------------------------------------------------------------
-
-GALE_CHURCH_PRIORS: dict[BeadType, float] = {
-    (1, 1): 0.89,
-    (1, 0): 0.0099,
-    (0, 1): 0.0099,
-    (2, 1): 0.089,
-    (1, 2): 0.089,
-    (2, 2): 0.011,
-}
-GALE_CHURCH_VARIANCE = 6.8
-
-
-def _norm_logsf(z: np.ndarray) -> np.ndarray:
-    """log(2 * (1 - Phi(|z|))), the two-sided tail of the standard normal, without underflow."""
-    erfc = np.vectorize(math.erfc, otypes=[float])
-    tail = erfc(np.abs(z) / math.sqrt(2.0))
-    return np.asarray(np.log(np.maximum(tail, 1e-300)))
-
-
-@dataclass(frozen=True, slots=True)
-class GaleChurch:
-    """Gale & Church (1993) with the JA→EN character ratio estimated from the pair (a `dp.BandScorer`)."""
-
-    ja_csum: np.ndarray
-    en_csum: np.ndarray
-    ratio: float
-
-    @classmethod
-    def from_lengths(cls, ja: Sequence[int], en: Sequence[int]) -> GaleChurch:
-        lj, le = _csum(np.asarray(ja, float)), _csum(np.asarray(en, float))
-        ratio = le[-1] / lj[-1] if lj[-1] > 0 and le[-1] > 0 else 1.0
-        return cls(lj, le, float(ratio))
-
-    def __call__(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
-        n, m = len(self.ja_csum) - 1, len(self.en_csum) - 1
-        i0c = np.clip(i0, 0, max(n - a, 0))[:, None]
-        j0c = np.clip(j0, 0, max(m - b, 0))
-        l1 = self.ja_csum[i0c + a] - self.ja_csum[i0c]
-        l2 = self.en_csum[j0c + b] - self.en_csum[j0c]
-        mean = (l1 + l2 / self.ratio) / 2
-        z = np.where(
-            mean > 0, (l1 * self.ratio - l2) / np.sqrt(GALE_CHURCH_VARIANCE * np.maximum(mean, 1e-9)), 0
-        )
-        return _norm_logsf(z) + math.log(GALE_CHURCH_PRIORS[(a, b)])

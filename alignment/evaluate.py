@@ -298,7 +298,7 @@ def evaluate(
 
 def evaluate_baseline(gold: Gold) -> Evaluation:
     """The plain Gale–Church baseline on the same gold sentences."""
-    from alignment.aligner import gale_church
+    from alignment.gale_church import gale_church
 
     predicted = tuple(ranges_to_indexes((b.ja, b.en) for b in gale_church(gold.ja, gold.en)))
     return Evaluation(gold, predicted, score([gold.beads], [predicted]), "Gale–Church (length only)")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alignment import costs, dp
+from alignment import costs, dp, gale_church
 
 TYPES3 = ((1, 1), (1, 0), (0, 1))
 
@@ -234,7 +234,7 @@ def test_similarity_term_prefers_the_matching_vectors() -> None:
 
 
 def test_gale_church_prefers_matching_lengths() -> None:
-    gc = costs.GaleChurch.from_lengths([10, 20], [20, 40])
+    gc = gale_church.GaleChurch.from_lengths([10, 20], [20, 40])
     assert gc.ratio == 2
     row = gc(1, 1, np.array([0, 1]), np.array([[0, 1], [0, 1]]))
     assert row[0, 0] > row[0, 1] and row[1, 1] > row[1, 0]
@@ -243,7 +243,7 @@ def test_gale_church_prefers_matching_lengths() -> None:
 
 def test_gale_church_alignment_of_length_lists() -> None:
     """The NLTK doctest, on our DP: align_blocks([10, 5, 5], [12, 20]) -> 0-0, 1-1, 2-1 style."""
-    gc = costs.GaleChurch.from_lengths([10, 5, 5], [10, 10])
+    gc = gale_church.GaleChurch.from_lengths([10, 5, 5], [10, 10])
     beads = dp.search(dp.Problem(3, 2, gc), dp.GALE_CHURCH_TYPES)
     assert beads == [((0, 1), (0, 1)), ((1, 3), (1, 2))]
 
