@@ -190,3 +190,21 @@ def test_views_are_only_made_over_existing_tables_and_rebuilt_idempotently(db_pa
     db.execute("CREATE TABLE t (a)")
     db.execute("ALTER TABLE t RENAME TO t2")  # would fail with a dangling view
     assert db.view_names() == ["glossary_terms"]
+
+
+async def test_metadata_titles_the_views_and_hides_the_caches(project: Path) -> None:
+    """Issue 12, item 20: `datasette taiyaku.db -m datasette/metadata.json`."""
+    import json
+
+    from testdata import ROOT
+
+    metadata = json.loads((ROOT / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+    ds = datasette_app.Datasette([str(project)], metadata=metadata)
+    await ds.invoke_startup()
+    info = (await _get(ds, "/taiyaku.json")).json()
+    hidden = {t["name"] for t in info["tables"] if t["hidden"]}
+    assert {"embeddings", "parses", "glossary_lookup", "_sqlite_migrations"} <= hidden
+    page = (await _get(ds, "/taiyaku/aligned_beads")).text
+    assert "Aligned beads" in page
+    described = set(metadata["databases"]["taiyaku"]["tables"])
+    assert VIEWS <= described  # every view has a title and a description
