@@ -207,4 +207,4 @@ async def test_metadata_titles_the_views_and_hides_the_caches(project: Path) -> 
     page = (await _get(ds, "/taiyaku/aligned_beads")).text
     assert "Aligned beads" in page
     described = set(metadata["databases"]["taiyaku"]["tables"])
-    assert VIEWS <= described  # every view has a title and a description
+    assert described >= VIEWS  # every view has a title and a description
