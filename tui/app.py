@@ -100,7 +100,18 @@ class AnnotateApp(App[None]):
     # --- navigation --------------------------------------------------------------------------------
 
     def on_open_pair(self, message: OpenPair) -> None:
-        self.push_screen(AlignScreen(self.session, message.name, message.bead or 0))
+        """Open a pair; when it is already open under the current screen, go back to it (no second copy)."""
+        open_here = [
+            s for s in self.screen_stack if isinstance(s, AlignScreen) and s.pair_name == message.name
+        ]
+        if not open_here:
+            self.push_screen(AlignScreen(self.session, message.name, message.bead or 0))
+            return
+        target = open_here[-1]
+        while self.screen is not target and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if message.bead is not None:
+            target.table.move_to(message.bead)
 
     def on_open_glossary(self, message: OpenGlossary) -> None:
         screen = self.screen
@@ -179,10 +190,7 @@ class AnnotateApp(App[None]):
         if isinstance(screen, ModalScreen):
             return
         if place.pair is not None:
-            if isinstance(screen, AlignScreen) and screen.pair_name == place.pair:
-                screen.table.move_to(place.bead or 0)
-            else:
-                self.post_message(OpenPair(place.pair, place.bead))
+            self.post_message(OpenPair(place.pair, place.bead))
         elif isinstance(screen, GlossaryScreen):
             if place.entry_id is not None:
                 screen.select(place.entry_id)

@@ -458,3 +458,14 @@ async def test_ctrl_r_refreshes_every_screen(project: Path) -> None:
         await pilot.pause()
         assert len(glossary.entries) == n + 1
         other.close()
+
+
+async def test_palette_lists_each_command_once_with_keys_as_people_write_them(project: Path) -> None:
+    async with app_for(project).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title.casefold() for c in commands]
+        assert len(titles) == len(set(titles))
+        helps = {c.title: c.help for c in commands}
+        assert helps["JA: take next bead's first segment"] == "key: <"
+        assert helps["Show/hide the glossary panel"] == "key: \\"

@@ -347,14 +347,16 @@ async def test_glossary_screen_keys_and_undo_says_where(real: Path, notification
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert gstore.get(db, made.id).en == "free and open"
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, AlignScreen) and app.screen.table.cursor == 5
-        await pilot.press("escape")
-        assert app.screen is glossary_screen
         await pilot.press("delete", "y")
         await pilot.pause()
         assert made.id not in [e.id for e in gstore.list_entries(db)]
         await pilot.press("u")
         assert gstore.get(db, made.id).en == "free and open"
+        # p goes back to the pair already open underneath, on the entry's bead (no second copy of it)
+        stack = len(app.screen_stack)
+        glossary_screen.select(made.id)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, AlignScreen) and app.screen.table.cursor == 5
+        assert len(app.screen_stack) == stack - 1
         db.close()
