@@ -469,3 +469,22 @@ async def test_palette_lists_each_command_once_with_keys_as_people_write_them(pr
         helps = {c.title: c.help for c in commands}
         assert helps["JA: take next bead's first segment"] == "key: <"
         assert helps["Show/hide the glossary panel"] == "key: \\"
+
+
+async def test_R_on_a_pair_without_english_says_so_and_writes_nothing(project: Path, notifications) -> None:
+    from tui_project import JA, build_pair
+
+    db = open_db(str(project))
+    with_no_english = build_pair(db, "ja-only", JA, None, beads=[])
+    db.close()
+    async with app_for(project, pair="ja-only").run_test(size=SIZE) as pilot:
+        screen = pilot.app.screen
+        assert [b.type for b in screen.pair_state.beads] == ["1-0"] * len(JA)  # shown, not stored
+        await pilot.press("R")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notifications.shown[-1].startswith("Nothing to realign: this stretch has no English yet")
+        assert [b.type for b in screen.pair_state.beads] == ["1-0"] * len(JA)
+    db = open_db(str(project))
+    assert get_beads(db, with_no_english) == []  # reading and refusing wrote nothing
+    db.close()

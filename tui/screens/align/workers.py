@@ -69,6 +69,11 @@ class Workers(SpanActions):
                 "This bead is confirmed: move into an unconfirmed stretch to realign it.", severity="warning"
             )
             return
+        if stretch.en[0] == stretch.en[1] or stretch.ja[0] == stretch.ja[1]:
+            side = "English" if stretch.en[0] == stretch.en[1] else "Japanese"
+            hint = ": e writes it" if side == "English" else ""
+            self.notify(f"Nothing to realign: this stretch has no {side} yet{hint}.", severity="warning")
+            return
         self.realigning = stretch
         self.set_busy(True)
         self.show_status()
