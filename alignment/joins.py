@@ -58,6 +58,14 @@ _COMMAS = "、，"
 _PARTICLE_START = "にをがはのでとへもやな"
 _CONTINUATION_START = re.compile(r"を|[\u3041-\u3096][、，]")
 _EN_OPEN_END = re.compile(r"[A-Za-z0-9,]$")
+# How headings end (a topic, an overview, "and others"), and how sentences open (a demonstrative or a
+# conjunction with its comma, "our country"): a wrapped line neither ends nor goes on so.
+_HEADING_END = re.compile(
+    r"(?:について|に関して|に向けて|の概要|の現状|の状況|の動向|の推移|の経緯|の意義|の課題|の取組み?|とは|等|など)[）)]?$"
+)
+_SENTENCE_START = re.compile(
+    r"(?:この|その|これ|それ|[我わ]が国|(?:また|さらに|なお|しかし|ただし|一方|他方)[、，])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,18 @@ def open_bracket(text: str, window: int = 60) -> int | None:
 def heading(line: str) -> bool:
     """A numbered heading: numbering first, no comma or sentence end anywhere in it."""
     return bool(_NUMBERED.match(line)) and not any(ch in line for ch in "、，。！？")
+
+
+def heading_at_width(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
+    """A numbered heading that happens to fill a wrapped line, not a numbered item wrapped after it.
+
+    Both are numbered lines without a comma or sentence end; the heading ends like a heading (`…について`,
+    `…の概要`, `…等`) or is followed by a sentence start (`この…`, `また、`), and the next line does not
+    continue it (no particle or verb ending first, no word across the break).
+    """
+    if not heading(prev) or nxt[0] in _PARTICLE_START or cut_in_word(prev, nxt, word_split):
+        return False
+    return bool(_HEADING_END.search(prev) or _SENTENCE_START.match(nxt))
 
 
 def cut_in_word(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
@@ -134,6 +154,8 @@ def join_ja(
         and nxt[0] not in _PARTICLE_START  # …安全保障 / に関して: the line goes on (この / また do not)
         and not cut_in_word(prev, nxt, word_split)
     ):
+        return False
+    if full and paragraph == prev and heading_at_width(prev, nxt, word_split):
         return False
     if _WEAK_MARKER.match(nxt) and not full:
         return False

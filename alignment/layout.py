@@ -114,8 +114,8 @@ class Widths:
         return any(w - 1.5 <= em <= w + 1.5 for w in self.ems) or any(w - 1 <= n <= w + 1 for w in self.chars)
 
 
-def wrap_width(values: Sequence[float], tolerance: float) -> float | None:
-    """The width where most lines pile up, if a good share (15%) of all lines do: the wrap width."""
+def wrap_width(values: Sequence[float], tolerance: float, share: float = 0.15) -> float | None:
+    """The width where most lines pile up, if a good `share` of all lines (and four at least) do."""
     counts = Counter(v for v in values if v >= 12)
     if not counts:
         return None
@@ -123,20 +123,46 @@ def wrap_width(values: Sequence[float], tolerance: float) -> float | None:
         ((w, sum(c for v, c in counts.items() if w - tolerance <= v <= w)) for w in counts),
         key=lambda wn: (wn[1], wn[0]),
     )
-    return best if n >= max(4, 0.15 * len(values)) else None
+    return best if n >= max(4, share * len(values)) else None
 
 
-def wrap_widths(contents: Sequence[str]) -> Widths:
+def wrap_widths(contents: Sequence[str], share: float = 0.15) -> Widths:
     """The wrap widths of non-blank line contents (table rows left out)."""
     prose = [c for c in contents if not is_table_row(c)]
-    em = wrap_width([round(em_width(c) * 2) / 2 for c in prose], 1.5)
-    chars = wrap_width([float(len(c)) for c in prose], 1.0)
+    em = wrap_width([round(em_width(c) * 2) / 2 for c in prose], 1.5, share)
+    chars = wrap_width([float(len(c)) for c in prose], 1.0, share)
     return Widths(() if em is None else (em,), () if chars is None else (int(chars),))
 
 
 @dataclass(frozen=True, slots=True)
+class Block:
+    """A run of lines read on its own evidence: blank lines or a change of line lengths set it apart."""
+
+    first_line: int
+    last_line: int
+    """0-based line numbers of its first and last non-blank line (in the raw text, once repair maps them)."""
+    wrapped: bool
+    own: bool
+    """Decided on the block's own evidence; otherwise it had too little and reads as the document does."""
+    evidence: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "first_line_index": self.first_line,
+            "last_line_index": self.last_line,
+            "layout": "wrapped" if self.wrapped else "unwrapped",
+            "decided": "block" if self.own else "document",
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
-    """Whether a document's line breaks are wrapping, how that was decided, and on what evidence."""
+    """Whether a document's line breaks are wrapping, how that was decided, and on what evidence.
+
+    `wrapped` is the reading of the document as a whole; where it mixes wrapped prose with lists or tables
+    a line a piece, `blocks` holds the reading of each block, and the line breaks follow those.
+    """
 
     wrapped: bool
     forced: bool = False
@@ -148,14 +174,22 @@ class Layout:
     """How many line breaks repair joined."""
     lines: int = 0
     """Non-blank lines in the raw text."""
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def mixed(self) -> bool:
+        return len({b.wrapped for b in self.blocks}) > 1
 
     @property
     def label(self) -> str:
-        return "wrapped" if self.wrapped else "unwrapped"
+        return "mixed" if self.mixed else "wrapped" if self.wrapped else "unwrapped"
 
     def describe(self) -> str:
         how = "as told" if self.forced else self.evidence
         kind = "PDF-wrapped" if self.wrapped else "one paragraph or item a line"
+        if self.mixed:
+            n = sum(1 for b in self.blocks if b.wrapped)
+            kind = f"mixed: {n} of {len(self.blocks)} blocks PDF-wrapped, the rest one item a line"
         return f"{kind} ({how}): {self.joined} of {max(self.lines - 1, 0)} line breaks joined"
 
     def as_dict(self) -> dict[str, object]:
@@ -166,10 +200,11 @@ class Layout:
             "evidence": self.evidence,
             "lines": self.lines,
             "joined_breaks": self.joined,
+            "blocks": [b.as_dict() for b in self.blocks],
         }
 
 
-def _ja_continued(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
+def ja_continued(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
     """Is the break between two Japanese lines visibly inside a sentence (not just after a comma)?"""
     if nxt[0] in CANNOT_START or prev[-1] in CANNOT_END or prev[-1] in "っッ":
         return True
@@ -184,11 +219,11 @@ def _ja_continued(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
     return bool(_HIRAGANA_START.match(nxt)) and not _HIRAGANA_START.match(prev[-1])
 
 
-def _en_continued(prev: str, nxt: str) -> bool:
+def en_continued(prev: str, nxt: str) -> bool:
     return bool(_EN_OPEN_END.search(prev)) and nxt[:1].islower()
 
 
-def _en_wrap_width(contents: Sequence[str]) -> int | None:
+def en_wrap_width(contents: Sequence[str]) -> int | None:
     """The width English lines were wrapped at: the length that nine lines in ten stay within."""
     lengths = sorted(len(c) for c in contents)
     return lengths[int(0.9 * (len(lengths) - 1))] if lengths else None
@@ -217,25 +252,43 @@ def detect(
         return Layout(wrapped, True, width if wrapped else None, "", lines=n), widths if wrapped else Widths()
     pairs = list(itertools.pairwise(contents))
     if lang == "en":
-        continued = sum(1 for p, q in pairs if _en_continued(p, q))
+        continued = sum(1 for p, q in pairs if en_continued(p, q))
         share = continued / len(pairs) if pairs else 0.0
         evidence = f"{continued} of {len(pairs)} line breaks fall mid-sentence"
         wrapped = continued >= 2 and share >= MIN_CONTINUED
         # English wraps between words, so its lines are ragged: the width is where the longest lines stop.
-        en_width = _en_wrap_width(contents) if wrapped else None
+        en_width = en_wrap_width(contents) if wrapped else None
         en_widths = Widths(chars=(en_width,)) if en_width else Widths()
         return Layout(wrapped, False, float(en_width) if en_width else None, evidence, lines=n), en_widths
     if not widths.wrapped:
         return Layout(False, False, None, "no wrap width: line lengths do not pile up", lines=n), Widths()
-    if widths.main_em is not None:
-        longer = sum(1 for c in contents if em_width(c) > widths.main_em + 2 and not is_table_row(c))
-    else:
-        longer = sum(1 for c in contents if len(c) > widths.chars[0] + 2 and not is_table_row(c))
+    longer = longer_than(contents, widths)
     if longer > MAX_LONGER * n:
         evidence = f"{longer} of {n} lines are longer than the would-be wrap width {width:g}"
         return Layout(False, False, None, evidence, lines=n), Widths()
-    full = [(p, q) for p, q in pairs if widths.full(p) and not is_table_row(p)]
-    continued = sum(1 for p, q in full if _ja_continued(p, q, word_split))
+    wrapped, evidence = ja_evidence(contents, widths, word_split)
+    return Layout(
+        wrapped, False, width if wrapped else None, evidence, lines=n
+    ), widths if wrapped else Widths()
+
+
+def longer_than(contents: Sequence[str], widths: Widths) -> int:
+    """How many lines (table rows aside) run more than 2 ems past the wrap width."""
+    if widths.main_em is not None:
+        return sum(1 for c in contents if em_width(c) > widths.main_em + 2 and not is_table_row(c))
+    return sum(1 for c in contents if widths.chars and len(c) > widths.chars[0] + 2 and not is_table_row(c))
+
+
+def ja_evidence(
+    contents: Sequence[str], widths: Widths, word_split: WordSplit | None, *, tight: bool = True
+) -> tuple[bool, str]:
+    """Are lines at the wrap width cut mid-sentence, often enough for the width to be a wrap?
+
+    `tight`: lines that all end exactly at the width and mid-sentence count too, without a visible cut.
+    """
+    width = widths.main_em if widths.main_em is not None else float(widths.chars[0]) if widths.chars else 0
+    full = [(p, q) for p, q in itertools.pairwise(contents) if widths.full(p) and not is_table_row(p)]
+    continued = sum(1 for p, q in full if ja_continued(p, q, word_split))
     evidence = f"wrap width {width:g}; {continued} of {len(full)} full lines cut mid-sentence"
     wrapped = continued >= 2 and continued >= MIN_CONTINUED * len(full)
     # Few lines, few visible cuts: a grid that nearly every full line meets exactly, none of them stopping
@@ -243,9 +296,7 @@ def detect(
     # run on).
     open_ends = sum(1 for p, _ in full if p.rstrip(_CLOSE)[-1:] not in _CLAUSE_END)
     exact = sum(1 for p, _ in full if _exact(p, widths))
-    if not wrapped and len(full) >= 3 and min(open_ends, exact) >= TIGHT * len(full):
+    if tight and not wrapped and len(full) >= 3 and min(open_ends, exact) >= TIGHT * len(full):
         wrapped = True
         evidence = f"wrap width {width:g}; {exact} of {len(full)} full lines end exactly there, mid-sentence"
-    return Layout(
-        wrapped, False, width if wrapped else None, evidence, lines=n
-    ), widths if wrapped else Widths()
+    return wrapped, evidence

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alignment.blocks import read_blocks
 from alignment.joins import (
     Gap,
     join_en,
@@ -270,7 +271,8 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
 
     Lines are kept as lines; wrapped lines are joined; blank lines collapse to one empty line between
     paragraphs; page furniture is dropped; markdown emphasis markers and letter-spacing are removed.
-    Whether line breaks are wrapping is decided first, for the whole document (alignment.layout).
+    Whether line breaks are wrapping is decided first, for the whole document (alignment.layout) and then
+    for each block of it that shows its own evidence (alignment.blocks).
 
     Args:
         word_split: tells whether two line fragments join inside a word (a Japanese tokenizer); used for
@@ -285,9 +287,19 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         lines[i].lo = lines[i].hi = lines[i].start  # treated as blank from here on
         edits.delete(lines[i].start, lines[i].end)
     content = [i for i, ln in enumerate(lines) if not ln.blank]
-    decided, widths = detect(
-        [lines[i].content for i in content], lang, word_split=word_split, override=layout
+    contents = [lines[i].content for i in content]
+    document, doc_widths = detect(contents, lang, word_split=word_split, override=layout)
+    blanks = [0, *(b - a - 1 for a, b in itertools.pairwise(content))]
+    decided, readings = read_blocks(contents, blanks, lang, document, doc_widths, word_split)
+    # Blocks are reported by raw line number (0-based).
+    decided = dataclasses.replace(
+        decided,
+        blocks=tuple(
+            dataclasses.replace(b, first_line=content[b.first_line], last_line=content[b.last_line])
+            for b in decided.blocks
+        ),
     )
+    reading_of = [r for r in readings for _ in range(r.block.first_line, r.block.last_line + 1)]
 
     for line in lines:
         edits.delete(line.start, line.lo)
@@ -309,14 +321,18 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
 
     joined_breaks = 0
     paragraph = lines[content[0]].content
-    for a, b in itertools.pairwise(content):
+    for k, (a, b) in enumerate(itertools.pairwise(content)):
         prev, nxt = lines[a], lines[b]
+        wrapped, widths = reading_of[k].block.wrapped, reading_of[k].widths
         between = lines[a + 1 : b]
         gap = Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
         p, n = prev.content, nxt.content
         if decided.forced and not decided.wrapped:
             joined = False
-        elif lang == "ja" and decided.wrapped:
+        elif reading_of[k + 1].block.wrapped != wrapped:
+            # Where wrapped prose meets a list (or the reverse) the break is structure, unless visibly cut.
+            joined = join_ja_unwrapped(p, n, gap, None) if lang == "ja" else join_en_unwrapped(p, n, gap)
+        elif lang == "ja" and wrapped:
             told = decided.forced and not widths.wrapped
             joined = (
                 join_ja_told_wrapped(p, n, gap) if told else join_ja(p, paragraph, n, gap, widths, word_split)
@@ -324,7 +340,7 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         elif lang == "ja":
             joined = join_ja_unwrapped(p, n, gap, word_split)
         else:
-            joined = join_en(p, n, gap, widths) if decided.wrapped else join_en_unwrapped(p, n, gap)
+            joined = join_en(p, n, gap, widths) if wrapped else join_en_unwrapped(p, n, gap)
         # Everything from the end of prev's content to the start of next's content is the gap.
         gap_start, gap_end = prev.hi, nxt.lo
         edits.delete(gap_start, gap_end)

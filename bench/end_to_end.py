@@ -190,27 +190,45 @@ def wrap_text(text: str, lang: str, width: int, seed: int) -> str:
     return "\n".join(out)
 
 
+def mix_text(text: str, lang: str, width: int, seed: int, wrapped_first: bool) -> str:
+    """Half the lines of `text` laid out wrapped (as wrap_text does), the other half kept a line each: a
+    document that mixes PDF-wrapped prose with clean lines, in either order."""
+    rows = [ln for ln in text.split("\n") if ln.strip()]
+    half = len(rows) // 2
+    head, tail = "\n".join(rows[:half]), "\n".join(rows[half:])
+    if wrapped_first:
+        return wrap_text(head, lang, width, seed) + "\n" + tail
+    return head + "\n\n" + wrap_text(tail, lang, width, seed)
+
+
 def variants(gold_dir: Path, widths: Sequence[int]) -> dict[str, object]:
-    """One-segment share of gold sentences when the raw documents are re-laid out as wrapped PDF text."""
+    """One-segment share of gold sentences when the raw documents are re-laid out as wrapped PDF text, whole
+    (`LANG_width_W`) and half wrapped, half a line each, in both orders (`LANG_mixed_W`)."""
     from alignment.importer import Source, plan_import
 
     out: dict[str, object] = {}
     for lang in ("ja", "en"):
         for width in widths if lang == "ja" else [w * 2 for w in widths]:
-            hits = total = 0
-            for path in sorted(gold_dir.glob("*.gold.jsonl")):
-                gold = read_gold(path)
-                raw_path = gold_dir / "raw" / f"{gold.name}.{lang}.txt"
-                if not raw_path.exists():
-                    continue
-                text = wrap_text(raw_path.read_text(encoding="utf-8"), lang, width, seed=width)
-                sentences = gold.ja if lang == "ja" else gold.en
-                prepared = plan_import(
-                    None, Source("ja" if lang == "ja" else "en", text), name=gold.name
-                ).documents[0]
-                hits += round(exact_share(sentences, prepared.sentences) * len(sentences))
-                total += len(sentences)
-            out[f"{lang}_width_{width}"] = round(hits / total, 4) if total else None
+            for kind in ("width", "mixed"):
+                hits = total = 0
+                for path in sorted(gold_dir.glob("*.gold.jsonl")):
+                    gold = read_gold(path)
+                    raw_path = gold_dir / "raw" / f"{gold.name}.{lang}.txt"
+                    if not raw_path.exists():
+                        continue
+                    raw = raw_path.read_text(encoding="utf-8")
+                    if kind == "width":
+                        texts = [wrap_text(raw, lang, width, seed=width)]
+                    else:
+                        texts = [mix_text(raw, lang, width, width, first) for first in (True, False)]
+                    sentences = gold.ja if lang == "ja" else gold.en
+                    for text in texts:
+                        prepared = plan_import(
+                            None, Source("ja" if lang == "ja" else "en", text), name=gold.name
+                        ).documents[0]
+                        hits += round(exact_share(sentences, prepared.sentences) * len(sentences))
+                        total += len(sentences)
+                out[f"{lang}_{kind}_{width}"] = round(hits / total, 4) if total else None
     return out
 
 
