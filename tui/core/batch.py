@@ -70,6 +70,8 @@ class Outcome(Generic[S]):
     failed: list[Failure] = field(default_factory=list)
     work: list[Work] = field(default_factory=list)
     seconds: float = 0.0
+    writing: float = 0.0
+    """Seconds spent storing results here (the single writer: the part that more workers do not shorten)."""
     workers: str = "this process"
 
 
@@ -139,6 +141,10 @@ class Pool:
             from concurrent.futures import ProcessPoolExecutor
 
             n = min(self.workers, jobs)
+            # One BLAS thread per worker: n workers on n cores, not n × cores threads fighting for them
+            # (the vectors do not depend on the thread count). Read by the workers when they start.
+            for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                os.environ.setdefault(var, "1")
             # spawn, not fork: the parent may hold SQLite connections and BLAS threads
             self.executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
             self.description = f"{n} local worker processes"
@@ -272,12 +278,14 @@ def run(
                 reason = _reason(result) if isinstance(result, BaseException) else "not read"
                 out.failed.append(Failure(names[k], reason))
             else:
+                writing = time.perf_counter()
                 try:
                     out.stored.append(store(job, result))
                     out.work.append(result.work)
                     chars += job.chars
                 except Exception as exc:  # its transaction rolled back; the others go on
                     out.failed.append(Failure(names[k], _reason(exc)))
+                out.writing += time.perf_counter() - writing
             written += 1
             if on_tick is not None:
                 on_tick(Tick(written, n, chars, time.perf_counter() - started, names[k]))

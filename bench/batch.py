@@ -1,0 +1,173 @@
+"""Whole archives: import + suggest + align of 16 seed-sized documents, serially, on local worker processes,
+and through a real `dask scheduler` with `dask worker` processes on 127.0.0.1. Prints JSON.
+
+The floor is the serial run (`--workers 1`: the same pure functions in this process), measured in the same
+run; the figures are ratios against it. Every configuration must store the same project content (timestamps
+aside): the digests printed must be equal.
+
+    .venv/bin/python bench/batch.py [--docs 16] [--workers 2] [--no-dask]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# bench/ holds tui.py and import.py: off the path, so `tui` and `import` are the product's, not these scripts
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from batchdump import dump  # noqa: E402
+from testdata import DEV_GOLD, SEEDS  # noqa: E402
+
+SEED_PAIRS = ("000_018672d04432ce13", "001_5af3baea35b63ec3")
+GOLD_PAIRS = ("jpin2006_joint_statement", "jpin2008_secdecl_preamble", "kyoto_HST00871", "kyoto_HST00906")
+
+
+def make_archive(folder: Path, n: int) -> list[int]:
+    """n documents: the two seeds with our English and the four dev-gold pairs, repeated under other names."""
+    sources = [(SEEDS / f"{s}.txt", SEEDS / "en" / f"{s}.en.txt") for s in SEED_PAIRS]
+    sources += [(DEV_GOLD / "raw" / f"{g}.ja.txt", DEV_GOLD / "raw" / f"{g}.en.txt") for g in GOLD_PAIRS]
+    sizes = []
+    for k in range(n):
+        ja, en = sources[k % len(sources)]
+        shutil.copy(ja, folder / f"doc{k:03d}.ja.txt")
+        shutil.copy(en, folder / f"doc{k:03d}.en.txt")
+        sizes.append(len(ja.read_text(encoding="utf-8")) + len(en.read_text(encoding="utf-8")))
+    return sizes
+
+
+def digest(db: Path) -> str:
+    return hashlib.sha256(repr(sorted(dump(db).items())).encode()).hexdigest()[:16]
+
+
+def run_all(folder: Path, db: Path, workers: int, scheduler: str | None = None) -> dict[str, Any]:
+    from alignment.store import list_pairs
+    from tui.core.archive import Options, align_archive, import_archive, read_folder, suggest_archive
+    from tui.core.batch import pool
+    from tui.core.project import Project
+
+    stages: dict[str, Any] = {}
+    peaks: dict[str, int] = {}
+    started = time.perf_counter()
+    with Project.open(db, user="bench") as project, pool(workers, scheduler) as where:
+        imported, _ = import_archive(project, read_folder(folder), where, Options())
+        pairs = list_pairs(project.db)
+        suggested = suggest_archive(project, pairs, where)
+        aligned = align_archive(project, pairs, where)
+        description = where.description
+    total = time.perf_counter() - started
+    docs = len(imported.stored)
+    for name, outcome in (("import", imported), ("suggest", suggested), ("align", aligned)):
+        assert not outcome.failed, outcome.failed
+        stages[name] = {
+            "seconds": round(outcome.seconds, 2),
+            "writer_seconds": round(outcome.writing, 3),
+            "worker_seconds": round(sum(w.seconds for w in outcome.work), 2),
+        }
+        for w in outcome.work:
+            peaks[w.worker] = max(peaks.get(w.worker, 0), w.peak_rss)
+    writing = sum(s["writer_seconds"] for s in stages.values())
+    return {
+        "where": description,
+        "seconds": round(total, 2),
+        "documents": docs,
+        "stages": stages,
+        "writer_ms_per_document": round(writing / docs * 1000, 1),
+        "peak_rss_mib_per_worker": sorted(round(p / 2**20) for p in peaks.values()),
+        "digest": digest(db),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def dask_processes(n: int, cwd: Path) -> Iterator[str]:
+    """A `dask scheduler` and n single-threaded `dask worker` processes on 127.0.0.1, always stopped."""
+    from distributed import Client
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    log = (cwd / "dask.log").open("wb")
+    py = [sys.executable, "-m"]
+    procs = [
+        subprocess.Popen(
+            [*py, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--dashboard-address", ":0", "--no-show"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+        )
+    ]  # fmt: skip
+    try:
+        for _ in range(n):
+            procs.append(
+                subprocess.Popen(
+                    [*py, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
+                     "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "60"],
+                    stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                )
+            )  # fmt: skip
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(n, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-dask", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        folder = base / "archive"
+        folder.mkdir()
+        sizes = make_archive(folder, args.docs)
+        serial = run_all(folder, base / "serial.db", 1)
+        local = run_all(folder, base / "local.db", args.workers)
+        out: dict[str, Any] = {
+            "documents": args.docs,
+            "characters": sum(sizes),
+            "mean_characters_per_document": round(sum(sizes) / len(sizes)),
+            "serial": serial,
+            "local_workers": local,
+            "speedup_local": round(serial["seconds"] / local["seconds"], 2),
+            "identical_local": local["digest"] == serial["digest"],
+            "documents_per_hour_per_core_serial": round(args.docs / serial["seconds"] * 3600),
+        }
+        if not args.no_dask:
+            with dask_processes(args.workers, base) as address:
+                cluster = run_all(folder, base / "dask.db", args.workers, address)
+            out["dask"] = cluster
+            out["identical_dask"] = cluster["digest"] == serial["digest"]
+            out["dask_overhead_vs_local"] = round(cluster["seconds"] / local["seconds"] - 1, 3)
+        print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
