@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from alignment.bead_store import save_beads
+from alignment.bead_store import save_beads  # noqa: E402
 from alignment.model import Bead, Document  # noqa: E402
 from alignment.project import write  # noqa: E402
-from alignment.store import create_pair, insert_document
+from alignment.store import create_pair, insert_document  # noqa: E402
 from alignment.text import line_segments  # noqa: E402
 from tui.common import open_db  # noqa: E402
 

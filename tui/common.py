@@ -248,6 +248,12 @@ class _NullBar(Generic[T]):
         return None
 
 
+class UsageFailure(click.ClickException):
+    """A usage error shown in one line; exits 2, click's convention for usage errors (failures exit 1)."""
+
+    exit_code = 2
+
+
 class TaiyakuGroup(click.Group):
     """Turns every error into one line on stderr and a non-zero exit: users never see a traceback."""
 
@@ -257,9 +263,7 @@ class TaiyakuGroup(click.Group):
         except click.UsageError as exc:
             # One line, like every other error: the usage block would push the reason off a narrow terminal.
             where = exc.ctx.command_path if exc.ctx else "taiyaku"
-            error = click.ClickException(f"{exc.format_message()} (see `{where} --help`)")
-            error.exit_code = 2  # click's convention: a usage error exits 2, a failure 1
-            raise error from None
+            raise UsageFailure(f"{exc.format_message()} (see `{where} --help`)") from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except ProjectError as exc:

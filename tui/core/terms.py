@@ -17,7 +17,8 @@ from alignment.progress import Progress
 from alignment.project import ProjectError
 from glossary import change_store, exchange, store
 from glossary.csvio import Parsed
-from glossary.harvest import Proposal, harvest_pair
+from glossary.harvest import harvest_pair
+from glossary.harvest_model import Proposal
 from glossary.model import Entry, ImportReport, Source, Status, Variant
 from glossary.spans import link_entry, set_status
 from tui.core import history
