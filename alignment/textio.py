@@ -214,6 +214,11 @@ def _decodings(data: bytes, codecs_: tuple[str, ...]) -> list[Decoded]:
     return out
 
 
+_PLAUSIBLE_UTF8 = re.compile(
+    "[\u00a0-\u024f\u2010-\u206f\u2100-\u2bff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uffef]"
+)
+
+
 def _nearly_utf8(data: bytes) -> bool:
     """UTF-8 but for its cut-off last character, or with at least two valid multibyte characters per bad
     sequence. CP932 and EUC-JP Japanese are far from that: their common lead bytes are UTF-8 continuation
@@ -221,17 +226,21 @@ def _nearly_utf8(data: bytes) -> bool:
     sample = data[:1_000_000]
     text = sample.decode("utf-8", "replace")
     stray = text.count("\ufffd") - sample.count(b"\xef\xbf\xbd")
-    valid = sum(1 for ch in text if ord(ch) >= 0x80) - text.count("\ufffd")
+    # only characters real text has count as valid: CP932 bytes make the odd combining mark or astral
+    # code point by chance (空自 holds a valid 4-byte sequence), never Japanese or Latin letters
+    valid = sum(1 for ch in text if ord(ch) >= 0x80 and _PLAUSIBLE_UTF8.match(ch))
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end == len(data) and stray == 1:
             return valid >= 1
-    return stray >= 1 and valid >= 2 and stray * 2 <= valid
+    return stray >= 1 and valid >= 1 and stray * 2 <= valid + 1
 
 
 _JAPANESE_RUN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff9f]+")
 _KANA = re.compile(r"[\u3041-\u30ff]")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
 
 
 def plausible_japanese(text: str) -> bool:
@@ -244,18 +253,51 @@ def plausible_japanese(text: str) -> bool:
         return bool(high) and all("\u2010" <= ch <= "\u2bff" for ch in high)
     if _KANA.search(sample):  # mis-decoded Latin text almost never yields kana
         return True
-    glued = 0
+    # Mis-decoded Latin text gives one or two kanji glued to what precedes them (`Japan痴`, `6.痴`: the
+    # accented letter or quote came right after it), or a lone kanji between a space and a letter (an
+    # opening quote and the letter after it). Compounds of three kanji or more are Japanese. Runs of
+    # punctuation only （ ） ： are CP932's, and say nothing either way.
+    runs = [m for m in runs if _IDEOGRAPH.search(m.group())]
+    if not runs:  # half-width katakana alone is what EUC-JP read as CP932 gives
+        return not _HALF_WIDTH_KANA.search(sample)
+    glued = compounds = 0
     for m in runs:
+        if len(_IDEOGRAPH.findall(m.group())) >= 3:
+            compounds += 1
+            continue
         before = sample[m.start() - 1] if m.start() else " "
         after = sample[m.end()] if m.end() < len(sample) else " "
-        if (
-            len(m.group()) <= 2 and not _KANA.search(m.group()) and (before.isascii() and before.isalpha())
-        ) or (len(m.group()) == 1 and after.isascii() and after.isalpha()):
+        if (len(m.group()) <= 2 and before.isascii() and not before.isspace() and not before.isdigit()) or (
+            len(m.group()) == 1 and before.isspace() and after.isascii() and after.isalpha()
+        ):
             glued += 1
-    return glued * 3 < len(runs)
+    return glued * 3 < len(runs) or compounds >= glued
 
 
 _HIGH_RUN = re.compile(r"[^\x00-\x7f]{4}")
+
+
+_TYPOGRAPHIC = frozenset("’‘“”–—…•€£°©®™·«»¿¡×÷§")
+
+
+def _misplaced(text: str) -> int:
+    """Non-ASCII characters placed as Western text never has them (CP932 bytes read as Windows-1252): an
+    opening quote glued after a letter (`ASEAN‘S`) or a closing one before a letter (`2020”N`), a symbol such as ‰ ¤ ¦ ¬ ¸, an accented capital with no
+    letter beside it. Real Windows-1252 English has none of these."""
+    count = 0
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if (
+            (ch in "‘“" and before.isalnum())
+            or (ch == "”" and after.isalnum())
+            or (not ch.isalpha() and ch not in _TYPOGRAPHIC and not ch.isspace())
+            or (ch.isupper() and not before.isalpha() and not after.isalpha())
+        ):
+            count += 1
+    return count
 
 
 def _latin(data: bytes) -> Decoded | None:
@@ -272,7 +314,9 @@ def _latin(data: bytes) -> Decoded | None:
         odd = sum(1 for ch in high if unicodedata.category(ch)[0] not in "LPSZ")
         if _HIGH_RUN.search(sample):  # Western text has no four non-ASCII characters in a row
             continue
-        if not odd and len(high) * 5 <= max(visible, 1) * 2:  # CP932 Japanese read so is over half
+        if (
+            not odd and len(high) * 5 <= max(visible, 1) * 2 and not _misplaced(sample)
+        ):  # CP932 Japanese read so is over half
             return Decoded(text, codec)
     return None
 

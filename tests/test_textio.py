@@ -145,3 +145,17 @@ def test_plain_legacy_encodings_are_never_taken_for_mixed(encoding: str) -> None
             decode_bytes(data[start:], name="x")
         except ProjectError as exc:
             assert "mixes" not in str(exc)
+
+
+@pytest.mark.parametrize(
+    "text", ["2020年6月", "（ADMM）", "空自は、", "URL：https://example.jp/", "ASEAN全体の経済安保"]
+)
+@pytest.mark.parametrize("codec", ["cp932", "euc_jp"])
+def test_short_japanese_fragments_in_legacy_codecs(text: str, codec: str) -> None:
+    """Issue 12 item 6: the checks against Windows-1252 mojibake must not turn away short Japanese (digits
+    before 年, full-width brackets around Latin, a compound after Latin letters)."""
+    from alignment.textio import decode_bytes
+
+    if codec == "euc_jp" and text.startswith("2020"):
+        pytest.skip("EUC-JP 年 is a valid UTF-8 sequence: an eight-byte sample cannot tell")
+    assert decode_bytes(text.encode(codec)).text == text
