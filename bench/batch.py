@@ -5,7 +5,7 @@ The floor is the serial run (`--workers 1`: the same pure functions in this proc
 run; the figures are ratios against it. Every configuration must store the same project content (timestamps
 aside): the digests printed must be equal.
 
-    .venv/bin/python bench/batch.py [--docs 16] [--workers 2] [--no-dask]
+    .venv/bin/python bench/batch.py [--docs 16] [--workers 2] [--no-dask] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -142,9 +142,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--keep", type=Path, default=None, help="Keep the projects in this (new) folder.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
+        base = args.keep or Path(tmp)
+        base.mkdir(parents=True, exist_ok=True)
         folder = base / "archive"
         folder.mkdir()
         sizes = make_archive(folder, args.docs)

@@ -212,3 +212,19 @@ def test_a_rerun_skips_what_is_stored_and_failures_are_named(run, tmp_path: Path
     pairs = json.loads(run("pairs", "--json").output)
     assert sorted(p["name"] for p in pairs) == sorted([*SMALL, "empty"])
     assert all(p["ja_sentences"] > 0 for p in pairs)  # nothing half-stored
+
+
+def test_align_all_skip_done_continues_a_batch(run, db_path: Path) -> None:
+    from test_align import add_pair
+
+    from tui.core.project import open_db
+
+    db = open_db(db_path)
+    add_pair(db, "p1", ["一つ目の文。", "二つ目の文。"], ["The first sentence.", "The second sentence."])
+    add_pair(db, "p2", ["三つ目の文。"], ["The third sentence."])
+    db.close()
+    args = ("align", "--all", "--no-embeddings", "--workers", "1", "--json")
+    first = json.loads(run(*args, "--skip-done").stdout)
+    assert [(s["pair"], s["beads"]) for s in first] == [("p1", 2), ("p2", 1)]
+    assert json.loads(run(*args, "--skip-done").stdout) == []  # both done: nothing to do
+    assert json.loads(run(*args).stdout) == first  # without it, every pair again (as before batches)
