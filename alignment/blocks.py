@@ -117,6 +117,7 @@ def split(contents: Sequence[str], blanks_before: Sequence[int], lang: Lang, wid
             boundary = not long[k - 1] or _ends_sentence(prev) or not widths.wrapped
         if blanks_before[k] and boundary:
             cuts.add(k)
+    gaps = set(cuts)
     if widths.wrapped or lang == "en":
         # Runs of short lines: the first may end the paragraph before it; the rest are a block of their own.
         for short, run in itertools.groupby(range(len(contents)), key=lambda k: not long[k]):
@@ -125,7 +126,11 @@ def split(contents: Sequence[str], blanks_before: Sequence[int], lang: Lang, wid
                 continue
             starts_block = ks[0] == 0 or ks[0] in cuts
             cuts.add(ks[0] if starts_block else ks[1])
-            cuts.add(ks[-1] + 1)
+            # A line or two left before the paragraph gap (an item that happens to reach the width) go
+            # with the run: too few to read on their own.
+            gap = min(c for c in gaps if c > ks[-1])
+            if gap - (ks[-1] + 1) >= SHORT_RUN:
+                cuts.add(ks[-1] + 1)
     edges = sorted(cuts)
     return [range(a, b) for a, b in itertools.pairwise(edges) if b > a]
 
@@ -140,7 +145,11 @@ def _decide(
     if lang == "en":
         continued = sum(1 for p, q in pairs if en_continued(p, q))
         evidence = f"{continued} of {len(pairs)} line breaks fall mid-sentence"
-        if continued >= 2 and continued >= MIN_CONTINUED * len(pairs):
+        # Or every break a wrap (continued in lower case, or the next word would not have fit), one visibly.
+        forced = all(_en_wraps(p, q, widths) for p, q in pairs)
+        if (continued >= 2 and continued >= MIN_CONTINUED * len(pairs)) or (
+            continued and forced and len(pairs) >= 2
+        ):
             width = widths.chars[0] if widths.chars else en_wrap_width(lines)
             return True, Widths(chars=(width,)) if width else Widths(), evidence
         cut = continued
@@ -169,7 +178,11 @@ def _grid_like(contents: Sequence[str], span: range, lang: Lang, widths: Widths,
     line (none of them at it)?"""
     if len(span) < 2:
         return False
-    flags = _wraps([contents[k] for k in span], lang, widths)[:-1]
+    lines = [contents[k] for k in span]
+    if lang == "en":  # English wraps before capitals too: the fit tells as much as the case
+        flags = [_en_wraps(p, q, widths) for p, q in itertools.pairwise(lines)]
+    else:
+        flags = _wraps(lines, lang, widths)[:-1]
     return all(flags) if wrapped else not any(flags)
 
 
@@ -190,7 +203,7 @@ def _pooled(
     looks = [sp for sp in small if _grid_like(contents, sp, lang, widths, not document)]
     pairs = [(contents[k], contents[k + 1]) for sp in looks for k in sp[:-1]]
     if lang == "en":
-        cut = sum(1 for p, q in pairs if en_continued(p, q))
+        cut = sum(1 for p, q in pairs if _en_wraps(p, q, widths))
     else:
         cut = _ja_cuts(pairs, word_split, widths)
     evidence = f"with other small blocks: {cut} of {len(pairs)} line breaks cut mid-sentence"

@@ -224,8 +224,13 @@ def en_continued(prev: str, nxt: str) -> bool:
 
 
 def en_wrap_width(contents: Sequence[str]) -> int | None:
-    """The width English lines were wrapped at: the length that nine lines in ten stay within."""
-    lengths = sorted(len(c) for c in contents)
+    """The width English lines were wrapped at: the length that nine wrapped lines in ten stay within.
+
+    Wrapped lines are those continued in lower case on the next (all lines when fewer than four are): clean
+    paragraphs a line elsewhere in the document must not pass for the width.
+    """
+    wrapped = [p for p, q in itertools.pairwise(contents) if en_continued(p, q)]
+    lengths = sorted(len(c) for c in (wrapped if len(wrapped) >= 4 else contents))
     return lengths[int(0.9 * (len(lengths) - 1))] if lengths else None
 
 

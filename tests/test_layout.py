@@ -240,3 +240,144 @@ def test_import_reports_the_layout_and_takes_an_override(run, tmp_path) -> None:
 
     result = run("import", str(clean), "--name", "seg", "--segmented", "--wrapped")
     assert result.exit_code != 0 and "--segmented" in result.output and "Traceback" not in result.output
+
+
+# --- mixed documents: each block on its own evidence --------------------------------------------------------
+
+ITEMS_JA = [
+    "両国間の経済連携協定の締結に向けた交渉",
+    "海洋の安全保障に関する定期協議",
+    "防衛当局間の人事交流と共同訓練の拡充",
+    "サイバー空間における脅威情報の共有",
+    "災害救援に関する共同計画の策定と実施に向けた準備",
+    "宇宙分野の協力",
+]
+ITEMS_EN = [
+    "Economic Partnership Agreement negotiations",
+    "Maritime security dialogue",
+    "Personnel exchanges between the defence authorities and joint exercises",
+    "Sharing of cyber threat information",
+    "Space cooperation",
+    "Joint planning for disaster relief",
+]
+
+
+def _hard_wrapped(paragraphs: list[str], width: int) -> str:
+    """Hard breaks every `width` characters and nothing between paragraphs (no blank line anywhere)."""
+    return "\n".join(p[i : i + width] for p in paragraphs for i in range(0, len(p), width))
+
+
+@pytest.mark.parametrize(
+    ("width", "gap"), [(24, True), (36, True), (36, False)], ids=["24-blank", "36-blank", "36-no-blank"]
+)
+@pytest.mark.parametrize("prose_first", [True, False], ids=["prose-first", "list-first"])
+def test_wrapped_prose_and_a_clean_list_in_one_document(width: int, gap: bool, prose_first: bool) -> None:
+    """Each part read on its own: the prose rejoined a sentence a segment, the list kept an item a line."""
+    prose = wrap_ja(PROSE_JA, width) if gap else _hard_wrapped(PROSE_JA, width)
+    items = "\n".join(ITEMS_JA)
+    raw = prose + "\n" + items if prose_first else items + ("\n\n" if gap else "\n") + prose
+    got, r = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == ([*PROSE_JA, *ITEMS_JA] if prose_first else [*ITEMS_JA, *PROSE_JA])
+    assert r.layout.label == "mixed" and r.layout.wrapped
+    assert any(b.wrapped for b in r.layout.blocks)
+    raw_lines = raw.split("\n")
+    # The list is one block, decided on its own evidence, found by its raw line numbers.
+    (listed,) = [b for b in r.layout.blocks if not b.wrapped]
+    assert listed.own
+    assert raw_lines[listed.first_line] in (ITEMS_JA[0], ITEMS_JA[1])
+    assert raw_lines[listed.last_line] == ITEMS_JA[-1]
+
+
+def test_a_list_between_wrapped_paragraphs_is_read_apart() -> None:
+    raw = "\n".join([wrap_ja(PROSE_JA[:3], 36), *ITEMS_JA[:3], "", wrap_ja(PROSE_JA[3:], 36), *ITEMS_JA[3:]])
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [*PROSE_JA[:3], *ITEMS_JA[:3], *PROSE_JA[3:], *ITEMS_JA[3:]]
+
+
+@pytest.mark.parametrize("width", [44, 60])
+@pytest.mark.parametrize("order", ["prose-first", "list-first", "prose-first-no-blank"])
+def test_english_wrapped_prose_and_a_clean_list_in_one_document(width: int, order: str) -> None:
+    import textwrap
+
+    items = "\n".join(ITEMS_EN)
+    if order == "prose-first-no-blank":
+        raw = "\n".join(textwrap.fill(p, width) for p in PROSE_EN) + "\n" + items
+    else:
+        prose = "\n\n".join(textwrap.fill(p, width) for p in PROSE_EN)
+        raw = prose + "\n\n" + items if order == "prose-first" else items + "\n\n" + prose
+    got, r = sentences(raw, "en")
+    expected = [*ITEMS_EN, *PROSE_EN] if order == "list-first" else [*PROSE_EN, *ITEMS_EN]
+    assert got == expected
+    assert r.layout.label == "mixed"
+
+
+def test_a_clean_document_stays_one_block_reading() -> None:
+    """No block of a clean list or of clean paragraphs is read as wrapped (the dev-gold shapes)."""
+    for text in (TREATY_LIST, "\n\n".join(PROSE_JA), "\n".join([*PROSE_JA[:2], *ITEMS_JA, *PROSE_JA[2:]])):
+        got, r = sentences(text, "ja", word_split=parse.splits_word)
+        assert r.layout.label == "unwrapped" and not any(b.wrapped for b in r.layout.blocks)
+        assert r.layout.joined == 0 and got == [ln for ln in text.split("\n") if ln]
+
+
+# --- numbered headings that fill a wrapped line ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "after"),
+    [
+        (
+            "２．地域の安全保障環境と防衛協力の概要",
+            0,
+        ),  # a heading's ending; a sentence with a subject follows
+        ("（３）周辺諸国との防衛協力・交流について", 0),
+        (
+            "３．防衛当局間の協力と人的交流の一層の強化",
+            3,
+        ),  # an ordinary noun, but a sentence start (この…) follows
+    ],
+)
+def test_a_numbered_heading_exactly_at_the_wrap_width_stays_apart(heading: str, after: int) -> None:
+    width = len(heading)  # full-width throughout: as many ems as characters
+    before = [p for k, p in enumerate(PROSE_JA) if k != after][:2]
+    raw = wrap_ja(before, width) + "\n" + heading + "\n" + wrap_ja(PROSE_JA[after : after + 1], width)
+    got, r = sentences(raw, "ja", word_split=parse.splits_word)
+    assert r.layout.wrapped and r.layout.width == width
+    assert got == [*before, heading, PROSE_JA[after]]
+
+
+def test_a_numbered_item_wrapped_after_its_first_line_still_joins() -> None:
+    """The same shape, but the next line goes on (a particle first; a word across the break)."""
+    for first, rest in (
+        (
+            "（１）両国の首脳は地域の平和と安定のための協力の一層の強化と拡大",
+            "について引き続き緊密に連携していくことで一致した。",
+        ),
+        (
+            "（２）両国は海洋の安全保障に関する定期協議の枠組みを設け、その",
+            "成果を毎年の首脳会談に報告することとした。",
+        ),
+    ):
+        width = len(first)
+        raw = wrap_ja(PROSE_JA[:3], width) + "\n" + first + "\n" + rest + "\n" + wrap_ja(PROSE_JA[3:], width)
+        got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+        assert first + rest in got
+
+
+def test_import_reports_each_block_of_a_mixed_document(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    raw = wrap_ja(PROSE_JA, 36) + "\n" + "\n".join(ITEMS_JA)
+    path = tmp_path / "mixed.ja.txt"
+    path.write_text(raw, encoding="utf-8")
+    result = run("import", str(path), "--json")
+    layout = json.loads(result.output)["documents"]["ja"]["layout"]
+    assert layout["layout"] == "mixed" and layout["wrap_width"] == 36
+    listed = [b for b in layout["blocks"] if b["layout"] == "unwrapped"]
+    assert len(listed) == 1 and listed[0]["decided"] == "block"
+    lines = raw.split("\n")
+    assert lines[listed[0]["first_line_index"]] == ITEMS_JA[0]
+    assert lines[listed[0]["last_line_index"]] == ITEMS_JA[-1]
+    assert all(b["layout"] == "wrapped" for b in layout["blocks"] if b["last_line_index"] < len(lines) - 6)
+    assert json.loads(result.output)["documents"]["ja"]["sentences"] == len(PROSE_JA) + len(ITEMS_JA)
+    result = run("import", str(path), "--name", "told")  # people see the short summary only
+    assert "JA: mixed: " in result.stderr and "blocks PDF-wrapped" in result.stderr
