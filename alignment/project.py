@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from alignment import corpus_schema
+from alignment.backup import backup_file as backup_file  # re-exported: migrations write one first
+from alignment.backup import backup_to as backup_to
 from alignment.errors import ProjectError as ProjectError  # re-exported: callers import it from here
 from alignment.errors import one_line as _one_line
 from alignment.errors import project_error_from_sqlite as project_error_from_sqlite
@@ -142,25 +144,6 @@ def _use_wal(db: Database) -> None:
 def _unknown_applied(db: Database, migrations: Migrations) -> list[str]:
     known = {m.name for m in migrations._migrations}
     return [m.name for m in migrations.applied(db) if m.name not in known]
-
-
-def backup_file(db: Database, path: Path, label: str) -> Path:
-    """Write a consistent copy of the project next to it (SQLite's online backup API)."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            db.conn.backup(dest)
-        finally:
-            dest.close()
-    except BaseException:
-        # a full disk half-way must not leave a .bak that looks like a backup but is not one
-        for leftover in (target, target.with_name(target.name + "-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-        raise
-    return target
 
 
 MigrationSets = Sequence[Migrations]
@@ -315,12 +298,15 @@ def _check_regular(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
+def write(db: Database, *, retries: int = 8, durable: bool = False) -> Iterator[Database]:
     """One write transaction (BEGIN IMMEDIATE, so a second writer waits instead of failing mid-way).
 
     Nested use becomes a savepoint via sqlite-utils' `atomic`. SQLite's busy handler waits up to the lock
     timeout; a busy error that comes back sooner (SQLite skips the handler in some cases) is retried with
     jittered backoff until the same deadline, then reported as one line.
+
+    `durable`: after the commit, copy it from the -wal file into the project file (a user action: a copy of
+    the project made next has it). It costs an fsync (~9 ms), so loops of small writes leave it off.
     """
     if db.conn.in_transaction:
         with db.atomic():
@@ -349,7 +335,8 @@ def write(db: Database, *, retries: int = 8) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
-        checkpoint(db)
+        if durable:
+            checkpoint(db)
 
 
 def checkpoint(db: Database) -> None:
@@ -357,31 +344,6 @@ def checkpoint(db: Database) -> None:
     now (a backup, scp, a sync tool) has every change. PASSIVE: never waits for, nor blocks, a reader."""
     with contextlib.suppress(sqlite3.Error):
         db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
-def backup_to(db: Database, out: str | os.PathLike[str]) -> Path:
-    """A consistent copy of the open project at `out` (SQLite's online backup API), written safely: never over
-    the project, a new file complete or not there at all. Returns the path written."""
-    from alignment import outfile
-
-    target = Path(out)
-    if outfile.is_stdout(out):
-        raise ProjectError("a backup is an SQLite file: give a file name, not -")
-
-    def copy(tmp: Path) -> None:
-        tmp.unlink()  # SQLite writes a fresh database; an empty file would do too, a stale one not
-        dest = sqlite3.connect(tmp)
-        try:
-            db.conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-        finally:
-            dest.close()
-
-    try:
-        outfile.write_file(target, copy, allow_sqlite=True)
-    except sqlite3.Error as exc:
-        raise project_error_from_sqlite(exc, target) from None
-    return target
 
 
 def atomic_write_file(path: Path, write_fn: Callable[[Path], None]) -> None:

@@ -88,7 +88,7 @@ class Project:
         An action that collected no operation changed nothing and leaves no history entry.
         """
         act = Action(name, summary, pair_id, bead)
-        with write(self.db):
+        with write(self.db, durable=True):  # in the project file at once: a copy made next has it
             yield act
             if act.ops:
                 act.entry = history.record(
