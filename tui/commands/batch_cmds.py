@@ -51,6 +51,7 @@ class BatchBar:
         self._bar = self._ctx.__enter__()
         if hasattr(self._bar, "item_show_func"):
             self._bar.item_show_func = lambda _item: self._text
+            self._bar.show_pos = True  # documents done / in the batch
         return self
 
     def __exit__(self, *exc: object) -> None:
