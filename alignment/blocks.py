@@ -44,6 +44,7 @@ SHORT_RUN = 3
 SHORT_EMS = 3.0
 """How far short of the wrap width (in ems) a Japanese line stops to count as short."""
 _PARTICLES = "をにがはのでとへもや"
+_CLOSERS = "」』）)】〕］｝〉》\"'”’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,11 @@ def _ja_cuts(pairs: Sequence[tuple[str, str]], word_split: WordSplit | None, wid
     """How many breaks go on mid-sentence: every visible cut, and the maybes beyond one in three breaks."""
     runs = [_ja_runs_on(p, q, word_split, widths) for p, q in pairs]
     maybe = runs.count(1)
-    return runs.count(2) + (maybe if maybe * 3 > len(pairs) else 0)
+    # Commas ending most lines are a list of clauses (a preamble's recitals): wrapped lines end on a
+    # comma about as often as a comma falls in the text.
+    commas = sum(1 for p, _ in pairs if p[-1] in "、，")
+    clauses = commas >= 3 and commas >= 0.75 * len(pairs)
+    return runs.count(2) + (maybe if maybe * 3 > len(pairs) and not clauses else 0)
 
 
 def split(contents: Sequence[str], blanks_before: Sequence[int], lang: Lang, widths: Widths) -> list[range]:
@@ -165,8 +170,15 @@ def _decide(
     if lang == "en":
         reach = sum(1 for p, q in pairs if _en_wraps(p, q, widths))
     else:
-        # Lines past the grid are another text area (a box): they do not count as stopping short.
-        reach = sum(1 for p, _ in pairs if not _short(p, widths) and not is_table_row(p))
+        # Lines past the grid are another text area (a box) and do not count as stopping short, unless they
+        # stop at a clause or sentence end, as a box's wrapped lines seldom do.
+        reach = sum(
+            1
+            for p, _ in pairs
+            if not _short(p, widths)
+            and not is_table_row(p)
+            and (_at_grid(p, widths) or p.rstrip(_CLOSERS)[-1:] not in "、，。！？")
+        )
     # A line that reaches the width and goes on may be a wrap not visibly cut: a few in a long block only.
     if len(pairs) >= 2 and cut == 0 and (reach == 0 or (len(pairs) >= 4 and reach * 2 <= len(pairs))):
         return False, Widths(), f"{evidence}, {len(pairs) - reach} stop short of the wrap width"

@@ -381,3 +381,19 @@ def test_import_reports_each_block_of_a_mixed_document(run, tmp_path) -> None:  
     assert json.loads(result.output)["documents"]["ja"]["sentences"] == len(PROSE_JA) + len(ITEMS_JA)
     result = run("import", str(path), "--name", "told")  # people see the short summary only
     assert "JA: mixed: " in result.stderr and "blocks PDF-wrapped" in result.stderr
+
+
+def test_recitals_ending_in_commas_beside_wrapped_prose_keep_their_lines() -> None:
+    """A preamble a recital a line, each ending in 、, then the body wrapped: commas ending most lines are a
+    list of clauses, not wrapped lines (wrapped lines end on a comma only as often as a comma falls)."""
+    recitals = [
+        "両国の首脳は、",
+        "地域の平和と安定が両国の繁栄にとって不可欠であることを改めて確認し、",
+        "国際社会が直面する課題に共に取り組む決意を新たにし、",
+        "両国間の協力関係をあらゆる分野でさらに深めていくことが重要であると認識し、",
+        "次のとおり宣言する。",
+    ]
+    raw = "\n".join(recitals) + "\n\n" + wrap_ja(PROSE_JA, 28)
+    got, r = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [*recitals, *PROSE_JA]
+    assert r.layout.label == "mixed"
