@@ -9,9 +9,14 @@ block is read on its own evidence:
   lines, and those do not separate) or by a change of line lengths (a run of lines well short of the wrap
   width next to lines that reach it);
 - a block is wrapped when its lines at the wrap width are cut mid-sentence (the document's rules, on the
-  block's lines), and one item a line when several of its breaks fall between lines that stop short of
-  the width and none is visibly cut mid-sentence;
+  block's lines; English: continued in lower case, or the next word would not have fit), and one item a
+  line when several of its breaks fall between lines that stop short of the width and none is visibly
+  cut mid-sentence (commas ending most lines are a list of clauses, not a wrap);
+- blocks too small to tell alone (a paragraph of two lines) are pooled with the others that look alike;
 - a block with too little evidence either way (a heading, a short paragraph) reads as the document does.
+
+Where two blocks read differently meet, repair keeps the break unless it is visibly cut (joins.py rules
+for clean text, without the tokenizer: `…準備` / `条約は…` is two lines, not a word across them).
 """
 
 from __future__ import annotations
@@ -87,7 +92,7 @@ def _wraps(contents: Sequence[str], lang: Lang, widths: Widths) -> list[bool]:
 
 
 def _ends_sentence(line: str) -> bool:
-    return line.rstrip("」』）)】〕］｝〉》\"'”’")[-1:] in ("。", "！", "？", "!", "?", ".")
+    return line.rstrip(_CLOSERS)[-1:] in ("。", "！", "？", "!", "?", ".")
 
 
 def _ja_runs_on(prev: str, nxt: str, word_split: WordSplit | None, widths: Widths) -> int:
