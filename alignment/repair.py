@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
 import re
 import unicodedata
@@ -280,6 +281,8 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         layout: a person's decision, "wrapped" or "unwrapped" (every line break kept), instead of the
             detected one.
     """
+    if word_split is not None:  # detection, blocks and joins ask about the same junctions: tokenize each once
+        word_split = functools.lru_cache(maxsize=None)(word_split)
     edits = _Edits(raw)
     lines = _split_lines(raw)
     furniture = _furniture(lines, raw)
