@@ -119,3 +119,29 @@ def test_a_clean_document_shows_few_flags() -> None:
     for embedder in (embed.embed, None):
         beads, _, _ = aligner.align_texts(gold.ja, gold.en, embedder=embedder)
         assert sum(confidence.is_doubtful(b.score) for b in beads) <= 0.05 * len(beads)
+
+
+@pytest.mark.skipif(not embed.available(), reason="needs the sentence encoder")
+def test_cold_alignment_encodes_each_text_once_and_runs_within_budget() -> None:
+    """Two passes: every segment once, then only some runs of 2-3, never more than the run budget."""
+    from alignment import stretch
+
+    gold = read_gold(DEV_GOLD / "kyoto_HST00906.gold.jsonl")
+    variant = perturb.perturb(gold, "mixed", random.Random(7))
+    calls: list[list[str]] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return embed.embed(texts)
+
+    beads, signals, _ = aligner.align_texts(variant.ja, variant.en, embedder=counting)  # type: ignore[arg-type]
+    assert signals.embeddings
+    encoded = [t for call in calls for t in call]
+    assert len(encoded) == len(set(encoded)), "a text was encoded twice"
+    assert calls[0] == [*variant.ja, *variant.en]
+    runs = [t for call in calls[1:] for t in call]
+    assert runs, "the second pass embeds the runs of candidate merges"
+    total = sum(len("".join(t.split())) for t in (*variant.ja, *variant.en))
+    assert sum(len("".join(t.split())) for t in runs) <= stretch.RUN_BUDGET * total + 1
+    found = {(tuple(range(*b.ja)), tuple(range(*b.en))) for b in beads}
+    assert len(found & set(variant.beads)) >= 0.9 * len(variant.beads)
