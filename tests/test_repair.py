@@ -368,7 +368,7 @@ _break = st.sampled_from(["\n", "\n\n", "\r\n", "\n \n", "\n\n\n\n", "\f", "\n\f
 
 
 @st.composite
-def pdf_like(draw) -> str:
+def pdf_like(draw: st.DrawFn) -> str:
     lines = draw(st.lists(_line, min_size=1, max_size=25))
     breaks = draw(st.lists(_break, min_size=len(lines), max_size=len(lines)))
     return "".join(line + brk for line, brk in zip(lines, breaks, strict=True))

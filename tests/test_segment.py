@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlite_utils import Database
 
 from alignment import parse, segment
 from alignment.project import open_project
@@ -189,13 +192,13 @@ SENTENCES = [
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(tmp_path: Path) -> Iterator[Database]:
     database = open_project(tmp_path / "p.db")
     yield database
     database.close()
 
 
-def test_parse_clauses_tile_each_sentence(db) -> None:
+def test_parse_clauses_tile_each_sentence(db: Database) -> None:
     parses = parse.parse_texts(db, SENTENCES)
     for text, p in zip(SENTENCES, parses, strict=True):
         assert p.clauses[0][0] == 0 and p.clauses[-1][1] == len(text)
@@ -208,11 +211,11 @@ def test_parse_clauses_tile_each_sentence(db) -> None:
     assert labels  # GiNZA finds entities in it
 
 
-def test_parse_cache_serves_unchanged_text(db, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parse_cache_serves_unchanged_text(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     first = parse.parse_texts(db, SENTENCES)
     assert db.execute("SELECT count(*) FROM parses").fetchone()[0] == len(SENTENCES)
 
-    def no_parsing(texts):
+    def no_parsing(texts: list[str]) -> Iterator[object]:
         raise AssertionError(f"re-parsed {texts!r}")
         yield  # pragma: no cover
 
@@ -223,7 +226,7 @@ def test_parse_cache_serves_unchanged_text(db, monkeypatch: pytest.MonkeyPatch) 
     assert sum(seen) == len(SENTENCES) + 1
 
 
-def test_parse_repeated_texts_once_and_reports_progress(db) -> None:
+def test_parse_repeated_texts_once_and_reports_progress(db: Database) -> None:
     seen: list[int] = []
     out = parse.parse_texts(db, [SENTENCES[2], SENTENCES[2], "", "  "], on_progress=seen.append)
     assert out[0] == out[1]
