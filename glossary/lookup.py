@@ -8,7 +8,7 @@ model), so it runs on a plain `sqlite3.Connection` as well as on the project's s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from alignment.text import fold_char
@@ -222,13 +222,15 @@ def lookup_entries(
     return LookupResult(hits=hits, total=total)
 
 
-def connect_readonly(path: str) -> sqlite3.Connection | None:
+def connect_readonly(path: str, known: Collection[tuple[str, str]] = ()) -> sqlite3.Connection | None:
     """A read-only stdlib connection to a project that has a termbase, for the lookup hot path.
 
     None when the file is missing, is not SQLite or has no glossary tables yet: the full project opener
     (alignment.project) then explains the problem in one line, or creates and migrates the tables. A
     query on this connection that fails with sqlite3.OperationalError (a table or column an older file
-    lacks, a lock) should fall back to the full opener too.
+    lacks, a lock) should fall back to the full opener too. With `known` (every (set, name) migration the
+    caller knows), a file with any other migration was written by a newer taiyaku: None, so the full
+    opener refuses it.
     """
     import os
     import sqlite3
@@ -243,6 +245,12 @@ def connect_readonly(path: str) -> sqlite3.Connection | None:
         conn = sqlite3.connect(uri, uri=True)
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute("SELECT 1 FROM glossary_entries, glossary_lookup LIMIT 0").fetchall()
+        if known and any(
+            tuple(row) not in known
+            for row in conn.execute("SELECT migration_set, name FROM _sqlite_migrations")
+        ):
+            conn.close()
+            return None
     except sqlite3.Error:
         if conn is not None:
             conn.close()

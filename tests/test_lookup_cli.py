@@ -128,3 +128,14 @@ def test_the_rest_of_the_glossary_group_still_answers(project: Path) -> None:
     shown = _taiyaku("glossary", "list", "--json", cwd=project.parent)
     assert shown.returncode == 0, shown.stderr
     assert {e["ja"] for e in json.loads(shown.stdout)} == {"安全保障協力", "海洋状況把握"}
+
+
+def test_the_lookup_knows_every_migration() -> None:
+    """The hot path's list of known migrations (plain data) is the real migration sets, no more, no less:
+    a newer file is then refused on the fast path too."""
+    from alignment.project import ALIGNMENT
+    from tui.core.known_migrations import KNOWN
+    from tui.core.project import migration_sets
+
+    real = {(s.name, m.name) for s in (ALIGNMENT, *migration_sets()) for m in s._migrations}
+    assert real == KNOWN

@@ -86,8 +86,9 @@ def _lookup(db_path: str | None, query: str, limit: int, statuses: Sequence[Stat
     import sqlite3
 
     from glossary.lookup import connect_readonly, lookup_entries
+    from tui.core.known_migrations import KNOWN
 
-    conn = connect_readonly(db_path or DEFAULT_DB)
+    conn = connect_readonly(db_path or DEFAULT_DB, KNOWN)
     if conn is not None:
         try:
             return lookup_entries(conn, query, limit=limit, statuses=statuses)
