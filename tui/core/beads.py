@@ -126,9 +126,7 @@ def change_beads(
     )
 
 
-STALE = (
-    "this pair was changed elsewhere (another screen or program) since it was shown; press ctrl+r to refresh"
-)
+STALE = "this pair was changed by another program or screen since it was shown; ctrl+r shows it as it is now"
 
 
 def check_current(db: Database, state: PairState) -> None:
