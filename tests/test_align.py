@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlite_utils import Database
 from testdata import DEV_GOLD
 
 from alignment import aligner, anchors, bead_store, embed, store
-from alignment.evaluate import evaluate, evaluate_baseline, ranges_to_indexes, read_gold, score
-from alignment.model import Bead, Document, Segment
+from alignment.evaluate import Gold, evaluate, evaluate_baseline, ranges_to_indexes, read_gold, score
+from alignment.model import Bead, Document, Lang, Pair, Segment
 from alignment.project import ProjectError, open_project, write
 from alignment.text import line_segments
 
 GOLD_FILES = sorted(DEV_GOLD.glob("*.gold.jsonl"))
+Run = Callable[..., Any]
+"""The `run` fixture: invokes the CLI, returns click's Result."""
 
 
 def add_pair(
-    db,
+    db: Database,
     name: str,
     ja: Sequence[str],
     en: Sequence[str] | None,
-    clauses: dict[str, Sequence[Sequence[int]]] | None = None,
-):
+    clauses: Mapping[str, Mapping[int, Sequence[int]]] | None = None,
+) -> Pair:
     """Store a pair from segment texts; clauses[lang][s] lists cut offsets inside sentence s."""
     with write(db):
         pair_id = store.create_pair(db, name)
-        for lang, texts in (("ja", ja), ("en", en)):
+        sides: tuple[tuple[Lang, Sequence[str] | None], ...] = (("ja", ja), ("en", en))
+        for lang, texts in sides:
             if texts is None:
                 continue
             text = "\n".join(texts) + "\n"
@@ -39,7 +44,7 @@ def add_pair(
             sentences = line_segments(text)
             clause_segs: list[Segment] = []
             for s in sentences:
-                cuts = [0, *(clauses or {}).get(lang, {}).get(s.index, ()), len(s.text)]  # type: ignore[call-overload]
+                cuts = [0, *(clauses or {}).get(lang, {}).get(s.index, ()), len(s.text)]
                 for a, b in itertools.pairwise(cuts):
                     clause_segs.append(
                         Segment(
@@ -65,14 +70,14 @@ def tiles(beads: Sequence[Bead], n: int, m: int) -> bool:
 
 
 @pytest.fixture
-def db(db_path: Path):
+def db(db_path: Path) -> Iterator[Database]:
     project = open_project(db_path)
     yield project
     project.close()
 
 
 @pytest.fixture(scope="module")
-def kyoto():
+def kyoto() -> Gold:
     return read_gold(DEV_GOLD / "kyoto_HST00871.gold.jsonl")
 
 
@@ -93,7 +98,7 @@ def test_dev_gold_meets_the_bar_with_embeddings() -> None:
     assert sum(ours) / len(ours) >= sum(base) / len(base) + 0.15
 
 
-def test_no_embedding_path_aligns_dev_gold(kyoto) -> None:
+def test_no_embedding_path_aligns_dev_gold(kyoto: Gold) -> None:
     beads, signals, _ = aligner.align_texts(kyoto.ja, kyoto.en, embedder=None, note="turned off")
     assert not signals.embeddings and signals.note == "turned off"
     assert "numbers" in signals.anchors
@@ -101,7 +106,9 @@ def test_no_embedding_path_aligns_dev_gold(kyoto) -> None:
     assert s.f1_strict >= 0.9
 
 
-def test_missing_embedding_package_is_an_install_error(db, kyoto, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_embedding_package_is_an_install_error(
+    db: Database, kyoto: Gold, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A missing encoder is never a silent fall back: the error names the package and --no-embeddings.
     monkeypatch.setattr(embed, "available", lambda: False)
     pair = add_pair(db, "k", kyoto.ja, kyoto.en)
@@ -125,7 +132,7 @@ def test_empty_sides_align_to_one_skip_bead() -> None:
 # --- confirmed beads --------------------------------------------------------------------------------
 
 
-def test_confirmed_beads_survive_realignment_untouched(db, kyoto) -> None:
+def test_confirmed_beads_survive_realignment_untouched(db: Database, kyoto: Gold) -> None:
     pair = add_pair(db, "k", kyoto.ja, kyoto.en)
     first = aligner.align_pair(db, pair, use_embeddings=False)
     beads = list(first.beads)
@@ -155,7 +162,7 @@ def test_confirmed_beads_survive_realignment_untouched(db, kyoto) -> None:
     assert tiles(result.beads, len(kyoto.ja), len(kyoto.en))
 
 
-def test_a_concurrent_edit_is_not_overwritten(db, kyoto) -> None:
+def test_a_concurrent_edit_is_not_overwritten(db: Database, kyoto: Gold) -> None:
     pair = add_pair(db, "k", kyoto.ja, kyoto.en)
     first = list(aligner.align_pair(db, pair, use_embeddings=False).beads)
     stale = first[:-1]  # what an aligner run read before someone else changed the pair
@@ -166,7 +173,7 @@ def test_a_concurrent_edit_is_not_overwritten(db, kyoto) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fixed_beads_are_kept_and_the_rest_still_covers_everything(kyoto, data) -> None:
+def test_fixed_beads_are_kept_and_the_rest_still_covers_everything(kyoto: Gold, data: st.DataObject) -> None:
     n, m = len(kyoto.ja), len(kyoto.en)
     # Random monotone confirmed beads of 0..3 segments a side.
     fixed, i, j = [], 0, 0
@@ -204,7 +211,7 @@ def test_overlapping_confirmed_beads_are_refused() -> None:
 # --- clause level -----------------------------------------------------------------------------------
 
 
-def test_clause_beads_stay_inside_sentence_beads(db) -> None:
+def test_clause_beads_stay_inside_sentence_beads(db: Database) -> None:
     ja = [
         "日本国とインドの両政府は、安全保障協力を強化し、共同訓練を実施する。",
         "両国は２０２５年に対話を行う。",
@@ -226,7 +233,7 @@ def test_clause_beads_stay_inside_sentence_beads(db) -> None:
     assert bead_store.get_beads(db, pair.id, "clause") == list(result.beads)
 
 
-def test_clauses_against_a_single_clause_make_one_bead(db) -> None:
+def test_clauses_against_a_single_clause_make_one_bead(db: Database) -> None:
     ja = ["自由で開かれ、平和で繁栄し、威圧のない、ルールに基づく秩序を堅持し、協力を強調する。"]
     en = [
         "Emphasising cooperation for a free, open, peaceful, prosperous and coercion-free rules-based order."
@@ -236,7 +243,7 @@ def test_clauses_against_a_single_clause_make_one_bead(db) -> None:
     assert [(b.ja, b.en, b.type) for b in result.beads] == [((0, 5), (0, 1), "5-1")]
 
 
-def test_clause_level_needs_clauses(db) -> None:
+def test_clause_level_needs_clauses(db: Database) -> None:
     with write(db):
         pair_id = store.create_pair(db, "noclauses")
         for lang in ("ja", "en"):
@@ -248,7 +255,7 @@ def test_clause_level_needs_clauses(db) -> None:
         aligner.align_pair(db, store.get_pair(db, "noclauses"), level="clause", use_embeddings=False)
 
 
-def test_pair_without_english_is_refused(db) -> None:
+def test_pair_without_english_is_refused(db: Database) -> None:
     pair = add_pair(db, "ja-only", ["一。"], None)
     with pytest.raises(ProjectError, match="no English"):
         aligner.align_pair(db, pair, use_embeddings=False)
@@ -257,7 +264,7 @@ def test_pair_without_english_is_refused(db) -> None:
 # --- embeddings cache -------------------------------------------------------------------------------
 
 
-def test_embeddings_are_cached_by_model_and_text(db) -> None:
+def test_embeddings_are_cached_by_model_and_text(db: Database) -> None:
     texts = ["日本国とインド", "Japan and India", "日本国とインド"]
     assert embed.count_missing(texts, db) == 2
     first = embed.embed(texts, db)
@@ -320,7 +327,7 @@ def test_japanese_inside_english_anchors() -> None:
 # --- commands ---------------------------------------------------------------------------------------
 
 
-def test_align_and_beads_commands(run, db_path: Path, kyoto) -> None:
+def test_align_and_beads_commands(run: Run, db_path: Path, kyoto: Gold) -> None:
     db = open_project(db_path)
     add_pair(db, "k", kyoto.ja, kyoto.en)
     db.close()
@@ -354,7 +361,7 @@ def test_align_and_beads_commands(run, db_path: Path, kyoto) -> None:
     assert "1-1" in run("beads", "k").output
 
 
-def test_align_all_skips_pairs_without_english(run, db_path: Path) -> None:
+def test_align_all_skips_pairs_without_english(run: Run, db_path: Path) -> None:
     db = open_project(db_path)
     add_pair(db, "both", ["一つ目の文。", "二つ目の文。"], ["The first sentence.", "The second sentence."])
     add_pair(db, "ja-only", ["一。"], None)
@@ -363,7 +370,7 @@ def test_align_all_skips_pairs_without_english(run, db_path: Path) -> None:
     assert [s["pair"] for s in json.loads(result.output)] == ["both"]
 
 
-def test_command_errors_are_one_line(run, db_path: Path) -> None:
+def test_command_errors_are_one_line(run: Run, db_path: Path) -> None:
     open_project(db_path).close()
     for args in (("align", "nope"), ("align",), ("beads", "nope"), ("align", "x", "--all")):
         result = run(*args)
@@ -371,7 +378,7 @@ def test_command_errors_are_one_line(run, db_path: Path) -> None:
         assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
 
 
-def test_eval_command_reports_strict_and_lax(run) -> None:
+def test_eval_command_reports_strict_and_lax(run: Run) -> None:
     path = DEV_GOLD / "jpin2008_secdecl_preamble.gold.jsonl"
     result = run("eval", str(path), "--no-embeddings", "--baseline", "--json")
     assert result.exit_code == 0, result.output

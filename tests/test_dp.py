@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +16,13 @@ from alignment import costs, dp, gale_church
 TYPES3 = ((1, 1), (1, 0), (0, 1))
 
 
-def table_from(cells: dict[tuple[int, int, int], float], n: int, m: int, types=TYPES3, default=-100.0):
+def table_from(
+    cells: dict[tuple[int, int, int], float],
+    n: int,
+    m: int,
+    types: Sequence[dp.BeadType] = TYPES3,
+    default: float = -100.0,
+) -> np.ndarray:
     """A full-band score table: cells[(t, i, j)] = score of bead type t ending at node (i, j)."""
     scores = np.full((len(types), n + 1, m + 1), default)
     for (t, i, j), v in cells.items():
@@ -22,7 +30,7 @@ def table_from(cells: dict[tuple[int, int, int], float], n: int, m: int, types=T
     return scores
 
 
-def naive_best(scores: np.ndarray, n: int, m: int, types) -> float:
+def naive_best(scores: np.ndarray, n: int, m: int, types: Sequence[dp.BeadType]) -> float:
     """Reference DP over a dict, no band, no prefix scan."""
     best = {(0, 0): 0.0}
     for i in range(n + 1):
@@ -39,7 +47,7 @@ def naive_best(scores: np.ndarray, n: int, m: int, types) -> float:
     return best[(n, m)]
 
 
-def covers(beads, n: int, m: int) -> bool:
+def covers(beads: Sequence[dp.BeadRange], n: int, m: int) -> bool:
     i = j = 0
     for (a0, a1), (b0, b1) in beads:
         if (a0, b0) != (i, j) or a1 < a0 or b1 < b0 or (a1, b1) == (a0, b0):
@@ -180,7 +188,15 @@ def test_coarse_to_fine_finds_the_same_diagonal_as_full_dp() -> None:
 # --- costs -------------------------------------------------------------------------------------------
 
 
-def _scorer(ja_lens, en_lens, ja_anchors=None, en_anchors=None, ja_vecs=None, en_vecs=None, **weights):
+def _scorer(
+    ja_lens: Sequence[int],
+    en_lens: Sequence[int],
+    ja_anchors: Sequence[Sequence[float]] | None = None,
+    en_anchors: Sequence[Sequence[float]] | None = None,
+    ja_vecs: Sequence[np.ndarray] | None = None,
+    en_vecs: Sequence[np.ndarray] | None = None,
+    **weights: Any,
+) -> costs.Scorer:
     ja_a = (
         np.zeros((len(ja_lens), 1), np.float32) if ja_anchors is None else np.asarray(ja_anchors, np.float32)
     )
@@ -193,7 +209,7 @@ def _scorer(ja_lens, en_lens, ja_anchors=None, en_anchors=None, ja_vecs=None, en
     return costs.Scorer(ja, en, w, costs.length_ratio(ja, en))
 
 
-def one(scorer, a, b, i, j) -> float:
+def one(scorer: costs.Scorer, a: int, b: int, i: int, j: int) -> float:
     return float(scorer(a, b, np.array([i]), np.array([[j]]))[0, 0])
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testdata import DEV_GOLD
 
 from alignment.evaluate import Counts, Evaluation, Gold, precision_counts, read_gold, reliability, score
 from alignment.project import ProjectError
+
+Run = Callable[..., Any]
+"""The `run` fixture: invokes the CLI, returns click's Result."""
 
 
 def test_identical_alignments_score_one() -> None:
@@ -98,7 +103,7 @@ def test_dev_gold_files_read() -> None:
         assert sum(len(en) for _, en in gold.beads) == len(gold.en)
 
 
-def test_eval_command_errors(run, tmp_path: Path) -> None:
+def test_eval_command_errors(run: Run, tmp_path: Path) -> None:
     result = run("eval", str(tmp_path / "missing.jsonl"))
     assert result.exit_code != 0
     bad = tmp_path / "bad.jsonl"
@@ -138,7 +143,7 @@ def test_reliability_bins_confidence_against_exact_beads() -> None:
     assert rel.ece == pytest.approx((0.05 + 0.15 + 2 * 0.07) / 4, abs=1e-3)
 
 
-def test_eval_command_reports_reliability(run) -> None:
+def test_eval_command_reports_reliability(run: Run) -> None:
     out = run("eval", str(DEV_GOLD / "jpin2008_secdecl_preamble.gold.jsonl"), "--json")
     data = json.loads(out.output)
     rel = data["reliability"]
