@@ -34,7 +34,7 @@ STRONG_MARKER = re.compile(
         [-–—‐−•◆◇■□●◎✓✔✗☑▶►▪◯※➡⇒→＊*]\s          # bullet + space (markdown-style "- ", "◆ ")
       | [◆◇■□●◎✓✔☑▶►▪◯➡⇒※〇○]                   # bullets that never start a wrapped line
       | [（(]\s*[0-9０-９]{1,3}\s*[)）]             # (１) (1)
-      | [（(][a-zA-Zａ-ｚＡ-Ｚア-ンｱ-ﾝ一二三四五六七八九十ⅰ-ⅻⅠ-Ⅻ]{1,3}[)）]   # (a) (ア) (ⅰ)
+      | [（(](?:[a-zA-Zａ-ｚＡ-Ｚ]|[ivxIVX]{2,4}|[ア-ンｱ-ﾝ一二三四五六七八九十ⅰ-ⅻⅠ-Ⅻ]{1,3})[)）]  # (a) (iv) (ア) (ⅰ), not (ryo)
       | [0-9０-９]{1,3}[.．)）](?![0-9０-９])       # 1. １．1)
       | [0-9０-９]{1,3}\s*[\t\u3000]                 # footnote or section number: "1\t", "2　"
       | [①-⑳㉑-㉟㊱-㊿❶-❿➀-➓Ⅰ-Ⅻ]                  # ① Ⅲ
@@ -136,7 +136,9 @@ def join_ja(
     full = widths.full(prev)
     if prev[-1] in CANNOT_END:  # `…する。（` / `第二条）`: a line never ends on an opening bracket
         return True
-    if STRONG_MARKER.match(nxt):
+    # A marker does not start a line that continues a bracket left open after a comma (`（第二条、` /
+    # `第三条）`): the bracket's list goes on.
+    if STRONG_MARKER.match(nxt) and not (prev[-1] in _COMMAS and open_bracket(prev) is not None):
         return False
     if prev[-1] in CANNOT_END or nxt[0] in CANNOT_START:
         return True

@@ -397,3 +397,34 @@ def test_recitals_ending_in_commas_beside_wrapped_prose_keep_their_lines() -> No
     got, r = sentences(raw, "ja", word_split=parse.splits_word)
     assert got == [*recitals, *PROSE_JA]
     assert r.layout.label == "mixed"
+
+
+def test_a_bracket_left_open_after_a_comma_goes_on_past_an_article_number() -> None:
+    """`…する。（第四条、` / `第五条）`: the article number continues the bracket, it does not start an item."""
+    first = "両国は港湾の使用に関する取極を結ぶ。（第四条、"
+    raw = (
+        wrap_ja(PROSE_JA[:2], len(first))
+        + "\n"
+        + first
+        + "\n第五条）\n\n \n"
+        + wrap_ja(PROSE_JA[2:], len(first))
+    )
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert "（第四条、第五条）" in got and "両国は港湾の使用に関する取極を結ぶ。" in got
+
+
+def test_a_word_in_brackets_is_not_read_as_an_enumerator() -> None:
+    """`(a)` and `(iv)` start items; a wrapped line starting with a short word in brackets goes on."""
+    import textwrap
+
+    body = "\n\n".join(textwrap.fill(p, 44) for p in PROSE_EN)
+    para = "The indemnity of two hundred million taels\n\n(kan) was paid in silver over seven years."
+    got, _ = sentences(body + "\n\n \n" + para, "en")
+    assert got == [
+        *PROSE_EN,
+        "The indemnity of two hundred million taels (kan) was paid in silver over seven years.",
+    ]
+    got, _ = sentences(
+        body + "\n\n \nThe parties agree as follows:\n(iv) the indemnity is paid in silver.", "en"
+    )
+    assert got[-2:] == ["The parties agree as follows:", "(iv) the indemnity is paid in silver."]
