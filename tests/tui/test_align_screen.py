@@ -209,6 +209,23 @@ async def test_review_queue_goes_to_low_scores(project: Path) -> None:
     assert stored(project)[2][2] == "confirmed"
 
 
+async def test_review_queue_is_lowest_confidence_first_with_its_place(project: Path) -> None:
+    async with app_for(project).run_test(size=SIZE) as pilot:
+        table = pilot.app.screen.query_one(BeadTable)
+        seen: list[str] = []
+        original = pilot.app.notify
+        pilot.app.notify = lambda message, **kw: (seen.append(str(message)), original(message, **kw))[1]  # type: ignore[method-assign]  # record what the analyst reads
+        await pilot.press("n", "n", "n", "n")
+        # 0.05, then 0.35 (bead 5) before 0.71 (bead 4): confidence order, not document order; then round
+        assert seen[:4] == [
+            "Review 1 of 3: bead 3, confidence 0.05",
+            "Review 2 of 3: bead 5, confidence 0.35",
+            "Review 3 of 3: bead 4, confidence 0.71",
+            "Review 1 of 3: bead 3, confidence 0.05",
+        ]
+        assert table.cursor == 2
+
+
 def fake_realigner(ja, en):
     """Pairs the segments one to one, the rest unaligned: enough to see the stretch replaced."""
     n = min(len(ja), len(en))

@@ -6,7 +6,7 @@ stored the first time a person changes them, as part of that change (and its und
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from alignment import edit
 from alignment.aligner import Alignment, Progress, align_pair, align_texts, make_embedder, save_alignment
 from alignment.bead_store import get_beads, save_beads
+from alignment.confidence import is_doubtful
 from alignment.model import Bead, Level, Pair
 from alignment.project import ProjectError
 from alignment.render import render
@@ -307,3 +308,12 @@ def edit_bead(
         raise ProjectError(f"{name} has {len(state.beads)} beads; there is no bead {number}")
     i = number - 1
     return change_beads(project, state, fn(list(state.beads), i), action=action, summary=summary, cursor=i)
+
+
+def review_queue(beads: Sequence[Bead], problems: Collection[int] = ()) -> list[int]:
+    """The beads worth a look, lowest confidence first: unconfirmed beads the aligner doubts (below the
+    calibrated threshold) or with a term QA problem. Positions are 0-based."""
+    todo = [
+        k for k, b in enumerate(beads) if b.status != "confirmed" and (k in problems or is_doubtful(b.score))
+    ]
+    return sorted(todo, key=lambda k: (beads[k].score if beads[k].score is not None else 1.0, k))

@@ -14,6 +14,7 @@ from alignment import edit
 from alignment.edit import EditError
 from alignment.model import Bead
 from alignment.project import ProjectError
+from tui.core.beads import review_queue
 from tui.screens.align.view import AlignView
 from tui.screens.modals import ConfirmModal, RenderModal
 
@@ -179,18 +180,19 @@ class BeadEdits(AlignView):
         )
 
     def action_review(self, step: int) -> None:
-        """Go to the next (or previous) bead worth a look: a QA problem or a low score, not yet confirmed."""
-        beads, n = self.pair_state.beads, len(self.pair_state.beads)
-        data = self.table.data
+        """The review queue: the next (or previous) bead to check, lowest confidence first (unconfirmed
+        beads the aligner doubts, or with a QA problem), with where it stands in the queue."""
+        queue = review_queue(self.pair_state.beads, self.problems)
+        if not queue:
+            self.notify("Nothing left to review: no doubtful bead or QA problem outside confirmed beads.")
+            return
         i = self.table.cursor
-        for k in range(1, n + 1):
-            j = (i + step * k) % n
-            if j in self.problems or data.is_low(beads[j]):
-                if (step > 0 and j <= i) or (step < 0 and j >= i):
-                    self.notify("Wrapped around the document.", timeout=2)
-                self.table.move_to(j)
-                return
-        self.notify("Nothing left to review: no low score or QA problem outside confirmed beads.")
+        k = (queue.index(i) + step) % len(queue) if i in queue else (0 if step > 0 else len(queue) - 1)
+        j = queue[k]
+        self.table.move_to(j)
+        score = self.pair_state.beads[j].score
+        why = "QA problem" if j in self.problems else f"confidence {score:.2f}" if score is not None else ""
+        self.notify(f"Review {k + 1} of {len(queue)}: bead {j + 1}" + (f", {why}" if why else ""), timeout=3)
 
     # --- our English -------------------------------------------------------------------------------
 
