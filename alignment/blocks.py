@@ -79,8 +79,10 @@ def _en_wraps(prev: str, nxt: str, widths: Widths) -> bool:
     """Does an English break look like a wrap: continued in lower case, or the next word would not have fit?"""
     if en_continued(prev, nxt):
         return True
+    # The width is estimated from the lines continued in lower case, a little short of the true one; a
+    # line far past it (a paragraph a line) was not wrapped at all.
     w = widths.chars[0] if widths.chars else 0
-    return len(prev) <= w < len(prev) + 1 + len(nxt.split()[0])
+    return len(prev) <= 1.3 * w and w < len(prev) + 1 + len(nxt.split()[0])
 
 
 def _wraps(contents: Sequence[str], lang: Lang, widths: Widths) -> list[bool]:

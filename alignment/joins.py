@@ -213,8 +213,28 @@ def join_ja_unwrapped(prev: str, nxt: str, gap: Gap, word_split: WordSplit | Non
     return cut_in_word(prev, nxt, word_split)
 
 
+def closes_bracket(prev: str, nxt: str) -> bool:
+    """Does `nxt` start by closing a bracket `prev` left open (`(Article` / `6)`), not with a marker?"""
+    opened = open_bracket(prev)
+    m = re.match(r"[0-9０-９]{1,3}([)）])", nxt)
+    return opened is not None and m is not None and _PAIRS.get(prev[opened]) in ("）", ")")
+
+
+def _number_goes_on(prev: str, nxt: str, widths: Widths) -> bool:
+    """`…on December` / `14. Mr. …`: a number after a word the line stopped on, where it would not have fit,
+    goes on the sentence (an item's number follows a colon, a sentence end or a short line)."""
+    if not (widths.chars and not widths.ems and re.match(r"[0-9]{1,3}\.\s", nxt)):
+        return False
+    w = widths.chars[0]  # a line well past the width (a title) was not wrapped
+    return prev[-1:].isalpha() and len(prev) <= 1.1 * w and len(prev) + 1 + len(nxt.split()[0]) > w
+
+
 def join_en(prev: str, nxt: str, gap: Gap, widths: Widths) -> bool:
     """Is the break between two English lines a wrap? Adjacent lines join unless the next starts an item."""
+    if not gap.hard and (
+        closes_bracket(prev, nxt) or (gap.empties == 0 and _number_goes_on(prev, nxt, widths))
+    ):
+        return True
     if gap.hard or STRONG_MARKER.match(nxt):
         return False
     if widths.chars and not widths.ems:

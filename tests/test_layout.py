@@ -428,3 +428,22 @@ def test_a_word_in_brackets_is_not_read_as_an_enumerator() -> None:
         body + "\n\n \nThe parties agree as follows:\n(iv) the indemnity is paid in silver.", "en"
     )
     assert got[-2:] == ["The parties agree as follows:", "(iv) the indemnity is paid in silver."]
+
+
+def test_english_wrapped_lines_go_on_past_a_number_that_closes_or_continues() -> None:
+    """`(Clause` / `4)` closes a bracket and `on March` / `3. The …` goes on a date: neither starts an item."""
+    import textwrap
+
+    body = "\n\n".join(textwrap.fill(p, 40) for p in PROSE_EN)
+    extra = [
+        "The port was opened to foreign trade under the treaty. (Clause",
+        "4) It was handed back to the other party",
+        "fifty years later, on a fine day in March",  # `3.` would not have fit
+        "3. The handover was marked by a small ceremony.",
+    ]
+    got, _ = sentences(body + "\n\n \n" + "\n".join(extra), "en")
+    assert got[len(PROSE_EN) :] == [
+        "The port was opened to foreign trade under the treaty.",
+        "(Clause 4) It was handed back to the other party fifty years later, on a fine day in March 3.",
+        "The handover was marked by a small ceremony.",
+    ]
