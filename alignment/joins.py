@@ -11,22 +11,12 @@ import re
 from dataclasses import dataclass
 
 from alignment.layout import CANNOT_END, CANNOT_START, Widths, WordSplit, em_width, is_table_row, is_word_char
+from alignment.text import BRACKETS, CLOSERS
 
 # Line-end characters that close a sentence; closing brackets may follow them.
 _FINAL = "。！？!?"
-_CLOSERS = "」』）)】〕］｝〉》\"'”’"
-_PAIRS = {
-    "（": "）",
-    "(": ")",
-    "「": "」",
-    "『": "』",
-    "【": "】",
-    "〔": "〕",
-    "［": "］",
-    "｛": "｝",
-    "〈": "〉",
-    "《": "》",
-}
+_CLOSERS = CLOSERS
+_PAIRS = BRACKETS
 
 # A list item, numbered paragraph or heading at the start of a line: never the continuation of a wrap.
 STRONG_MARKER = re.compile(

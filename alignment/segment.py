@@ -13,23 +13,12 @@ import re
 from collections.abc import Iterable, Sequence
 
 from alignment.model import Lang, Segment
+from alignment.text import BRACKETS, CLOSERS
 
 Range = tuple[int, int]
 
-_CLOSERS = "」』）)】〕］｝〉》\"'”’"
-_OPEN_TO_CLOSE = {
-    "（": "）",
-    "(": ")",
-    "「": "」",
-    "『": "』",
-    "【": "】",
-    "〔": "〕",
-    "［": "］",
-    "｛": "｝",
-    "〈": "〉",
-    "《": "》",
-    "“": "”",
-}
+_CLOSERS = CLOSERS
+_OPEN_TO_CLOSE = {**BRACKETS, "“": "”"}
 _CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
 # A bracket pair longer than this is more likely a stray bracket than a parenthesis: it must not keep a
 # whole paragraph from being split.

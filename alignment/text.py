@@ -154,3 +154,20 @@ def printable(text: str) -> str:
     if not _TERMINAL_UNSAFE.search(text):
         return text
     return _TERMINAL_UNSAFE.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)
+
+
+BRACKETS: dict[str, str] = {
+    "（": "）",
+    "(": ")",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "｛": "｝",
+    "〈": "〉",
+    "《": "》",
+}
+"""Opening bracket -> its closing bracket, full width and half width: one table for segmentation and repair."""
+CLOSERS = "」』）)】〕］｝〉》\"'”’"
+"""Characters that may follow a sentence's final punctuation and still belong to the sentence."""
