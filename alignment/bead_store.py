@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -188,3 +188,17 @@ def bead_count(db: Database, pair_ids: Sequence[int], level: Level, *, confirmed
         f"SELECT count(*) FROM beads WHERE level = ?{status} AND pair_id IN ({marks})", [level, *pair_ids]
     ).fetchone()
     return int(row[0])
+
+
+def set_scores(db: Database, pair_id: int, scores: Mapping[int, float]) -> int:
+    """Store the aligner's confidence for beads (by row id) a person made; returns how many were still there.
+
+    A score is the aligner's estimate about a bead, not a change of the alignment: the pair's revision
+    stays, so no screen is made stale by it, and undo (which compares the alignment) is not affected.
+    """
+    with write(db):
+        cur = db.conn.executemany(
+            "UPDATE beads SET score = ? WHERE id = ? AND pair_id = ?",
+            [(score, bead_id, pair_id) for bead_id, score in scores.items()],
+        )
+    return int(cur.rowcount)

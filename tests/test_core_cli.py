@@ -148,8 +148,12 @@ def test_bead_edits_and_realign_from_the_cli_with_the_real_aligner(run, pair: st
     assert _types(run, pair) == ["1-1"] * 4
     assert run("bead", "merge", pair, "2").exit_code == 0
     assert _types(run, pair) == ["1-1", "2-2", "1-1"]
+    merged = json.loads(run("beads", pair, "--json").stdout)[1]
+    # the person's 2-2 is scored by the aligner, which would keep the two sentences apart: a low confidence
+    assert merged["score"] is not None and merged["score"] < 0.5, merged
     assert run("bead", "unlink", pair, "2").exit_code == 0
     assert _types(run, pair) == ["1-1", "1-0", "1-0", "0-1", "0-1", "1-1"]
+    assert all(r["score"] is not None for r in json.loads(run("beads", pair, "--json").stdout))
     run("bead", "confirm", pair, "1")
     # what R does in the app: the unconfirmed stretch around bead 3 is aligned again, bead 1 kept
     result = run("bead", "realign", pair, "3")

@@ -38,6 +38,14 @@ class SuggestFinished(Message, bubble=False):
 
 
 @dataclass
+class ScoresFinished(Message, bubble=False):
+    """The aligner's confidence for beads a person made, by bead row id, computed in a worker thread."""
+
+    pair_id: int
+    scores: dict[int, float]
+
+
+@dataclass
 class QaFinished(Message, bubble=False):
     """Bead indexes of a pair with a QA problem, computed in a worker thread."""
 

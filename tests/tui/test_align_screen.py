@@ -235,6 +235,23 @@ def fake_realigner(ja, en):
     return beads
 
 
+async def test_a_merged_bead_gets_the_aligners_confidence(project: Path) -> None:
+    """After m, the new bead is scored in a worker: the fake aligner keeps the two sentences apart (0.5
+    each), so the person's merged bead is right with probability 1 - 0.5."""
+    app = app_for(project, realigner=fake_realigner)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        table = pilot.app.screen.query_one(BeadTable)
+        assert table.data.beads[0].type == "2-2" and table.data.beads[0].score == 0.5
+    db = open_db(str(project))
+    try:
+        assert get_beads(db, get_pair(db, "p").id)[0].score == 0.5  # stored, not only shown
+    finally:
+        db.close()
+
+
 async def test_realign_runs_in_a_worker_and_keeps_confirmed_beads(project: Path) -> None:
     app = app_for(project, realigner=fake_realigner)
     async with app.run_test(size=SIZE) as pilot:

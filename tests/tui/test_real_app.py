@@ -150,9 +150,11 @@ async def test_every_bead_key_once(real: Path) -> None:
         await check(("x",), "unlink", ("1-0", "0-1"))
         await pilot.press("m", "s")  # split the merged bead again: back to two beads
         assert shape(screen) == start and last_action(real) == "split"
-        # after merge/split the bead is the analyst's: named as who made it, no stale score
+        # after merge/split the bead is the analyst's: named as who made it, and scored afresh by the aligner
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         bead = screen.pair_state.beads[20]
-        assert bead.updated_by == "ana" and bead.score is None
+        assert bead.updated_by == "ana" and bead.score is not None and 0.0 <= bead.score <= 1.0
         table.move_to(21)
         await pilot.press("M")  # merge with the previous bead
         assert screen.pair_state.beads[20].type == "2-2" and table.cursor == 20

@@ -11,6 +11,8 @@ from tui.common import db_option, open_project, quiet_option, user_option
 
 if TYPE_CHECKING:
     from alignment.model import Bead, BeadStatus
+    from tui.core.beads import Realigner
+    from tui.core.project import Project
 
 _NUMBER = click.IntRange(min=1)
 
@@ -25,6 +27,18 @@ def bead_group() -> None:
     \b
         taiyaku bead confirm 000_018672d04432ce13 1 2 3
     """
+
+
+_no_embeddings = click.option(
+    "--no-embeddings", is_flag=True, help="Score the new beads on length and anchors only."
+)
+
+
+def _scorer(project: Project, no_embeddings: bool) -> Realigner:
+    """The project's aligner, which scores the beads an edit makes (their confidence, as after `align`)."""
+    from tui.core.beads import project_realigner
+
+    return project_realigner(project.path, use_embeddings=not no_embeddings)
 
 
 def _done(quiet: bool, text: str) -> None:
@@ -86,10 +100,13 @@ def _set_status(
 @bead_group.command("merge")
 @click.argument("name")
 @click.argument("number", type=_NUMBER)
+@_no_embeddings
 @db_option
 @quiet_option
 @user_option
-def merge_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: str) -> None:
+def merge_cmd(
+    name: str, number: int, no_embeddings: bool, db_path: str | None, quiet: bool, user: str
+) -> None:
     """Merge bead NUMBER with the next one.
 
     Example:
@@ -108,6 +125,7 @@ def merge_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: st
             edit.merge,
             action="merge",
             summary=f"merge bead {number} with {number + 1}",
+            realigner=_scorer(project, no_embeddings),
         )
     _done(quiet, f"{name}: merged beads {number} and {number + 1}")
 
@@ -115,10 +133,13 @@ def merge_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: st
 @bead_group.command("split")
 @click.argument("name")
 @click.argument("number", type=_NUMBER)
+@_no_embeddings
 @db_option
 @quiet_option
 @user_option
-def split_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: str) -> None:
+def split_cmd(
+    name: str, number: int, no_embeddings: bool, db_path: str | None, quiet: bool, user: str
+) -> None:
     """Split bead NUMBER after its first segment on each side (a 2-2 becomes 1-1 + 1-1).
 
     Example:
@@ -130,17 +151,28 @@ def split_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: st
     from tui.core.beads import edit_bead
 
     with open_project(db_path, user=user, create=False) as project:
-        edit_bead(project, name, number, edit.split, action="split", summary=f"split bead {number}")
+        edit_bead(
+            project,
+            name,
+            number,
+            edit.split,
+            action="split",
+            summary=f"split bead {number}",
+            realigner=_scorer(project, no_embeddings),
+        )
     _done(quiet, f"{name}: split bead {number}")
 
 
 @bead_group.command("unlink")
 @click.argument("name")
 @click.argument("number", type=_NUMBER)
+@_no_embeddings
 @db_option
 @quiet_option
 @user_option
-def unlink_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: str) -> None:
+def unlink_cmd(
+    name: str, number: int, no_embeddings: bool, db_path: str | None, quiet: bool, user: str
+) -> None:
     """Mark bead NUMBER unaligned: each Japanese segment 1-0, each English segment 0-1.
 
     Example:
@@ -152,7 +184,15 @@ def unlink_cmd(name: str, number: int, db_path: str | None, quiet: bool, user: s
     from tui.core.beads import edit_bead
 
     with open_project(db_path, user=user, create=False) as project:
-        edit_bead(project, name, number, edit.unlink, action="unlink", summary=f"unlink bead {number}")
+        edit_bead(
+            project,
+            name,
+            number,
+            edit.unlink,
+            action="unlink",
+            summary=f"unlink bead {number}",
+            realigner=_scorer(project, no_embeddings),
+        )
     _done(quiet, f"{name}: unlinked bead {number}")
 
 

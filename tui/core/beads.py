@@ -6,7 +6,7 @@ stored the first time a person changes them, as part of that change (and its und
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from alignment import edit
 from alignment.aligner import Alignment, Progress, align_pair, align_texts, make_embedder, save_alignment
-from alignment.bead_store import get_beads, save_beads
+from alignment.bead_store import get_beads, save_beads, set_scores
 from alignment.confidence import is_doubtful
 from alignment.model import Bead, Level, Pair
 from alignment.project import ProjectError
@@ -300,20 +300,79 @@ BeadEdit = Callable[[list[Bead], int], list[Bead]]
 
 
 def edit_bead(
-    project: Project, name: str, number: int, fn: BeadEdit, *, action: str, summary: str
+    project: Project,
+    name: str,
+    number: int,
+    fn: BeadEdit,
+    *,
+    action: str,
+    summary: str,
+    realigner: Realigner | None = None,
 ) -> PairState:
-    """Apply an alignment.edit function to bead `number` (counted from 1, as people see it)."""
+    """Apply an alignment.edit function to bead `number` (counted from 1, as people see it); with a
+    realigner, the beads the edit made get the aligner's confidence as their score."""
     state = load_pair(project.db, name)
     if not 1 <= number <= len(state.beads):
         raise ProjectError(f"{name} has {len(state.beads)} beads; there is no bead {number}")
     i = number - 1
-    return change_beads(project, state, fn(list(state.beads), i), action=action, summary=summary, cursor=i)
+    new = fn(list(state.beads), i)
+    window = edit.changed_window(state.beads, new)
+    after = change_beads(project, state, new, action=action, summary=summary, cursor=i)
+    if realigner is not None:
+        made = unscored(after, window.start, window.new_stop)
+        after = store_scores(project, after, score_beads(after, made, realigner))
+    return after
 
 
 def review_queue(beads: Sequence[Bead], problems: Collection[int] = ()) -> list[int]:
-    """The beads worth a look, lowest confidence first: unconfirmed beads the aligner doubts (below the
-    calibrated threshold) or with a term QA problem. Positions are 0-based."""
+    """The beads worth a look: unconfirmed beads with a term QA problem (a known defect) first, then those
+    the aligner doubts (below the calibrated threshold), lowest confidence first. Positions are 0-based."""
     todo = [
         k for k, b in enumerate(beads) if b.status != "confirmed" and (k in problems or is_doubtful(b.score))
     ]
-    return sorted(todo, key=lambda k: (beads[k].score if beads[k].score is not None else 1.0, k))
+    return sorted(
+        todo, key=lambda k: (k not in problems, beads[k].score if beads[k].score is not None else 1.0, k)
+    )
+
+
+# --- scores of beads a person made (merge, split, unlink) -----------------------------------------------
+
+
+def unscored(state: PairState, start: int, stop: int) -> list[int]:
+    """Positions in [start, stop) of stored beads without a score (made by a person's edit)."""
+    return [
+        k
+        for k in range(max(start, 0), min(stop, len(state.beads)))
+        if state.beads[k].score is None and state.beads[k].id is not None
+    ]
+
+
+def score_beads(state: PairState, positions: Sequence[int], realigner: Realigner) -> dict[int, float]:
+    """The aligner's confidence that each bead is exactly right, by bead row id (slow: call from a worker).
+
+    The bead's own segments are aligned on their own: when the aligner also makes them one bead, that
+    bead's calibrated confidence is the score; when it would cut them differently, the score is the chance
+    that it is wrong to (one minus its surest bead there).
+    """
+    out: dict[int, float] = {}
+    for k in positions:
+        bead = state.beads[k]
+        if bead.id is None:
+            continue
+        found = realigner(state.ja_texts[slice(*bead.ja)], state.en_texts[slice(*bead.en)])
+        scores = [b.score for b in found if b.score is not None]
+        if not scores:
+            continue
+        out[bead.id] = round(scores[0] if len(found) == 1 else 1.0 - max(scores), 4)
+    return out
+
+
+def store_scores(project: Project, state: PairState, scores: Mapping[int, float]) -> PairState:
+    """Put computed scores on the beads still there (by row id); the alignment itself does not change."""
+    if not scores:
+        return state
+    set_scores(project.db, state.pair.id, scores)
+    beads = tuple(
+        replace(b, score=scores[b.id]) if b.id is not None and b.id in scores else b for b in state.beads
+    )
+    return replace(state, beads=beads)

@@ -6,7 +6,7 @@ Every method that changes the project is one undoable action of the application 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +129,9 @@ class Session:
         self, state: PairState, new: Sequence[Bead], *, action: str, summary: str, cursor: int
     ) -> PairState:
         return beads.change_beads(self.project, state, new, action=action, summary=summary, cursor=cursor)
+
+    def store_scores(self, state: PairState, scores: Mapping[int, float]) -> PairState:
+        return beads.store_scores(self.project, state, scores)
 
     def stretch(self, state: PairState, cursor: int) -> Stretch | None:
         return beads.stretch_at(state, cursor)

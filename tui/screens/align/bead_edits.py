@@ -14,7 +14,7 @@ from alignment import edit
 from alignment.edit import EditError
 from alignment.model import Bead
 from alignment.project import ProjectError
-from tui.core.beads import review_queue
+from tui.core.beads import review_queue, unscored
 from tui.screens.align.view import AlignView
 from tui.screens.modals import ConfirmModal, RenderModal
 
@@ -93,6 +93,8 @@ class BeadEdits(AlignView):
         try:
             new = fn(list(state.beads), i)
             self.state = self.session.change_beads(state, new, action=action, summary=summary, cursor=i)
+            window = edit.changed_window(state.beads, new)
+            self.score_made_beads(unscored(self.state, window.start, window.new_stop))
         except EditError as exc:
             self.notify(str(exc), severity="warning")
             return False

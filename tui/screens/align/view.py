@@ -118,6 +118,9 @@ class AlignView(Screen[None]):
     def check_pair(self) -> None:
         """QA over the whole pair (a worker in the workers part)."""
 
+    def score_made_beads(self, positions: list[int]) -> None:
+        """Give the beads a person's edit made the aligner's confidence (a worker in the workers part)."""
+
     # --- drawing -----------------------------------------------------------------------------------
 
     def show(self, cursor: int | None = None) -> None:

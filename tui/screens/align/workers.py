@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from alignment.model import Pair
 from alignment.project import ProjectError
 from tui.core.annotations import Annotations
-from tui.core.beads import PairState, Stretch
-from tui.messages import QaFinished, RealignFinished, SuggestFinished
+from tui.core.beads import PairState, Stretch, score_beads
+from tui.messages import QaFinished, RealignFinished, ScoresFinished, SuggestFinished
 from tui.screens.align.span_actions import SpanActions
 
 BINDINGS: list[BindingType] = [
@@ -52,6 +52,29 @@ class Workers(SpanActions):
         if self.state is None or self.state.pair.id != message.pair_id:
             return
         self.problems = message.problems
+        self.show()
+
+    # --- scores of beads a person made ------------------------------------------------------------------
+
+    def score_made_beads(self, positions: list[int]) -> None:
+        if positions and self.session.realigner is not None:
+            self._score_worker(self.pair_state, positions)
+
+    @work(thread=True, group="score")
+    def _score_worker(self, state: PairState, positions: list[int]) -> None:
+        realigner = self.session.realigner
+        if realigner is None:
+            return
+        try:
+            scores = score_beads(state, positions, realigner)
+        except Exception:  # a score is advisory: the bead stays unscored
+            return
+        self.post_message(ScoresFinished(state.pair.id or 0, scores))
+
+    def on_scores_finished(self, message: ScoresFinished) -> None:
+        if self.state is None or self.state.pair.id != message.pair_id or not message.scores:
+            return
+        self.state = self.session.store_scores(self.state, message.scores)
         self.show()
 
     # --- realign -------------------------------------------------------------------------------------
