@@ -85,7 +85,7 @@ def test_add_lookup_edit_status_show_remove(run, db_path: Path, seed000: str) ->
     assert "History" in result.stdout and "carol" in result.stdout
 
     result = run("glossary", "lookup", "インド洋")
-    assert result.exit_code == 0 and "1 entries match" in result.stdout and "approved" in result.stdout
+    assert result.exit_code == 0 and "1 entry matches" in result.stdout and "approved" in result.stdout
 
     result = run("glossary", "remove", str(entry_id), "--reason", "test", "--user", "dave")
     assert result.exit_code == 0

@@ -88,7 +88,9 @@ def list_cmd(
         click.echo("No entries.", err=True)
         return
     echo_plain_table(
-        ["id", "ja", "en", "acronym", "status", "domain", "variants"], rows, title=f"{len(rows)} entries"
+        ["id", "ja", "en", "acronym", "status", "domain", "variants"],
+        rows,
+        title=f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}",
     )
 
 

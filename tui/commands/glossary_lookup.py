@@ -157,7 +157,9 @@ def lookup_cmd(
         click.echo(f"No entries match {query!r}.", err=True)
         return
     shown = len(result.hits)
-    title = f"{result.total} entries match {query!r}" + (f" (first {shown})" if shown < result.total else "")
+    title = f"{result.total} {'entry matches' if result.total == 1 else 'entries match'} {query!r}" + (
+        f" (first {shown})" if shown < result.total else ""
+    )
     echo_plain_table(
         ["id", "ja", "en", "acronym", "status", "match", "variants"],
         [

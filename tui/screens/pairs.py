@@ -119,7 +119,10 @@ class PairListScreen(Screen[None]):
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         title = self.query_one("#pairs-title", Static)
         if self.rows:
-            title.update(f" {len(self.rows)} pairs in {self.session.path or 'the project'} — enter opens one")
+            n = len(self.rows)
+            title.update(
+                f" {n} pair{'' if n == 1 else 's'} in {self.session.path or 'the project'} — enter opens one"
+            )
         else:
             title.update(
                 " This project has no pairs yet: `taiyaku import JA_FILE EN_FILE` or `taiyaku demo`."
