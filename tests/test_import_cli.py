@@ -16,6 +16,7 @@ from alignment import parse
 from alignment.project import open_project
 from alignment.repair import offset_map
 from alignment.store import get_document, get_pair, get_segments, list_pairs
+from tui import seeds as tui_seeds
 from tui.cli import cli
 from tui.demo import STEPS, build_demo
 from tui.seeds import Seed, seed_dir, seeds
@@ -424,7 +425,11 @@ def test_demo_failure_keeps_the_previous_project(tmp_path: Path) -> None:
 
 
 def test_seed_dir_finds_the_bundled_seeds() -> None:
-    assert seed_dir() == SEEDS
+    # the installed wheel carries them as tui/_seeds (an editable install reads the checkout's seeds/)
+    bundled = seed_dir()
+    assert bundled in (SEEDS, Path(tui_seeds.__file__).parent / "_seeds")
+    for path in SEEDS.rglob("*.txt"):  # the very same files, English renderings included
+        assert (bundled / path.relative_to(SEEDS)).read_bytes() == path.read_bytes(), path
     found = seeds()
     assert [s.name for s in found] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert {s.name for s in found if s.en} == {"000_018672d04432ce13", "001_5af3baea35b63ec3"}
