@@ -210,7 +210,7 @@ def _props(tu: Element) -> tuple[BeadStatus | None, float | None]:
     (translate-toolkit's po2tmx and OmegaT write every unit alike, reviewed or not)."""
     props = {c.get("type"): (c.text or "").strip() for c in tu if _local(c.tag) == "prop"}
     given = props.get("x-status")
-    status: BeadStatus | None = given if given in ("auto", "confirmed") else None  # type: ignore[assignment]
+    status: BeadStatus | None = "auto" if given == "auto" else "confirmed" if given == "confirmed" else None
     try:
         score = float(props["x-score"]) if "x-status" in props and props.get("x-score") else None
     except ValueError:

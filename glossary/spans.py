@@ -245,7 +245,8 @@ def add_span(
         raise InvalidSpan(f"span {start}–{end} is outside the {lang.upper()} text (0–{len(doc.text)})")
     if status not in STATUSES:
         raise InvalidSpan(f"unknown status {status!r}")
-    segment = segment_index_of(get_segments(db, doc.id), start)  # type: ignore[arg-type]
+    assert doc.id is not None  # a stored document
+    segment = segment_index_of(get_segments(db, doc.id), start)
     ts = now()
     with write(db):
         existing = db.execute(

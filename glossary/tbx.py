@@ -273,7 +273,7 @@ def _entry_from(el: Any, warnings: list[str], where: str) -> tuple[Entry | None,
         en=mains["en"].text if "en" in mains else None,
         acronym=acronym.text if acronym else None,
         variants=tuple(variants),
-        status=status or "proposed",  # type: ignore[arg-type]
+        status=status or "proposed",  # type: ignore[arg-type]  # a Status: mapped from the TBX value above
         definition="\n".join(d for d in definitions if d) or None,
         sources=tuple(sources),
         note="\n".join(dict.fromkeys(notes)) or None,

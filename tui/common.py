@@ -11,7 +11,7 @@ import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import click
 
@@ -316,4 +316,4 @@ def domain_errors(f: F) -> F:
         except sqlite3.DatabaseError as exc:
             raise click.ClickException(str(project_error_from_sqlite(exc))) from None
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps the signature click reads

@@ -276,10 +276,10 @@ def segments_cmd(name: str, lang: str, level: str, db_path: str | None, as_json:
     db = open_db(db_path, create=False)
     try:
         pair = get_pair(db, name)
-        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]
+        doc = get_document(db, pair.id, lang)  # type: ignore[arg-type]  # click.Choice: "ja" or "en"
         if doc is None or doc.id is None:
             raise ProjectError(f"pair {name!r} has no {lang.upper()} document")
-        segments = get_segments(db, doc.id, level)  # type: ignore[arg-type]
+        segments = get_segments(db, doc.id, level)  # type: ignore[arg-type]  # click.Choice: a Level
     finally:
         db.close()
     if quiet:

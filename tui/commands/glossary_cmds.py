@@ -76,6 +76,7 @@ def list_cmd(
     from glossary.model import entry_to_dict
 
     db = open_db(db_path, create=False)
+    # click.Choice admits only Status values
     entries = store.iter_entries(db, statuses=statuses, domain=domain)  # type: ignore[arg-type]
     if quiet:
         print_keys((e.id for e in entries), as_json=as_json)

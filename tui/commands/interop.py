@@ -99,7 +99,7 @@ def import_tmx_cmd(
                 replace=replace,
                 user=user,
                 on_progress=bars.stage("Storing units"),
-                status=status,  # type: ignore[arg-type]
+                status=status,  # type: ignore[arg-type]  # click.Choice admits only the BeadStatus values
             )
     finally:
         db.close()
@@ -159,6 +159,7 @@ def export_spans_for_training(
 
         tokenizers = {lang: counted(tokenize) for lang, tokenize in loaded.items()}
         if fmt == "docbin":
+            # click.Choice admits only SpanStatus values
             report = write_docbin(records, output, tokenizers=tokenizers, statuses=chosen)  # type: ignore[arg-type]
         elif output is None:
             report = write_prodigy(records, sys.stdout, tokenizers=tokenizers, statuses=chosen)

@@ -309,6 +309,7 @@ def export_cmd(
         lines = (
             json.dumps(rec, ensure_ascii=False) + "\n"
             for pair in pairs
+            # click.Choice admits only SpanStatus values
             for rec in export_records(db, pair, statuses=statuses)  # type: ignore[arg-type]
         )
         count = 0
