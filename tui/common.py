@@ -116,11 +116,13 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: st
     cells = [["" if v is None else printable(str(v)) for v in row] for row in rows]
     table = Table(title=title, show_lines=False, header_style="bold")
     for i, col in enumerate(columns):
-        # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole;
-        # nor does a number: the words get the width.
+        # A short key in the first column (a pair name, an id) never wraps, so it can be copied whole; a
+        # column of numbers is never narrower than its numbers or a word of its header (headers wrap
+        # between words), so the columns of words give up the width.
         key = i == 0 and all(len(r[i]) <= _NO_WRAP_CHARS and " " not in r[i] for r in cells)
         number = all(_NUMBER.fullmatch(r[i]) for r in cells)
-        table.add_column(col, overflow="fold", no_wrap=key or number)
+        widest = max([len(w) for w in col.split()] + [len(r[i]) for r in cells], default=0)
+        table.add_column(col, overflow="fold", no_wrap=key, min_width=widest if key or number else None)
     for row in cells:
         table.add_row(*row)
     Console().print(table)
