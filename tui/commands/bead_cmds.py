@@ -11,7 +11,7 @@ from tui.common import db_option, open_project, quiet_option, user_option
 
 if TYPE_CHECKING:
     from alignment.model import Bead, BeadStatus
-    from tui.core.beads import Realigner
+    from tui.core.beads import BeadEdit, Realigner
     from tui.core.project import Project
 
 _NUMBER = click.IntRange(min=1)
@@ -39,6 +39,31 @@ def _scorer(project: Project, no_embeddings: bool) -> Realigner:
     from tui.core.beads import project_realigner
 
     return project_realigner(project.path, use_embeddings=not no_embeddings)
+
+
+def _edit(
+    name: str,
+    number: int,
+    fn: BeadEdit,
+    action: str,
+    summary: str,
+    no_embeddings: bool,
+    db_path: str | None,
+    user: str,
+) -> None:
+    """One bead edit as an undoable action; the beads it makes get the aligner's score."""
+    from tui.core.beads import edit_bead
+
+    with open_project(db_path, user=user, create=False) as project:
+        edit_bead(
+            project,
+            name,
+            number,
+            fn,
+            action=action,
+            summary=summary,
+            realigner=_scorer(project, no_embeddings),
+        )
 
 
 def _done(quiet: bool, text: str) -> None:
@@ -115,18 +140,17 @@ def merge_cmd(
         taiyaku bead merge 000_018672d04432ce13 12
     """
     from alignment import edit
-    from tui.core.beads import edit_bead
 
-    with open_project(db_path, user=user, create=False) as project:
-        edit_bead(
-            project,
-            name,
-            number,
-            edit.merge,
-            action="merge",
-            summary=f"merge bead {number} with {number + 1}",
-            realigner=_scorer(project, no_embeddings),
-        )
+    _edit(
+        name,
+        number,
+        edit.merge,
+        "merge",
+        f"merge bead {number} with {number + 1}",
+        no_embeddings,
+        db_path,
+        user,
+    )
     _done(quiet, f"{name}: merged beads {number} and {number + 1}")
 
 
@@ -148,18 +172,8 @@ def split_cmd(
         taiyaku bead split 000_018672d04432ce13 12
     """
     from alignment import edit
-    from tui.core.beads import edit_bead
 
-    with open_project(db_path, user=user, create=False) as project:
-        edit_bead(
-            project,
-            name,
-            number,
-            edit.split,
-            action="split",
-            summary=f"split bead {number}",
-            realigner=_scorer(project, no_embeddings),
-        )
+    _edit(name, number, edit.split, "split", f"split bead {number}", no_embeddings, db_path, user)
     _done(quiet, f"{name}: split bead {number}")
 
 
@@ -181,18 +195,8 @@ def unlink_cmd(
         taiyaku bead unlink 000_018672d04432ce13 12
     """
     from alignment import edit
-    from tui.core.beads import edit_bead
 
-    with open_project(db_path, user=user, create=False) as project:
-        edit_bead(
-            project,
-            name,
-            number,
-            edit.unlink,
-            action="unlink",
-            summary=f"unlink bead {number}",
-            realigner=_scorer(project, no_embeddings),
-        )
+    _edit(name, number, edit.unlink, "unlink", f"unlink bead {number}", no_embeddings, db_path, user)
     _done(quiet, f"{name}: unlinked bead {number}")
 
 
