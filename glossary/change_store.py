@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from glossary.location import termbase
+
 
 @dataclass(frozen=True, slots=True)
 class EntryChange:
@@ -26,12 +28,14 @@ class EntryChange:
 
 def last_change_id(db: Database) -> int:
     """The id of the newest glossary log row (0 for an empty log)."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     row = db.execute("SELECT max(id) FROM glossary_history").fetchone()
     return int(row[0] or 0)
 
 
 def changes_since(db: Database, after_id: int) -> list[EntryChange]:
     """Entries changed since log row `after_id`, in the order they were first changed."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     first: dict[int, dict[str, Any] | None] = {}
     last: dict[int, dict[str, Any] | None] = {}
     for entry_id, before, after in db.execute(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database, Migrations
 
-from alignment.project import open_project
+from alignment.project import open_project, resolve_db_path
 from glossary.schema import GLOSSARY
 from glossary.span_schema import SPANS
 from glossary.views import VIEWS
@@ -27,6 +27,20 @@ def open_glossary_project(
     create: bool = True,
     readonly: bool = False,
     extra: Sequence[Migrations] = (),
+    shared: bool = True,
 ) -> Database:
-    """Open (create, migrate) a project with the corpus and glossary tables, plus `extra` sets of layers above."""
-    return open_project(path, create=create, readonly=readonly, extra=(*MIGRATIONS, *extra, VIEWS))
+    """Open (create, migrate) a project with the corpus and glossary tables, plus `extra` sets of layers above.
+
+    `shared`: link it to the glossary file it uses (glossary.shared), if any; off for the glossary file itself
+    and for `glossary use`, which must open a project whose recorded glossary file is gone.
+    """
+    db = open_project(path, create=create, readonly=readonly, extra=(*MIGRATIONS, *extra, VIEWS))
+    if shared:
+        from glossary.shared import attach
+
+        try:
+            attach(db, resolve_db_path(path), readonly=readonly)
+        except BaseException:
+            db.close()
+            raise
+    return db

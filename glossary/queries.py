@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from glossary.errors import EntryNotFound, InvalidEntry
+from glossary.location import termbase
 from glossary.lookup import CHUNK, load_entries, lookup_entries, lookup_key
 from glossary.model import STATUSES, Entry, Field, HistoryItem, LookupResult, Status, TermKey
 from glossary.validate import identity_key
@@ -22,6 +23,7 @@ def _check_id(entry_id: object) -> int:
 
 
 def get(db: Queryable, entry_id: int) -> Entry:
+    db = termbase(db)  # a shared glossary file, if the project uses one
     entry = load_entries(db, [_check_id(entry_id)]).get(entry_id)
     if entry is None:
         raise EntryNotFound(f"no glossary entry {entry_id} (see `taiyaku glossary lookup`)")
@@ -30,6 +32,7 @@ def get(db: Queryable, entry_id: int) -> Entry:
 
 def get_many(db: Queryable, ids: Sequence[int]) -> list[Entry]:
     """The entries that exist among `ids`, in the order given."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     found = load_entries(db, ids)
     return [found[i] for i in ids if i in found]
 
@@ -47,6 +50,7 @@ def iter_entries(
     db: Queryable, *, statuses: Sequence[Status] = (), domain: str | None = None
 ) -> Iterator[Entry]:
     """Every entry in id order, loaded a chunk at a time so exports stream."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     clause, params = _status_clause(statuses)
     if domain is not None:
         clause += " AND domain = ?"
@@ -72,6 +76,7 @@ def list_entries(db: Queryable, *, statuses: Sequence[Status] = (), domain: str 
 
 
 def count(db: Queryable, *, statuses: Sequence[Status] = ()) -> int:
+    db = termbase(db)  # a shared glossary file, if the project uses one
     clause, params = _status_clause(statuses)
     return int(db.execute(f"SELECT count(*) FROM glossary_entries WHERE 1{clause}", params).fetchone()[0])
 
@@ -81,6 +86,7 @@ def find_by_term(db: Queryable, term: str, *, fields: Sequence[Field] = ()) -> l
 
     Exact match only: harvest uses it to avoid proposing what the termbase already has.
     """
+    db = termbase(db)  # a shared glossary file, if the project uses one
     key = lookup_key(term or "")
     if not key:
         return []
@@ -95,6 +101,7 @@ def find_by_term(db: Queryable, term: str, *, fields: Sequence[Field] = ()) -> l
 
 def find_duplicate(db: Queryable, entry: Entry, *, exclude: int | None = None) -> Entry | None:
     """A stored entry with the same folded (ja, en, acronym) as `entry`, if any."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     want = identity_key(entry)
     field, term = next((f, t) for f, t in zip(("ja", "en", "acronym"), want, strict=True) if t)
     ids = [
@@ -109,6 +116,7 @@ def find_duplicate(db: Queryable, entry: Entry, *, exclude: int | None = None) -
 
 def lookup(db: Queryable, query: str, *, limit: int = 20, statuses: Sequence[Status] = ()) -> LookupResult:
     """Entries matching `query` anywhere in a term, ranked exact > prefix > substring (see glossary.lookup)."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     try:
         return lookup_entries(db, query, limit=limit, statuses=statuses)
     except ValueError as exc:
@@ -117,6 +125,7 @@ def lookup(db: Queryable, query: str, *, limit: int = 20, statuses: Sequence[Sta
 
 def terms(db: Queryable, *, statuses: Sequence[Status] = ()) -> list[TermKey]:
     """Every term of the termbase with its folded key and its entry's status (for text matchers)."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     clause, params = _status_clause(statuses, "e.status")
     sql = f"""SELECT k.entry_id, k.field, k.term, k.key, e.status FROM glossary_lookup k
               JOIN glossary_entries e ON e.id = k.entry_id WHERE 1{clause} ORDER BY k.entry_id, k.rowid"""
@@ -130,6 +139,7 @@ def anchor_pairs(db: Queryable) -> list[tuple[str, str]]:
     main term); every acronym of an approved or proposed entry pairs with itself, since acronyms are
     written the same way (modulo width) on both sides.
     """
+    db = termbase(db)  # a shared glossary file, if the project uses one
     out: dict[tuple[str, str], None] = {}
     for e in iter_entries(db, statuses=("approved", "proposed")):
         if e.status == "approved" and e.ja and e.en:
@@ -144,6 +154,7 @@ def anchor_pairs(db: Queryable) -> list[tuple[str, str]]:
 
 
 def history(db: Queryable, entry_id: int) -> list[HistoryItem]:
+    db = termbase(db)  # a shared glossary file, if the project uses one
     rows = db.execute(
         """SELECT id, entry_id, action, user, at, before_json, after_json, reason FROM glossary_history
            WHERE entry_id = ? ORDER BY id""",

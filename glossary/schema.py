@@ -147,3 +147,16 @@ def m002_lookup_trigrams(db: Database) -> None:
         END"""
     )
     db.execute("INSERT INTO glossary_lookup_trigrams(glossary_lookup_trigrams) VALUES ('rebuild')")
+
+
+@GLOSSARY()
+def m003_location(db: Database) -> None:
+    """Where the project's glossary lives when it is shared (`taiyaku glossary use PATH`); no row: here."""
+    db.execute(
+        """CREATE TABLE glossary_location (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            path TEXT NOT NULL CHECK (path <> ''),
+            set_at TEXT NOT NULL,
+            set_by TEXT NOT NULL
+        )"""
+    )

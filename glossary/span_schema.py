@@ -73,3 +73,46 @@ def m001_spans(db: Database) -> None:
             text_hash TEXT NOT NULL
         )"""
     )
+
+
+@SPANS()
+def m002_entry_link_without_foreign_key(db: Database) -> None:
+    """spans.entry_id without its foreign key: the entry may live in a shared glossary file
+    (`taiyaku glossary use`), which a foreign key cannot reach. Removing an entry unlinks its spans
+    explicitly (tui.core.terms), in the project that removes it; elsewhere a link to a removed entry
+    reads as no entry.
+
+    SQLite cannot drop a constraint: the table is rebuilt (its rows and ids kept). The view over it is
+    dropped first, since renaming a table checks every view, and re-created after.
+    """
+    from glossary.views import SPANS_WITH_TEXT_V2, recreate
+
+    db.execute('DROP VIEW IF EXISTS "spans_with_text"')
+    db.execute(
+        """CREATE TABLE spans_new (
+            id INTEGER PRIMARY KEY,
+            pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            lang TEXT NOT NULL CHECK (lang IN ('ja', 'en')),
+            segment_idx INTEGER,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL CHECK (label <> ''),
+            source TEXT NOT NULL CHECK (source IN ('ginza', 'acronym', 'glossary', 'user')),
+            status TEXT NOT NULL DEFAULT 'suggested' CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            entry_id INTEGER,
+            hint TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ("end" > start),
+            UNIQUE (document_id, start, "end", label)
+        )"""
+    )
+    db.execute("INSERT INTO spans_new SELECT * FROM spans")
+    db.execute("DROP TABLE spans")
+    db.execute("ALTER TABLE spans_new RENAME TO spans")
+    db.execute("CREATE INDEX spans_pair ON spans(pair_id, lang, segment_idx)")
+    db.execute("CREATE INDEX spans_entry ON spans(entry_id)")
+    recreate(db, [SPANS_WITH_TEXT_V2])

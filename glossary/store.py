@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from alignment.project import now, write
 from glossary.errors import DuplicateEntry, EntryNotFound, InvalidEntry
+from glossary.location import termbase
 from glossary.lookup import lookup_key
 from glossary.model import STATUSES, Action, Entry, ImportReport, Source, Status, entry_to_dict
 from glossary.queries import (
@@ -173,6 +174,7 @@ def add(
 
     Raises DuplicateEntry when an entry with the same ja, en and acronym exists, unless allow_duplicate.
     """
+    db = termbase(db)  # a shared glossary file, if the project uses one
     entry = validate(
         dataclasses.replace(entry, id=None, created=None, updated=None, created_by=None, updated_by=None)
     )
@@ -225,6 +227,7 @@ def edit(db: Database, entry_id: int, *, user: str, reason: str | None = None, *
     An edit that changes nothing writes nothing. Raises DuplicateEntry when the edit would make the
     entry's terms identical to another entry's.
     """
+    db = termbase(db)  # a shared glossary file, if the project uses one
     unknown = [k for k in changes if k not in EDITABLE]
     if unknown:
         raise InvalidEntry(f"cannot edit {unknown[0]!r} (editable: {', '.join(EDITABLE)})")
@@ -242,6 +245,7 @@ def edit(db: Database, entry_id: int, *, user: str, reason: str | None = None, *
 
 
 def set_status(db: Database, entry_id: int, status: Status, *, user: str, reason: str | None = None) -> Entry:
+    db = termbase(db)  # a shared glossary file, if the project uses one
     if status not in STATUSES:
         raise InvalidEntry(f"unknown status {status!r} (use one of {', '.join(STATUSES)})")
     return edit(db, entry_id, user=user, reason=reason, status=status)
@@ -249,6 +253,7 @@ def set_status(db: Database, entry_id: int, status: Status, *, user: str, reason
 
 def add_sources(db: Database, entry_id: int, sources: Iterable[Source], *, user: str) -> Entry:
     """Attach more provenance to an entry; sources it already has are not repeated."""
+    db = termbase(db)  # a shared glossary file, if the project uses one
     with write(db):
         before = get(db, entry_id)
         return edit(db, entry_id, user=user, sources=(*before.sources, *sources))
@@ -256,12 +261,21 @@ def add_sources(db: Database, entry_id: int, sources: Iterable[Source], *, user:
 
 def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None) -> Entry:
     """Delete an entry (its history stays); returns what was removed."""
+    project, db = db, termbase(db)  # a shared glossary file, if the project uses one
     ts = now()
     with write(db):
         before = get(db, entry_id)
         db.execute("DELETE FROM glossary_entries WHERE id = ?", [before.id])
         _record(db, _stored_id(before), "remove", user, ts, before, None, reason)
+        _unlink_spans(project, _stored_id(before))
         return before
+
+
+def _unlink_spans(db: Database, entry_id: int) -> None:
+    """Spans of this project linked to a removed entry lose the link (by hand: a link to an entry in a
+    shared glossary file cannot be a foreign key). Other projects' links to it read as no entry."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'spans'").fetchone():
+        db.execute("UPDATE spans SET entry_id = NULL WHERE entry_id = ?", [entry_id])
 
 
 def import_entries(
@@ -277,6 +291,7 @@ def import_entries(
     about their status (an OmegaT line, a CSV without a status column): merged into a stored entry they
     keep its status, so re-importing a plain list never downgrades approved or forbidden terms.
     """
+    db = termbase(db)  # a shared glossary file, if the project uses one
     added: list[int] = []
     updated: list[int] = []
     unchanged: list[int] = []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tui.commands import glossary_check, glossary_edit, glossary_files
+from tui.commands import glossary_check, glossary_edit, glossary_files, glossary_use
 from tui.commands.glossary_lookup import STATUS_CHOICE, echo_plain_table, lookup_cmd
 from tui.commands.glossary_lookup import variant_summary as _variant_summary
 from tui.common import db_option, json_option, keys_option, open_db, print_json, print_keys, print_table
@@ -41,6 +41,7 @@ def register(cli: click.Group) -> None:
         glossary_files.import_cmd,
         glossary_check.check_cmd,
         glossary_check.harvest_cmd,
+        glossary_use.use_cmd,
     ):
         glossary_group.add_command(command)
     cli.add_command(glossary_group)

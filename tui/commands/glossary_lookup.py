@@ -80,15 +80,28 @@ def echo_plain_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], titl
     click.echo("\n".join(lines))
 
 
-def _lookup(db_path: str | None, query: str, limit: int, statuses: Sequence[Status]) -> LookupResult:
-    """Read through a plain read-only sqlite3 connection when the project allows it (the fast path),
-    else through the full project opener, which explains a bad file in one line or migrates an old one."""
+def _lookup(
+    db_path: str | None, glossary: str | None, query: str, limit: int, statuses: Sequence[Status]
+) -> LookupResult:
+    """Read through a plain read-only sqlite3 connection when the file allows it (the fast path),
+    else through the full opener, which explains a bad file in one line or migrates an old one.
+
+    The glossary read is `glossary` (--glossary, else TAIYAKU_GLOSSARY) with no project at all, else the
+    shared file the project records (`taiyaku glossary use`), else the project's own."""
     import sqlite3
 
+    from glossary.location import ENV, chosen, recorded
     from glossary.lookup import connect_readonly, lookup_entries
     from tui.core.known_migrations import KNOWN
 
-    conn = connect_readonly(db_path or DEFAULT_DB, KNOWN)
+    explicit = glossary or os.environ.get(ENV) or None
+    path = explicit or db_path or DEFAULT_DB
+    conn = connect_readonly(path, KNOWN)
+    if conn is not None and explicit is None:
+        target = chosen(path, recorded(conn))
+        if target is not None:
+            conn.close()
+            conn = connect_readonly(str(target), KNOWN)
     if conn is not None:
         try:
             return lookup_entries(conn, query, limit=limit, statuses=statuses)
@@ -97,6 +110,11 @@ def _lookup(db_path: str | None, query: str, limit: int, statuses: Sequence[Stat
         finally:
             conn.close()
     from glossary import store
+
+    if explicit is not None:
+        from glossary.shared import open_file
+
+        return store.lookup(open_file(explicit, create=False), query, limit=limit, statuses=statuses)
     from tui.common import open_db
 
     return store.lookup(open_db(db_path, create=False), query, limit=limit, statuses=statuses)
@@ -121,9 +139,23 @@ def _lookup(db_path: str | None, query: str, limit: int, statuses: Sequence[Stat
 )
 @json_option
 @keys_option("the ids of matching entries, and exit 1 when none match (like `grep -q`)")
+@click.option(
+    "--glossary",
+    "glossary",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Look up in this glossary file, without any project (default: the project's glossary; "
+    "TAIYAKU_GLOSSARY overrides it).",
+)
 @db_option
 def lookup_cmd(
-    query: str, limit: int, statuses: tuple[str, ...], as_json: bool, quiet: bool, db_path: str | None
+    query: str,
+    limit: int,
+    statuses: tuple[str, ...],
+    as_json: bool,
+    quiet: bool,
+    glossary: str | None,
+    db_path: str | None,
 ) -> None:
     """Find entries by Japanese, English, acronym or variant, anywhere in the term.
 
@@ -134,12 +166,13 @@ def lookup_cmd(
 
     \b
         taiyaku glossary lookup ipmda --json
+        taiyaku glossary lookup --glossary /srv/team/glossary.db 協力
     """
     from glossary.model import entry_to_dict
 
     if not query.strip():
         raise click.UsageError("give a non-empty QUERY")
-    result = _lookup(db_path, query, limit, statuses)  # type: ignore[arg-type]  # click.Choice checked them
+    result = _lookup(db_path, glossary, query, limit, statuses)  # type: ignore[arg-type]  # click.Choice checked them
     if quiet:
         print_keys((h.entry.id for h in result.hits), as_json=as_json)
         if not result.hits:

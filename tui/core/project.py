@@ -16,8 +16,11 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from alignment.project import open_project, resolve_db_path, write
+from glossary.location import termbase
 from glossary.project import MIGRATIONS as GLOSSARY_MIGRATIONS
 from glossary.review_store import REVIEW
+from glossary.shared import attach as attach_glossary
+from glossary.shared import detach as detach_glossary
 from glossary.views import VIEWS
 from tui.core import history
 
@@ -27,9 +30,26 @@ def migration_sets() -> tuple[Migrations, ...]:
     return (*GLOSSARY_MIGRATIONS, history.HISTORY, REVIEW, VIEWS)
 
 
-def open_db(path: str | os.PathLike[str] | None, *, create: bool = True, readonly: bool = False) -> Database:
-    """Open the project with every migration set: alignment's, the glossary's, and the undo history."""
-    return open_project(path, create=create, readonly=readonly, extra=migration_sets())
+def open_db(
+    path: str | os.PathLike[str] | None,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    shared: bool = True,
+) -> Database:
+    """Open the project with every migration set: alignment's, the glossary's, and the undo history.
+
+    `shared`: link it to the shared glossary file it uses, if any (glossary.shared); every termbase
+    function given this connection then works on that file.
+    """
+    db = open_project(path, create=create, readonly=readonly, extra=migration_sets())
+    if shared:
+        try:
+            attach_glossary(db, resolve_db_path(path), readonly=readonly)
+        except BaseException:
+            db.close()
+            raise
+    return db
 
 
 @dataclass(slots=True)
@@ -66,7 +86,14 @@ class Project:
         resolved = resolve_db_path(path)
         return cls(open_db(resolved, create=create, readonly=readonly), user, resolved)
 
+    @property
+    def glossary(self) -> Database:
+        """The connection holding the termbase: a shared glossary file (`taiyaku glossary use`), or the
+        project itself. Termbase functions given `db` find it on their own; this names it for the rest."""
+        return termbase(self.db)
+
     def close(self) -> None:
+        detach_glossary(self.db)
         self.db.close()
 
     def __enter__(self) -> Project:

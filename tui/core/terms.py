@@ -14,11 +14,12 @@ from sqlite_utils import Database
 
 from alignment.model import Pair
 from alignment.progress import Progress
-from alignment.project import ProjectError
+from alignment.project import ProjectError, write
 from glossary import change_store, exchange, store
 from glossary.csvio import Parsed
 from glossary.harvest import harvest_pair
 from glossary.harvest_model import Proposal
+from glossary.location import termbase
 from glossary.model import Entry, ImportReport, Source, Status, Variant
 from glossary.spans import link_entry, set_status
 from tui.core import history
@@ -114,10 +115,15 @@ def entry_ops(db: Database, since: int) -> list[history.Op]:
 
 
 def _logged(act: Action, db: Database, change: Callable[[], T]) -> T:
-    """Run a glossary change inside an action and add its entry ops to the action."""
-    since = change_store.last_change_id(db)
-    result = change()
-    act.ops.extend(entry_ops(db, since))
+    """Run a glossary change inside an action and add its entry ops to the action.
+
+    The change runs in one transaction of the glossary's file: in a shared glossary another analyst's
+    change cannot land between `since` and the end of ours, and be undone with it.
+    """
+    with write(termbase(db)):
+        since = change_store.last_change_id(db)
+        result = change()
+        act.ops.extend(entry_ops(db, since))
     return result
 
 
