@@ -13,7 +13,6 @@ from typing import IO
 from alignment.cells import neutralise, unneutralise
 from glossary.model import Entry, source_to_dict
 from glossary.rows import (
-    MAX_FIELD,
     Parsed,
     RowError,
     finish_entry,
@@ -27,6 +26,7 @@ from glossary.rows import (
     timestamp_field,
     variants_of,
 )
+from glossary.validate import MAX_FIELD
 
 __all__ = [
     "CSV_COLUMNS",

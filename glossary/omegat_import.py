@@ -10,7 +10,7 @@ from pathlib import Path
 from alignment.progress import Progress
 from glossary.model import Entry
 from glossary.omegat import read_lines
-from glossary.rows import Parsed, RowError, check_sizes
+from glossary.rows import Parsed, RowError
 from glossary.textfile import open_text
 
 
@@ -41,7 +41,6 @@ def read_parsed(path: str | os.PathLike[str], *, on_progress: Progress | None = 
     errors = list(read.bad)
     for line, entry in zip(read.lines, read.entries, strict=True):
         try:
-            check_sizes(entry)
             good.append((f"line {line}", validate(entry)))
         except (InvalidEntry, RowError) as exc:
             errors.append(f"line {line}: {exc}")

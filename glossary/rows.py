@@ -141,20 +141,6 @@ def variants_of(ja: Iterable[str], en: Iterable[str], forbidden: Iterable[str]) 
     )
 
 
-MAX_FIELD = 1_000_000
-"""Characters in one definition, note, domain or source excerpt: a 100 MB note would make `glossary show`
-hang and every export of the glossary carry it. CSV cells of that size still read (see glossary.csvio)."""
-
-
-def check_sizes(entry: Entry) -> None:
-    """Refuse (RowError, one line) a text field longer than MAX_FIELD characters."""
-    fields = [("definition", entry.definition), ("note", entry.note), ("domain", entry.domain)]
-    fields += [("source excerpt", s.excerpt) for s in entry.sources]
-    for name, value in fields:
-        if value is not None and len(value) > MAX_FIELD:
-            raise RowError(f"{name} is {len(value):,} characters long; the limit is {MAX_FIELD:,}")
-
-
 def finish_entry(
     where: str,
     entry: Entry,
@@ -166,8 +152,7 @@ def finish_entry(
     from glossary.store import InvalidEntry, identity_key, validate
 
     try:
-        check_sizes(entry)
-        entry = validate(entry)
+        entry = validate(entry)  # also bounds the size of each text field
     except (InvalidEntry, RowError) as exc:
         errors.append(f"{where}: {exc}")
         return

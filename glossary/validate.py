@@ -11,6 +11,10 @@ from glossary.model import FIELDS, STATUSES, Entry, Field, Source, Variant
 
 MAX_TERM = 500
 
+MAX_FIELD = 1_000_000
+"""Characters in one definition, note, domain or source excerpt, however the entry arrives (add, edit, the
+app, any import, a merge): a 10 MB note took `glossary show` minutes, and every export carries it."""
+
 # XML 1.0 cannot carry C0 controls, lone surrogates or U+FFFE/U+FFFF, so neither can a TBX export (nor
 # UTF-8 files, for surrogates): refuse them at the door.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -35,6 +39,18 @@ def _clean_text(value: str | None, name: str, *, multiline: bool) -> str | None:
     return value or None
 
 
+def check_sizes(entry: Entry) -> None:
+    """Refuse (InvalidEntry, one line) a text field longer than MAX_FIELD characters."""
+    fields = [("definition", entry.definition), ("note", entry.note), ("domain", entry.domain)]
+    fields += [("source excerpt", s.excerpt) for s in entry.sources]
+    for name, value in fields:
+        if isinstance(value, str) and len(value) > MAX_FIELD:
+            raise InvalidEntry(
+                f"{name} is {len(value):,} characters long; the limit is {MAX_FIELD:,} "
+                "(longer texts make showing and exporting the glossary crawl)"
+            )
+
+
 def _clean_source(s: Source) -> Source:
     pair = _clean_text(s.pair, "source pair", multiline=False)
     if not pair:
@@ -57,6 +73,7 @@ def validate(entry: Entry) -> Entry:
 
     Raises InvalidEntry with a one-line reason when it cannot be stored.
     """
+    check_sizes(entry)  # every way into the store passes here, so the cap holds whatever the path
     ja = _clean_text(entry.ja, "ja", multiline=False)
     en = _clean_text(entry.en, "en", multiline=False)
     acronym = _clean_text(entry.acronym, "acronym", multiline=False)

@@ -558,7 +558,7 @@ def test_a_huge_note_is_refused_with_its_size() -> None:
     import io as _io
 
     from glossary.csvio import read_csv
-    from glossary.rows import MAX_FIELD
+    from glossary.validate import MAX_FIELD
 
     parsed = read_csv(_io.StringIO(f"ja,en,note\n防衛,defence,{'x' * (MAX_FIELD + 1)}\n"))
     assert not parsed.entries and "the limit is" in parsed.errors[0]

@@ -51,6 +51,17 @@ def _lines(values: Sequence[str]) -> str:
     return "\n".join(values)
 
 
+SHOWN_CHARS = 10_000
+"""Characters of one text `glossary show` prints: a stored text can be far longer (older projects, files
+edited by other tools), and laying out megabytes in a table took minutes; --json still gives it whole."""
+
+
+def _shown(text: str | None) -> str | None:
+    if text is None or len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}… ({len(text):,} characters in all; --json shows the whole text)"
+
+
 @click.command("list")
 @click.option(
     "--status",
@@ -166,9 +177,9 @@ def show_cmd(entry_id: int, as_json: bool, db_path: str | None) -> None:
             ("ja variants", _lines(entry.ja_variants)),
             ("en variants", _lines(entry.en_variants)),
             ("forbidden en", _lines(entry.forbidden_en)),
-            ("domain", entry.domain),
-            ("definition", entry.definition),
-            ("note", entry.note),
+            ("domain", _shown(entry.domain)),
+            ("definition", _shown(entry.definition)),
+            ("note", _shown(entry.note)),
             ("created", f"{entry.created} by {entry.created_by}"),
             ("updated", f"{entry.updated} by {entry.updated_by}"),
         ]
@@ -177,13 +188,13 @@ def show_cmd(entry_id: int, as_json: bool, db_path: str | None) -> None:
         print_table(
             ["source", "excerpt", "added"],
             (
-                [_source_text(s), s.excerpt, f"{s.added or ''} {s.added_by or ''}".strip()]
+                [_source_text(s), _shown(s.excerpt), f"{s.added or ''} {s.added_by or ''}".strip()]
                 for s in entry.sources
             ),
             title="Provenance",
         )
     print_table(
         ["when", "who", "action", "fields", "reason"],
-        ([h.at, h.user, h.action, ", ".join(h.changed_fields()), h.reason] for h in items),
+        ([h.at, h.user, h.action, ", ".join(h.changed_fields()), _shown(h.reason)] for h in items),
         title="History",
     )

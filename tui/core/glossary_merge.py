@@ -14,6 +14,8 @@ The whole merge is one undoable action.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -103,6 +105,16 @@ def _queue_conflict(act: Action, project: Project, ours: Entry, theirs: Entry, f
         act.ops.append(history.rows_op("review_items", {"key": item_key}, before, after))
 
 
+@contextmanager
+def _naming(theirs: Entry, other: str | os.PathLike[str]) -> Iterator[None]:
+    """An entry the store refuses (a 2 MB note, a control character) fails the whole merge, which then
+    changes nothing; the one-line error says which entry of which file, so it can be fixed there."""
+    try:
+        yield
+    except store.InvalidEntry as exc:
+        raise store.InvalidEntry(f"{theirs.label} in {other}: {exc}") from None
+
+
 def merge_glossary(project: Project, other: str | os.PathLike[str], *, dry_run: bool = False) -> MergeReport:
     """Merge another project's (or shared glossary file's) entries into the project's glossary."""
     theirs_all = _read_other(other)
@@ -119,9 +131,10 @@ def merge_glossary(project: Project, other: str | os.PathLike[str], *, dry_run: 
             if ours is None or ours.id is None:
                 report.added.append(theirs.label)
                 if not dry_run:
-                    stored = store.add(
-                        db, theirs, user=project.user, allow_duplicate=True, reason=f"merged from {other}"
-                    )
+                    with _naming(theirs, other):
+                        stored = store.add(
+                            db, theirs, user=project.user, allow_duplicate=True, reason=f"merged from {other}"
+                        )
                     ours_by_key[key] = stored
                 continue
             fields = conflict_fields(ours, theirs)
@@ -144,9 +157,10 @@ def merge_glossary(project: Project, other: str | os.PathLike[str], *, dry_run: 
             report.merged.append(ours.label)
             if not dry_run:
                 changes = {k: getattr(want, k) for k in store.EDITABLE}
-                ours_by_key[key] = store.edit(
-                    db, ours.id, user=project.user, reason=f"merged from {other}", **changes
-                )
+                with _naming(theirs, other):
+                    ours_by_key[key] = store.edit(
+                        db, ours.id, user=project.user, reason=f"merged from {other}", **changes
+                    )
         act.ops[:0] = entry_ops(db, since)  # entries first: undo takes the queue items away before them
         act.summary = (
             f"glossary: merge {other} (+{len(report.added)}, ~{len(report.merged)}, "
