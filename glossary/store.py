@@ -267,8 +267,11 @@ def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None)
         before = get(db, entry_id)
         db.execute("DELETE FROM glossary_entries WHERE id = ?", [before.id])
         _record(db, _stored_id(before), "remove", user, ts, before, None, reason)
+        if project is db:
+            _unlink_spans(project, _stored_id(before))
+    if project is not db:  # after the glossary's commit: never wait for the project while holding it
         _unlink_spans(project, _stored_id(before))
-        return before
+    return before
 
 
 def _unlink_spans(db: Database, entry_id: int) -> None:

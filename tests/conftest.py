@@ -14,6 +14,7 @@ __all__ = ["DEV_GOLD", "ROOT", "SEEDS"]
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAIYAKU_DB", str(tmp_path / "taiyaku.db"))
+    monkeypatch.delenv("TAIYAKU_GLOSSARY", raising=False)  # a shared glossary of the shell would leak in
     monkeypatch.chdir(tmp_path)
 
 
