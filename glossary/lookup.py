@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from alignment.text import fold_char
+from glossary import lookup_grams
 from glossary.model import (
     FIELDS,
     RANKS,
@@ -98,13 +99,19 @@ def trigram_query(key: str) -> str:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
+def _index_tables(db: Queryable) -> set[str]:
+    """Which of the lookup's indexes the file has (an older file or SQLite may lack either)."""
+    return {
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+            ["glossary_lookup_trigrams", lookup_grams.TABLE],
+        )
+    }
+
+
 def _has_trigrams(db: Queryable) -> bool:
-    return (
-        db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'glossary_lookup_trigrams'"
-        ).fetchone()
-        is not None
-    )
+    return "glossary_lookup_trigrams" in _index_tables(db)
 
 
 def search(
@@ -130,6 +137,11 @@ def search(
     if len(key) >= 3 and _has_trigrams(db):
         best = _TRIGRAMS
         params["m"] = trigram_query(key)
+    elif lookup_grams.indexed(key) and lookup_grams.TABLE in _index_tables(db):
+        grams, total = lookup_grams.search(db, key, limit=max(1, limit), statuses=statuses)
+        return [
+            _hit(db, g.entry_id, g.rank * 10_000_000 + g.field * 1_000_000 + g.length, key) for g in grams
+        ], total
     rows = db.execute(_SEARCH_SQL.format(best=best, status_filter=status_filter), params).fetchall()
     hits = [_hit(db, r[0], r[1], key) for r in rows]
     total = rows[0][2] if rows else 0

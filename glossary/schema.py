@@ -160,3 +160,11 @@ def m003_location(db: Database) -> None:
             set_by TEXT NOT NULL
         )"""
     )
+
+
+@GLOSSARY()
+def m004_lookup_grams(db: Database) -> None:
+    """The 1-2 character index of lookup keys (glossary.lookup_grams), filled from the stored keys."""
+    from glossary import lookup_grams
+
+    lookup_grams.create(db)

@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING, Any
 
 from alignment.project import now, write
+from glossary import lookup_grams
 from glossary.errors import DuplicateEntry, EntryNotFound, InvalidEntry
 from glossary.location import termbase
 from glossary.lookup import lookup_key
@@ -98,6 +99,7 @@ def _record(
 def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
     """Replace the variants, sources and lookup keys of a stored entry; returns it with sources stamped."""
     eid = entry.id
+    lookup_grams.replace(db, _stored_id(entry), [(f, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)])
     for table in ("glossary_variants", "glossary_sources", "glossary_lookup"):
         db.execute(f"DELETE FROM {table} WHERE entry_id = ?", [eid])
     db.conn.executemany(
@@ -265,6 +267,7 @@ def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None)
     ts = now()
     with write(db):
         before = get(db, entry_id)
+        lookup_grams.drop(db, _stored_id(before))  # (before the cascade deletes the keys it derives from)
         db.execute("DELETE FROM glossary_entries WHERE id = ?", [before.id])
         _record(db, _stored_id(before), "remove", user, ts, before, None, reason)
         if project is db:

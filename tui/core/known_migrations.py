@@ -15,6 +15,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("glossary", "m001_termbase"),
         ("glossary", "m002_lookup_trigrams"),
         ("glossary", "m003_location"),
+        ("glossary", "m004_lookup_grams"),
         ("history", "m001_history"),
         ("review", "m001_review"),
         ("spans", "m001_spans"),
