@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path  # not at run time: pathlib costs the lookup hot path 2.5 ms
+
     from sqlite_utils import Database
 
 ENV = "TAIYAKU_GLOSSARY"
@@ -31,15 +32,25 @@ alive by it (weak keys: a worker's connection that is dropped drops its link).""
 Q = TypeVar("Q")
 
 
-def link(project: Database, glossary: Database) -> None:
-    """From now on, termbase functions given `project` read and write `glossary`."""
+_PATHS: weakref.WeakKeyDictionary[Any, Path] = weakref.WeakKeyDictionary()
+
+
+def link(project: Database, glossary: Database, path: Path) -> None:
+    """From now on, termbase functions given `project` read and write `glossary` (the file `path`)."""
     _LINKS[project] = glossary
+    _PATHS[project] = path
 
 
 def unlink(project: Database) -> Database | None:
     """Forget the link of `project` (when it closes); returns the glossary connection to close."""
+    _PATHS.pop(project, None)
     glossary: Database | None = _LINKS.pop(project, None)
     return glossary
+
+
+def shared_path(project: Database) -> Path | None:
+    """The shared glossary file `project` is linked to (None: it uses its own glossary)."""
+    return _PATHS.get(project)
 
 
 def termbase(db: Q) -> Q:
@@ -64,22 +75,22 @@ def recorded(conn: sqlite3.Connection) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
-def chosen(project_path: str | os.PathLike[str] | None, stored: str | None) -> Path | None:
+def chosen(project_path: str | os.PathLike[str] | None, stored: str | None) -> str | None:
     """The glossary file to use: TAIYAKU_GLOSSARY, else what the project records (relative to the
     project's folder), else None for the project's own glossary. The project itself counts as None."""
     value = os.environ.get(ENV) or stored
     if not value:
         return None
-    path = Path(value).expanduser()
-    if not path.is_absolute() and stored is not None and value == stored and project_path is not None:
-        path = Path(project_path).absolute().parent / path
-    if project_path is not None and _same_file(path, Path(project_path)):
+    path = os.path.expanduser(value)
+    if not os.path.isabs(path) and stored is not None and value == stored and project_path is not None:
+        path = os.path.join(os.path.dirname(os.path.abspath(project_path)), path)
+    if project_path is not None and _same_file(path, os.fspath(project_path)):
         return None
     return path
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: str, b: str) -> bool:
     try:
-        return a.exists() and b.exists() and a.samefile(b)
+        return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
     except OSError:
         return False

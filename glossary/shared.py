@@ -34,10 +34,10 @@ class InUse:
 
 def in_use(db: Database, project_path: str | os.PathLike[str] | None) -> InUse:
     stored = location.recorded(db.conn)
-    path = location.chosen(project_path, stored)
-    if path is None:
+    chosen = location.chosen(project_path, stored)
+    if chosen is None:
         return InUse(None, "own", stored)
-    return InUse(path, "TAIYAKU_GLOSSARY" if os.environ.get(location.ENV) else "recorded", stored)
+    return InUse(Path(chosen), "TAIYAKU_GLOSSARY" if os.environ.get(location.ENV) else "recorded", stored)
 
 
 def open_file(path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False) -> Database:
@@ -62,7 +62,7 @@ def attach(db: Database, project_path: str | os.PathLike[str] | None, *, readonl
             "`taiyaku glossary use --local` (or `glossary use OTHER.db`)"
         )
     glossary = open_file(chosen.path, readonly=readonly)
-    location.link(db, glossary)
+    location.link(db, glossary, chosen.path.absolute())
     weakref.finalize(db, glossary.close)
 
 

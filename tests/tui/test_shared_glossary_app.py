@@ -65,6 +65,7 @@ async def test_an_entry_approved_in_one_project_shows_in_the_others_app(team, ru
         await pilot.pause()
         glossary = pilot.app.screen
         assert isinstance(glossary, GlossaryScreen)
+        assert glossary.sub_title == f"glossary (shared: {shared})"  # which file a person is editing
         assert {(e.ja, e.status) for e in glossary.entries} == {
             ("情報融合センター", "approved"),
             ("日本国", "approved"),

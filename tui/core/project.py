@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from alignment.project import open_project, resolve_db_path, write
-from glossary.location import termbase
+from glossary.location import shared_path, termbase
 from glossary.project import MIGRATIONS as GLOSSARY_MIGRATIONS
 from glossary.review_store import REVIEW
 from glossary.shared import attach as attach_glossary
@@ -91,6 +91,11 @@ class Project:
         """The connection holding the termbase: a shared glossary file (`taiyaku glossary use`), or the
         project itself. Termbase functions given `db` find it on their own; this names it for the rest."""
         return termbase(self.db)
+
+    @property
+    def glossary_path(self) -> Path | None:
+        """The shared glossary file the project works on (None: its own glossary)."""
+        return shared_path(self.db)
 
     def close(self) -> None:
         detach_glossary(self.db)

@@ -127,7 +127,8 @@ class GlossaryScreen(Screen[None]):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "glossary"
+        shared = self.session.project.glossary_path
+        self.sub_title = "glossary" if shared is None else f"glossary (shared: {shared})"
         self.widths = widths(COLUMNS, 60)
         self.refresh_entries()
         if self.start_entry is not None:
