@@ -262,3 +262,38 @@ def test_an_older_project_keeps_its_span_links_when_the_foreign_key_goes(tmp_pat
     db.execute("UPDATE spans SET entry_id = 999 WHERE id = ?", [span.id])  # an entry in another file
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
+
+
+def test_lookup_in_a_shared_glossary_stays_on_the_light_path(tmp_path: Path) -> None:
+    """Through the project's record and through --glossary, lookup loads no heavy library and no opener."""
+    from test_lookup_cli import NOT_ON_THE_LOOKUP_PATH
+
+    team, a = tmp_path / "team.db", tmp_path / "a.db"
+    assert taiyaku("glossary", "use", str(team), "--db", str(a), cwd=tmp_path).returncode == 0
+    assert (
+        taiyaku(
+            "glossary", "add", "--ja", "協力", "--en", "cooperation", "--db", str(a), cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    code = (
+        "import sys, json\n"
+        "from tui.cli import cli\n"
+        f"for args in (['glossary', 'lookup', '協力', '-q', '--db', {str(a)!r}],\n"
+        f"             ['glossary', 'lookup', '協力', '-q', '--glossary', {str(team)!r}]):\n"
+        "    try:\n"
+        "        cli(args)\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, exc.code\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TAIYAKU_DB", "TAIYAKU_GLOSSARY")}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["1", "1"]
+    loaded = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert not [
+        m for m in NOT_ON_THE_LOOKUP_PATH if m in loaded or any(x.startswith(m + ".") for x in loaded)
+    ]
