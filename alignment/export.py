@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 from alignment import outfile
 from alignment.cells import neutralise
-from alignment.model import Level, Pair
+from alignment.clause_beads import ClauseIndex, inside
+from alignment.model import Bead, Level, Pair
 from alignment.project import ProjectError
 from alignment.xmlwrite import XmlWriter, xml_text
 
@@ -46,10 +47,12 @@ class BeadRecord:
     type: str
     status: str
     score: float | None
+    within: Within | None = None
+    """At clause level: where the clause bead sits at sentence level."""
 
     def as_json(self) -> dict[str, object]:
-        """Exactly the keys of the JSONL format, in its order."""
-        return {
+        """Exactly the keys of the JSONL format, in its order (clause beads add their sentence bead's)."""
+        out: dict[str, object] = {
             "pair": self.pair,
             "ja": list(self.ja),
             "en": list(self.en),
@@ -59,14 +62,44 @@ class BeadRecord:
             "status": self.status,
             "score": self.score,
         }
+        if self.within is not None:
+            out.update(self.within.as_json())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    """A clause bead's place at sentence level: its sentence bead (1-based, as people count) and sentences."""
+
+    bead: int
+    clause: int
+    """The clause bead's number inside its sentence bead (1-based)."""
+    ja_sentence_index: tuple[int, ...]
+    en_sentence_index: tuple[int, ...]
+    sentence_status: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "bead": self.bead,
+            "clause": self.clause,
+            "ja_sentence_index": list(self.ja_sentence_index),
+            "en_sentence_index": list(self.en_sentence_index),
+        }
 
 
 def bead_records(
     db: Database, pairs: Sequence[Pair], *, level: Level = "sentence", confirmed_only: bool = False
 ) -> Iterator[BeadRecord]:
-    """The beads of `pairs` in order; pairs with no beads at `level` yield nothing."""
+    """The beads of `pairs` in order; pairs with no beads at `level` yield nothing.
+
+    At clause level `confirmed_only` keeps the clause beads of sentences a person checked: inside a
+    confirmed sentence bead, or a sentence bead whose clause beads are all confirmed.
+    """
     from alignment import bead_store, store
 
+    if level == "clause":
+        yield from _clause_records(db, pairs, confirmed_only=confirmed_only)
+        return
     for pair in pairs:
         beads = bead_store.get_beads(db, pair.id, level)
         if not beads:
@@ -89,6 +122,72 @@ def bead_records(
                 status=bead.status,
                 score=bead.score,
             )
+
+
+def _clause_records(db: Database, pairs: Sequence[Pair], *, confirmed_only: bool) -> Iterator[BeadRecord]:
+    from alignment import bead_store, store
+
+    for pair in pairs:
+        beads = bead_store.get_beads(db, pair.id, "clause")
+        if not beads:
+            continue
+        ja = store.pair_segments(db, pair, "ja", "clause")
+        en = store.pair_segments(db, pair, "en", "clause")
+        sentences = bead_store.get_beads(db, pair.id)
+        n_ja = max((b.ja[1] for b in sentences), default=0)
+        n_en = max((b.en[1] for b in sentences), default=0)
+        index = ClauseIndex.from_parents([c.parent for c in ja], [c.parent for c in en], n_ja, n_en)
+        holder = _holders(beads, sentences, index)
+        checked = {
+            k
+            for k, s in enumerate(sentences)
+            if s.status == "confirmed"
+            or all(beads[j].status == "confirmed" for j, h in enumerate(holder) if h == k)
+        }
+        numbers: dict[int, int] = {}
+        for position, bead in enumerate(beads):
+            k = holder[position]
+            numbers[k] = numbers.get(k, 0) + 1
+            if confirmed_only and k not in checked:
+                continue
+            if bead.ja[1] > len(ja) or bead.en[1] > len(en):
+                raise ProjectError(f"pair {pair.name!r}: a bead points past the segments; align it again")
+            own = sentences[k] if 0 <= k < len(sentences) else None
+            yield BeadRecord(
+                pair=pair.name,
+                index=position,
+                ja=tuple(c.text for c in ja[slice(*bead.ja)]),
+                en=tuple(c.text for c in en[slice(*bead.en)]),
+                ja_index=tuple(bead.ja_indexes),
+                en_index=tuple(bead.en_indexes),
+                type=bead.type,
+                status=bead.status,
+                score=bead.score,
+                within=Within(
+                    k + 1,
+                    numbers[k],
+                    tuple(sorted({c.parent for c in ja[slice(*bead.ja)] if c.parent is not None})),
+                    tuple(sorted({c.parent for c in en[slice(*bead.en)] if c.parent is not None})),
+                    own.status if own is not None else "",
+                ),
+            )
+
+
+def _holders(clauses: Sequence[Bead], sentences: Sequence[Bead], index: ClauseIndex) -> list[int]:
+    """The sentence bead holding each clause bead (both lists are in order: one walk); -1 for none."""
+    spans = [index.clauses_of(s) for s in sentences]
+    out: list[int] = []
+    k = 0
+    for bead in clauses:
+        while (
+            k < len(spans)
+            and not inside(bead, *spans[k])
+            and spans[k][0][1] <= bead.ja[0]
+            and spans[k][1][1] <= bead.en[0]
+        ):
+            k += 1
+        out.append(k if k < len(spans) and inside(bead, *spans[k]) else -1)
+    return out
 
 
 # --- writers --------------------------------------------------------------------------------------------
@@ -164,6 +263,7 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
             ("x-score", "" if rec.score is None else repr(rec.score)),
             ("x-ja-index", " ".join(map(str, rec.ja_index))),
             ("x-en-index", " ".join(map(str, rec.en_index))),
+            ("x-bead", str(rec.within.bead) if rec.within else ""),
         ):
             if value:  # a bead a person made has no score yet: no empty <prop>
                 tmx.leaf("prop", value, {"type": prop})

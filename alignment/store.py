@@ -161,6 +161,19 @@ def segment_starts(db: Database, pair_id: int, lang: Lang, level: Level = "sente
     ]
 
 
+def clause_parents(db: Database, pair_id: int, lang: Lang) -> list[int | None]:
+    """The sentence index of each clause of a document, in clause order (light: no text is read)."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT p.idx FROM segments s JOIN documents d ON s.document_id = d.id"
+            " LEFT JOIN segments p ON s.parent_id = p.id"
+            " WHERE d.pair_id = ? AND d.lang = ? AND s.level = 'clause' ORDER BY s.idx",
+            [pair_id, lang],
+        )
+    ]
+
+
 def pair_segments(db: Database, pair: Pair, lang: Lang, level: Level = "sentence") -> list[Segment]:
     doc = get_document(db, pair.id, lang)
     return get_segments(db, doc.id, level) if doc and doc.id is not None else []

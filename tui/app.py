@@ -239,7 +239,11 @@ def make_app(
     from tui.core.project import Project
 
     project = Project.open(db_path, user=user, create=False)
-    session = Session(project, realigner=realigner or project_realigner(project.path))
+    session = Session(
+        project,
+        realigner=realigner or project_realigner(project.path),
+        clause_realigner=None if realigner else project_realigner(project.path, level="clause"),
+    )
     if pair is not None:
         get_pair(project.db, pair)  # an unknown pair is a one-line error before the screen opens
     return AnnotateApp(session, pair=pair, bead=bead, keymap=keymap)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from alignment.aligner import Alignment
+    from alignment.export import Within
     from alignment.model import Bead, Level, Pair
 
 LEVELS = ("sentence", "clause")
@@ -52,8 +53,12 @@ def _preview(texts: Sequence[str], width: int = PREVIEW) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _bead_row(index: int, bead: Bead, ja: Sequence[str], en: Sequence[str]) -> dict[str, Any]:
-    """A bead for --json: `bead` numbers it from 1 as every table does, `*_index` fields count from 0."""
+def _bead_row(
+    index: int, bead: Bead, ja: Sequence[str], en: Sequence[str], within: Within | None = None
+) -> dict[str, Any]:
+    """A bead for --json: `bead` numbers it from 1 as every table does, `*_index` fields count from 0; a
+    clause bead adds the sentence bead holding it (`sentence_bead`, from 1) and its number there."""
+    place = {"sentence_bead": within.bead, "clause": within.clause} if within is not None else {}
     return {
         "bead": index + 1,
         "bead_index": index,
@@ -64,6 +69,7 @@ def _bead_row(index: int, bead: Bead, ja: Sequence[str], en: Sequence[str]) -> d
         "type": bead.type,
         "score": bead.score,
         "status": bead.status,
+        **place,
     }
 
 
@@ -227,6 +233,7 @@ def beads_cmd(
         taiyaku beads 000_018672d04432ce13 --sort score
     """
     from alignment.bead_store import get_beads
+    from alignment.export import bead_records
     from alignment.project import ProjectError
     from alignment.store import get_pair, pair_segments
 
@@ -236,11 +243,19 @@ def beads_cmd(
         beads = get_beads(db, pair.id, level)
         ja = [s.text for s in pair_segments(db, pair, "ja", level)]
         en = [s.text for s in pair_segments(db, pair, "en", level)]
+        # At clause level each clause bead also says which sentence bead holds it (as the app shows it).
+        within = (
+            {r.index: r.within for r in bead_records(db, [pair], level="clause")} if level == "clause" else {}
+        )
     finally:
         db.close()
     if not beads and not as_json and not quiet:
         raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
-    rows = [_bead_row(k, b, ja, en) for k, b in enumerate(beads) if status is None or b.status == status]
+    rows = [
+        _bead_row(k, b, ja, en, within.get(k))
+        for k, b in enumerate(beads)
+        if status is None or b.status == status
+    ]
     if sort_by == "score":
         rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["bead"]))
     if quiet:
@@ -250,10 +265,11 @@ def beads_cmd(
         print_json(rows)
         return
     print_table(
-        ["#", "JA", "EN", "type", "score", "status"],
+        ["#", *(["in bead"] if level == "clause" else []), "JA", "EN", "type", "score", "status"],
         [
             (
                 r["bead"],
+                *([f"{r['sentence_bead']}.{r['clause']}"] if level == "clause" else []),
                 " ".join(r["ja"]),
                 " ".join(r["en"]),
                 r["type"],

@@ -6,7 +6,7 @@ stored the first time a person changes them, as part of that change (and its und
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,14 +14,14 @@ from sqlite_utils import Database
 
 from alignment import edit
 from alignment.aligner import Alignment, Progress, align_pair, align_texts, make_embedder, save_alignment
-from alignment.bead_store import get_beads, save_beads, set_scores
-from alignment.confidence import is_doubtful
+from alignment.bead_store import get_beads, save_beads
 from alignment.model import Bead, Level, Pair
 from alignment.project import ProjectError
 from alignment.render import render
 from alignment.store import get_pair, pair_revision, segment_starts, segment_texts
 from glossary.store import anchor_pairs
-from tui.core import history
+from tui.core import history, scoring
+from tui.core.clause_follow import follow_clauses
 from tui.core.project import Action, Project, open_db
 from tui.core.spans import follow_splice
 
@@ -47,6 +47,10 @@ class PairState:
     """False while the beads are the unaligned view of a pair nobody aligned (nothing in the file)."""
     revision: int = 0
     """The pair's revision when these beads were read: an edit on an older revision is refused."""
+    level: Level = "sentence"
+    """Sentence beads over sentences, or clause beads over clauses (tui.core.clauses)."""
+    note: str = ""
+    """What else the last edit changed, for the person to read (e.g. clause links it reset)."""
 
     def __post_init__(self) -> None:
         if self.confirmed < 0:
@@ -110,9 +114,18 @@ def change_beads(
     with project.action(action, label, pair_id=state.pair.id, bead=cursor) as act:
         check_current(db, state)
         old = state.beads
-        if not state.stored:
+        if not state.stored and state.level == "sentence":
             old = _store_unaligned(act, db, state, project.user).beads
-        stored = history.store_beads(db, act.ops, state.pair.id, old, new, user=project.user, window=w)
+        stored = history.store_beads(
+            db, act.ops, state.pair.id, old, new, user=project.user, window=w, level=state.level
+        )
+        note = (
+            follow_clauses(db, act.ops, state.pair, old, stored, user=project.user)
+            if state.level == "sentence"
+            else ""
+        )
+        if note:
+            act.summary = f"{act.summary} ({note})"
     confirmed = (
         state.confirmed
         - count_confirmed(state.beads[w.start : w.old_stop])
@@ -124,6 +137,7 @@ def change_beads(
         confirmed=confirmed,
         stored=True,
         revision=pair_revision(db, state.pair.id),
+        note=note,
     )
 
 
@@ -205,7 +219,9 @@ def realign(project: Project, state: PairState, cursor: int, realigner: Realigne
     return apply_realignment(project, state, stretch, compute_realignment(state, stretch, realigner))
 
 
-def project_realigner(path: Path | None, *, use_embeddings: bool = True) -> Realigner:
+def project_realigner(
+    path: Path | None, *, use_embeddings: bool = True, level: Level = "sentence"
+) -> Realigner:
     """The project's aligner (embeddings, approved glossary pairs as anchors) for stretches of a pair.
 
     Opens its own connection each time, because it runs in a worker thread.
@@ -216,7 +232,9 @@ def project_realigner(path: Path | None, *, use_embeddings: bool = True) -> Real
         try:
             embedder, note = make_embedder(db, use_embeddings, None) if db is not None else (None, None)
             anchors = anchor_pairs(db) if db is not None else []
-            beads, _signals, _todo = align_texts(ja, en, embedder=embedder, glossary=anchors, note=note)
+            beads, _signals, _todo = align_texts(
+                ja, en, embedder=embedder, glossary=anchors, note=note, level=level
+            )
         finally:
             if db is not None:
                 db.close()
@@ -258,6 +276,9 @@ def align_pairs(
                 after = get_beads(db, pair_id, level)
                 if before != after:
                     act.ops.append(history.beads_op(pair_id, 0, before, after, level))
+                    if level == "sentence":
+                        note = follow_clauses(db, act.ops, pair, before, after, user=project.user)
+                        act.summary += f" ({note})" if note else ""
 
         results.append(
             align_pair(
@@ -319,60 +340,6 @@ def edit_bead(
     window = edit.changed_window(state.beads, new)
     after = change_beads(project, state, new, action=action, summary=summary, cursor=i)
     if realigner is not None:
-        made = unscored(after, window.start, window.new_stop)
-        after = store_scores(project, after, score_beads(after, made, realigner))
+        made = scoring.unscored(after, window.start, window.new_stop)
+        after = scoring.store_scores(project, after, scoring.score_beads(after, made, realigner))
     return after
-
-
-def review_queue(beads: Sequence[Bead], problems: Collection[int] = ()) -> list[int]:
-    """The beads worth a look: unconfirmed beads with a term QA problem (a known defect) first, then those
-    the aligner doubts (below the calibrated threshold), lowest confidence first. Positions are 0-based."""
-    todo = [
-        k for k, b in enumerate(beads) if b.status != "confirmed" and (k in problems or is_doubtful(b.score))
-    ]
-    return sorted(
-        todo, key=lambda k: (k not in problems, beads[k].score if beads[k].score is not None else 1.0, k)
-    )
-
-
-# --- scores of beads a person made (merge, split, unlink) -----------------------------------------------
-
-
-def unscored(state: PairState, start: int, stop: int) -> list[int]:
-    """Positions in [start, stop) of stored beads without a score (made by a person's edit)."""
-    return [
-        k
-        for k in range(max(start, 0), min(stop, len(state.beads)))
-        if state.beads[k].score is None and state.beads[k].id is not None
-    ]
-
-
-def score_beads(state: PairState, positions: Sequence[int], realigner: Realigner) -> dict[int, float]:
-    """The aligner's confidence that each bead is exactly right, by bead row id (slow: call from a worker).
-
-    The bead's own segments are aligned on their own: when the aligner also makes them one bead, that
-    bead's calibrated confidence is the score; when it would cut them differently, the score is the chance
-    that it is wrong to (one minus its surest bead there).
-    """
-    out: dict[int, float] = {}
-    for k in positions:
-        bead = state.beads[k]
-        if bead.id is None:
-            continue
-        found = realigner(state.ja_texts[slice(*bead.ja)], state.en_texts[slice(*bead.en)])
-        scores = [b.score for b in found if b.score is not None]
-        if not scores:
-            continue
-        out[bead.id] = round(scores[0] if len(found) == 1 else 1.0 - max(scores), 4)
-    return out
-
-
-def store_scores(project: Project, state: PairState, scores: Mapping[int, float]) -> PairState:
-    """Put computed scores on the beads still there (by row id); the alignment itself does not change."""
-    if not scores:
-        return state
-    set_scores(project.db, state.pair.id, scores)
-    beads = tuple(
-        replace(b, score=scores[b.id]) if b.id is not None and b.id in scores else b for b in state.beads
-    )
-    return replace(state, beads=beads)

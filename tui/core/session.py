@@ -12,12 +12,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from alignment.model import Bead, Pair
+from alignment.model import Bead, Lang, Pair
 from alignment.parse import parse_texts
 from alignment.project import ProjectError
 from alignment.store import get_pair, list_pairs, pair_summaries
 from glossary.qa import check
-from tui.core import beads, undo
+from tui.core import beads, clauses, scoring, undo
 from tui.core.annotations import Annotations
 from tui.core.beads import PairState, Realigner, Stretch
 from tui.core.history import Entry
@@ -42,9 +42,17 @@ class PairProgress:
 class Session:
     """The project file, the analyst, and the helpers the app needs (passed in, so tests can swap them)."""
 
-    def __init__(self, project: Project, *, realigner: Realigner | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        *,
+        realigner: Realigner | None = None,
+        clause_realigner: Realigner | None = None,
+    ) -> None:
         self.project = project
         self.realigner = realigner
+        self.clause_realigner = clause_realigner
+        """Aligns the clauses of one sentence bead (R at clause level); None: the sentence realigner."""
         self.annotations = Annotations(project)
         self.generation = 0
         """Bumped by every undo and redo, so screens underneath know to reload when they come back."""
@@ -131,15 +139,17 @@ class Session:
         return beads.change_beads(self.project, state, new, action=action, summary=summary, cursor=cursor)
 
     def store_scores(self, state: PairState, scores: Mapping[int, float]) -> PairState:
-        return beads.store_scores(self.project, state, scores)
+        return scoring.store_scores(self.project, state, scores)
 
     def stretch(self, state: PairState, cursor: int) -> Stretch | None:
         return beads.stretch_at(state, cursor)
 
     def compute_realignment(self, state: PairState, stretch: Stretch) -> list[Bead]:
-        if self.realigner is None:
+        realigner = self.clause_realigner if state.level == "clause" else None
+        realigner = realigner or self.realigner
+        if realigner is None:
             raise ProjectError("no aligner was given to this session")
-        return beads.compute_realignment(state, stretch, self.realigner)
+        return beads.compute_realignment(state, stretch, realigner)
 
     def apply_realignment(self, state: PairState, stretch: Stretch, result: Sequence[Bead]) -> PairState:
         return beads.apply_realignment(self.project, state, stretch, result)
@@ -161,6 +171,40 @@ class Session:
         for t in parse.tokens:
             edges.update((t.start, t.end))
         return sorted(edges)
+
+    # --- clauses -----------------------------------------------------------------------------------
+
+    def zoom(self, state: PairState, sentence: int) -> clauses.ClauseState:
+        return clauses.load_clauses(self.db, state.pair.name, sentence, state)
+
+    def reload_zoom(self, zoom: clauses.ClauseState, sentence: int | None = None) -> clauses.ClauseState:
+        return clauses.reload(self.db, zoom, sentence)
+
+    def change_clauses(
+        self, zoom: clauses.ClauseState, fn: clauses.BeadEdit, cursor: int, *, action: str, summary: str
+    ) -> clauses.ClauseState:
+        return clauses.change_clauses(self.project, zoom, fn, cursor, action=action, summary=summary)
+
+    def repair_clauses(self, zoom: clauses.ClauseState) -> clauses.ClauseState:
+        return clauses.repair(self.project, zoom)
+
+    def cut_piece(self, zoom: clauses.ClauseState, lang: Lang, clause: int, at: int) -> clauses.ClauseState:
+        return clauses.cut_piece(self.project, zoom, lang, clause, at)
+
+    def join_pieces(self, zoom: clauses.ClauseState, lang: Lang, clause: int) -> clauses.ClauseState:
+        return clauses.join_pieces(self.project, zoom, lang, clause)
+
+    def render_clause(self, zoom: clauses.ClauseState, cursor: int, typed: str) -> clauses.ClauseState:
+        return clauses.write_clause_english(self.project, zoom, cursor, typed)
+
+    def align_clauses(self, pair: Pair) -> None:
+        """Align the pair's clauses inside its sentence beads (slow: call from a worker), one action."""
+        db = self.worker_db()
+        try:
+            project = Project(db, self.user, self.path)
+            beads.align_pairs(project, [pair], level="clause")
+        finally:
+            self._close(db)
 
     # --- undo and redo -----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from alignment import edit
 from alignment.edit import EditError
 from alignment.model import Bead
 from alignment.project import ProjectError
-from tui.core.beads import review_queue, unscored
+from tui.core.scoring import review_queue, unscored
 from tui.screens.align.view import AlignView
 from tui.screens.modals import ConfirmModal, RenderModal
 
@@ -77,7 +77,17 @@ BINDINGS: list[BindingType] = [
 
 
 class BeadEdits(AlignView):
-    """Keys that change the beads of the pair."""
+    """Keys that change the beads of the pair (or, zoomed, the clause beads of one sentence bead)."""
+
+    @property
+    def piece(self) -> str:
+        return "piece" if self.zoom is not None else "segment"
+
+    def review_clauses(self, step: int) -> None:
+        """The clause review queue (in the zoom part)."""
+
+    def render_clause(self) -> None:
+        """Write English for a clause (in the zoom part)."""
 
     def edit_at_cursor(
         self, fn: BeadEdit, action: str, summary: str, cursor_after: Callable[[int], int] | None = None
@@ -91,10 +101,16 @@ class BeadEdits(AlignView):
         state = self.pair_state
         i = self.table.cursor
         try:
-            new = fn(list(state.beads), i)
-            self.state = self.session.change_beads(state, new, action=action, summary=summary, cursor=i)
-            window = edit.changed_window(state.beads, new)
-            self.score_made_beads(unscored(self.state, window.start, window.new_stop))
+            if self.zoom is not None:
+                self.zoom = self.session.change_clauses(self.zoom, fn, i, action=action, summary=summary)
+                self.state = self.zoom.sentences
+            else:
+                new = fn(list(state.beads), i)
+                self.state = self.session.change_beads(state, new, action=action, summary=summary, cursor=i)
+                window = edit.changed_window(state.beads, new)
+                self.score_made_beads(unscored(self.state, window.start, window.new_stop))
+                if self.state.note:
+                    self.notify(f"{self.state.note.capitalize()} (u undoes it).", timeout=6)
         except EditError as exc:
             self.notify(str(exc), severity="warning")
             return False
@@ -110,13 +126,13 @@ class BeadEdits(AlignView):
         self.edit_at_cursor(
             lambda b, i: edit.merge(b, i, way),
             "merge",
-            f"merge bead {i + 1} with bead {i + 2 if way == 'next' else i}",
+            f"merge {self.noun} {i + 1} with {self.noun} {i + 2 if way == 'next' else i}",
             (lambda i: i) if way == "next" else (lambda i: i - 1),
         )
 
     def action_split(self) -> None:
         i = self.table.cursor
-        self.edit_at_cursor(edit.split, "split", f"split bead {i + 1}")
+        self.edit_at_cursor(edit.split, "split", f"split {self.noun} {i + 1}")
 
     def action_move(self, side: str, direction: str) -> None:
         i = self.table.cursor
@@ -126,7 +142,7 @@ class BeadEdits(AlignView):
         self.edit_at_cursor(
             lambda b, i: edit.move_segment(b, i, s, way),
             "move-segment",
-            f"move a {s.upper()} segment of bead {i + 1} to the {where} bead",
+            f"move a {s.upper()} {self.piece} of {self.noun} {i + 1} to the {where} {self.noun}",
         )
 
     def action_pull(self, side: str) -> None:
@@ -135,55 +151,59 @@ class BeadEdits(AlignView):
         self.edit_at_cursor(
             lambda b, i: edit.pull_segment(b, i, s, "next"),
             "pull-segment",
-            f"take the next bead's first {s.upper()} segment into bead {i + 1}",
+            f"take the next {self.noun}'s first {s.upper()} {self.piece} into {self.noun} {i + 1}",
         )
 
     def action_unlink(self) -> None:
         i = self.table.cursor
-        self.edit_at_cursor(edit.unlink, "unlink", f"mark bead {i + 1} as 1-0 / 0-1")
+        self.edit_at_cursor(edit.unlink, "unlink", f"mark {self.noun} {i + 1} as 1-0 / 0-1")
 
     def action_toggle_confirm(self) -> None:
-        state = self.pair_state
-        if not state.beads:
+        beads = self.beads
+        if not beads:
             return
         i = self.table.cursor
-        verb = "unconfirm" if state.beads[i].status == "confirmed" else "confirm"
-        self.edit_at_cursor(edit.toggle_confirm, verb, f"{verb} bead {i + 1}")
+        verb = "unconfirm" if beads[i].status == "confirmed" else "confirm"
+        self.edit_at_cursor(edit.toggle_confirm, verb, f"{verb} {self.noun} {i + 1}")
 
     def action_confirm_next(self) -> None:
         """Prodigy's loop: confirm this bead and go to the next one."""
-        state = self.pair_state
-        if not state.beads:
+        beads = self.beads
+        if not beads:
             return
         i = self.table.cursor
-        if state.beads[i].status == "confirmed":
+        if beads[i].status == "confirmed":
             self.table.move_to(i + 1)
             return
-        self.edit_at_cursor(edit.confirm, "confirm", f"confirm bead {i + 1}", lambda i: i + 1)
+        self.edit_at_cursor(edit.confirm, "confirm", f"confirm {self.noun} {i + 1}", lambda i: i + 1)
 
     def action_confirm_above(self) -> None:
-        state = self.pair_state
-        if not state.beads or self.stale():
+        beads = self.beads
+        if not beads or self.stale():
             return
         i = self.table.cursor
-        todo = sum(1 for b in state.beads[: i + 1] if b.status != "confirmed")
+        todo = sum(1 for b in beads[: i + 1] if b.status != "confirmed")
+        noun = self.noun
         if not todo:
-            self.notify("Every bead down to here is already confirmed.")
+            self.notify(f"Every {noun} down to here is already confirmed.")
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.edit_at_cursor(
-                    edit.confirm_through, "confirm-above", f"confirm {todo} beads from 1 to {i + 1}"
+                    edit.confirm_through, "confirm-above", f"confirm {todo} {noun}s from 1 to {i + 1}"
                 )
 
         self.app.push_screen(
-            ConfirmModal(f"Confirm {todo} beads from bead 1 down to bead {i + 1}?"), answered
+            ConfirmModal(f"Confirm {todo} {noun}s from {noun} 1 down to {noun} {i + 1}?"), answered
         )
 
     def action_review(self, step: int) -> None:
         """The review queue: the next (or previous) bead to check, lowest confidence first (unconfirmed
         beads the aligner doubts, or with a QA problem), with where it stands in the queue."""
+        if self.zoom is not None:
+            self.review_clauses(step)
+            return
         queue = review_queue(self.pair_state.beads, self.problems)
         if not queue:
             self.notify("Nothing left to review: no doubtful bead or QA problem outside confirmed beads.")
@@ -201,6 +221,9 @@ class BeadEdits(AlignView):
     def action_render(self) -> None:
         state = self.pair_state
         if not state.beads or self.stale():
+            return
+        if self.zoom is not None:
+            self.render_clause()
             return
         i = self.table.cursor
         bead = state.beads[i]

@@ -34,7 +34,7 @@ class GlossaryLinks(SpanActions):
         if span is None:
             self.notify("Select a span first (f, o).", severity="warning")
             return
-        pair, i = self.pair_state.pair, self.table.cursor
+        pair, i = self.pair_state.pair, self.bead_here
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -59,9 +59,9 @@ class GlossaryLinks(SpanActions):
         if span is None:
             self.notify("Select a span first (f, o).", severity="warning")
             return
-        state, i = self.pair_state, self.table.cursor
-        form = entry_form_from_span(self.notes, state, i, span, self.bead_spans(i))
-        ja, en = self.bead_text(i)
+        state, i, row = self.pair_state, self.bead_here, self.table.cursor
+        form = entry_form_from_span(self.notes, state, i, span, self.bead_spans(row))
+        ja, en = self.bead_text(row)
         segments = state.ja_texts if span.lang == "ja" else state.en_texts
         source = Source(
             pair=state.pair.name,
@@ -84,7 +84,7 @@ class GlossaryLinks(SpanActions):
                 self.after_span_change()
                 self.check_pair()
 
-        context = f"bead {i + 1}\nJA: {ja}\nEN: {en or '(no English yet: e writes it)'}"
+        context = f"{self.noun} {row + 1}\nJA: {ja}\nEN: {en or '(no English yet: e writes it)'}"
         self.app.push_screen(
             EntryModal(
                 form, title=f"New glossary entry from 「{span.text}」", statuses=STATUSES, context=context

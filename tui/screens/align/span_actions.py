@@ -64,7 +64,7 @@ class SpanActions(AlignView):
 
     def selected(self) -> BeadSpan | None:
         """The selected span, or the bead's first suggestion (so `a` works without choosing first)."""
-        spans = self.bead_spans(self.table.cursor) if self.state and self.state.beads else []
+        spans = self.bead_spans(self.table.cursor) if self.beads else []
         for s in spans:
             if s.id == self.selected_span:
                 return s
@@ -82,9 +82,9 @@ class SpanActions(AlignView):
 
     def action_next_suggestion(self, step: int, quiet: bool = False) -> None:
         """The next suggestion after the selected span: later in this bead, then in the following beads."""
-        if not self.pair_state.beads:
+        if not self.beads:
             return
-        n = len(self.pair_state.beads)
+        n = len(self.beads)
         i = self.table.cursor
         here = self.bead_spans(i)
         ids = [s.id for s in here]
@@ -108,7 +108,7 @@ class SpanActions(AlignView):
             self.notify("No more suggested spans in that direction.")
 
     def action_cycle_span(self) -> None:
-        spans = self.bead_spans(self.table.cursor) if self.state and self.state.beads else []
+        spans = self.bead_spans(self.table.cursor) if self.beads else []
         if not spans:
             self.notify("This bead has no span: v draws one.")
             return
@@ -122,13 +122,13 @@ class SpanActions(AlignView):
         if span is None:
             self.notify("No span here: f goes to the next suggestion.", severity="warning")
             return
-        pair, i = self.pair_state.pair, self.table.cursor
+        pair, i = self.pair_state.pair, self.bead_here
         if self.attempt(lambda: self.notes.set_span_status(pair, i, span, STATUSES[status])):
             self.after_span_change(advance=True)
 
     def action_accept_bead(self) -> None:
-        pair, i = self.pair_state.pair, self.table.cursor
-        todo = [s for s in self.bead_spans(i) if s.status == "suggested"]
+        pair, i = self.pair_state.pair, self.bead_here
+        todo = [s for s in self.bead_spans(self.table.cursor) if s.status == "suggested"]
         done = 0
         for s in todo:
             if not self.attempt(lambda s=s: self.notes.set_span_status(pair, i, s, "accepted")):  # type: ignore[misc]  # bound per loop
@@ -142,7 +142,7 @@ class SpanActions(AlignView):
         if span is None:
             self.notify("No span here: f goes to the next suggestion.", severity="warning")
             return
-        pair, i = self.pair_state.pair, self.table.cursor
+        pair, i = self.pair_state.pair, self.bead_here
 
         def chosen(label: str | None) -> None:
             if (
@@ -158,7 +158,7 @@ class SpanActions(AlignView):
         span = self.selected()
         if span is None:
             return
-        pair, i = self.pair_state.pair, self.table.cursor
+        pair, i = self.pair_state.pair, self.bead_here
         if self.attempt(lambda: self.notes.delete_span(pair, i, span)):
             self.selected_span = None
             self.after_span_change()
@@ -169,11 +169,11 @@ class SpanActions(AlignView):
         self.show_current()
 
     def action_span_new(self) -> None:
-        state = self.pair_state
-        if not state.beads:
+        state = self.shown
+        if not self.beads:
             return
-        i = self.table.cursor
-        bead = state.beads[i]
+        i = self.bead_here
+        bead = self.beads[self.table.cursor]
         segments = [("ja", k, state.ja_texts[k]) for k in range(*bead.ja)]
         segments += [("en", k, state.en_texts[k]) for k in range(*bead.en)]
         sel = self.selected() if self.selected_span is not None else None
@@ -191,7 +191,7 @@ class SpanActions(AlignView):
         )
 
     def pick_label_for(self, i: int, new: NewSpan) -> None:
-        state = self.pair_state
+        state = self.shown
         text = (state.ja_texts if new.lang == "ja" else state.en_texts)[new.segment][new.start : new.end]
         lang: Lang = "ja" if new.lang == "ja" else "en"
         base = (state.ja_starts if lang == "ja" else state.en_starts)[new.segment]

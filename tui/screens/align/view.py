@@ -6,6 +6,7 @@ project only through tui.core and then asks the view to redraw.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from textual import on
@@ -20,6 +21,8 @@ from alignment.model import Bead
 from alignment.project import ProjectError
 from tui.core.annotations import Annotations
 from tui.core.beads import STALE, PairState, Stretch
+from tui.core.clauses import ClauseState
+from tui.core.history import Entry
 from tui.core.session import Session
 from tui.core.spans import BeadSpan
 from tui.messages import ProjectChanged
@@ -62,6 +65,8 @@ class AlignView(Screen[None]):
         self.selected_span: int | None = None
         self.show_rejected = False
         self.generation = session.generation
+        self.zoom: ClauseState | None = None
+        """The sentence bead zoomed into (clause level), or None (sentence level)."""
 
     # --- layout ------------------------------------------------------------------------------------
 
@@ -94,6 +99,25 @@ class AlignView(Screen[None]):
         return self.state
 
     @property
+    def shown(self) -> PairState:
+        """The level shown: its texts and offsets (clause texts when zoomed)."""
+        return self.zoom.clauses if self.zoom is not None else self.pair_state
+
+    @property
+    def beads(self) -> tuple[Bead, ...]:
+        """The beads in the table: the pair's sentence beads, or the clause beads of the zoomed bead."""
+        return self.zoom.beads if self.zoom is not None else self.pair_state.beads
+
+    @property
+    def bead_here(self) -> int:
+        """The sentence bead in focus (the zoomed one at clause level): where undo takes a person back."""
+        return self.zoom.sentence if self.zoom is not None else self.table.cursor
+
+    @property
+    def noun(self) -> str:
+        return "clause bead" if self.zoom is not None else "bead"
+
+    @property
     def busy(self) -> bool:
         return bool(self.query_one("#busy").display)
 
@@ -124,22 +148,24 @@ class AlignView(Screen[None]):
     # --- drawing -----------------------------------------------------------------------------------
 
     def show(self, cursor: int | None = None) -> None:
-        state = self.pair_state
+        shown = self.shown
+        problems = self.problems if self.zoom is None else frozenset()
         self.table.show(
-            TableData(state.beads, state.ja_texts, state.en_texts, self.low_score, self.problems), cursor
+            TableData(self.beads, shown.ja_texts, shown.en_texts, self.low_score, problems), cursor
         )
         self.show_current()
 
     def show_current(self) -> None:
-        state = self.pair_state
-        if not state.beads:
-            self.query_one(BeadDetail).show([], [], header="This pair has no segments.")
+        shown, beads = self.shown, self.beads
+        if not beads:
+            empty = "This pair has no segments." if self.zoom is None else "No clause beads here."
+            self.query_one(BeadDetail).show([], [], header=empty)
             self.show_status()
             return
         i = self.table.cursor
-        bead = state.beads[i]
-        ja = [(k, state.ja_texts[k]) for k in range(*bead.ja)]
-        en = [(k, state.en_texts[k]) for k in range(*bead.en)]
+        bead = beads[i]
+        ja = [(k, shown.ja_texts[k]) for k in range(*bead.ja)]
+        en = [(k, shown.en_texts[k]) for k in range(*bead.en)]
         spans = self.bead_spans(i)
         if self.selected_span not in {s.id for s in spans}:
             self.selected_span = None
@@ -150,10 +176,16 @@ class AlignView(Screen[None]):
             marks,
             selected=self.selected_span,
             show_rejected=self.show_rejected,
-            header=bead_header(i, len(state.beads), bead),
+            header=self.header(i, bead),
         )
         self.show_panel(i, spans, marks)
         self.show_status()
+
+    def header(self, i: int, bead: Bead) -> str:
+        if self.zoom is None:
+            return bead_header(i, len(self.beads), bead)
+        sentence = f"clauses of bead {self.zoom.sentence + 1}/{len(self.pair_state.beads)}  ·  "
+        return sentence + bead_header(i, len(self.beads), bead).replace("bead", "clause bead", 1)
 
     def show_status(self, extra: str = "") -> None:
         state = self.pair_state
@@ -161,35 +193,63 @@ class AlignView(Screen[None]):
         done = state.confirmed
         pct = f"{100 * done // total}%" if total else "–"
         busy = "  ·  realigning…" if self.realigning else ""
+        level = ""
+        if self.zoom is not None:
+            n, ok = len(self.zoom.beads), sum(1 for b in self.zoom.beads if b.status == "confirmed")
+            level = f"CLAUSE level, bead {self.zoom.sentence + 1} ({ok}/{n} confirmed)  ·  "
         self.query_one("#status-line", Static).update(
-            extra or f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}",
+            extra
+            or f"{level}{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}",
             layout=False,
         )
 
+    def segment_base(self, lang: str, k: int) -> tuple[int, int, int]:
+        """(sentence index, start, end) in the document of segment k of the level shown."""
+        shown = self.shown
+        starts, texts = (
+            (shown.ja_starts, shown.ja_texts) if lang == "ja" else (shown.en_starts, shown.en_texts)
+        )
+        if self.zoom is None:
+            return k, starts[k], starts[k] + len(texts[k])
+        parent = (self.zoom.ja_parents if lang == "ja" else self.zoom.en_parents)[k]
+        return -1 if parent is None else parent, starts[k], starts[k] + len(texts[k])
+
     def bead_spans(self, i: int) -> list[BeadSpan]:
-        """The bead's spans in reading order (JA first), rejected ones only when asked for."""
-        bead = self.pair_state.beads[i]
+        """The bead's spans in reading order (JA first), rejected ones only when asked for; at clause level
+        the spans that start in the bead's clauses."""
+        bead = self.beads[i]
         out: list[BeadSpan] = []
         for lang, (a, b) in (("ja", bead.ja), ("en", bead.en)):
             for k in range(a, b):
-                out.extend(sorted(self.spans.get((lang, k), []), key=lambda s: (s.start, -s.end)))
+                sentence, start, end = self.segment_base(lang, k)
+                found = self.spans.get((lang, sentence), [])
+                if self.zoom is not None:
+                    found = [s for s in found if start <= s.start < end]
+                out.extend(sorted(found, key=lambda s: (s.start, -s.end)))
         return [s for s in out if self.show_rejected or s.status != "rejected"]
 
     def mark(self, s: BeadSpan) -> SpanMark:
-        """A span with offsets relative to its segment, as the detail pane draws it."""
-        state = self.pair_state
-        starts = state.ja_starts if s.lang == "ja" else state.en_starts
-        base = starts[s.segment] if s.segment < len(starts) else 0
+        """A span with offsets relative to its segment (its clause when zoomed), as the detail pane draws it."""
+        segment, base, end = s.segment, 0, s.end
+        if self.zoom is None:
+            starts = self.pair_state.ja_starts if s.lang == "ja" else self.pair_state.en_starts
+            base = starts[s.segment] if s.segment < len(starts) else 0
+        else:
+            shown = self.shown
+            starts = shown.ja_starts if s.lang == "ja" else shown.en_starts
+            k = max(0, bisect.bisect_right(starts, s.start) - 1)
+            segment, base = k, starts[k] if starts else 0
+            _, _, clause_end = self.segment_base(s.lang, k) if starts else (0, 0, s.end)
+            end = min(s.end, clause_end)
         entry = f"#{s.entry_id}" if s.entry_id else None
         return SpanMark(
-            s.id, s.lang, s.segment, s.start - base, s.end - base, s.label, s.status, s.source, s.text, entry
+            s.id, s.lang, segment, s.start - base, end - base, s.label, s.status, s.source, s.text, entry
         )
 
     def bead_text(self, i: int) -> tuple[str, str]:
-        state = self.pair_state
-        bead = state.beads[i]
-        ja = "".join(state.ja_texts[k] for k in range(*bead.ja))
-        en = " ".join(state.en_texts[k] for k in range(*bead.en))
+        shown, bead = self.shown, self.beads[i]
+        ja = "".join(shown.ja_texts[k] for k in range(*bead.ja))
+        en = " ".join(shown.en_texts[k] for k in range(*bead.en))
         return ja, en
 
     def show_panel(self, i: int, spans: list[BeadSpan], marks: list[SpanMark]) -> None:
@@ -265,8 +325,13 @@ class AlignView(Screen[None]):
         self.notes.invalidate()
         self.state = self.session.load(self.pair_name)
         self.derive()
-        here = entry is not None and entry.pair_id == self.state.pair.id and entry.bead is not None
-        self.show(entry.bead if here and entry is not None else None)
+        self.show(self.refocus(entry))
+
+    def refocus(self, entry: Entry | None) -> int | None:
+        """Where the cursor goes after a reload: the bead of the change undone or redone, if in this pair
+        (the zoom part also decides the level to show)."""
+        here = entry is not None and entry.pair_id == self.pair_state.pair.id and entry.bead is not None
+        return entry.bead if here and entry is not None else None
 
     def action_toggle_panel(self) -> None:
         self.toggle_class("-no-panel")

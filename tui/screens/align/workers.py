@@ -9,7 +9,9 @@ from textual.binding import Binding, BindingType
 from alignment.model import Pair
 from alignment.project import ProjectError
 from tui.core.annotations import Annotations
-from tui.core.beads import PairState, Stretch, score_beads
+from tui.core.beads import PairState, Stretch
+from tui.core.clauses import clause_stretch
+from tui.core.scoring import score_beads
 from tui.messages import QaFinished, RealignFinished, ScoresFinished, SuggestFinished
 from tui.screens.align.span_actions import SpanActions
 
@@ -83,13 +85,18 @@ class Workers(SpanActions):
         if self.realigning or self.busy:
             self.notify("Wait until the running job finishes.", severity="warning")
             return
-        state = self.pair_state
-        if not state.beads or self.stale():
+        if not self.beads or self.stale():
             return
-        stretch = self.session.stretch(state, self.table.cursor)
+        zoom = self.zoom
+        state = zoom.clauses if zoom is not None else self.pair_state
+        if zoom is not None:
+            stretch = clause_stretch(zoom, self.table.cursor)
+        else:
+            stretch = self.session.stretch(state, self.table.cursor)
         if stretch is None:
             self.notify(
-                "This bead is confirmed: move into an unconfirmed stretch to realign it.", severity="warning"
+                f"This {self.noun} is confirmed: move into an unconfirmed stretch to realign it.",
+                severity="warning",
             )
             return
         if stretch.en[0] == stretch.en[1] or stretch.ja[0] == stretch.ja[1]:
@@ -118,16 +125,24 @@ class Workers(SpanActions):
             self.notify(f"Realignment failed: {message.error}", severity="error", timeout=8)
             self.show_status()
             return
+        zoom = self.zoom
+        offset = zoom.offset if zoom is not None else 0
         try:
-            self.state = self.session.apply_realignment(self.pair_state, stretch, message.beads)
+            if zoom is not None:
+                self.session.apply_realignment(zoom.clauses, stretch, message.beads)
+                self.zoom = self.session.reload_zoom(zoom)
+                self.state = self.zoom.sentences
+            else:
+                self.state = self.session.apply_realignment(self.pair_state, stretch, message.beads)
         except ProjectError as exc:
             self.refused(exc)
             self.show_status()
             return
         self.derive()
-        self.show(min(self.table.cursor, stretch.start + len(message.beads) - 1))
-        n = stretch.stop - stretch.start
-        self.notify(f"Realigned beads {stretch.start + 1}–{stretch.stop}: {n} beads → {len(message.beads)}.")
+        self.show(min(self.table.cursor, stretch.start - offset + len(message.beads) - 1))
+        n, first, last = stretch.stop - stretch.start, stretch.start - offset + 1, stretch.stop - offset
+        noun = self.noun
+        self.notify(f"Realigned {noun}s {first}–{last}: {n} {noun}s → {len(message.beads)}.")
 
     # --- suggestions (GiNZA is slow to load) -----------------------------------------------------------
 

@@ -1,0 +1,231 @@
+"""The alignment view's clause level: `z` zooms into a sentence bead (and back out), `/` cuts and joins
+clause pieces, and at clause level the review queue, our English and realign work on clauses.
+
+Zoomed, the table shows the clause beads of one sentence bead and every bead key (merge, split, move, mark,
+confirm, undo) acts on them through tui.core.clauses. The first zoom into a pair nobody aligned at clause
+level aligns its clauses in a worker (with the loading indicator), as one undoable action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from alignment.model import Lang, Pair
+from alignment.project import ProjectError
+from tui.core import clauses
+from tui.core.history import Entry
+from tui.screens.align.bead_edits import BeadEdits
+from tui.screens.cut_pieces import CutChoice, CutPiecesModal, Piece
+from tui.screens.modals import RenderModal
+
+BINDINGS: list[BindingType] = [
+    Binding(
+        "z",
+        "zoom",
+        "Clauses",
+        id="align.zoom",
+        tooltip="Zoom into the bead's clauses (again: back to sentences)",
+    ),
+    Binding(
+        "slash",
+        "cut_pieces",
+        "Cut/join clause pieces",
+        show=False,
+        id="align.cut",
+        tooltip="At clause level: cut a piece at a word, or join two pieces",
+    ),
+]
+
+
+@dataclass
+class ClausesAligned(Message, bubble=False):
+    """The pair's clauses were aligned in a worker thread (or why not)."""
+
+    pair_id: int
+    sentence: int
+    error: str | None = None
+
+
+class Zoom(BeadEdits):
+    """Keys and jobs of the clause level."""
+
+    # --- zooming ---------------------------------------------------------------------------------------
+
+    def action_zoom(self) -> None:
+        if self.busy or self.realigning:
+            self.notify("Wait until the running job finishes.", severity="warning")
+            return
+        if self.zoom is not None:
+            sentence, self.zoom = self.zoom.sentence, None
+            self.show(sentence)
+            return
+        state = self.pair_state
+        if not state.beads or self.stale():
+            return
+        self.zoom_into(self.table.cursor)
+
+    def zoom_into(self, sentence: int, cursor: int = 0) -> None:
+        try:
+            zoom = self.session.zoom(self.pair_state, sentence)
+        except ProjectError as exc:
+            self.refused(exc)
+            return
+        if not zoom.aligned:
+            if not self.pair_state.stored:
+                self.notify("Align the pair's sentences first (R realigns a stretch).", severity="warning")
+                return
+            self.set_busy(True)
+            self.show_status("aligning the clauses of this pair inside its sentence beads…")
+            self._align_clauses_worker(self.pair_state.pair, sentence)
+            return
+        if zoom.run is None:
+            try:
+                zoom = self.session.repair_clauses(zoom)
+            except ProjectError as exc:
+                self.refused(exc)
+                return
+            self.notify(
+                "The clause links of beads changed since their clauses were aligned were reset (u undoes it).",
+                timeout=6,
+            )
+        self.zoom = zoom
+        self.state = zoom.sentences
+        self.show(cursor)
+
+    @work(thread=True, exclusive=True, group="clauses")
+    def _align_clauses_worker(self, pair: Pair, sentence: int) -> None:
+        try:
+            self.session.align_clauses(pair)
+        except Exception as exc:  # reported in the UI; the project is untouched
+            self.post_message(ClausesAligned(pair.id, sentence, str(exc) or type(exc).__name__))
+            return
+        self.post_message(ClausesAligned(pair.id, sentence))
+
+    def on_clauses_aligned(self, message: ClausesAligned) -> None:
+        self.set_busy(False)
+        if self.state is None or self.state.pair.id != message.pair_id:
+            return
+        if message.error:
+            self.notify(f"Aligning the clauses failed: {message.error}", severity="error", timeout=8)
+            self.show_status()
+            return
+        self.state = self.session.load(self.pair_name)
+        self.zoom_into(message.sentence)
+        self.notify("Clauses aligned inside every sentence bead (u undoes it); z zooms back out.", timeout=5)
+
+    def refocus(self, entry: Entry | None) -> int | None:
+        """After undo, redo or a refresh: show the level where the change was (clause actions zoom in)."""
+        here = entry is not None and entry.pair_id == self.pair_state.pair.id and entry.bead is not None
+        clause_action = here and entry is not None and entry.action.startswith("clause")
+        if here and entry is not None and not clause_action:
+            self.zoom = None
+            return entry.bead
+        if self.zoom is None and not clause_action:
+            return None
+        sentence = entry.bead if clause_action and entry is not None and entry.bead is not None else None
+        target = sentence if sentence is not None else self.zoom.sentence if self.zoom else 0
+        try:
+            zoom = self.session.zoom(self.pair_state, min(target, len(self.pair_state.beads) - 1))
+        except ProjectError:
+            self.zoom = None
+            return target
+        self.zoom = zoom if zoom.run is not None else None
+        return None if self.zoom is not None else target
+
+    # --- cutting and joining pieces ------------------------------------------------------------------
+
+    def action_cut_pieces(self) -> None:
+        zoom = self.zoom
+        if zoom is None:
+            self.notify("Zoom into the bead's clauses first (z).", severity="warning")
+            return
+        if not zoom.beads or self.stale():
+            return
+        bead = zoom.beads[self.table.cursor]
+        texts = {"ja": zoom.clauses.ja_texts, "en": zoom.clauses.en_texts}
+        pieces = {
+            lang: [Piece(k, start, texts[lang][k]) for k, start, _ in clauses.piece_spans(zoom, lang, bead)]
+            for lang in ("en", "ja")
+        }
+        if not pieces["en"] and not pieces["ja"]:
+            return
+        title = f"Pieces of clause bead {self.table.cursor + 1} (bead {zoom.sentence + 1})"
+        self.app.push_screen(CutPiecesModal(pieces, title=title), self.cut_chosen)
+
+    def cut_chosen(self, choice: CutChoice | None) -> None:
+        if choice is None or self.zoom is None:
+            return
+        lang: Lang = "ja" if choice.lang == "ja" else "en"
+        row = self.table.cursor
+        try:
+            if choice.at is None:
+                self.zoom = self.session.join_pieces(self.zoom, lang, choice.clause)
+                done = "Joined the two pieces"
+            else:
+                self.zoom = self.session.cut_piece(self.zoom, lang, choice.clause, choice.at)
+                done = "Cut the piece"
+        except ProjectError as exc:
+            self.refused(exc)
+            return
+        self.state = self.zoom.sentences
+        self.show(row)
+        self.notify(f"{done} (u undoes it; s splits the clause bead, / cuts again).", timeout=4)
+
+    # --- the clause review queue, our English for a clause -------------------------------------------
+
+    def review_clauses(self, step: int) -> None:
+        zoom = self.zoom
+        if zoom is None:
+            return
+        queue = clauses.review_clauses(zoom)
+        if not queue:
+            self.notify(
+                "Nothing left to review at clause level: no doubtful clause bead outside confirmed ones."
+            )
+            return
+        here = zoom.offset + self.table.cursor
+        k = (queue.index(here) + step) % len(queue) if here in queue else (0 if step > 0 else len(queue) - 1)
+        j = queue[k]
+        sentence = clauses.sentence_of_clause(zoom, j)
+        if sentence is None:
+            self.notify("That clause bead crosses its sentence bead's edge: realign it at sentence level.")
+            return
+        if sentence != zoom.sentence:
+            self.zoom = self.session.zoom(self.pair_state, sentence)
+        self.show(j - (self.zoom.offset if self.zoom else 0))
+        score = zoom.clauses.beads[j].score
+        why = f", confidence {score:.2f}" if score is not None else ""
+        self.notify(f"Review {k + 1} of {len(queue)}: a clause bead of bead {sentence + 1}{why}", timeout=3)
+
+    def render_clause(self) -> None:
+        zoom = self.zoom
+        if zoom is None or not zoom.beads:
+            return
+        row = self.table.cursor
+        bead = zoom.beads[row]
+        if bead.ja[0] == bead.ja[1]:
+            self.notify("This clause bead has no Japanese to render.", severity="warning")
+            return
+        ja = "\n".join(zoom.clauses.ja_texts[k] for k in range(*bead.ja))
+        en = " ".join(zoom.clauses.en_texts[k].strip() for k in range(*bead.en))
+        title = f"English for clause bead {row + 1} of bead {zoom.sentence + 1}" + (
+            " (edit)" if en else " (new)"
+        )
+
+        def done(text: str | None) -> None:
+            if text is None or self.zoom is None:
+                return
+            try:
+                self.zoom = self.session.render_clause(self.zoom, row, text)
+            except ProjectError as exc:
+                self.refused(exc)
+                return
+            self.state = self.zoom.sentences
+            self.spans = self.notes.spans_by_segment(self.pair_state.pair)
+            self.show(row)
+
+        self.app.push_screen(RenderModal(ja, en, title=title), done)
