@@ -172,6 +172,8 @@ class Layout:
     evidence: str = ""
     joined: int = 0
     """How many line breaks repair joined."""
+    moved: int = 0
+    """How many footnotes or boxes that cut a sentence in two repair moved after its paragraph."""
     lines: int = 0
     """Non-blank lines in the raw text."""
     blocks: tuple[Block, ...] = ()
@@ -190,7 +192,12 @@ class Layout:
         if self.mixed:
             n = sum(1 for b in self.blocks if b.wrapped)
             kind = f"mixed: {n} of {len(self.blocks)} blocks PDF-wrapped, the rest one item a line"
-        return f"{kind} ({how}): {self.joined} of {max(self.lines - 1, 0)} line breaks joined"
+        moved = (
+            f"; {self.moved} {'box' if self.moved == 1 else 'boxes'} inside a sentence moved after it"
+            if self.moved
+            else ""
+        )
+        return f"{kind} ({how}): {self.joined} of {max(self.lines - 1, 0)} line breaks joined{moved}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -200,6 +207,7 @@ class Layout:
             "evidence": self.evidence,
             "lines": self.lines,
             "joined_breaks": self.joined,
+            "moved_boxes": self.moved,
             "blocks": [b.as_dict() for b in self.blocks],
         }
 

@@ -2,8 +2,9 @@
 
 PDF extractions hard-wrap lines at a fixed width, scatter blank lines and trailing spaces, space out
 heading letters (`国 防 相`) and, from some converters, leave markdown emphasis (`**…**`). Repair never
-inserts or reorders characters: each document character is a raw character (or, for the few documented
-substitutions, stands in for exactly one), so offsets map back to the raw text monotonically.
+inserts characters: each document character is a raw character (or, for the few documented substitutions,
+stands in for exactly one), and the offset map (alignment.offsets) ties each back. Lines keep their raw
+order except where a footnote or box cuts a sentence in two: it goes after that paragraph (alignment.reading).
 
 Documented substitutions: a line break becomes a space when it joins two English lines, and a lone `\\r`,
 form feed or Unicode line separator that survives as a line break becomes `\\n`.
@@ -11,7 +12,6 @@ form feed or Unicode line separator that survives as a line break becomes `\\n`.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import functools
 import itertools
@@ -33,6 +33,8 @@ from alignment.joins import (
 )
 from alignment.layout import Layout, Override, WordSplit, detect
 from alignment.model import Document, Lang
+from alignment.offsets import OffsetMap, Run, identity_runs, runs_from_sources
+from alignment.reading import LineReading, interruptions, reading_order
 from alignment.spacing import spaced_gaps
 
 __all__ = [
@@ -46,6 +48,12 @@ __all__ = [
     "unrepaired",
 ]
 
+
+def offset_map(doc: Document) -> OffsetMap:
+    """The map from a stored document's text back to its raw text."""
+    return OffsetMap(tuple(doc.offset_runs), len(doc.text), len(doc.raw_text))
+
+
 _BREAKS = re.compile(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 
 # A page number alone on its line: "12", "- 12 -", "－１２－", "p. 12", "12/40".
@@ -56,59 +64,6 @@ _PAGE_NUMBER = re.compile(
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
-# --- the offset map ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OffsetMap:
-    """(text_start, raw_start, length) runs tying document-text positions to raw-text positions."""
-
-    runs: tuple[tuple[int, int, int], ...]
-    text_len: int
-    raw_len: int
-
-    def to_raw(self, pos: int) -> int:
-        """The raw position of document position `pos`; `text_len` maps to `raw_len`.
-
-        Positions are monotone: pos < pos2 implies to_raw(pos) < to_raw(pos2).
-        """
-        if not 0 <= pos <= self.text_len:
-            raise IndexError(f"position {pos} outside the document (0..{self.text_len})")
-        if pos == self.text_len:
-            return self.raw_len
-        i = bisect.bisect_right(self.runs, (pos, float("inf"), 0)) - 1
-        t, r, _ = self.runs[i]
-        return r + (pos - t)
-
-    def range_to_raw(self, start: int, end: int) -> tuple[int, int]:
-        """A half-open document range as the half-open raw range from its first to its last character."""
-        if start >= end:
-            raw = self.to_raw(start)
-            return raw, raw
-        return self.to_raw(start), self.to_raw(end - 1) + 1
-
-
-def offset_map(doc: Document) -> OffsetMap:
-    """The map from a stored document's text back to its raw text."""
-    return OffsetMap(tuple(doc.offset_runs), len(doc.text), len(doc.raw_text))
-
-
-def runs_from_sources(sources: Sequence[int]) -> tuple[tuple[int, int, int], ...]:
-    """Compress per-character raw positions into (text_start, raw_start, length) runs."""
-    runs: list[tuple[int, int, int]] = []
-    for t, r in enumerate(sources):
-        if runs and runs[-1][1] + runs[-1][2] == r and runs[-1][0] + runs[-1][2] == t:
-            t0, r0, n = runs[-1]
-            runs[-1] = (t0, r0, n + 1)
-        else:
-            runs.append((t, r, 1))
-    return tuple(runs)
-
-
-def identity_runs(text: str) -> tuple[tuple[int, int, int], ...]:
-    return ((0, 0, len(text)),) if text else ()
-
-
 _UNDECIDED = Layout(wrapped=False)
 
 
@@ -116,7 +71,7 @@ _UNDECIDED = Layout(wrapped=False)
 class Repaired:
     raw: str
     text: str
-    runs: tuple[tuple[int, int, int], ...]
+    runs: tuple[Run, ...]
     layout: Layout = _UNDECIDED
     """How the line breaks were read (wrapping or structure), and how many were joined."""
 
@@ -153,19 +108,28 @@ class _Edits:
         self.ops[pos] = self._SUBSTITUTE
         self.subs[pos] = ch
 
-    def result(self) -> Repaired:
+    def result(self, order: Sequence[tuple[int, int]] | None = None) -> Repaired:
+        """The document text: kept characters of the raw ranges in `order` (default: all of it, in raw order)."""
         pieces: list[str] = []
-        runs: list[tuple[int, int, int]] = []
+        runs: list[Run] = []
         t = 0
-        for m in re.finditer(rb"[\x00\x02]+", bytes(self.ops)):
-            r0, r1 = m.span()
-            piece = self.raw[r0:r1]
-            if b"\x02" in m.group():
-                piece = "".join(self.subs.get(r0 + k, c) for k, c in enumerate(piece))
-            pieces.append(piece)
-            runs.append((t, r0, r1 - r0))
-            t += r1 - r0
+        ops = bytes(self.ops)
+        for lo, hi in order if order is not None else [(0, len(self.raw))]:
+            for m in _KEPT.finditer(ops, lo, hi):
+                r0, r1 = m.span()
+                piece = self.raw[r0:r1]
+                if b"\x02" in m.group():
+                    piece = "".join(self.subs.get(r0 + k, c) for k, c in enumerate(piece))
+                pieces.append(piece)
+                if runs and runs[-1][0] + runs[-1][2] == t and runs[-1][1] + runs[-1][2] == r0:
+                    runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + r1 - r0)
+                else:
+                    runs.append((t, r0, r1 - r0))
+                t += r1 - r0
         return Repaired(self.raw, "".join(pieces), tuple(runs))
+
+
+_KEPT = re.compile(rb"[\x00\x02]+")
 
 
 # --- lines ---------------------------------------------------------------------------------------------
@@ -322,44 +286,76 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         edits.delete(0, len(raw))
         return dataclasses.replace(edits.result(), layout=decided)
 
-    joined_breaks = 0
-    paragraph = lines[content[0]].content
-    for k, (a, b) in enumerate(itertools.pairwise(content)):
-        prev, nxt = lines[a], lines[b]
-        wrapped, widths = reading_of[k].block.wrapped, reading_of[k].widths
-        between = lines[a + 1 : b]
+    paragraph = contents[0]
+
+    def join(x: int, y: int, forced: bool | None) -> bool:
+        """Does the break after content line x join line y (called in reading order: `paragraph` is x's)?"""
+        nonlocal paragraph
+        p, n = contents[x], contents[y]
+        joined = forced if forced is not None else _joins(x, y, p, n, paragraph)
+        paragraph = paragraph + n if joined else n
+        return joined
+
+    def _joins(x: int, y: int, p: str, n: str, paragraph: str) -> bool:
+        wrapped, widths = reading_of[x].block.wrapped, reading_of[x].widths
+        between = lines[content[x] + 1 : content[y]]
         gap = Gap(hard=any(ln.text and not ln.text.strip() for ln in between), empties=len(between))
-        p, n = prev.content, nxt.content
         if decided.forced and not decided.wrapped:
-            joined = False
-        elif reading_of[k + 1].block.wrapped != wrapped:
+            return False
+        if reading_of[y].block.wrapped != wrapped:
             # Where wrapped prose meets a list (or the reverse) the break is structure, unless visibly cut.
-            joined = join_ja_unwrapped(p, n, gap, None) if lang == "ja" else join_en_unwrapped(p, n, gap)
-        elif lang == "ja" and wrapped:
-            told = decided.forced and not widths.wrapped
-            joined = (
-                join_ja_told_wrapped(p, n, gap) if told else join_ja(p, paragraph, n, gap, widths, word_split)
-            )
-        elif lang == "ja":
-            joined = join_ja_unwrapped(p, n, gap, word_split)
-        else:
-            joined = join_en(p, n, gap, widths) if wrapped else join_en_unwrapped(p, n, gap)
-        # Everything from the end of prev's content to the start of next's content is the gap.
-        gap_start, gap_end = prev.hi, nxt.lo
-        edits.delete(gap_start, gap_end)
-        if joined:
-            joined_breaks += 1
-            if lang == "en":
-                _keep_one(edits, raw, prev, " ")
-            elif keep_space_between(p, n) and prev.end > prev.hi:
-                edits.keep(prev.hi)  # the raw trailing space stays
-            paragraph += n
-        else:
-            _keep_one(edits, raw, prev, "\n")
-            if between:
-                _keep_one(edits, raw, between[0], "\n")
-            paragraph = n
-    return dataclasses.replace(edits.result(), layout=dataclasses.replace(decided, joined=joined_breaks))
+            return join_ja_unwrapped(p, n, gap, None) if lang == "ja" else join_en_unwrapped(p, n, gap)
+        if lang == "ja" and wrapped:
+            if decided.forced and not widths.wrapped:
+                return join_ja_told_wrapped(p, n, gap)
+            return join_ja(p, paragraph, n, gap, widths, word_split)
+        if lang == "ja":
+            return join_ja_unwrapped(p, n, gap, word_split)
+        return join_en(p, n, gap, widths) if wrapped else join_en_unwrapped(p, n, gap)
+
+    pairs = [(k, k + 1, join(k, k + 1, None)) for k in range(len(content) - 1)]
+    line_readings = [LineReading(r.block.wrapped, r.widths) for r in reading_of]
+    moves = interruptions(contents, [j for _, _, j in pairs], line_readings, lang, word_split)
+    if moves:
+        paragraph = contents[0]
+        pairs = reading_order(len(content), moves, join)
+    for a, b in itertools.pairwise(content):  # everything between two lines' contents is the gap...
+        edits.delete(lines[a].hi, lines[b].lo)
+    order = [0, *(y for _, y, _ in pairs)]
+    for x, y, joined in pairs:  # ...but for the one character each break keeps
+        # the last raw line has no break of its own: where a box moved past it, the last read line's is spare
+        s = x if x + 1 < len(content) else order[-1]
+        line, after = (
+            lines[content[s]],
+            lines[content[s] + 1 : content[s + 1] if s + 1 < len(content) else None],
+        )
+        if not joined:
+            _keep_one(edits, raw, line, "\n")
+            if after:
+                _keep_one(edits, raw, after[0], "\n")
+        elif lang == "en":
+            _keep_one(edits, raw, line, " ")
+        elif keep_space_between(contents[x], contents[y]) and line.end > line.hi:
+            edits.keep(line.hi)  # the raw trailing space stays
+    joined_breaks = sum(1 for _, _, j in pairs if j)
+    final = dataclasses.replace(decided, joined=joined_breaks, moved=len(moves))
+    return dataclasses.replace(edits.result(_ranges(lines, content, order) if moves else None), layout=final)
+
+
+def _ranges(lines: Sequence[_Line], content: Sequence[int], order: Sequence[int]) -> list[tuple[int, int]]:
+    """The raw ranges of content lines (each with the break and blank lines after it) in reading order."""
+    starts = [lines[i].lo for i in content]
+    units = dict(enumerate(itertools.pairwise([*starts, lines[-1].brk[1]])))
+    out = [(0, starts[0])]
+    last, tail = len(content) - 1, order[-1]
+    for k in order:
+        if k == tail and tail != last:  # the last line read lends its break to the last raw line
+            out.append((units[k][0], lines[content[k]].hi))
+            continue
+        out.append(units[k])
+        if k == last and tail != last:
+            out.append((lines[content[tail]].hi, units[tail][1]))
+    return out
 
 
 def _keep_one(edits: _Edits, raw: str, line: _Line, ch: str) -> None:

@@ -51,11 +51,12 @@ def check_offsets(r: Repaired) -> None:
     """The document text is derived from the raw text by keeping, deleting or 1:1 substituting characters."""
     m = r.offsets
     assert sum(n for _, _, n in r.runs) == len(r.text)
-    previous = -1
-    for pos in range(len(r.text)):
-        raw = m.to_raw(pos)
-        assert previous < raw < len(r.raw), "the map must be strictly monotone and inside the raw text"
-        previous = raw
+    sources = [m.to_raw(pos) for pos in range(len(r.text))]
+    assert all(0 <= raw < len(r.raw) for raw in sources), "the map must stay inside the raw text"
+    assert len(set(sources)) == len(sources), "a raw character stands for one document character at most"
+    # only a box moved after the sentence it cut leaves raw order
+    assert (sources == sorted(sources)) == (r.layout.moved == 0), r.layout.moved
+    for pos, raw in enumerate(sources):
         if r.text[pos] != r.raw[raw]:
             assert (r.raw[raw], r.text[pos]) in SUBSTITUTIONS, (pos, r.raw[raw], r.text[pos])
     assert m.to_raw(len(r.text)) == len(r.raw)
@@ -190,8 +191,11 @@ CASES = [
             "1 \t安全保障協力・対話、防衛協力・交流の意義と変遷など\t安全保障協力・対話、防衛協力・交流の意義と変遷など",
             "2017年11月の日米首脳会談では、わが国が掲げる同ビジョンに米国が共鳴する形で、すべての国に航行及び飛行の自由並びに"
             "国際法に適法な海洋の利用を尊重することを求め、こうした考え方に賛同する国と協働して重層的な協力関係を構築することを確認した。",
+            "また、グローバルな安全保障上の課題などへの取組として、海洋における航行・上空飛行の自由や安全の確保、宇宙領域やサイバー領域の"
+            "利用にかかる関係国との連携・協力、国際平和協力活動、軍備管理・軍縮及び大量破壊兵器などの不拡散などの取組をより積極的に推進する"
+            "こととしている。",
         ],
-        id="column text joins; section numbers and footnotes stay apart",
+        id="column text joins; section numbers and footnotes stay apart; the sentence a footnote cut is whole",
     ),
 ]
 
