@@ -118,7 +118,7 @@ class Gold:
 
 def read_gold(path: str | Path) -> Gold:
     """Read the dev-gold JSONL format: one `{"ja": [sentences], "en": [sentences]}` per bead, in order."""
-    from alignment.textio import check_input_file
+    from alignment.textio import check_input_file, path_text
 
     path = Path(path)
     try:
@@ -143,6 +143,8 @@ def read_gold(path: str | Path) -> Gold:
                 raise TypeError("sentences must be strings")
         except (ValueError, KeyError, TypeError) as exc:
             raise ProjectError(f"{path}:{number}: not a gold bead ({exc})") from None
+        except RecursionError:  # json gives up on deep nesting this way, not with a ValueError
+            raise ProjectError(f"{path}:{number}: not a gold bead (its JSON is nested too deeply)") from None
         if not ja_side and not en_side:  # a 0-0 bead aligns nothing; scoring it would only skew the counts
             continue
         beads.append(
@@ -152,7 +154,7 @@ def read_gold(path: str | Path) -> Gold:
         en.extend(en_side)
     if not beads:
         raise ProjectError(f"{path} holds no beads")
-    name = path.name.removesuffix(".jsonl").removesuffix(".gold")
+    name = path_text(path.name.removesuffix(".jsonl").removesuffix(".gold"))  # printed in the score table
     return Gold(name=name, ja=tuple(ja), en=tuple(en), beads=tuple(beads))
 
 

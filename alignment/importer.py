@@ -18,7 +18,7 @@ from alignment.project import ProjectError, write
 from alignment.repair import Repaired, repair, unrepaired
 from alignment.store import create_pair, insert_document, pair_exists
 from alignment.text import line_segments
-from alignment.textio import read_text
+from alignment.textio import path_text, read_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -130,8 +130,8 @@ class ImportSummary:
 
 
 def default_name(ja_path: str | os.PathLike[str]) -> str:
-    """A pair is named after its Japanese file: `seeds/000_x.txt` → `000_x`."""
-    return Path(ja_path).stem
+    """A pair is named after its Japanese file: `seeds/000_x.txt` → `000_x` (`x\\xff` for bytes not UTF-8)."""
+    return path_text(Path(ja_path).stem)
 
 
 def check_name(name: str) -> str:
@@ -278,7 +278,7 @@ def run_import(
 
 def read_source(path: str | os.PathLike[str], lang: Lang, encoding: str | None = None) -> Source:
     decoded = read_text(path, encoding)
-    return Source(lang, decoded.text, decoded.encoding, str(path))
+    return Source(lang, decoded.text, decoded.encoding, path_text(path))
 
 
 def import_pair(

@@ -80,6 +80,12 @@ def check_input_file(p: Path, max_bytes: int | None = None) -> int:
 STDIN_NAME = "standard input"
 
 
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be stored and printed: a name's bytes that are not UTF-8 (which Python keeps as
+    lone surrogates, and neither SQLite nor a terminal takes) are written `\\xff`, as Python shows them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def is_stdin(path: str | os.PathLike[str]) -> bool:
     """`-` names standard input, as in every Unix tool."""
     return os.fspath(path) == "-"
@@ -100,17 +106,17 @@ def read_text(path: str | os.PathLike[str], encoding: str | None = None) -> Deco
     """
     if is_stdin(path):
         return decode_bytes(read_stdin(), encoding, name=STDIN_NAME)
-    p = Path(path)
+    p, shown = Path(path), path_text(path)
     try:
         check_input_file(p)
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ProjectError(f"no such file: {p}") from None
+        raise ProjectError(f"no such file: {shown}") from None
     except PermissionError:
-        raise ProjectError(f"cannot read {p}: permission denied") from None
+        raise ProjectError(f"cannot read {shown}: permission denied") from None
     except OSError as exc:
-        raise ProjectError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return decode_bytes(data, encoding, name=str(p))
+        raise ProjectError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    return decode_bytes(data, encoding, name=shown)
 
 
 ENCODING_REMEDY = "name the encoding with --encoding"

@@ -26,6 +26,7 @@ from alignment.progress import Progress, open_binary
 from alignment.project import ProjectError, write
 from alignment.store import create_pair, insert_document
 from alignment.text import strip_controls
+from alignment.textio import path_text
 from alignment.xmlenc import expat_stream
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -277,7 +278,7 @@ def import_tmx(
     The whole import is one transaction; on any error the project is unchanged.
     """
     p = Path(path)
-    pair_name = (name if name is not None else p.stem).strip()
+    pair_name = (name if name is not None else path_text(p.stem)).strip()
     if not pair_name:
         raise TmxError("the pair name may not be empty (give --name)")
     memory = read_tmx(p, on_progress=on_progress)
@@ -314,8 +315,9 @@ def store_memory(
     """
     report = on_progress or (lambda done, total: None)
     check_usable(memory, path)
-    ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", str(path), memory.encoding)
-    en_doc, en_segments = unit_document([u.en for u in memory.units], "en", str(path), memory.encoding)
+    shown = path_text(path)  # a name's bytes that are not UTF-8 cannot be stored as they are
+    ja_doc, ja_segments = unit_document([u.ja for u in memory.units], "ja", shown, memory.encoding)
+    en_doc, en_segments = unit_document([u.en for u in memory.units], "en", shown, memory.encoding)
     beads = [
         Bead(ja=(i, i + 1), en=(i, i + 1), status=status or u.status or "auto", score=u.score)
         for i, u in enumerate(memory.units)

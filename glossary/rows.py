@@ -127,6 +127,8 @@ def sources_cell(cell: str) -> tuple[Source, ...]:
             data = json.loads(cell)
         except json.JSONDecodeError as exc:
             raise RowError(f"sources is not valid JSON ({exc.msg})") from None
+        except RecursionError:  # json gives up on deep nesting this way, not with a JSONDecodeError
+            raise RowError("sources is JSON nested too deeply") from None
         if not isinstance(data, list):
             raise RowError("sources must be a JSON list")
         return tuple(source_field(s) for s in data)

@@ -53,6 +53,18 @@ def _bar_updater(bar: object) -> Callable[[int], None]:
     return advance
 
 
+def pair_name(path: Path, name: str | None) -> str:
+    """--name, else the file's stem; standard input (`-`) has no name to give a pair, so it needs --name."""
+    from alignment.importer import default_name
+    from alignment.textio import is_stdin
+
+    if name is not None:
+        return name
+    if is_stdin(path):
+        raise click.UsageError("reading standard input (-) needs --name NAME for the pair")
+    return default_name(path)
+
+
 @click.command("import")
 @click.argument("ja_file", required=False, type=click.Path(path_type=Path))
 @click.argument("en_file", required=False, type=click.Path(path_type=Path))
@@ -117,7 +129,7 @@ def import_cmd(
         taiyaku import seeds/000_018672d04432ce13.txt seeds/en/000_018672d04432ce13.en.txt
         taiyaku import --manifest archive.tsv --workers 8
     """
-    from alignment.importer import check_free, default_name, plan_import, read_source, run_import
+    from alignment.importer import check_free, plan_import, read_source, run_import
 
     if manifest is not None or (ja_file is not None and ja_file.is_dir()):
         if en_file is not None or name is not None or (manifest is not None and ja_file is not None):
@@ -134,6 +146,7 @@ def import_cmd(
         raise click.UsageError("--workers and --scheduler go with --manifest or a folder of documents")
 
     # Everything that can be wrong with the input is found before the project is even opened.
+    name = pair_name(ja_file, name or None)
     ja = read_source(ja_file, "ja", encoding)
     en = read_source(en_file, "en", en_encoding or encoding) if en_file is not None else None
     if segmented and wrapped is not None:
@@ -142,7 +155,7 @@ def import_cmd(
         None,
         ja,
         en,
-        name=name or default_name(ja_file),
+        name=name,
         segmented=segmented,
         replace=replace,
         layout=None if wrapped is None else ("wrapped" if wrapped else "unwrapped"),

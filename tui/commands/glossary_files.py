@@ -137,21 +137,23 @@ def import_cmd(
     \b
         taiyaku glossary import terms.csv --skip-bad
     """
+    from alignment.textio import path_text
     from glossary.exchange import read_entries
 
     fmt = _format_for(file, fmt)
+    shown = path_text(file)  # printed and kept in the history: a name's bytes that are not UTF-8 as \xff
     with StageBars(quiet=quiet or as_json) as bars:
-        parsed = read_entries(Path(file), fmt, on_progress=bars.stage(f"Reading {Path(file).name}"))
+        parsed = read_entries(Path(file), fmt, on_progress=bars.stage(f"Reading {Path(shown).name}"))
     for line in parsed.warnings:
         click.echo(f"warning: {line}", err=True)
     if parsed.errors:
         for line in parsed.errors[:50]:
-            click.echo(f"{file}: {line}", err=True)
+            click.echo(f"{shown}: {line}", err=True)
         if len(parsed.errors) > 50:
             click.echo(f"… and {len(parsed.errors) - 50} more", err=True)
         if not skip_bad:
             raise click.ClickException(
-                f"{len(parsed.errors)} bad row(s) in {file}; nothing imported (fix them or use --skip-bad)"
+                f"{len(parsed.errors)} bad row(s) in {shown}; nothing imported (fix them or use --skip-bad)"
             )
     from alignment.project import resolve_db_path
 
@@ -169,7 +171,7 @@ def import_cmd(
             report = terms.import_file(
                 project,
                 parsed,
-                label=Path(file).name,
+                label=Path(shown).name,
                 dry_run=dry_run,
                 on_progress=bars.stage("Checking entries" if dry_run else "Importing entries"),
             )
@@ -189,6 +191,6 @@ def import_cmd(
     elif not quiet:
         what = "Would import" if dry_run else "Imported"
         click.echo(
-            f"{what} {file}: {len(report.added)} added, {len(report.updated)} updated, "
+            f"{what} {shown}: {len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged, {len(parsed.errors)} bad row(s) skipped"
         )

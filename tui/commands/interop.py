@@ -68,8 +68,9 @@ def import_tmx_cmd(
     from alignment.project import resolve_db_path
     from alignment.tmx_import import TmxError, check_usable, read_tmx, store_memory
     from tui.commands.corpus import note_replaced
+    from tui.commands.corpus import pair_name as name_of
 
-    pair_name = (name if name is not None else tmx_file.stem).strip()
+    pair_name = name_of(tmx_file, name).strip()
     if not pair_name:
         raise TmxError("the pair name may not be empty (give --name)")
     if resolve_db_path(db_path).is_file():  # a taken name is refused before a long read, not after

@@ -19,6 +19,7 @@ from alignment.layout import Override
 from alignment.model import Pair
 from alignment.project import ProjectError
 from alignment.store import get_document, pair_exists, pair_segments
+from alignment.textio import path_text
 from glossary.batch import Suggested, SuggestJob, read_suggest_job, suggest_document
 from glossary.store import anchor_pairs
 from glossary.suggest import SuggestReport
@@ -69,16 +70,16 @@ def _stem(path: Path) -> str:
     """`x.ja.txt` → `x`; other files are named as a single import names them (`x.txt` → `x`)."""
     from alignment.importer import default_name
 
-    return path.name[: -len(".ja.txt")] if path.name.endswith(".ja.txt") else default_name(path)
+    return path_text(path.name[: -len(".ja.txt")]) if path.name.endswith(".ja.txt") else default_name(path)
 
 
 def read_folder(path: Path) -> list[Entry]:
     """`NAME.ja.txt` files of a folder, each with `NAME.en.txt` when there is one, in name order."""
     entries = []
     for ja in sorted(path.glob("*.ja.txt")):
-        name = ja.name[: -len(".ja.txt")]
-        en = ja.with_name(f"{name}.en.txt")
-        entries.append(Entry(name, ja, en if en.exists() else None))
+        stem = ja.name[: -len(".ja.txt")]
+        en = ja.with_name(f"{stem}.en.txt")
+        entries.append(Entry(path_text(stem), ja, en if en.exists() else None))
     if not entries:
         raise ProjectError(f"{path} holds no NAME.ja.txt files to import")
     return entries
