@@ -58,35 +58,38 @@ class KeyHit(NamedTuple):
 
 
 _FIELD_ORDER = " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FIELDS))
-_STATUS_ORDER = " ".join(
-    f"WHEN '{s}' THEN {i}" for i, s in enumerate(("approved", "proposed", "deprecated", "forbidden"))
-)
 
 # One row per entry, scored by its best-matching term: rank exact (0) > prefix (1) > substring (2), then
-# the field (ja first), then the term's length, packed into one integer so GROUP BY can take min().
-# Entries are then ordered by rank, approved first, shortest matching term, oldest entry.
-# instr() instead of LIKE: % and _ in a query are plain characters. Queries of 3+ characters first ask
-# the trigram index for candidate keys; shorter ones (協力, 海) scan every key, since a trigram index
-# silently finds nothing for them.
-_SCORE = f"""min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 10000000
-        + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score"""
+# the field (ja first), then the term's length, packed into one integer with the entry's status (the same
+# on all its keys: glossary_lookup.status_rank, 0 approved … 3 forbidden) so GROUP BY can take min().
+# Entries are then ordered by rank, approved first, shortest matching term, oldest entry, reading no
+# entry row. instr() instead of LIKE: % and _ in a query are plain characters. Queries of 3+ characters
+# first ask the trigram index for candidate keys; 1-2 character ones read glossary.lookup_grams, or scan
+# every key (a-z, 0-9 and spaces only, or an older file), since a trigram index finds nothing for them.
+_SCORE = f"""min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 100000000
+        + status_rank * 10000000 + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score"""
 _SCAN = f"""SELECT entry_id, {_SCORE}
   FROM glossary_lookup INDEXED BY glossary_lookup_entry
-  WHERE instr(key, :q) > 0
+  WHERE instr(key, :q) > 0 {{status_filter}}
   GROUP BY entry_id"""
 _TRIGRAMS = f"""SELECT entry_id, {_SCORE}
   FROM glossary_lookup
   WHERE id IN (SELECT rowid FROM glossary_lookup_trigrams WHERE glossary_lookup_trigrams MATCH :m)
-    AND instr(key, :q) > 0
+    AND instr(key, :q) > 0 {{status_filter}}
   GROUP BY entry_id"""
-_SEARCH_SQL = f"""
-WITH best AS ({{best}})
-SELECT b.entry_id, b.score, count(*) OVER () AS total
-FROM best b JOIN glossary_entries e ON e.id = b.entry_id
-WHERE 1 {{status_filter}}
-ORDER BY b.score / 10000000, CASE e.status {_STATUS_ORDER} END, b.score % 1000000, b.entry_id
+_SEARCH_SQL = """
+WITH best AS ({best})
+SELECT entry_id, score, count(*) OVER () AS total FROM best
+ORDER BY score / 100000000, score / 10000000 % 10, score % 1000000, entry_id
 LIMIT :limit
 """
+
+
+def _pack(rank: int, status: int, field: int, length: int) -> int:
+    """The score _SCORE computes, from its parts."""
+    return rank * 100_000_000 + status * 10_000_000 + field * 1_000_000 + length
+
+
 _MAX_TRIGRAMS = 12
 
 
@@ -131,18 +134,16 @@ def search(
         if unknown:
             raise ValueError(f"unknown status {unknown[0]!r}")
         names = [f":s{i}" for i in range(len(statuses))]
-        params.update({f"s{i}": s for i, s in enumerate(statuses)})
-        status_filter = f"AND e.status IN ({', '.join(names)})"
+        params.update({f"s{i}": lookup_grams.STATUS_ORDER.index(s) for i, s in enumerate(statuses)})
+        status_filter = f"AND status_rank IN ({', '.join(names)})"
     best = _SCAN
     if len(key) >= 3 and _has_trigrams(db):
         best = _TRIGRAMS
         params["m"] = trigram_query(key)
     elif lookup_grams.indexed(key) and lookup_grams.TABLE in _index_tables(db):
         grams, total = lookup_grams.search(db, key, limit=max(1, limit), statuses=statuses)
-        return [
-            _hit(db, g.entry_id, g.rank * 10_000_000 + g.field * 1_000_000 + g.length, key) for g in grams
-        ], total
-    rows = db.execute(_SEARCH_SQL.format(best=best, status_filter=status_filter), params).fetchall()
+        return [_hit(db, g.entry_id, _pack(g.rank, 0, g.field, g.length), key) for g in grams], total
+    rows = db.execute(_SEARCH_SQL.format(best=best.format(status_filter=status_filter)), params).fetchall()
     hits = [_hit(db, r[0], r[1], key) for r in rows]
     total = rows[0][2] if rows else 0
     return hits, total
@@ -150,7 +151,7 @@ def search(
 
 def _hit(db: Queryable, entry_id: int, score: int, key: str) -> KeyHit:
     """Recover which term produced an entry's score (only done for the few rows shown)."""
-    rank_no, field = score // 10_000_000, FIELDS[score // 1_000_000 % 10]
+    rank_no, field = score // 100_000_000, FIELDS[score // 1_000_000 % 10]
     length = score % 1_000_000
     rows = db.execute(
         "SELECT term, key FROM glossary_lookup WHERE entry_id = ? AND field = ? ORDER BY id",

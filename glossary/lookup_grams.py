@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from glossary.model import FIELDS, Field
+from glossary.model import FIELDS, Field, Status
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -28,8 +28,8 @@ TABLE = "glossary_lookup_grams"
 MAX_GRAM = 2
 _PLAIN = re.compile(r"[a-z0-9 ]+")
 _FIELD_NO = {f: i for i, f in enumerate(FIELDS)}
-_STATUS_ORDER = ("approved", "proposed", "deprecated", "forbidden")
-"""Within a rank, hits are shown in this order of status (as the scanning lookup orders them)."""
+STATUS_ORDER: tuple[Status, ...] = ("approved", "proposed", "deprecated", "forbidden")
+"""Within a rank, hits are shown in this order of status; glossary_lookup.status_rank is the position."""
 
 
 class Gram(NamedTuple):
@@ -127,7 +127,7 @@ def search(db: Queryable, key: str, *, limit: int, statuses: Sequence[str] = ())
     else:
         total = db.execute(f"SELECT count(*) FROM {TABLE} WHERE gram = ?", [key]).fetchone()[0]
     hits: list[GramHit] = []
-    wanted = [s for s in _STATUS_ORDER if not statuses or s in statuses]
+    wanted = [s for s in STATUS_ORDER if not statuses or s in statuses]
     for rank in range(3):
         for status in wanted:
             if len(hits) >= limit or len(hits) >= total:

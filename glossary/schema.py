@@ -168,3 +168,33 @@ def m004_lookup_grams(db: Database) -> None:
     from glossary import lookup_grams
 
     lookup_grams.create(db)
+
+
+@GLOSSARY()
+def m005_lookup_status(db: Database) -> None:
+    """Each lookup key carries its entry's status (0 approved … 3 forbidden, the order lookups show), so
+    ranking thousands of matches reads no entry rows; the store writes it with the keys."""
+    db.execute("ALTER TABLE glossary_lookup ADD COLUMN status_rank INTEGER NOT NULL DEFAULT 1")
+    # The trigram index only reads `key`: its update trigger need not fire for this column.
+    has_trigrams = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'glossary_lookup_au'"
+    ).fetchone()
+    db.execute("DROP TRIGGER IF EXISTS glossary_lookup_au")
+    from glossary.lookup_grams import STATUS_ORDER
+
+    ranks = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUS_ORDER))
+    db.execute(
+        f"""UPDATE glossary_lookup SET status_rank = (
+            SELECT CASE e.status {ranks} END FROM glossary_entries e WHERE e.id = glossary_lookup.entry_id)"""
+    )
+    if has_trigrams:
+        db.execute(
+            """CREATE TRIGGER glossary_lookup_au AFTER UPDATE OF key ON glossary_lookup BEGIN
+                INSERT INTO glossary_lookup_trigrams(glossary_lookup_trigrams, rowid, key)
+                VALUES ('delete', old.id, old.key);
+                INSERT INTO glossary_lookup_trigrams(rowid, key) VALUES (new.id, new.key);
+            END"""
+        )
+    # the scan's covering index, now with the status
+    db.execute("DROP INDEX glossary_lookup_entry")
+    db.execute("CREATE INDEX glossary_lookup_entry ON glossary_lookup(entry_id, key, field, status_rank)")

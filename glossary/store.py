@@ -99,7 +99,10 @@ def _record(
 def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
     """Replace the variants, sources and lookup keys of a stored entry; returns it with sources stamped."""
     eid = entry.id
-    lookup_grams.replace(db, _stored_id(entry), [(f, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)])
+    lookup_grams.replace(
+        db, _stored_id(entry), [(f, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)]
+    )
+    status_rank = lookup_grams.STATUS_ORDER.index(entry.status)
     for table in ("glossary_variants", "glossary_sources", "glossary_lookup"):
         db.execute(f"DELETE FROM {table} WHERE entry_id = ?", [eid])
     db.conn.executemany(
@@ -118,8 +121,8 @@ def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
         ],
     )
     db.conn.executemany(
-        "INSERT INTO glossary_lookup (entry_id, field, term, key) VALUES (?, ?, ?, ?)",
-        [(eid, f, t, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)],
+        "INSERT INTO glossary_lookup (entry_id, field, term, key, status_rank) VALUES (?, ?, ?, ?, ?)",
+        [(eid, f, t, lookup_key(t), status_rank) for f, t in entry.terms() if lookup_key(t)],
     )
     return dataclasses.replace(entry, sources=sources)
 

@@ -124,3 +124,22 @@ def test_plain_ascii_grams_are_not_indexed() -> None:
     assert {r.gram for r in rows} == {"-", "b-", "-c", "海", "海a"}
     assert lookup_grams.Gram("海", 1, 2, 7, 0) in rows  # 海a (ja, field 0) opens with it: prefix
     assert not lookup_grams.indexed("ip") and not lookup_grams.indexed("abc") and lookup_grams.indexed("i-")
+
+
+def test_every_key_carries_its_entrys_status_and_ranking_follows_it(db: Database) -> None:
+    def ranked(query: str, *statuses: Status) -> list[str | None]:
+        return [h.entry.en for h in store.lookup(db, query, statuses=statuses).hits]
+
+    # a 3+ character query: the trigram path, ranked by the status its keys carry
+    before = ["ah cooperation", "security cooperation", "Japan-U.S. maritime cooperation", "cooperation"]
+    assert ranked("operation") == before
+    ids = {h.entry.en: h.entry.id for h in store.lookup(db, "operation").hits}
+    store.set_status(db, ids["cooperation"] or 0, "forbidden", user="t")
+    store.set_status(db, ids["security cooperation"] or 0, "deprecated", user="t")
+    rows = db.execute(
+        "SELECT k.status_rank, e.status FROM glossary_lookup k JOIN glossary_entries e ON e.id = k.entry_id"
+    ).fetchall()
+    assert rows and all(lookup_grams.STATUS_ORDER[rank] == status for rank, status in rows)
+    after = ["ah cooperation", "Japan-U.S. maritime cooperation", "security cooperation", "cooperation"]
+    assert ranked("operation") == after
+    assert ranked("operation", "deprecated", "forbidden") == after[2:]

@@ -16,6 +16,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("glossary", "m002_lookup_trigrams"),
         ("glossary", "m003_location"),
         ("glossary", "m004_lookup_grams"),
+        ("glossary", "m005_lookup_status"),
         ("history", "m001_history"),
         ("review", "m001_review"),
         ("spans", "m001_spans"),
