@@ -9,7 +9,7 @@ edits: one undoable action in the one shared history, refused on stale beads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -232,6 +232,21 @@ def clause_stretch(zoom: ClauseState, cursor: int) -> Stretch | None:
     first, last = zoom.beads[start], zoom.beads[stop - 1]
     lo = zoom.offset
     return Stretch(lo + start, lo + stop, (first.ja[0], last.ja[1]), (first.en[0], last.en[1]))
+
+
+def apply_clause_realignment(
+    project: Project, zoom: ClauseState, stretch: Stretch, beads: Sequence[Bead]
+) -> ClauseState:
+    """Put a computed realignment of the zoomed bead's clauses in place (refused if they changed meanwhile)."""
+    current = zoom.clauses.beads[stretch.start : stretch.stop]
+    if any(b.status == "confirmed" for b in current) or len(current) != stretch.stop - stretch.start:
+        raise ProjectError("the clause beads changed while realigning; realign again")
+    new = [*zoom.clauses.beads[: stretch.start], *beads, *zoom.clauses.beads[stretch.stop :]]
+    lo, n = zoom.offset, stretch.stop - stretch.start
+    what = f"realign clause beads {stretch.start - lo + 1}–{stretch.stop - lo} ({n} → {len(beads)})"
+    where = f"{zoom.sentences.pair.name}: bead {zoom.sentence + 1}: {what}"
+    change_beads(project, zoom.clauses, new, action="clause-realign", summary=where, cursor=zoom.sentence)
+    return reload(project.db, zoom)
 
 
 def review_clauses(zoom: ClauseState) -> list[int]:

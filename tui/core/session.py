@@ -185,6 +185,11 @@ class Session:
     ) -> clauses.ClauseState:
         return clauses.change_clauses(self.project, zoom, fn, cursor, action=action, summary=summary)
 
+    def apply_clause_realignment(
+        self, zoom: clauses.ClauseState, stretch: Stretch, result: Sequence[Bead]
+    ) -> clauses.ClauseState:
+        return clauses.apply_clause_realignment(self.project, zoom, stretch, result)
+
     def repair_clauses(self, zoom: clauses.ClauseState) -> clauses.ClauseState:
         return clauses.repair(self.project, zoom)
 

@@ -129,8 +129,7 @@ class Workers(SpanActions):
         offset = zoom.offset if zoom is not None else 0
         try:
             if zoom is not None:
-                self.session.apply_realignment(zoom.clauses, stretch, message.beads)
-                self.zoom = self.session.reload_zoom(zoom)
+                self.zoom = self.session.apply_clause_realignment(zoom, stretch, message.beads)
                 self.state = self.zoom.sentences
             else:
                 self.state = self.session.apply_realignment(self.pair_state, stretch, message.beads)

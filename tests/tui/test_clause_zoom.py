@@ -1,0 +1,230 @@
+"""Clauses in the app, end to end on seed 000 with the real aligner (embeddings) and the real clause parser:
+zoom into a long numbered item, cut the English at the right words, link each Japanese clause to its
+English piece, confirm, zoom out, and find the clause beads in `beads --level clause` and `export --level
+clause`; undo and redo across both levels, keyboard only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from testdata import ROOT
+from textual.widgets import TextArea
+
+from tui.app import make_app
+from tui.cli import cli
+from tui.screens.align import AlignScreen
+from tui.screens.cut_pieces import CutPiecesModal
+from tui.screens.modals import RenderModal
+from tui.widgets.bead_table import BeadTable
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+    from tui_project import Notifications
+
+pytest_plugins = ["tui_project"]
+
+pytestmark = pytest.mark.slow
+
+NAME = "000_018672d04432ce13"
+SIZE = (120, 40)
+ITEM = 35
+"""Bead 36: 「４. 主要な伝統的及び非伝統的な脅威に対する安全保障協力を現代化し、…更なる機会を見出す。」, four
+Japanese clauses rendered as one English sentence."""
+CUTS = ("and to respond", "the two countries will", "through means")
+PIECES = [
+    "4. In order to modernise security cooperation against major traditional and non-traditional threats",
+    "and to respond to the challenges and opportunities presented by new, critical and emerging technologies,",
+    "the two countries will identify further opportunities",
+    "through means including the following:",
+]
+LINKED = [
+    ("４. 主要な伝統的及び非伝統的な脅威に対する安全保障協力を現代化し、", PIECES[0]),
+    ("新しく、重要な新興技術がもたらす課題と機会に対応するため、", PIECES[1]),
+    # 以下の方法などにより ↔ through means…, 更なる機会を見出す ↔ will identify…: crossed, so one 2-2 bead
+    ("以下の方法などにより、更なる機会を見出す。", f"{PIECES[2]} {PIECES[3]}"),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed 000 as `taiyaku import` and `align` leave it (sentence level only: the app aligns the clauses)."""
+    db = tmp_path_factory.mktemp("clauses") / "taiyaku.db"
+    runner = CliRunner()
+    for args in (
+        ["import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")],
+        ["align", NAME],
+    ):
+        result = runner.invoke(cli, args, env={"TAIYAKU_DB": str(db)}, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture
+def real(built: Path, tmp_path: Path) -> Iterator[Path]:
+    db = tmp_path / "taiyaku.db"
+    shutil.copy(built, db)
+    yield db
+
+
+def run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env={"TAIYAKU_DB": str(db)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def pairs_shown(screen: AlignScreen) -> list[tuple[str, str]]:
+    """What the zoomed table shows: each clause bead's Japanese and English."""
+    return [screen.bead_text(k) for k in range(len(screen.beads))]
+
+
+async def cut_before(pilot: Pilot[None], words: str) -> None:
+    """Open the cut dialog and walk its cursor (keys only) to the place before `words`, then cut."""
+    await pilot.press("slash")
+    modal = pilot.app.screen
+    assert isinstance(modal, CutPiecesModal)
+    pieces = modal.pieces["en"]
+    stops = modal.stops
+    target = next(
+        k
+        for k, s in enumerate(stops)
+        if s.offset is not None and pieces[s.piece].text[s.offset - pieces[s.piece].start :].startswith(words)
+    )
+    step = "right" if target > modal.cursor else "left"
+    await pilot.press(*[step] * abs(target - modal.cursor))
+    assert modal.cursor == target
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def join_pieces(pilot: Pilot[None]) -> None:
+    """Open the cut dialog, walk to the border between the first two pieces (┃) and join them."""
+    await pilot.press("slash")
+    modal = pilot.app.screen
+    assert isinstance(modal, CutPiecesModal)
+    target = next(k for k, s in enumerate(modal.stops) if s.offset is None)
+    step = "right" if target > modal.cursor else "left"
+    await pilot.press(*[step] * abs(target - modal.cursor), "enter")
+    await pilot.pause()
+
+
+async def test_zoom_cut_link_confirm_and_find_the_clause_beads(
+    real: Path, notifications: Notifications
+) -> None:
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        table = screen.query_one(BeadTable)
+        table.move_to(ITEM)
+        sentence_shape = [(b.ja, b.en) for b in screen.pair_state.beads]
+        await pilot.press("z")  # nobody aligned the clauses yet: a worker does, then the view zooms in
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        zoom = screen.zoom
+        assert zoom is not None and zoom.sentence == ITEM
+        assert "CLAUSE level, bead 36" in str(screen.query_one("#status-line").render())
+        # the aligner makes one 4-1 clause bead: the English is one piece
+        assert [b.type for b in screen.beads] == ["4-1"]
+        for words in CUTS:
+            await cut_before(pilot, words)
+        assert [b.type for b in screen.beads] == ["4-4"]
+        assert english_pieces(screen) == PIECES
+        # R realigns the unconfirmed clauses of this bead only (the real clause aligner), u takes it back
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        realigned = [(b.ja, b.en) for b in screen.beads]
+        assert len(realigned) > 1 and realigned[0][0][0] == zoom.beads[0].ja[0]
+        assert realigned[-1][0][1] == zoom.beads[0].ja[1] and realigned[-1][1][1] == zoom.beads[0].en[1] + 3
+        await pilot.press("u")
+        assert screen.zoom is not None and [b.type for b in screen.beads] == ["4-4"]
+        # link by hand: split off the first clause and piece, then the second; the crossed pair stays 2-2
+        await pilot.press("s")
+        table.move_to(1)
+        await pilot.press("s")
+        assert [b.type for b in screen.beads] == ["1-1", "1-1", "2-2"]
+        assert pairs_shown(screen) == LINKED
+        # a piece cut in the wrong place is joined back (the dialog's cursor on ┃), then cut again
+        table.move_to(2)
+        await join_pieces(pilot)
+        assert english_pieces(screen) == [*PIECES[:2], f"{PIECES[2]} {PIECES[3]}"]
+        await cut_before(pilot, "through means")
+        assert english_pieces(screen) == PIECES and pairs_shown(screen) == LINKED
+        # confirm every clause bead of the item and go back to sentences
+        await pilot.press("C", "y")
+        assert all(b.status == "confirmed" for b in screen.beads)
+        await pilot.press("z")
+        assert screen.zoom is None and table.cursor == ITEM
+        assert [(b.ja, b.en) for b in screen.pair_state.beads] == sentence_shape
+        # undo from the sentence level takes the analyst back into the clauses, and redo again
+        await pilot.press("u")
+        assert screen.zoom is not None and screen.zoom.sentence == ITEM
+        assert not all(b.status == "confirmed" for b in screen.beads)
+        await pilot.press("U")
+        assert all(b.status == "confirmed" for b in screen.beads)
+        await pilot.press("z")
+        # a sentence-level merge of this bead resets its clause links (said, in one action); u brings them back
+        table.move_to(ITEM)
+        await pilot.press("m")
+        assert any("Clause links reset in bead 36" in m for m in notifications.shown)
+        await pilot.press("z")
+        assert len(screen.beads) == 1 and screen.beads[0].status == "auto"
+        await pilot.press("z", "u")
+        assert screen.zoom is None
+        await pilot.press("z")
+        assert pairs_shown(screen) == LINKED and all(b.status == "confirmed" for b in screen.beads)
+    assert notifications.errors == []
+    shown = json.loads(run(real, "beads", NAME, "--level", "clause", "--json"))
+    mine = [r for r in shown if r["sentence_bead"] == ITEM + 1]
+    assert [("".join(r["ja"]), " ".join(s.strip() for s in r["en"])) for r in mine] == LINKED
+    assert [r["clause"] for r in mine] == [1, 2, 3] and all(r["status"] == "confirmed" for r in mine)
+    exported = run(
+        real, "export", NAME, "--level", "clause", "--format", "jsonl", "--confirmed-only", "-o", "-"
+    )
+    records = [json.loads(line) for line in exported.splitlines() if line.startswith("{")]
+    assert [(r["bead"], r["clause"]) for r in records] == [(ITEM + 1, k) for k in range(1, 4)]
+    assert [("".join(r["ja"]), " ".join(e.strip() for e in r["en"])) for r in records] == LINKED
+    assert all(r["ja_sentence_index"] == [ITEM] for r in records)
+
+
+def english_pieces(screen: AlignScreen) -> list[str]:
+    zoom = screen.zoom
+    assert zoom is not None
+    lo, hi = zoom.ranges[1]
+    return [zoom.clauses.en_texts[k].strip() for k in range(lo, hi)]
+
+
+async def test_e_writes_english_for_a_clause_without_any(real: Path, notifications: Notifications) -> None:
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        table = screen.query_one(BeadTable)
+        table.move_to(ITEM)
+        await pilot.press("z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("x")  # 4-1 torn apart: four 1-0 and one 0-1
+        assert [b.type for b in screen.beads] == ["1-0"] * 4 + ["0-1"]
+        table.move_to(3)  # 更なる機会を見出す。 has no English of its own
+        await pilot.press("e")
+        assert isinstance(app.screen, RenderModal)
+        app.screen.query_one(TextArea).text = ""
+        await pilot.press(*"and will find further opportunities.", "ctrl+s")
+        await pilot.pause()
+        assert screen.bead_text(3) == ("更なる機会を見出す。", "and will find further opportunities.")
+        assert screen.beads[3].status == "confirmed"
+        before = run(real, "segments", NAME, "--lang", "en", "--json")
+        assert "and will find further opportunities." in before
+        await pilot.press("u")
+        assert screen.zoom is not None and screen.bead_text(3)[1] == ""
+        after = run(real, "segments", NAME, "--lang", "en", "--json")
+        assert "and will find further opportunities." not in after
+    assert notifications.errors == []
