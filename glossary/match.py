@@ -37,7 +37,9 @@ class Match:
 
 def _fold_text(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     f = fold(text)
-    folded = "".join(" " if c.isspace() else c for c in f.text.translate(_DASHES))
+    # A tab stays a tab, which no term key holds: it separates table cells (PDF and spreadsheet text), so a
+    # term never runs across it, where other whitespace between two words still matches the key's space.
+    folded = "".join(" " if c.isspace() and c != "\t" else c for c in f.text.translate(_DASHES))
     return folded, f.starts, f.ends
 
 

@@ -151,8 +151,8 @@ def build_proposals(
     locate = SegmentIndex(segments)
     for s in raw:
         idx = locate.holding(s.start, s.end)
-        if idx is None:
-            continue
+        if idx is None or "\t" in doc.text[s.start : s.end]:
+            continue  # outside one sentence, or across a tab (a table's cells): not one name
         hint = s.hint or hints.get((s.start, s.end))
         out.append(
             Span(s.start, s.end, s.label, s.source, entry_id=s.entry_id, hint=hint, lang=lang, segment=idx)
