@@ -164,7 +164,7 @@ def align_texts(
     feats = features(ja, en, embedder=embedder, glossary=glossary, note=note)
     cuts = list(cuts)
     todo = stretches(len(ja), len(en), fixed, cuts)
-    types = dp.CLAUSE_TYPES if level == "clause" else dp.BEAD_TYPES
+    types = dp.CLAUSE_TYPES if level == "clause" else dp.SENTENCE_TYPES
     first: set[tuple[Span, Span]] | None = None
     if embedder is not None and feats.signals.embeddings:
         # Second pass: embed only the runs that a near-best first-pass alignment would merge.

@@ -42,6 +42,8 @@ class Evidence:
     """The bead before or after is a 1-0 / 0-1 (k-0 / 0-k) bead."""
     posterior: float = 1.0
     """Share of the weight of all paths (weighted by exp(score / temperature)) that use this bead."""
+    near_posterior: float = 1.0
+    """The smaller posterior of the beads just before and after."""
 
 
 FEATURES = (
@@ -60,6 +62,11 @@ FEATURES = (
     "skip_x_log_margin",
     "merge_x_log_margin",
     "logit_posterior",
+    "one_x_logit_posterior",
+    "skip_x_logit_posterior",
+    "merge_x_logit_posterior",
+    "one_x_near_log_margin",
+    "near_logit_posterior",
 )
 """The names of `feature_vector`'s entries (the stored coefficients were fitted for exactly these)."""
 
@@ -70,6 +77,11 @@ def feature_vector(ev: Evidence) -> list[float]:
     log_margin = math.log(margin + 0.02)
     skip = float(ev.a == 0 or ev.b == 0)
     merge = float(ev.a + ev.b > 2)
+    one = (1.0 - skip) * (1.0 - merge)
+    near_log_margin = math.log(min(max(ev.near_margin, 0.0), 3.0) + 0.02)
+    logit_posterior = _logit(ev.posterior)
+    # Per bead type: a 1-1 bead, a skip and a merge go wrong in different ways, so the same margin or
+    # posterior means a different chance of being right.
     return [
         1.0,
         margin,
@@ -81,11 +93,16 @@ def feature_vector(ev: Evidence) -> list[float]:
         ev.sim if ev.sim is not None else 0.0,
         min(ev.length, 4.0),
         float(not ev.first_pass),
-        math.log(min(max(ev.near_margin, 0.0), 3.0) + 0.02),
+        near_log_margin,
         float(ev.near_skip),
         skip * log_margin,
         merge * (1.0 - skip) * log_margin,
-        _logit(ev.posterior),
+        logit_posterior,
+        one * logit_posterior,
+        skip * logit_posterior,
+        merge * (1.0 - skip) * logit_posterior,
+        one * near_log_margin,
+        _logit(ev.near_posterior),
     ]
 
 

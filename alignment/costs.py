@@ -53,6 +53,10 @@ class Weights:
     gain_loss_cap: float = 0.15
     skip: float = -0.1
     """Score of a 1-0 or 0-1 bead (a dropped or added sentence)."""
+    run_bonus: float = 0.1
+    """Added per segment beyond the first to a run of deleted segments taken as one bead (2-0, 3-0: types
+    of `dp.SENTENCE_TYPES`): a left-out passage is one event, so the second and third sentence of it cost
+    less than a sentence left out on its own."""
     priors: Mapping[BeadType, float] = field(
         default_factory=lambda: {
             (1, 1): 0.0,
@@ -267,10 +271,17 @@ class Scorer:
             return self
         return replace(self, band_lo=band.lo, band_width=band.width, _sims={})
 
+    def skip_score(self, a: int, j0: np.ndarray) -> np.ndarray:
+        """A k-0 bead (k = a) or a 0-1 bead (a = 0): k skips, less the run bonus after the first."""
+        w = self.weights
+        k = max(a, 1)
+        skip = w.skip if self.embeddings else w.no_embedding_skip
+        return np.full(j0.shape, k * skip + (k - 1) * w.run_bonus)
+
     def __call__(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
         w = self.weights
         if a == 0 or b == 0:
-            return np.full(j0.shape, w.skip if self.embeddings else w.no_embedding_skip)
+            return self.skip_score(a, j0)
         i0c = np.minimum(np.maximum(i0, 0), max(self.ja.n - a, 0))
         j0c = np.minimum(np.maximum(j0, 0), max(self.en.n - b, 0))
         out = np.full(j0.shape, w.priors.get((a, b), -0.5), dtype=np.float64)

@@ -35,6 +35,10 @@ BEAD_TYPES: tuple[BeadType, ...] = (
     (3, 2),
     (3, 3),
 )
+# At sentence level a passage left out of the English is one bead in the gold alignments (a 2-0, not two 1-0s),
+# so runs of 2 and 3 deletions are bead types of their own and score a little better than their parts (see
+# costs.Weights.run_bonus); inserted runs (0-k) stay chains of 0-1 steps, which the row scan needs.
+SENTENCE_TYPES: tuple[BeadType, ...] = (*BEAD_TYPES, (2, 0), (3, 0))
 GALE_CHURCH_TYPES: tuple[BeadType, ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
 # Inside a sentence bead a Japanese sentence often has more clauses than its English rendering has.
 CLAUSE_TYPES: tuple[BeadType, ...] = (

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, _insertions
+from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, Span, _insertions
 
 
 def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> np.ndarray:
@@ -98,7 +98,7 @@ def near_best(
     best = best_score(table)
     out: list[tuple[float, tuple[int, int, int, int]]] = []
     for t, (a, b) in enumerate(types):
-        if a < 2 and b < 2:
+        if (a < 2 and b < 2) or not (a and b):
             continue
         rows, ks = np.nonzero(marg[t] >= best - within)
         out.extend(
@@ -126,8 +126,13 @@ def margins_and_edges(
     en_alt = np.full(max(m, 1), NEG)
     col_of = lo[:, None] + np.arange(width)[None, :]
     valid_cols = col_of <= m
-    for t, (a, b) in enumerate(types):
+    deletions = [t for t, (a, b) in enumerate(types) if a > 0 and b == 0]
+    ja_matched = ja_alt
+    # Beads that give a JA segment an English counterpart first, then deletions (ja_matched keeps the former).
+    for t, (a, b) in sorted(enumerate(types), key=lambda x: x[1][1] == 0):
         if a > 0:
+            if b == 0 and ja_matched is ja_alt:
+                ja_matched = ja_alt.copy()
             rowmax = marg[t].max(axis=1)
             for s in range(1, a + 1):
                 # A bead ending at row i covers JA segments i - a .. i - 1.
@@ -141,12 +146,37 @@ def margins_and_edges(
                 en_alt[seg] = np.maximum(en_alt[seg], colmax[s : m + 1])
     out = []
     for (i0, i1), (j0, j1) in path:
-        alt = max(
-            float(ja_alt[i0:i1].max()) if i1 > i0 else NEG,
-            float(en_alt[j0:j1].max()) if j1 > j0 else NEG,
-        )
+        if j1 == j0 and i1 > i0:
+            alt = max(float(ja_matched[i0:i1].max()), _deletion_alt(marg, table, deletions, (i0, i1), j0))
+        else:
+            alt = max(
+                float(ja_alt[i0:i1].max()) if i1 > i0 else NEG,
+                float(en_alt[j0:j1].max()) if j1 > j0 else NEG,
+            )
         out.append(min(cap, max(0.0, best - alt)) if np.isfinite(alt) else cap)
     return out, edges
+
+
+def _deletion_alt(
+    marg: np.ndarray, table: DpTable, deletions: Sequence[int], rows: Span, same_column: int
+) -> float:
+    """Best marginal of a deletion bead (k-0) covering one of JA segments rows[0] .. rows[1] - 1.
+
+    Deletions at the path bead's own EN node (`same_column`) are the same alignment cut into other pieces
+    (a 2-0 or two 1-0s), not an alternative, so they do not count.
+    """
+    lo, width, types = table.band.lo, table.band.width, table.bead_types
+    i0, i1 = rows
+    best = NEG
+    for t in deletions:
+        a = types[t][0]
+        for r in range(i0 + 1, min(i1 - 1 + a, table.band.n) + 1):
+            vals = marg[t, r]
+            if 0 <= same_column - int(lo[r]) < width:
+                vals = np.delete(vals, same_column - int(lo[r]))
+            if len(vals):
+                best = max(best, float(vals.max()))
+    return best
 
 
 # --- soft (sum-product) marginals ------------------------------------------------------------------------
@@ -241,6 +271,27 @@ def posteriors(
         if not (0 <= k_start < band.width and 0 <= k_end < band.width) or not np.isfinite(z):
             out.append(1.0)
             continue
-        log_p = fwd[i0, k_start] + scaled[t, i1, k_end] + back[i1, k_end] - z
+        if j1 == j0:
+            # A deletion: the chance that each of its segments is deleted at this EN node, in any pieces.
+            log_p = min(_deleted(fwd, back, scaled, table, s, j0) for s in range(i0, i1)) - z
+        else:
+            log_p = fwd[i0, k_start] + scaled[t, i1, k_end] + back[i1, k_end] - z
         out.append(float(min(1.0, np.exp(min(log_p, 0.0)))))
     return out
+
+
+def _deleted(
+    fwd: np.ndarray, back: np.ndarray, scaled: np.ndarray, table: DpTable, seg: int, j: int
+) -> float:
+    """log of the weight of all paths that delete JA segment `seg` at EN node j (by any k-0 bead)."""
+    lo, width, types = table.band.lo, table.band.width, table.bead_types
+    total = NEG
+    for t, (a, b) in enumerate(types):
+        if b or not a:
+            continue
+        for end in range(seg + 1, min(seg + a, table.band.n) + 1):
+            start = end - a
+            ks, ke = j - int(lo[start]), j - int(lo[end])
+            if start >= 0 and 0 <= ks < width and 0 <= ke < width:
+                total = float(np.logaddexp(total, fwd[start, ks] + scaled[t, end, ke] + back[end, ke]))
+    return total

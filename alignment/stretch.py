@@ -236,7 +236,7 @@ def stretch_beads(
             for (a0, a1), (b0, b1) in first
             if j0 <= a0 and a1 <= j1 and e0 <= b0 and b1 <= e1
         )
-    found = search(scorer, bead_types or dp.BEAD_TYPES, guide=guide, soft=True)
+    found = search(scorer, bead_types or dp.SENTENCE_TYPES, guide=guide, soft=True)
     evs = [
         replace(ev, posterior=p)
         for ev, p in zip(
@@ -253,6 +253,7 @@ def stretch_beads(
             first_pass=first is None or (ja, en) in first,
             near_margin=min((x.margin for x in near), default=10.0),
             near_skip=any(x.a == 0 or x.b == 0 for x in near),
+            near_posterior=min((x.posterior for x in near), default=1.0),
         )
         out.append((Bead(ja=ja, en=en, score=confidence(ev, embeddings=embeddings)), ev))
     return out
