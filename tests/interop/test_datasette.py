@@ -208,3 +208,59 @@ async def test_metadata_titles_the_views_and_hides_the_caches(project: Path) -> 
     assert "Aligned beads" in page
     described = set(metadata["databases"]["taiyaku"]["tables"])
     assert described >= VIEWS  # every view has a title and a description
+
+
+# Tables a person reads; every other table is a cache or an index and must be hidden by the metadata, so a
+# new cache table (a lookup index, a parse cache) cannot appear in Datasette's list without a decision here.
+DATA_TABLES = {
+    "pairs",
+    "documents",
+    "segments",
+    "beads",
+    "spans",
+    "glossary_entries",
+    "glossary_variants",
+    "glossary_sources",
+    "glossary_history",
+    "glossary_location",
+    "history",
+    "review_items",
+    "review_sources",
+}
+
+
+def _metadata() -> dict:
+    import json
+
+    from testdata import ROOT
+
+    return json.loads((ROOT / "datasette" / "metadata.json").read_text(encoding="utf-8"))
+
+
+async def test_metadata_lists_the_views_first_and_hides_every_cache(project: Path) -> None:
+    """Issue 12, item 20: Datasette lists views after all tables; the metadata puts them first, by title."""
+    import re
+
+    metadata = _metadata()
+    ds = datasette_app.Datasette([str(project)], metadata=metadata)
+    await ds.invoke_startup()
+    info = (await _get(ds, "/taiyaku.json")).json()
+    shown = {t["name"] for t in info["tables"] if not t["hidden"]}
+    every = {t["name"] for t in info["tables"]}
+    assert {"history", "review_items", "acronym_definitions", "suggest_runs", "glossary_lookup_grams"} <= every
+    assert shown == DATA_TABLES, f"a table neither read by people nor hidden: {shown ^ DATA_TABLES}"
+    # the database page: a link to every view, by its title, before the list of tables
+    page = (await _get(ds, "/taiyaku")).text
+    tables_at = page.index('<h2 id="tables">')
+    titles = metadata["databases"]["taiyaku"]["tables"]
+    for view in VIEWS:
+        link = re.search(rf'<a href="/taiyaku/{view}">([^<]+)</a>', page)
+        assert link is not None and link.start() < tables_at, view
+        assert link.group(1) == titles[view]["title"]
+    # the home page points at them too
+    home = (await _get(ds, "/")).text
+    assert all(f'href="/taiyaku/{view}"' in home for view in VIEWS)
+    # every table people read has a title, shown on its page
+    for name in DATA_TABLES:
+        title = titles[name]["title"]
+        assert title in (await _get(ds, f"/taiyaku/{name}")).text, name
