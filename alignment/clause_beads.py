@@ -186,3 +186,31 @@ def word_cuts(piece: str, base: int = 0) -> list[int]:
         for k in range(1, len(piece))
         if not piece[k].isspace() and (piece[k - 1].isspace() if spaced else not piece[k - 1].isspace())
     ]
+
+
+# --- crossings inside a sentence ------------------------------------------------------------------------
+
+
+def uncross(beads: Sequence[Bead]) -> list[Bead]:
+    """The clause beads of one sentence bead with every crossing put in one bead.
+
+    A sentence bead is a translation: every clause of it is rendered somewhere in the other side. A clause
+    bead left 1-0 or 0-1 there is almost always a clause the translator moved (Japanese puts modifiers and
+    means before the head, English after), which a monotone bead cannot cross: so the beads from the first
+    unpaired one to the last one become one bead, and a lone unpaired clause takes in everything between it
+    and the far edge of the sentence, where its counterpart went. Beads left paired on either side stay.
+    """
+    unpaired = [k for k, b in enumerate(beads) if (b.ja[0] == b.ja[1]) != (b.en[0] == b.en[1])]
+    if not unpaired or len(beads) < 2:
+        return list(beads)
+    lo, hi = unpaired[0], unpaired[-1] + 1
+    if lo + 1 == hi:  # one unpaired bead: its counterpart lies towards the farther edge
+        lo, hi = (lo, len(beads)) if len(beads) - hi >= lo else (0, hi)
+    run = beads[lo:hi]
+    scores = [b.score for b in run if b.score is not None]
+    merged = Bead(
+        (run[0].ja[0], run[-1].ja[1]),
+        (run[0].en[0], run[-1].en[1]),
+        min(scores) if scores else None,
+    )
+    return [*beads[:lo], merged, *beads[hi:]]
