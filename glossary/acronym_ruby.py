@@ -14,8 +14,8 @@ def ruby_readings(head: str, body: str) -> list[tuple[int, str, bool]]:
     """(length of the English words, the acronym's tail, whether where the tail starts is certain) readings of a
     ruby body, most likely first: the last token when a space sets it off (and it is not a word: HoPS yes,
     ForumDCF no), or any tail of it when it is all capitals (NATOPCP11); then tails glued to the last word that
-    start with a capital (GroupWG), longest first; then those that start with the letters after the head's
-    last capital in its word (Disaster … iREx)."""
+    start with a capital (GroupWG), longest first, when all capitals; then those that start with the letters
+    after the head's last capital in its word (Disaster … iREx); then the other capital-led ones."""
     out: list[tuple[int, str, bool]] = []
     m = re.search(r"\s([A-Za-z0-9+/&-]+)$", body)
     if m and any(ch.isupper() for ch in m.group(1)) and not re.match(r"[A-Z][a-z]{2,}", m.group(1)):
@@ -35,14 +35,20 @@ def ruby_readings(head: str, body: str) -> list[tuple[int, str, bool]]:
     last = re.search(r"[A-Za-z0-9+/&-]+$", body)
     glued = [k for k in range(last.start() + 2 if last else len(body), len(body)) if body[k - 1].islower()]
     # a tail of capitals right after a lowercase letter ends a word for certain (StaffHQC3S)
-    out.extend(
+    capital = [
         (k, body[k:], bool(re.fullmatch(r"[A-Z0-9+/&-]+", body[k:]))) for k in glued if body[k].isupper()
-    )
+    ]
+    out.extend(r for r in capital if r[2])
+    # Lowercase letters that repeat what follows the head's letter in the first word (D + i of Disaster in
+    # …ExerciseiREx) are letters the acronym copied from it: likelier than a capital inside the glued word
+    # (REx, which leaves a word `Exercisei`), but not than a tail of capitals only (OrganizationMO is IMO,
+    # though n also follows the I of International).
     words = body.split()
     for k in glued:
         run = re.match(r"[a-z]+", body[k:])
         if run and any(w[:1] == head[-1] and w[1 : 1 + len(run.group())] == run.group() for w in words[:1]):
             out.append((k, body[k:], False))
+    out.extend(r for r in capital if not r[2])
     return out
 
 
