@@ -28,6 +28,7 @@ def use_cmd(
     From then on lookup, add, edit, set-status, remove, harvest, check, exports, undo, the aligner's
     anchors and the app work on that file; several analysts' projects can use it at once. The file is
     created if new. TAIYAKU_GLOSSARY=FILE overrides what the project records, for every project.
+    An app already open keeps the glossary it opened with until it is started again.
 
     Example:
 

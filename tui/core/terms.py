@@ -120,7 +120,7 @@ def _logged(act: Action, db: Database, change: Callable[[], T]) -> T:
     The change runs in one transaction of the glossary's file: in a shared glossary another analyst's
     change cannot land between `since` and the end of ours, and be undone with it.
     """
-    with write(termbase(db)):
+    with write(termbase(db), durable=True):  # like the action: in the shared file itself at once
         since = change_store.last_change_id(db)
         result = change()
         act.ops.extend(entry_ops(db, since))
