@@ -214,7 +214,7 @@ def bench_in_process(path: Path, rounds: int) -> dict[str, float]:
     return out
 
 
-def bench_cli(path: Path, runs: int, pycache: Path) -> dict[str, float]:
+def bench_cli(path: Path, runs: int, pycache: Path | None) -> dict[str, float]:
     """Cold `taiyaku glossary lookup` against the floor, `python -c "import click, sqlite3"`, run alternately
     (floor, then each case, `runs` times) so both see the same machine load; ratios are of medians.
 
@@ -222,10 +222,15 @@ def bench_cli(path: Path, runs: int, pycache: Path) -> dict[str, float]:
     katakana (folding), a Latin word matching thousands of entries and a phrase (the trigram index). Every
     process reads compiled bytecode, as an installed taiyaku does (pip compiles on install; the editable
     checkout may not be writable): PYTHONDONTWRITEBYTECODE is unset and the bytecode goes to `pycache`,
-    written by one untimed run of each case."""
+    written by one untimed run of each case. With `pycache` None, every run compiles the checkout's modules
+    from source (site-packages and the standard library keep their bytecode)."""
     exe = Path(sys.executable).with_name("taiyaku")
-    env = {**os.environ, "TAIYAKU_DB": str(path), "PYTHONPYCACHEPREFIX": str(pycache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = {**os.environ, "TAIYAKU_DB": str(path)}
+    if pycache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     cases: dict[str, list[str]] = {
         "floor_python_click_sqlite3": [sys.executable, "-c", "import click, sqlite3"],
         "cold_cli_help": [str(exe), "--help"],
@@ -313,6 +318,11 @@ def main() -> None:
         action="store_true",
         help="also time export and import in every format (minutes at 100k entries)",
     )
+    ap.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="compile the checkout's modules from source in every CLI run (PYTHONDONTWRITEBYTECODE=1)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -327,7 +337,8 @@ def main() -> None:
             "db_mb": round(path.stat().st_size / 1e6, 1),
         }
         result.update(bench_in_process(path, rounds=10))
-        result.update(bench_cli(path, args.runs, Path(tmp) / "pycache"))
+        result["bytecode"] = not args.no_bytecode
+        result.update(bench_cli(path, args.runs, None if args.no_bytecode else Path(tmp) / "pycache"))
         if args.exchange:
             result.update(bench_exchange(path, folder))
         result["load_average_1m_after"] = round(os.getloadavg()[0], 2)

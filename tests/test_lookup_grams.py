@@ -143,3 +143,29 @@ def test_every_key_carries_its_entrys_status_and_ranking_follows_it(db: Database
     after = ["ah cooperation", "Japan-U.S. maritime cooperation", "security cooperation", "cooperation"]
     assert ranked("operation") == after
     assert ranked("operation", "deprecated", "forbidden") == after[2:]
+
+
+def test_an_older_project_gets_the_gram_table_and_statuses_filled(db: Database, db_path: Path) -> None:
+    """A project written before migrations m004/m005: both are filled from its stored entries."""
+    expected = {q: store.lookup(db, q, limit=50) for q in ("海", "協力", "operation", "%")}
+    # back to the older schema: no gram table, no status on the keys, the older covering index
+    db.execute(f"DROP TABLE {lookup_grams.TABLE}")
+    db.execute("DROP INDEX glossary_lookup_entry")
+    db.execute("ALTER TABLE glossary_lookup DROP COLUMN status_rank")
+    db.execute("CREATE INDEX glossary_lookup_entry ON glossary_lookup(entry_id, key, field)")
+    db.execute(
+        "DELETE FROM _sqlite_migrations WHERE migration_set = 'glossary' AND name IN (?, ?)",
+        ["m004_lookup_grams", "m005_lookup_status"],
+    )
+    db.conn.commit()
+    db.close()
+    reopened = open_glossary_project(db_path)
+    try:
+        assert {q: store.lookup(reopened, q, limit=50) for q in expected} == expected
+        assert reopened.execute(f"SELECT count(*) FROM {lookup_grams.TABLE}").fetchone()[0] > 100
+        ranks = reopened.execute(
+            "SELECT k.status_rank, e.status FROM glossary_lookup k JOIN glossary_entries e ON e.id = k.entry_id"
+        ).fetchall()
+        assert ranks and all(lookup_grams.STATUS_ORDER[rank] == status for rank, status in ranks)
+    finally:
+        reopened.close()
