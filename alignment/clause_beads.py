@@ -184,7 +184,7 @@ def word_cuts(piece: str, base: int = 0) -> list[int]:
     return [
         base + k
         for k in range(1, len(piece))
-        if not piece[k].isspace() and (piece[k - 1].isspace() if spaced else not piece[k - 1].isspace())
+        if not piece[k].isspace() and (piece[k - 1].isspace() or not spaced)
     ]
 
 
