@@ -153,10 +153,9 @@ def align_texts(
             segment on one side becomes one bead (the cuts come from sentence beads, which are translations).
         explain: receives each new bead with the evidence behind its confidence (for bench/calibrate.py).
     Returns:
-        All beads in order (fixed ones as the very objects passed in), the signals, and the stretches
-        that were searched.
+        All beads in order (fixed ones as the very objects passed in), the signals, the stretches searched.
     """
-    from alignment import dp
+    from alignment import costs, dp
     from alignment.features import refine
     from alignment.stretch import first_pass_runs, stretch_beads, within_budget
 
@@ -165,6 +164,7 @@ def align_texts(
     cuts = list(cuts)
     todo = stretches(len(ja), len(en), fixed, cuts)
     types = dp.CLAUSE_TYPES if level == "clause" else dp.SENTENCE_TYPES
+    weights = weights or (None if level == "clause" else costs.SENTENCE_WEIGHTS)
     first: set[tuple[Span, Span]] | None = None
     if embedder is not None and feats.signals.embeddings:
         # Second pass: embed only the runs that a near-best first-pass alignment would merge.
