@@ -1,7 +1,7 @@
 """Cut a clause bead's pieces at a word, or join two back: a cursor moves between the places a cut can go.
 
 The pieces are shown as they are in the document, with ┃ between pieces. ←/→ (h/l) move the cursor a word
-(a character in Japanese); enter cuts the piece there, or joins the two pieces when the cursor is on a ┃;
+(a character in Japanese), ↑/↓ eight places; enter cuts the piece there, or joins the two pieces when the cursor is on a ┃;
 tab switches between the English and the Japanese pieces; escape closes. The screen that opened it applies
 the choice (one undoable action) and can open it again for the next cut.
 """
@@ -77,6 +77,8 @@ class CutPiecesModal(ModalScreen[CutChoice | None]):
     BINDINGS: ClassVar = [
         Binding("left,h", "move(-1)", "Previous place", show=False),
         Binding("right,l", "move(1)", "Next place", show=False),
+        Binding("up,k", "move(-8)", "Eight places back", show=False),
+        Binding("down,j", "move(8)", "Eight places on", show=False),
         Binding("home", "move(-9999)", "First place", show=False),
         Binding("end", "move(9999)", "Last place", show=False),
         Binding("enter", "choose", "Cut / join here"),
@@ -100,7 +102,7 @@ class CutPiecesModal(ModalScreen[CutChoice | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static("", id="cut-side")
             yield Static("", id="cut-text")
-            yield Label("←/→ move · enter cuts here (joins at ┃) · tab: English/Japanese · escape closes")
+            yield Label("←/→ word, ↑/↓ 8 · enter cuts (joins on ┃) · tab: EN/JA · esc")
 
     def on_mount(self) -> None:
         stops = self.stops
