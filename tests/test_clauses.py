@@ -236,3 +236,25 @@ def test_english_written_for_a_clause_goes_inside_its_sentence_and_undo_takes_it
     assert _pieces(project) == ["Japan will advance cooperation", "and make plans.", EN[1]]
     en = get_document(project.db, zoom.sentences.pair.id, "en")
     assert en is not None and en.text == "\n".join(EN) + "\n"
+
+
+def test_confirmed_clause_beads_survive_a_sentence_realign_of_another_stretch(project: Project) -> None:
+    zoom = clauses.load_clauses(project.db, "p", 0)
+    zoom = clauses.change_clauses(project, zoom, edit.unlink, 0, action="unlink", summary="unlink")
+    zoom = clauses.change_clauses(project, zoom, edit.confirm_through, 3, action="confirm", summary="confirm")
+    mine = _shape(project)[:4]
+    state = beads.load_pair(project.db, "p")
+    state = beads.change_beads(
+        project, state, edit.confirm(list(state.beads), 0), action="c", summary="c", cursor=0
+    )
+
+    def tear(ja: object, en: object) -> list[Bead]:  # the realigner finds bead 2 untranslated
+        return [Bead((0, 1), (0, 0), 0.2), Bead((1, 1), (0, 1), 0.2)]
+
+    after = beads.realign(project, state, 1, tear)
+    assert [b.type for b in after.beads] == ["1-1", "1-0", "0-1"]
+    shape = _shape(project)
+    assert shape[:4] == mine and all(s == "confirmed" for _, _, s in mine)
+    assert shape[4:] == [((3, 4), (1, 1), "auto"), ((4, 4), (1, 2), "auto")]
+    undo.undo(project)
+    assert _shape(project)[4:] == [((3, 4), (1, 2), "auto")]

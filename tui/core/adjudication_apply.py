@@ -23,6 +23,7 @@ from glossary.model import Entry
 from glossary.review_store import Item
 from tui.core import history
 from tui.core.beads import load_pair
+from tui.core.clause_follow import follow_clauses
 from tui.core.project import Action, Project
 from tui.core.terms import entry_from_json, entry_ops
 
@@ -68,7 +69,8 @@ def _apply_beads(project: Project, act: Action, pair_name: str, version: Any) ->
     window = edit.Window(start, stop, start + len(target))
     if [(b.ja, b.en, b.status) for b in old[start:stop]] == [(b.ja, b.en, b.status) for b in target]:
         return pair_id, start
-    history.store_beads(db, act.ops, pair_id, old, new, user=user, window=window)
+    stored = history.store_beads(db, act.ops, pair_id, old, new, user=user, window=window)
+    follow_clauses(db, act.ops, state.pair, old, stored, user=user)
     return pair_id, start
 
 

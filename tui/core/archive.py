@@ -25,6 +25,7 @@ from glossary.store import anchor_pairs
 from glossary.suggest import SuggestReport
 from tui.core import history
 from tui.core.batch import Outcome, Pool, Tick, run
+from tui.core.clause_follow import follow_clauses
 from tui.core.project import Project
 from tui.core.spans import store_suggestions
 
@@ -207,6 +208,8 @@ def align_archive(
             after = get_beads(db, pair.id, "sentence")
             if before != after:
                 act.ops.append(history.beads_op(pair.id, 0, before, after, "sentence"))
+                note = follow_clauses(db, act.ops, pair, before, after, user=project.user)
+                act.summary += f" ({note})" if note else ""
         fixed = sum(1 for b in j.current if b.status == "confirmed")
         return Alignment(pair.name, "sentence", tuple(after), result.signals, result.realigned, fixed)
 
