@@ -7,6 +7,7 @@ paragraph or item a line, a break is a boundary unless the line was visibly cut 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -92,6 +93,27 @@ def heading(line: str) -> bool:
     return bool(_NUMBERED.match(line)) and not any(ch in line for ch in "、，。！？")
 
 
+def numbered_title(line: str) -> bool:
+    """Numbering first and no sentence end: a heading, or the first line of a numbered item."""
+    return bool(_NUMBERED.match(line)) and not any(ch in line for ch in "。！？")
+
+
+def opens_alike(prev: str, nxt: str) -> bool:
+    """Two items of a list, a line each (`ロシアは…` / `ロシアは…`, `Russia shall …` / `Russia shall …`), not
+    a line wrapped onto the next: a wrap cuts at a fixed width wherever the text is, so the two lines of a
+    wrap seldom open with the same three characters (two words of English)."""
+    if ends_sentence(prev) and ends_sentence(nxt):
+        return False  # sentences that open alike are boundaries anyway
+    shared = "".join(
+        a for a, _ in itertools.takewhile(lambda ab: ab[0] == ab[1], zip(prev, nxt, strict=False))
+    )
+    if _NUMBERED.match(shared) or not any(is_word_char(c) or c.isalpha() for c in shared):
+        return False
+    if shared.isascii():  # English: whole words, two of them at least
+        return len(shared.split(" ")) - 1 >= 2  # the part after the last space may be a word cut short
+    return len(shared) >= 3
+
+
 def heading_at_width(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
     """A numbered heading that happens to fill a wrapped line, not a numbered item wrapped after it.
 
@@ -139,10 +161,13 @@ def join_ja(
     # A numbered heading is a segment of its own, even when it runs past the wrap width (set wider than
     # the column), unless the break cuts a word. One that merely fills a line reads like a numbered item
     # wrapped after its first line, and goes by the other rules.
+    # A wrapped line never runs past the width, so a numbered line that does is a heading, commas and all
+    # (`（1）安全保障協力・対話、防衛協力・交流の意義`), unless it is a box far wider than the column.
+    past = em_width(prev) - (widths.main_em or 0)
     if (
         paragraph == prev
-        and heading(prev)
-        and em_width(prev) > (widths.main_em or 0) + 1
+        and (heading(prev) or (past > 1 and past < 0.5 * (widths.main_em or 0) and numbered_title(prev)))
+        and past > 1
         and nxt[0] not in _PARTICLE_START  # …安全保障 / に関して: the line goes on (この / また do not)
         and not cut_in_word(prev, nxt, word_split)
     ):

@@ -242,7 +242,8 @@ def en_wrap_width(contents: Sequence[str]) -> int | None:
     return lengths[int(0.9 * (len(lengths) - 1))] if lengths else None
 
 
-def _exact(line: str, widths: Widths) -> bool:
+def exact(line: str, widths: Widths) -> bool:
+    """Does the line end exactly at a wrap width (half an em or no character either way)?"""
     return any(abs(em_width(line) - w) <= 0.5 for w in widths.ems) or any(
         len(line) == w for w in widths.chars
     )
@@ -308,8 +309,10 @@ def ja_evidence(
     # at a sentence or clause end, is still a wrap (a list's items neither match that closely nor all
     # run on).
     open_ends = sum(1 for p, _ in full if p.rstrip(_CLOSE)[-1:] not in _CLAUSE_END)
-    exact = sum(1 for p, _ in full if _exact(p, widths))
-    if tight and not wrapped and len(full) >= 3 and min(open_ends, exact) >= TIGHT * len(full):
+    exactly = sum(1 for p, _ in full if exact(p, widths))
+    if tight and not wrapped and len(full) >= 3 and min(open_ends, exactly) >= TIGHT * len(full):
         wrapped = True
-        evidence = f"wrap width {width:g}; {exact} of {len(full)} full lines end exactly there, mid-sentence"
+        evidence = (
+            f"wrap width {width:g}; {exactly} of {len(full)} full lines end exactly there, mid-sentence"
+        )
     return wrapped, evidence

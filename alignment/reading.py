@@ -22,8 +22,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alignment.joins import STRONG_MARKER, cut_in_word, ends_sentence, heading, open_bracket
-from alignment.layout import Widths, WordSplit, em_width, en_continued
+from alignment.joins import STRONG_MARKER, cut_in_word, ends_sentence, heading, open_bracket, opens_alike
+from alignment.layout import Widths, WordSplit, em_width, en_continued, is_word_char
 from alignment.model import Lang
 from alignment.text import BRACKETS, CLOSERS
 
@@ -32,7 +32,6 @@ MAX_BOX_LINES = 24
 MAX_AT_WIDTH = 3
 """Lines of a box that reach the column's width (a caption set at it); more are the column's own text."""
 _OPEN_END_JA = "のをにがはでとへもや、，"
-_PARTICLE_START = "のをにがはでとへもや"
 
 _KANA_FIRST = re.compile(r"[\u3041-\u3096]")
 # How Japanese sentences open with kana: demonstratives and conjunctions.
@@ -67,11 +66,14 @@ def _mid_sentence(prev: str, nxt: str, lang: Lang, word_split: WordSplit | None)
         return False
     if lang == "en":
         return en_continued(prev, nxt)
-    # A cut inside a word, a particle or comma last, a particle or kana first (but not the kana that open
-    # sentences: `この…`, `また、`).
-    if cut_in_word(prev, nxt, word_split) or prev[-1] in _OPEN_END_JA or nxt[0] in _PARTICLE_START:
-        return True
-    return bool(_KANA_FIRST.match(nxt)) and not _OPENS.match(nxt)
+    # A cut inside a word (kinsoku, を first), a particle or comma last, or kana going on from a word.
+    return cut_in_word(prev, nxt, word_split) or prev[-1] in _OPEN_END_JA or _kana_goes_on(prev, nxt)
+
+
+def _kana_goes_on(prev: str, nxt: str) -> bool:
+    """A word last, and kana next that do not open a sentence (`検討` / `されている`, `資料` / `よりも`): an
+    ending or a particle, not a new sentence (a closing bracket last may end an item: `（…）` / `のちに`)."""
+    return is_word_char(prev[-1]) and bool(_KANA_FIRST.match(nxt)) and not _OPENS.match(nxt)
 
 
 def _strength(prev: str, nxt: str, lang: Lang, word_split: WordSplit | None) -> int:
@@ -80,9 +82,9 @@ def _strength(prev: str, nxt: str, lang: Lang, word_split: WordSplit | None) -> 
     opened = open_bracket(prev)
     if opened is not None and BRACKETS[prev[opened]] in nxt:
         return 3
-    if lang == "ja" and (cut_in_word(prev, nxt, word_split) or nxt[0] in _PARTICLE_START):
+    if lang == "ja" and (cut_in_word(prev, nxt, word_split) or _kana_goes_on(prev, nxt)):
         return 2
-    return 2 if lang == "ja" and _KANA_FIRST.match(nxt) and not _OPENS.match(nxt) else 1
+    return 1
 
 
 def _at_width(line: str, widths: Widths) -> bool:
@@ -120,9 +122,11 @@ def _boxed(box: Sequence[str], widths: Widths) -> bool:
 
 
 def _short(line: str, widths: Widths) -> bool:
-    """Does the line stop well short of the wrap width?"""
+    """Does the line stop well short of the wrap width (in characters too: digits measure short in ems)?"""
     if widths.chars and not widths.ems:
         return len(line) < 0.5 * widths.chars[0]
+    if widths.chars and len(line) >= widths.chars[0] - 3:
+        return False
     return widths.main_em is not None and em_width(line) < widths.main_em - 3
 
 
@@ -144,7 +148,9 @@ def interruptions(
     k = 0
     while k < len(contents) - 2:
         before = readings[k]
-        if joined[k] or not before.wrapped or not _at_width(contents[k], before.widths):
+        # the line before is wrapped prose at the width, not an item of a list (alike with the one before)
+        item = k > 0 and opens_alike(contents[k - 1], contents[k])
+        if joined[k] or not before.wrapped or not _at_width(contents[k], before.widths) or item:
             k += 1
             continue
         # the box: up to MAX_BOX_LINES lines, ending at a break that is not joined either; where several

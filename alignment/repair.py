@@ -16,22 +16,33 @@ import dataclasses
 import functools
 import itertools
 import re
-import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alignment.blocks import read_blocks
+from alignment.furniture import furniture
 from alignment.joins import (
     Gap,
+    cut_in_word,
     join_en,
     join_en_unwrapped,
     join_ja,
     join_ja_told_wrapped,
     join_ja_unwrapped,
     keep_space_between,
+    opens_alike,
 )
-from alignment.layout import Layout, Override, WordSplit, detect
+from alignment.layout import (
+    Layout,
+    Override,
+    WordSplit,
+    detect,
+    em_width,
+    en_continued,
+    exact,
+    is_word_char,
+    wrap_widths,
+)
 from alignment.model import Document, Lang
 from alignment.offsets import OffsetMap, Run, identity_runs, runs_from_sources
 from alignment.reading import LineReading, interruptions, reading_order
@@ -56,10 +67,8 @@ def offset_map(doc: Document) -> OffsetMap:
 
 _BREAKS = re.compile(r"\r\n|[\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 
-# A page number alone on its line: "12", "- 12 -", "－１２－", "p. 12", "12/40".
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-－–—]\s*)?(?:p\.?\s*)?([0-9０-９]{1,4})(?:\s*/\s*[0-9０-９]{1,4})?(?:\s*[-－–—])?\s*$"
-)
+_PARTICLES = "のをにがへ"
+"""Particles that never open a word: a line that starts with one goes on from the line before."""
 
 _EMPHASIS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
@@ -173,48 +182,6 @@ def _split_lines(raw: str) -> list[_Line]:
     return lines
 
 
-# --- page furniture -------------------------------------------------------------------------------------
-
-
-def _furniture(lines: Sequence[_Line], raw: str) -> set[int]:
-    """Indexes of lines that are clearly page furniture: page-number sequences and repeated running headers.
-
-    A lone number counts as a page number only as part of an increasing run of three or more that sits
-    next to form feeds or spans real pages (on average at least 20 lines apart): numbered figure labels
-    ("1", "2", "3" a few lines apart on one slide) stay.
-    """
-    pages = [(i, _page_number(ln.content)) for i, ln in enumerate(lines) if not ln.blank]
-    numbered = [(i, n) for i, n in pages if n is not None]
-    page_breaks = {i for i, ln in enumerate(lines) if "\f" in raw[ln.brk[0] : ln.brk[1]]}
-    near_break = {j for i in page_breaks for j in range(i - 2, i + 4)}
-    dropped: set[int] = set()
-    run: list[tuple[int, int]] = []
-    for item in [*numbered, (-1, -1)]:
-        if run and item[1] == run[-1][1] + 1:
-            run.append(item)
-            continue
-        if len(run) >= 3:
-            spacing = (run[-1][0] - run[0][0]) / (len(run) - 1)
-            at_breaks = sum(1 for i, _ in run if i in near_break)
-            if spacing >= 20 or at_breaks >= len(run) - 1:
-                dropped.update(i for i, _ in run)
-        run = [item]
-    # Running headers: the same short line repeated next to page breaks or dropped page numbers.
-    anchors = page_breaks | dropped
-    if anchors:
-        near = {j for i in anchors for j in range(i - 3, i + 4)}
-        texts = Counter(ln.content for i, ln in enumerate(lines) if not ln.blank and i in near)
-        for i, ln in enumerate(lines):
-            if i in near and not ln.blank and texts[ln.content] >= 3 and len(ln.content) <= 60:
-                dropped.add(i)
-    return dropped
-
-
-def _page_number(text: str) -> int | None:
-    m = _PAGE_NUMBER.match(text)
-    return int(unicodedata.normalize("NFKC", m.group(1))) if m else None
-
-
 # --- in-line repairs -------------------------------------------------------------------------------------
 
 
@@ -249,8 +216,7 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         word_split = functools.lru_cache(maxsize=None)(word_split)
     edits = _Edits(raw)
     lines = _split_lines(raw)
-    furniture = _furniture(lines, raw)
-    for i in furniture:
+    for i in furniture([ln.content for ln in lines], [raw[ln.brk[0] : ln.brk[1]] for ln in lines]):
         lines[i].lo = lines[i].hi = lines[i].start  # treated as blank from here on
         edits.delete(lines[i].start, lines[i].end)
     content = [i for i, ln in enumerate(lines) if not ln.blank]
@@ -287,6 +253,20 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         return dataclasses.replace(edits.result(), layout=decided)
 
     paragraph = contents[0]
+    grid = next((r.widths for r in readings if r.widths.wrapped), doc_widths)
+    grid = grid if grid.wrapped else wrap_widths(contents)
+
+    def starts_item(y: int) -> bool:
+        """Does line y open like the line before or after it, not both of them full lines of a wrap?"""
+        full = reading_of[y].widths.full
+        pairs = [(y - 1, y), (y, y + 1)] if y + 1 < len(contents) else [(y - 1, y)]
+        return any(
+            opens_alike(contents[a], contents[b]) and not (full(contents[a]) and full(contents[b]))
+            for a, b in pairs
+        )
+
+    def _cut(p: str, n: str) -> bool:
+        return cut_in_word(p, n, word_split) if lang == "ja" else en_continued(p, n)
 
     def join(x: int, y: int, forced: bool | None) -> bool:
         """Does the break after content line x join line y (called in reading order: `paragraph` is x's)?"""
@@ -305,12 +285,23 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
         if reading_of[y].block.wrapped != wrapped:
             # Where wrapped prose meets a list (or the reverse) the break is structure, unless visibly cut.
             return join_ja_unwrapped(p, n, gap, None) if lang == "ja" else join_en_unwrapped(p, n, gap)
+        if wrapped and not decided.forced and starts_item(y) and not _cut(p, n):
+            return False  # a list's item opens the line, unless the line before was visibly cut
         if lang == "ja" and wrapped:
             if decided.forced and not widths.wrapped:
                 return join_ja_told_wrapped(p, n, gap)
             return join_ja(p, paragraph, n, gap, widths, word_split)
         if lang == "ja":
-            return join_ja_unwrapped(p, n, gap, word_split)
+            # A line exactly at the document's wrap width, cut before a particle; an item of a list (the
+            # items open alike) as long as its longest, whose next line does not open like the item after
+            # it: an item wrapped at the list's width.
+            at_grid = exact(p, grid) and is_word_char(p[-1]) and n[0] in _PARTICLES
+            rest = y + 1 < len(contents) and opens_alike(p, contents[y + 1]) and not starts_item(y)
+            if rest:  # the list's width: two more of its items reach it
+                ems = sorted((em_width(c) for c in contents if opens_alike(p, c)), reverse=True)
+                at_most = em_width(p) >= ems[0] - 0.5 >= 12
+                rest = at_most and len(ems) >= 3 and ems[2] >= ems[0] - 1.5 and is_word_char(p[-1])
+            return (not gap.hard and (at_grid or rest)) or join_ja_unwrapped(p, n, gap, word_split)
         return join_en(p, n, gap, widths) if wrapped else join_en_unwrapped(p, n, gap)
 
     pairs = [(k, k + 1, join(k, k + 1, None)) for k in range(len(content) - 1)]

@@ -1,0 +1,83 @@
+"""List items and headings that reach the wrap width: told from wrapped lines by evidence, not by the width.
+
+- items of a list open alike (`甲国は…` / `甲国は…`): a wrap cuts at a fixed width wherever the text is, so
+  two wrapped lines seldom share their first three characters, unless both are full lines of the wrap;
+- a list whose items are themselves wrapped shows its width in several items cut at it: a line at that
+  width whose next line does not open like the items goes on there;
+- a numbered line that runs past the wrap width is a heading, commas and all.
+
+Every document is written for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_layout import PROSE_JA, sentences, wrap_ja
+
+from alignment import parse
+from alignment.joins import opens_alike
+
+# The terms of a settlement, a clause an item, no sentence punctuation; two of them 20 characters long.
+TERMS = [
+    "両国の軍隊は国境の警備隊を除いて係争地から撤退する",
+    "甲国は島の北部の領土を永久に乙国へ譲渡する",
+    "甲国は北部鉄道の支線と沿線の炭鉱の租借権を乙国へ譲渡する",
+    "甲国は半島南端の港湾の租借権を乙国へ譲渡する",
+    "甲国は沿岸の漁業権を乙国の国民に与える",
+]
+
+
+def test_list_items_at_the_wrap_width_beside_wrapped_prose_stay_one_segment_each() -> None:
+    for width in (20, 22, 24):
+        # wrapped prose, then the list a line an item: some items reach the prose's wrap width or pass it
+        raw = wrap_ja(PROSE_JA, width) + "\n" + "\n".join(TERMS)
+        got, r = sentences(raw, "ja", word_split=parse.splits_word)
+        assert r.layout.wrapped
+        assert got == [*PROSE_JA, *TERMS], (width, got)
+
+
+def test_list_items_wrapped_at_the_lists_width_come_back_whole() -> None:
+    # a clean paragraph a line, then the list wrapped at 20: the longer items run on to a second line
+    width = 20
+    items = [[t[i : i + width] for i in range(0, len(t), width)] for t in TERMS]
+    assert sum(len(rows) > 1 for rows in items) >= 3
+    raw = "\n".join(PROSE_JA[:2]) + "\n\n" + "\n\n".join("\n".join(rows) for rows in items)
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [*PROSE_JA[:2], *TERMS], got
+
+
+def test_wrapped_prose_whose_full_lines_open_alike_still_joins() -> None:
+    # an enumeration inside a sentence can put the same words at the start of two full lines
+    rows = [
+        "主な内容は、①定期的な会合、②",
+        "防衛当局間の連絡体制の整備、③",
+        "防衛当局間の人的交流の拡大であ",
+        "る。",
+    ]
+    para, width = "".join(rows), 15
+    assert opens_alike(rows[1], rows[2]) and all(len(r) == width for r in rows[:-1])
+    raw = "\n".join([wrap_ja(PROSE_JA[:2], width), *rows, "", wrap_ja(PROSE_JA[2:4], width)])
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [*PROSE_JA[:2], para, *PROSE_JA[2:4]], got
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["（2）近隣諸国との協力、交流の意義", "3．対話、交流及び協力の変遷と現状"],
+    ids=["bracketed number", "number and full stop"],
+)
+def test_a_numbered_heading_with_a_comma_past_the_width_stays_its_own_segment(heading: str) -> None:
+    width = 14  # the headings run 2-4 ems past it, as a heading set across a column does
+    raw = wrap_ja(PROSE_JA[:2], width) + "\n" + heading + "\n" + wrap_ja(PROSE_JA[2:4], width)
+    got, r = sentences(raw, "ja", word_split=parse.splits_word)
+    assert r.layout.wrapped
+    assert got == [*PROSE_JA[:2], heading, *PROSE_JA[2:4]], got
+
+
+def test_opens_alike() -> None:
+    assert opens_alike("甲国は島の北部の領土を譲渡する", "甲国は沿岸の漁業権を与える")
+    assert not opens_alike("甲国の軍隊は撤退する", "甲国は沿岸の漁業権を与える")  # two characters only
+    assert not opens_alike("（1）協力の意義", "（1）交流の変遷")  # numbering alone is no item text
+    assert opens_alike("Russia shall transfer the lease", "Russia shall grant the right")
+    assert not opens_alike("Russia shall transfer", "Russia shares the view")  # one whole word
+    assert not opens_alike("甲国は撤退した。", "甲国は譲渡した。")  # sentences are boundaries anyway
