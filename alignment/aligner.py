@@ -156,6 +156,7 @@ def align_texts(
         All beads in order (fixed ones as the very objects passed in), the signals, the stretches searched.
     """
     from alignment import costs, dp
+    from alignment.clause_beads import uncross_found
     from alignment.features import refine
     from alignment.stretch import first_pass_runs, stretch_beads, within_budget
 
@@ -181,8 +182,8 @@ def align_texts(
         (j0, j1), (e0, e1) = stretch
         whole = level == "clause" and (j0, e0) in cut_set and (j1, e1) in cut_set
         found = stretch_beads(feats, stretch, weights, types, whole=whole, first=first)
-        if whole:  # one sentence bead's clauses: crossings go in one bead (clause_beads.uncross)
-            found = _uncrossed(found)
+        if whole:  # one sentence bead's clauses: crossings go in one bead
+            found = uncross_found(found)
         beads.extend(b for b, _ in found)
         if explain is not None:
             explain.extend(found)
@@ -190,16 +191,6 @@ def align_texts(
             on_progress("align", k + 1, len(todo))
     beads.sort(key=lambda b: (b.ja[0], b.en[0]))
     return beads, feats.signals, todo
-
-
-def _uncrossed(found: list[tuple[Bead, Evidence]]) -> list[tuple[Bead, Evidence]]:
-    from alignment.clause_beads import uncross
-
-    kept = uncross([b for b, _ in found])
-    if len(kept) == len(found):
-        return found
-    evidence = {id(b): e for b, e in found}
-    return [(b, evidence.get(id(b), found[0][1])) for b in kept]
 
 
 # --- pairs in a project ---------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from alignment.model import Bead, Lang
 
 Range = tuple[int, int]
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,3 +216,12 @@ def uncross(beads: Sequence[Bead]) -> list[Bead]:
         min(scores) if scores else None,
     )
     return [*beads[:lo], merged, *beads[hi:]]
+
+
+def uncross_found(found: list[tuple[Bead, E]]) -> list[tuple[Bead, E]]:
+    """`uncross` over the aligner's (bead, evidence) pairs; a merged bead keeps its first part's evidence."""
+    kept = uncross([b for b, _ in found])
+    if len(kept) == len(found):
+        return found
+    evidence = {id(b): e for b, e in found}
+    return [(b, evidence.get(id(b), found[0][1])) for b in kept]
