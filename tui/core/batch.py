@@ -229,6 +229,9 @@ def run(
     pending: dict[Future[R], int] = {}
     ready: dict[int, R | BaseException] = {}
     attempts = [0] * n
+    # Documents that were in a pool when a worker died: any of them may have killed it, so each runs alone
+    # from then on, and only a death alone counts against it (a bystander is never blamed for another).
+    alone: set[int] = set()
     queue = list(range(n))
     queue.reverse()  # pop() takes the next in order
     written = chars = 0
@@ -247,6 +250,8 @@ def run(
 
     while written < n:
         while queue and len(pending) + len(ready) < where.window:
+            if any(k in alone for k in pending.values()) or (queue[-1] in alone and pending):
+                break
             send(queue.pop())
         if pending and written not in ready:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
@@ -265,6 +270,9 @@ def run(
                 where.restart()
                 executor = where.start(n)
                 for k in sorted(broken, reverse=True):
+                    if len(broken) > 1 and k not in alone:
+                        attempts[k] -= 1  # not known to be its fault: it runs alone next
+                        alone.add(k)
                     if attempts[k] >= MAX_ATTEMPTS:
                         ready[k] = ProjectError(f"its worker process died {attempts[k]} times")
                     else:
