@@ -14,6 +14,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from alignment.edit import EditError
 from alignment.model import Lang, Pair
 from alignment.project import ProjectError
 from tui.core import clauses
@@ -168,6 +169,9 @@ class Zoom(BeadEdits):
             else:
                 self.zoom = self.session.cut_piece(self.zoom, lang, choice.clause, choice.at)
                 done = "Cut the piece"
+        except EditError as exc:  # a refusal that explains itself (pieces in two beads, say)
+            self.notify(str(exc), severity="warning")
+            return
         except ProjectError as exc:
             self.refused(exc)
             return
@@ -221,6 +225,9 @@ class Zoom(BeadEdits):
                 return
             try:
                 self.zoom = self.session.render_clause(self.zoom, row, text)
+            except EditError as exc:
+                self.notify(str(exc), severity="warning")
+                return
             except ProjectError as exc:
                 self.refused(exc)
                 return
