@@ -117,13 +117,14 @@ def opens_alike(prev: str, nxt: str) -> bool:
 def heading_at_width(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
     """A numbered heading that happens to fill a wrapped line, not a numbered item wrapped after it.
 
-    Both are numbered lines without a comma or sentence end; the heading ends like a heading (`…について`,
-    `…の概要`, `…等`) or is followed by a sentence start (`この…`, `また、`), and the next line does not
+    Both are numbered lines without a sentence end; the heading ends like a heading (`…について`, `…の概要`,
+    `…等`), or holds no comma and is followed by a sentence start (`この…`, `また、`); the next line does not
     continue it (no particle or verb ending first, no word across the break).
     """
-    if not heading(prev) or nxt[0] in _PARTICLE_START or cut_in_word(prev, nxt, word_split):
+    if not numbered_title(prev) or nxt[0] in _PARTICLE_START or cut_in_word(prev, nxt, word_split):
         return False
-    return bool(_HEADING_END.search(prev) or _SENTENCE_START.match(nxt))
+    # A heading may hold a comma (`（1）協力・対話、交流の意義`); then only its ending tells.
+    return bool(_HEADING_END.search(prev) or (heading(prev) and _SENTENCE_START.match(nxt)))
 
 
 def cut_in_word(prev: str, nxt: str, word_split: WordSplit | None) -> bool:
@@ -166,7 +167,7 @@ def join_ja(
     past = em_width(prev) - (widths.main_em or 0)
     if (
         paragraph == prev
-        and (heading(prev) or (past > 1 and past < 0.5 * (widths.main_em or 0) and numbered_title(prev)))
+        and (heading(prev) or (past < 0.5 * (widths.main_em or 0) and numbered_title(prev)))
         and past > 1
         and nxt[0] not in _PARTICLE_START  # …安全保障 / に関して: the line goes on (この / また do not)
         and not cut_in_word(prev, nxt, word_split)

@@ -74,6 +74,23 @@ def test_a_numbered_heading_with_a_comma_past_the_width_stays_its_own_segment(he
     assert got == [*PROSE_JA[:2], heading, *PROSE_JA[2:4]], got
 
 
+@pytest.mark.parametrize("width", [15, 16])
+def test_a_numbered_heading_with_a_comma_at_the_width_ending_like_a_heading_stays_apart(width: int) -> None:
+    heading = "（1）近隣諸国との協力、交流の意義"  # 16.5 ems: at a 15- or 16-character width
+    raw = wrap_ja(PROSE_JA[:2], width) + "\n" + heading + "\n" + wrap_ja(PROSE_JA[2:4], width)
+    got, r = sentences(raw, "ja", word_split=parse.splits_word)
+    assert r.layout.wrapped
+    assert got == [*PROSE_JA[:2], heading, *PROSE_JA[2:4]], got
+
+
+def test_a_numbered_item_with_a_comma_at_the_width_still_joins() -> None:
+    item = "（1）近隣諸国との協力、交流を通じて地域の安定に寄与する。"
+    width = 16
+    raw = wrap_ja(PROSE_JA[:2], width) + "\n" + wrap_ja([item], width) + "\n" + wrap_ja(PROSE_JA[2:4], width)
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [*PROSE_JA[:2], item, *PROSE_JA[2:4]], got
+
+
 def test_opens_alike() -> None:
     assert opens_alike("甲国は島の北部の領土を譲渡する", "甲国は沿岸の漁業権を与える")
     assert not opens_alike("甲国の軍隊は撤退する", "甲国は沿岸の漁業権を与える")  # two characters only
