@@ -117,7 +117,8 @@ def _readonly_uri(path: Path) -> str:
     wal = path.with_name(path.name + "-wal")
     if not wal.exists() and not os.access(path.parent if str(path.parent) else Path("."), os.W_OK):
         query += "&immutable=1"
-    return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
+    # quoted from the name's bytes: a name that is not UTF-8 reaches SQLite as it is on disk
+    return f"file:{urllib.parse.quote(os.fsencode(path.absolute()))}?{query}"
 
 
 def _connect(path: Path, *, readonly: bool) -> Database:

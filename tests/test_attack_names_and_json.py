@@ -141,3 +141,25 @@ def test_standard_input_without_name_is_a_usage_error(tmp_path: Path, command: s
     named = _taiyaku(command, "-", "--name", "from-stdin", cwd=tmp_path, stdin=data)
     assert named.returncode == 0, named.stderr
     assert _rows(tmp_path / "taiyaku.db", "SELECT name FROM pairs") == [("from-stdin",)]
+
+
+def test_other_projects_with_such_names_merge_and_adjudicate(tmp_path: Path) -> None:
+    """Read-only opens (a URI) and names kept in the history or the queue's sources take them too."""
+    other = b"other\xf3.db"
+    tmx = _write(tmp_path, b"m.tmx", TMX)
+    for db in (other, b"mine.db"):
+        assert _taiyaku("--db", db, "import-tmx", tmx, "--name", "c", "-q", cwd=tmp_path).returncode == 0
+    added = _taiyaku("--db", other, "glossary", "add", "--ja", "攻撃", "--en", "attack", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    merged = _taiyaku("--db", "mine.db", "glossary", "merge", other, cwd=tmp_path)
+    assert merged.returncode == 0, merged.stderr
+    assert "merge other\\xf3.db (+1" in _taiyaku("--db", "mine.db", "history", cwd=tmp_path).stdout
+    agree = _taiyaku("agree", other, "mine.db", cwd=tmp_path)
+    assert agree.returncode == 0 and "Pairs compared: c" in agree.stdout, agree.stderr
+    for _ in range(2):  # the second run checks the stored sources against the same two files
+        queue = _taiyaku("adjudicate", other, "mine.db", "-o", b"merged\xf4.db", "--no-tui", cwd=tmp_path)
+        assert queue.returncode == 0, queue.stderr
+    sources = _rows(
+        Path(os.fsdecode(os.fsencode(tmp_path) + b"/merged\xf4.db")), "SELECT a_path FROM review_sources"
+    )
+    assert sources == [(f"{tmp_path.resolve()}/other\\xf3.db",)]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from alignment.project import ProjectError, resolve_db_path, write
+from alignment.textio import path_text
 from glossary import review_store
 from glossary.agreement import agreement
 from glossary.agreement_diff import BeadStretch, EntryDiff, SpanDiff, SpanRow, bead_json
@@ -155,7 +156,7 @@ def build_queue(
         built_from = review_store.sources(db)
         if not counts.created and built_from is None:
             raise ProjectError(f"{out} exists and is not a merged project; give a new file with -o")
-        if built_from is not None and built_from != (str(a.resolve()), str(b.resolve())):
+        if built_from is not None and built_from != (path_text(a.resolve()), path_text(b.resolve())):
             raise ProjectError(
                 f"{out} merges {built_from[0]} and {built_from[1]}, not these two; give a new file with -o"
             )
@@ -165,7 +166,7 @@ def build_queue(
             *map(_entry_item, found.entry_items),
         ]
         with write(db):
-            review_store.set_sources(db, str(a.resolve()), str(b.resolve()), user=user)
+            review_store.set_sources(db, path_text(a.resolve()), path_text(b.resolve()), user=user)
             for row in rows:
                 how = review_store.upsert(db, *row)
                 counts.added += how == "added"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alignment.project import ProjectError, resolve_db_path
+from alignment.textio import path_text
 from glossary import change_store, queries, review_store, store
 from glossary.agreement_diff import entry_key
 from glossary.lookup import lookup_key
@@ -118,7 +119,8 @@ def _naming(theirs: Entry, other: str | os.PathLike[str]) -> Iterator[None]:
 def merge_glossary(project: Project, other: str | os.PathLike[str], *, dry_run: bool = False) -> MergeReport:
     """Merge another project's (or shared glossary file's) entries into the project's glossary."""
     theirs_all = _read_other(other)
-    report = MergeReport(str(other), dry_run=dry_run)
+    other = path_text(other)  # from here on it is text: stored in reasons and the history, and printed
+    report = MergeReport(other, dry_run=dry_run)
     db = project.db
     with project.action("merge-glossary", f"glossary: merge {other}") as act:
         ours_by_key: dict[tuple[str, str], Entry] = {}
