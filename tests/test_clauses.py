@@ -258,3 +258,45 @@ def test_confirmed_clause_beads_survive_a_sentence_realign_of_another_stretch(pr
     assert shape[4:] == [((3, 4), (1, 1), "auto"), ((4, 4), (1, 2), "auto")]
     undo.undo(project)
     assert _shape(project)[4:] == [((3, 4), (1, 2), "auto")]
+
+
+# --- the same from the command line ---------------------------------------------------------------------
+
+
+def test_clause_beads_by_number_from_the_command_line(project: Project) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from tui.cli import cli
+
+    db = str(project.path)
+    project.db.close()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(cli, [*args, "--db", db])
+        assert result.exit_code == code, result.output
+        return result.output
+
+    run("bead", "cut", "p", "1.1", "--before", "and make")
+    run("bead", "split", "p", "1.1")
+    run("bead", "confirm", "p", "1.1", "1.2", "2")
+    rows = json.loads(run("beads", "p", "--level", "clause", "--json"))
+    assert [(r["sentence_bead"], r["clause"], r["type"], r["status"]) for r in rows] == [
+        (1, 1, "1-1", "confirmed"),
+        (1, 2, "2-1", "confirmed"),
+        (2, 1, "1-1", "auto"),
+    ]
+    assert rows[1]["en"] == ["and make plans."]
+    assert json.loads(run("beads", "p", "--json"))[1]["status"] == "confirmed"  # bead 2: sentence level
+    # out of range, a malformed number, a cut at a piece's start: one line each, nothing changed
+    assert "there is no 1.3" in run("bead", "merge", "p", "1.3", code=1)
+    assert "counted from 1" in run("bead", "confirm", "p", "1.0", code=2)
+    assert "after its start" in run("bead", "cut", "p", "1.2", "--before", "and make", code=1)
+    run("bead", "unconfirm", "p", "1.2")
+    for _ in range(4):  # the unconfirm, the two confirmations (one per level), the split
+        run("undo")
+    rows = json.loads(run("beads", "p", "--level", "clause", "--json"))
+    assert [r["type"] for r in rows] == ["3-2", "1-1"]
+    run("bead", "join", "p", "1.1")
+    assert json.loads(run("beads", "p", "--level", "clause", "--json"))[0]["en"] == [EN[0]]

@@ -186,11 +186,8 @@ def _cut_action(
     db = project.db
     pair = zoom.sentences.pair
     side = "English" if lang == "en" else "Japanese"
-    what = (
-        f"cut the {side} piece {clause + 1}"
-        if verb == "cut"
-        else f"join {side} pieces {clause + 1} and {clause + 2}"
-    )
+    article = "an" if lang == "en" else "a"
+    what = f"cut {article} {side} piece" if verb == "cut" else f"join two {side} pieces"
     with project.action(
         f"clause-{verb}",
         f"{pair.name}: bead {zoom.sentence + 1}: {what}",
