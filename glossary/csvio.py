@@ -166,6 +166,12 @@ def sniff_delimiter(header_line: str) -> str:
     return max(DELIMITERS, key=lambda d: (known(d), header_line.count(d)))
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):  # csv's words for a cell past field_size_limit
+        return f"a cell is longer than {4 * MAX_FIELD:,} characters; a glossary text may hold {MAX_FIELD:,}"
+    return str(exc)
+
+
 def read_csv(fh: IO[str]) -> Parsed:
     """Rows of a CSV file with a header row; errors name the line each bad row starts on."""
     first = fh.readline()
@@ -181,7 +187,7 @@ def read_csv(fh: IO[str]) -> Parsed:
     except StopIteration:
         return Parsed(errors=("the file is empty (expected a header row with ja, en, acronym, …)",))
     except csv.Error as exc:
-        return Parsed(errors=(f"line 1: {exc}",))
+        return Parsed(errors=(f"line 1: {_csv_problem(exc)}",))
     names, header_problems, warnings = _csv_header(header)
     pending: list[list[str]] = []
     if not {"ja", "en", "acronym"} & set(names):
@@ -207,7 +213,7 @@ def read_csv(fh: IO[str]) -> Parsed:
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(f"line {start}: {exc}")
+            errors.append(f"line {start}: {_csv_problem(exc)}")
             break
         line = reader.line_num
         where = f"line {start}"

@@ -92,3 +92,14 @@ def test_show_prints_the_start_of_a_huge_stored_note_quickly(run, db_path: Path)
     assert took < 10, took  # laying the whole note out took minutes at 10 MB
     whole = run("glossary", "show", "1", "--json")
     assert json.loads(whole.output)["note"] == stored
+
+
+def test_a_csv_cell_past_what_the_reader_takes_names_the_limit(run, tmp_path: Path) -> None:
+    csv = tmp_path / "old.csv"  # exported from a project older than the cap, with a 5 MB note
+    csv.write_text(f"ja,en,note\n防衛,defence,{'x' * (5 * MAX_FIELD)}\n", encoding="utf-8")
+    result = run("glossary", "import", str(csv))
+    assert result.exit_code == 1
+    assert (
+        f"old.csv: line 2: a cell is longer than {4 * MAX_FIELD:,} characters; a glossary text may hold {MAX_FIELD:,}"
+        in result.output
+    )
