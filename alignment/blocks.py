@@ -85,6 +85,13 @@ def _en_wraps(prev: str, nxt: str, widths: Widths) -> bool:
     return len(prev) <= 1.3 * w and w < len(prev) + 1 + len(nxt.split()[0])
 
 
+def _past(line: str, lang: Lang, widths: Widths) -> bool:
+    """Does the line run well past the wrap width (more than 2 ems; English: a tenth)?"""
+    if lang == "en" or widths.main_em is None:
+        return bool(widths.chars) and len(line) > (1.1 if lang == "en" else 1.0) * widths.chars[0] + 2
+    return em_width(line) > widths.main_em + 2
+
+
 def _wraps(contents: Sequence[str], lang: Lang, widths: Widths) -> list[bool]:
     """Per line: does it look like a wrapped line? Japanese: it reaches the wrap width; English (ragged):
     the next line goes on in lower case."""
@@ -136,7 +143,8 @@ def split(contents: Sequence[str], blanks_before: Sequence[int], lang: Lang, wid
             ks = list(run)
             if not short or len(ks) < SHORT_RUN:
                 continue
-            starts_block = ks[0] == 0 or ks[0] in cuts
+            # ...but not a line past the width: a wrapped paragraph never ends on a line longer than its own
+            starts_block = ks[0] == 0 or ks[0] in cuts or _past(contents[ks[0]], lang, widths)
             cuts.add(ks[0] if starts_block else ks[1])
             # A line or two left before the paragraph gap (an item that happens to reach the width) go
             # with the run: too few to read on their own.

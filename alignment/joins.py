@@ -219,10 +219,11 @@ def join_ja_told_wrapped(prev: str, nxt: str, gap: Gap) -> bool:
 
 
 def join_ja_unwrapped(prev: str, nxt: str, gap: Gap, word_split: WordSplit | None) -> bool:
-    """Clean text keeps its line breaks; only a line visibly cut inside a word continues on the next."""
+    """Clean text keeps its line breaks; only a line visibly cut inside a word continues on the next (or
+    one that stops on を, which no sentence, item or heading ends on)."""
     if gap.hard:
         return False
-    if prev[-1] in CANNOT_END:
+    if prev[-1] in CANNOT_END or (prev[-1] == "を" and len(prev) >= 4):
         return True
     if STRONG_MARKER.match(nxt) or is_table_row(prev) or is_table_row(nxt):
         return False

@@ -292,10 +292,10 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
                 return join_ja_told_wrapped(p, n, gap)
             return join_ja(p, paragraph, n, gap, widths, word_split)
         if lang == "ja":
-            # A line exactly at the document's wrap width, cut before a particle; an item of a list (the
-            # items open alike) as long as its longest, whose next line does not open like the item after
-            # it: an item wrapped at the list's width.
-            at_grid = exact(p, grid) and is_word_char(p[-1]) and n[0] in _PARTICLES
+            # A line exactly at the document's wrap width, cut before or after a case particle (no sentence
+            # or item ends on one); an item of a list (the items open alike) as long as its longest, whose
+            # next line does not open like the item after it: an item wrapped at the list's width.
+            at_grid = exact(p, grid) and is_word_char(p[-1]) and (n[0] in _PARTICLES or p[-1] in _PARTICLES)
             rest = y + 1 < len(contents) and opens_alike(p, contents[y + 1]) and not starts_item(y)
             if rest:  # the list's width: two more of its items reach it
                 ems = sorted((em_width(c) for c in contents if opens_alike(p, c)), reverse=True)

@@ -15,7 +15,9 @@ import pytest
 from test_layout import PROSE_JA, sentences, wrap_ja
 
 from alignment import parse
+from alignment.blocks import split
 from alignment.joins import opens_alike
+from alignment.layout import em_width, wrap_widths
 
 # The terms of a settlement, a clause an item, no sentence punctuation; two of them 20 characters long.
 TERMS = [
@@ -98,3 +100,22 @@ def test_opens_alike() -> None:
     assert opens_alike("Russia shall transfer the lease", "Russia shall grant the right")
     assert not opens_alike("Russia shall transfer", "Russia shares the view")  # one whole word
     assert not opens_alike("甲国は撤退した。", "甲国は譲渡した。")  # sentences are boundaries anyway
+
+
+def test_a_line_past_the_wrap_width_starts_a_block_of_its_own() -> None:
+    # wrapped prose at 20, then lines a paragraph each: the first of them, far past the width, cannot be
+    # the last line of the wrapped paragraph before it (a wrapped paragraph's last line is never longer)
+    wrapped = [p[i : i + 20] for p in PROSE_JA[:2] for i in range(0, 40, 20)]  # its last line is full too
+    contents = [*wrapped, *PROSE_JA[2:5]]
+    assert em_width(PROSE_JA[2]) > 22
+    spans = split(contents, [0] * len(contents), "ja", wrap_widths(contents))
+    assert len(wrapped) in [sp[0] for sp in spans], spans
+
+
+def test_clean_lines_cut_after_a_case_particle_rejoin() -> None:
+    # a document a paragraph a line, except two lines a converter broke: one on を (no sentence, item or
+    # heading ends so), one exactly at the wrap width the rest of it shows, on に
+    cut_wo = "条約の締結に向けて両国は交渉を重ね、最終的な文言を", "確定した。"
+    raw = "\n".join([PROSE_JA[0], PROSE_JA[1], "".join(cut_wo[:1]), "", cut_wo[1], PROSE_JA[2]])
+    got, _ = sentences(raw, "ja", word_split=parse.splits_word)
+    assert got == [PROSE_JA[0], PROSE_JA[1], "".join(cut_wo), PROSE_JA[2]], got
