@@ -278,6 +278,24 @@ def join_en_unwrapped(prev: str, nxt: str, gap: Gap) -> bool:
     return bool(_EN_OPEN_END.search(prev)) and nxt[:1].islower()
 
 
+def en_forced(prev: str, nxt: str, gap: Gap, width: int) -> bool:
+    """Where wrapped English meets a line of its own: a line near the wrap width that stops mid-sentence
+    where the next word would not have fit was wrapped there, even before a capital (`…Chinese Eastern` /
+    `Railway and …`). Titles (most words capitalised) are not."""
+    if gap.hard or not width or STRONG_MARKER.match(nxt) or _WEAK_MARKER.match(nxt):
+        return False
+    words = prev.split()
+    if (
+        ends_sentence(prev)
+        or prev[-1:] in ".:;"
+        or not 0.8 * width <= len(prev) <= width + 1
+        or len(words) < 4
+    ):
+        return False
+    titled = sum(1 for w in words if w[:1].isupper()) * 2 > len(words)
+    return not titled and len(prev) + 1 + len(nxt.split()[0]) > width
+
+
 def keep_space_between(prev: str, nxt: str) -> bool:
     """Japanese text wraps without spaces, but two Latin words cut at a line end did have one."""
     return bool(_ASCII_LETTER.fullmatch(prev[-1:]) and _ASCII_LETTER.fullmatch(nxt[:1]))

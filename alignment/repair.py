@@ -24,6 +24,7 @@ from alignment.furniture import furniture
 from alignment.joins import (
     Gap,
     cut_in_word,
+    en_forced,
     join_en,
     join_en_unwrapped,
     join_ja,
@@ -284,7 +285,9 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
             return False
         if reading_of[y].block.wrapped != wrapped:
             # Where wrapped prose meets a list (or the reverse) the break is structure, unless visibly cut.
-            return join_ja_unwrapped(p, n, gap, None) if lang == "ja" else join_en_unwrapped(p, n, gap)
+            if lang == "ja":
+                return join_ja_unwrapped(p, n, gap, None)
+            return join_en_unwrapped(p, n, gap) or en_forced(p, n, gap, grid.chars[0] if grid.chars else 0)
         if wrapped and not decided.forced and starts_item(y) and not _cut(p, n):
             return False  # a list's item opens the line, unless the line before was visibly cut
         if lang == "ja" and wrapped:
@@ -302,7 +305,9 @@ def repair(raw: str, lang: Lang, *, word_split: WordSplit | None = None, layout:
                 at_most = em_width(p) >= ems[0] - 0.5 >= 12
                 rest = at_most and len(ems) >= 3 and ems[2] >= ems[0] - 1.5 and is_word_char(p[-1])
             return (not gap.hard and (at_grid or rest)) or join_ja_unwrapped(p, n, gap, word_split)
-        return join_en(p, n, gap, widths) if wrapped else join_en_unwrapped(p, n, gap)
+        if wrapped:
+            return join_en(p, n, gap, widths)
+        return join_en_unwrapped(p, n, gap) or en_forced(p, n, gap, grid.chars[0] if grid.chars else 0)
 
     pairs = [(k, k + 1, join(k, k + 1, None)) for k in range(len(content) - 1)]
     line_readings = [LineReading(r.block.wrapped, r.widths) for r in reading_of]

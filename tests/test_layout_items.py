@@ -12,11 +12,11 @@ Every document is written for the test.
 from __future__ import annotations
 
 import pytest
-from test_layout import PROSE_JA, sentences, wrap_ja
+from test_layout import PROSE_EN, PROSE_JA, sentences, wrap_ja
 
 from alignment import parse
 from alignment.blocks import split
-from alignment.joins import opens_alike
+from alignment.joins import Gap, en_forced, opens_alike
 from alignment.layout import em_width, wrap_widths
 
 # The terms of a settlement, a clause an item, no sentence punctuation; two of them 20 characters long.
@@ -119,3 +119,45 @@ def test_clean_lines_cut_after_a_case_particle_rejoin() -> None:
     raw = "\n".join([PROSE_JA[0], PROSE_JA[1], "".join(cut_wo[:1]), "", cut_wo[1], PROSE_JA[2]])
     got, _ = sentences(raw, "ja", word_split=parse.splits_word)
     assert got == [PROSE_JA[0], PROSE_JA[1], "".join(cut_wo), PROSE_JA[2]], got
+
+
+# Terms of a settlement in English, each a sentence; two are long enough to wrap before a capital.
+TERMS_EN = [
+    "The armies of both countries shall withdraw from the disputed region except for border guards.",
+    "The first country shall transfer the lease of the Northern Railway branch line and the Eastern "
+    "Harbour to the second country.",
+    "The first country shall grant the fishery rights along the coast of the Southern Province to the "
+    "second country.",
+    "Both countries shall release the prisoners of war held in their territories within three months of "
+    "the signing.",
+]
+
+
+def test_english_wrapped_before_a_capital_beside_clean_lines_rejoins() -> None:
+    import textwrap
+
+    # clean prose a paragraph a line, then the terms wrapped at 60 as a PDF extraction leaves them (a stray
+    # empty line after the first line of each, blank lines between): the line ending `Northern` was
+    # wrapped where `Railway` would not have fit, though the next line opens with a capital
+    out: list[str] = []
+    for term in TERMS_EN:
+        rows = textwrap.wrap(term, 60)
+        out += [rows[0], "", *rows[1:], "", " "]
+    assert any(r.endswith("Northern") for r in out)
+    raw = "\n".join(PROSE_EN) + "\n\n" + "\n".join(out)
+    got, _ = sentences(raw, "en")
+    assert got == [*PROSE_EN, *TERMS_EN], got
+
+
+def test_en_forced() -> None:
+    """Where wrapped English meets a line read on its own: wrapped where the next word would not have fit."""
+    line = "The first country shall transfer the lease of the Northern"  # 58 characters
+    assert en_forced(line, "Railway branch line and the Eastern Harbour", Gap(False, 0), 60)
+    assert not en_forced(line, "Railway branch line", Gap(True, 1), 60)  # a paragraph gap
+    assert not en_forced(line, "A new item", Gap(False, 0), 60)  # `A` would have fitted
+    assert not en_forced(line + ".", "Railway branch line", Gap(False, 0), 60)  # a sentence ends
+    assert not en_forced(
+        "Joint Statement on the Maritime Security Cooperation Plan", "Partnership", Gap(False, 0), 60
+    )
+    assert not en_forced("The first country shall transfer", "Railway", Gap(False, 0), 60)  # well short
+    assert not en_forced(line, "Railway", Gap(False, 0), 0)  # no wrap width in the document
