@@ -25,8 +25,16 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         ]
         out = {}
         for table in tables:
-            rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            # A WITHOUT ROWID table (the lookup grams) is ordered by its primary key, i.e. by all its columns.
+            width = len(conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description)
+            order = "rowid" if _has_rowid(conn, table) else ", ".join(str(k + 1) for k in range(width))
+            rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY {order}').fetchall()
             out[table] = [tuple(_TIME.sub("T", v) if isinstance(v, str) else v for v in row) for row in rows]
         return out
     finally:
         conn.close()
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0] or ""
+    return "WITHOUT ROWID" not in sql.upper()
