@@ -157,3 +157,12 @@ def test_offset_map_pieces_of_non_monotone_runs() -> None:
     assert not m.monotone and OffsetMap(((0, 0, 3), (3, 5, 1)), 4, 6).monotone
     with pytest.raises(IndexError):
         m.raw_pieces(2, 7)
+
+
+def test_the_layout_reports_the_boxes_moved() -> None:
+    raw, cuts = _with_box(_ja_lines(20), 6, [JA_NOTE])
+    assert cuts
+    _, r = _sentences(raw, "ja")
+    layout = r.layout  # type: ignore[attr-defined]
+    assert layout.as_dict()["moved_boxes"] == 1
+    assert "1 box inside a sentence moved after it" in layout.describe()
