@@ -4,8 +4,11 @@ its paragraph, and the offset map still ties every character to the raw characte
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_repair import check_offsets
 
 from alignment import parse, segment
@@ -166,3 +169,42 @@ def test_the_layout_reports_the_boxes_moved() -> None:
     layout = r.layout  # type: ignore[attr-defined]
     assert layout.as_dict()["moved_boxes"] == 1
     assert "1 box inside a sentence moved after it" in layout.describe()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lang=st.sampled_from(["ja", "en"]),
+    width=st.sampled_from([14, 20, 24]),
+    boxes=st.lists(
+        st.tuples(st.integers(0, 60), st.sampled_from([0, 1, 2, 3]), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=3,
+    ),
+    trailing=st.booleans(),
+)
+def test_boxes_anywhere_lose_and_add_nothing(
+    lang: str, width: int, boxes: list[tuple[int, int, bool, bool]], trailing: bool
+) -> None:
+    """Wherever boxes fall (inside sentences, between paragraphs, first or last, side by side), the document
+    text holds every raw character that is not layout whitespace exactly once, mapped back to itself."""
+    kinds = (
+        [[JA_NOTE], JA_CAPTION, ["参照"], ["図表1（地方自治体の電子化の状況）"]]
+        if lang == "ja"
+        else [[EN_NOTE]] * 4
+    )
+    lines: list[str] = []
+    for p in JA if lang == "ja" else EN:
+        rows = (
+            [p[i : i + width] for i in range(0, len(p), width)]
+            if lang == "ja"
+            else textwrap.wrap(p, 3 * width)
+        )
+        lines += [*rows, ""]
+    for at, kind, blank_before, blank_after in boxes:
+        at = min(at, len(lines))
+        lines[at:at] = [""] * blank_before + kinds[kind] + [""] * blank_after
+    raw = "\n".join(lines) + ("\n" if trailing else "")
+    r = repair(raw, lang)  # type: ignore[arg-type]
+    check_offsets(r)
+    assert Counter(c for c in raw if not c.isspace()) == Counter(c for c in r.text if not c.isspace())
+    assert r.text == r.text.strip() and "\n\n\n" not in r.text
