@@ -143,6 +143,12 @@ class Agreement:
     stretches: list[BeadStretch] = field(default_factory=list)
     span_items: list[SpanDiff] = field(default_factory=list)
     entry_items: list[EntryDiff] = field(default_factory=list)
+    sides: list[tuple[PairSide, PairSide]] = field(default_factory=list)
+    """What each analyst has in each compared pair (for adjudication; not part of the figures)."""
+    entries: tuple[dict[tuple[str, str], Entry], dict[tuple[str, str], Entry]] = field(
+        default_factory=lambda: ({}, {})
+    )
+    """A's and B's entries by term."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -205,11 +211,17 @@ def span_figures(sides: Sequence[tuple[PairSide, PairSide]]) -> tuple[dict[str, 
     labels_a: list[str] = []
     labels_b: list[str] = []
     items: list[SpanDiff] = []
+    links = [0, 0]  # spans both accepted, linked to different entries / to the same one (or neither linked)
+    linked = [0, 0]
     for a, b in sides:
         acc_a = [s for s in a.spans if s.status == "accepted"]
         acc_b = [s for s in b.spans if s.status == "accepted"]
-        keys_a = {(s.lang, s.start, s.end, s.label) for s in acc_a}
-        keys_b = {(s.lang, s.start, s.end, s.label) for s in acc_b}
+        keys_a = {(s.lang, s.start, s.end, s.label): s.link for s in acc_a}
+        keys_b = {(s.lang, s.start, s.end, s.label): s.link for s in acc_b}
+        for same in keys_a.keys() & keys_b.keys():  # the same span accepted by both: linked alike?
+            links[keys_a[same] == keys_b[same]] += 1
+        linked[0] += sum(link is not None for link in keys_a.values())
+        linked[1] += sum(link is not None for link in keys_b.values())
         for s in acc_a:
             row = per_label.setdefault(s.label, [0] * 6)  # tp fp fn, overlap: hit_b miss_b miss_a
             row[0 if (s.lang, s.start, s.end, s.label) in keys_b else 2] += 1
@@ -244,6 +256,10 @@ def span_figures(sides: Sequence[tuple[PairSide, PairSide]]) -> tuple[dict[str, 
         "by_label": by_label,
         "shared_ranges": len(labels_a),
         "kappa": cohen_kappa(labels_a, labels_b),
+        "linked_a": linked[0],
+        "linked_b": linked[1],
+        "link_agreement": _ratio(links[1], links[0] + links[1]),
+        "link_disagreements": links[0],
     }
     return figures, items
 
@@ -255,9 +271,10 @@ def _by_key(entries: Sequence[Entry]) -> dict[tuple[str, str], Entry]:
     return out
 
 
-def glossary_figures(a: Database, b: Database) -> tuple[dict[str, Any], list[EntryDiff]]:
+def glossary_figures(
+    by_a: dict[tuple[str, str], Entry], by_b: dict[tuple[str, str], Entry]
+) -> tuple[dict[str, Any], list[EntryDiff]]:
     """Entries matched by term: agreement on status, and on the English of entries either approved."""
-    by_a, by_b = _by_key(queries.list_entries(a)), _by_key(queries.list_entries(b))
     matched = sorted(by_a.keys() & by_b.keys())
     same_status = sum(1 for k in matched if by_a[k].status == by_b[k].status)
     approved = [k for k in matched if "approved" in (by_a[k].status, by_b[k].status)]
@@ -278,12 +295,17 @@ def glossary_figures(a: Database, b: Database) -> tuple[dict[str, Any], list[Ent
     return figures, entry_diffs(by_a, by_b)
 
 
+def entries_by_term(db: Database) -> dict[tuple[str, str], Entry]:
+    return _by_key(queries.list_entries(db))
+
+
 def agreement(a: Database, b: Database, *, pair: str | None = None) -> Agreement:
     """Every figure and disagreement between project A (the reference) and project B."""
     matched, only_a, only_b = matched_pairs(a, b, pair)
     sides = [(read_side(a, pa), read_side(b, pb)) for pa, pb in matched]
-    out = Agreement([pa.name for pa, _ in matched], only_a, only_b)
+    out = Agreement([pa.name for pa, _ in matched], only_a, only_b, sides=sides)
+    out.entries = (entries_by_term(a), entries_by_term(b))
     out.beads, out.stretches = bead_figures(sides)
     out.spans, out.span_items = span_figures(sides)
-    out.glossary, out.entry_items = glossary_figures(a, b)
+    out.glossary, out.entry_items = glossary_figures(*out.entries)
     return out

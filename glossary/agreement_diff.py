@@ -22,13 +22,16 @@ ENTRY_FIELDS = ("ja", "en", "acronym", "variants", "status", "domain", "definiti
 """What two entries of one term must share to agree (provenance and stamps may differ)."""
 
 
-def entry_key(e: Entry) -> tuple[str, str]:
+def term_key(ja: str | None, acronym: str | None, en: str | None) -> tuple[str, str] | None:
     """Entries are matched by term: the Japanese term, else the acronym, else the English (folded)."""
-    for name in ("ja", "acronym", "en"):
-        value = getattr(e, name)
+    for name, value in (("ja", ja), ("acronym", acronym), ("en", en)):
         if value:
             return name, lookup_key(value)
-    return "id", str(e.id)
+    return None
+
+
+def entry_key(e: Entry) -> tuple[str, str]:
+    return term_key(e.ja, e.acronym, e.en) or ("id", str(e.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,18 @@ class SpanRow:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def link(self) -> tuple[str, str] | None:
+        """The term of the linked entry, as entries are matched: two analysts link to the same entry when
+        their entries share the term, whatever else those entries say (an entry's English is its own item)."""
+        return term_key(self.entry[0], self.entry[2], self.entry[1]) if self.entry else None
+
+    def link_text(self) -> str:
+        """The linked entry's term as entries are matched (Japanese, else acronym, else English)."""
+        if self.entry is None:
+            return ""
+        return self.entry[0] or self.entry[2] or self.entry[1] or ""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SpanRow:
@@ -147,7 +162,8 @@ def bead_stretches(pair: str, a: Sequence[Bead], b: Sequence[Bead]) -> list[Bead
 
 @dataclass(frozen=True, slots=True)
 class SpanDiff:
-    """One exact range whose accepted labels differ between A and B, with every span each has there."""
+    """One exact range whose accepted spans differ between A and B (in label, or in the glossary entry a
+    label links to), with every span each has there."""
 
     pair: str
     lang: str
@@ -168,13 +184,24 @@ class SpanDiff:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "differs_in": self.differs_in,
             "a": [s.to_dict() for s in self.a],
             "b": [s.to_dict() for s in self.b],
         }
 
+    @property
+    def differs_in(self) -> str:
+        """`label` when the accepted labels differ, `link` when only their glossary links do."""
+        return "link" if _labels(self.a) == _labels(self.b) else "label"
 
-def _accepted(rows: Sequence[SpanRow]) -> set[str]:
+
+def _labels(rows: Sequence[SpanRow]) -> set[str]:
     return {s.label for s in rows if s.status == "accepted"}
+
+
+def accepted(rows: Sequence[SpanRow]) -> set[tuple[str, tuple[str, str] | None]]:
+    """What two analysts must share at a range to agree: each accepted label with the term it links to."""
+    return {(s.label, s.link) for s in rows if s.status == "accepted"}
 
 
 def span_diffs(pair: str, a: Sequence[SpanRow], b: Sequence[SpanRow]) -> list[SpanDiff]:
@@ -186,7 +213,7 @@ def span_diffs(pair: str, a: Sequence[SpanRow], b: Sequence[SpanRow]) -> list[Sp
     out = []
     for key in sorted(by_a.keys() | by_b.keys()):
         ra, rb = by_a.get(key, []), by_b.get(key, [])
-        if _accepted(ra) != _accepted(rb):
+        if accepted(ra) != accepted(rb):
             text = (ra or rb)[0].text
             out.append(SpanDiff(pair, key[0], key[1], key[2], text, tuple(ra), tuple(rb)))
     return out

@@ -52,6 +52,13 @@ def m001_review(db: Database) -> None:
     )
 
 
+@REVIEW()
+def m002_review_base(db: Database) -> None:
+    # What the last build left in the merged project, so a later build tells the analysts' new agreed
+    # changes (brought in) from the lead's own changes to the merged project (never overwritten).
+    db.execute("ALTER TABLE review_sources ADD COLUMN base TEXT")
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     id: int
@@ -97,6 +104,17 @@ def sources(db: Database) -> tuple[str, str] | None:
     """The two projects a merged project was built from (None for a project that is not a merge)."""
     row = db.execute("SELECT a_path, b_path FROM review_sources").fetchone()
     return (str(row[0]), str(row[1])) if row else None
+
+
+def base(db: Database) -> dict[str, Any]:
+    """The merged project's content as the last build left it ({} before the first build that kept it)."""
+    row = db.execute("SELECT base FROM review_sources").fetchone()
+    return dict(json.loads(row[0])) if row and row[0] else {}
+
+
+def set_base(db: Database, data: dict[str, Any]) -> None:
+    with write(db):
+        db.execute("UPDATE review_sources SET base = ?", [_dump(data)])
 
 
 def is_merge(db: Database) -> bool:

@@ -16,6 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 from testdata import SEEDS
 
+from alignment.project import ProjectError
+
 PAIR = "000_018672d04432ce13"
 Run = Callable[..., Result]
 
@@ -441,3 +443,223 @@ def test_two_leads_deciding_at_once_lose_no_decision(projects: tuple[Path, Path]
     history = json.loads(_ok("history", "--db", str(merged), "--json", "--limit", "100").stdout)
     decided = [h for h in history if h["action"] == "adjudicate"]
     assert len(decided) == 12 and {h["user"] for h in decided} == {"lead1", "lead2"}
+
+
+# --- re-running adjudicate, glossary links, the queue from the app ----------------------------------------
+
+
+def _copies(projects: tuple[Path, Path], root: Path) -> tuple[Path, Path]:
+    """Copies of the two analysts' projects, for a test that changes them."""
+    a, b = root / "alice.db", root / "bob.db"
+    _ok("backup", str(a), "--db", str(projects[0]), "-q")
+    _ok("backup", str(b), "--db", str(projects[1]), "-q")
+    return a, b
+
+
+def _link(path: Path, user: str, span_id: int, ja: str | None) -> None:
+    """Link a span to the project's entry for a Japanese term (None: unlink), as the app's t key does."""
+    from alignment.store import get_pair
+    from glossary import store
+    from tui.core import spans
+    from tui.core.project import Project
+
+    with Project.open(path, user=user, create=False) as project:
+        entry = next((e.id for e in store.list_entries(project.db) if e.ja == ja), None) if ja else None
+        spans.link(project, get_pair(project.db, PAIR), span_id, entry)
+
+
+def _merge_at(path: Path, user: str, ja_start: int) -> None:
+    """Merge the bead that starts at this Japanese sentence with the next one (the app's m)."""
+    from alignment import edit
+    from tui.core.beads import change_beads, load_pair
+    from tui.core.project import Project
+
+    with Project.open(path, user=user, create=False) as project:
+        state = load_pair(project.db, PAIR)
+        i = next(k for k, bead in enumerate(state.beads) if bead.ja[0] == ja_start)
+        change_beads(project, state, edit.merge(state.beads, i), action="merge", summary="merge", cursor=i)
+
+
+def test_agree_counts_and_adjudicate_queues_differing_glossary_links(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Same span, same label, linked to different glossary entries (or one unlinked): a disagreement."""
+    from tui.core import adjudication
+    from tui.core.project import Project
+
+    a, b = _copies(projects, tmp_path)
+    spans = _spans(a)
+    assert all(spans[i]["status"] == "accepted" and spans[i]["entry_id"] is None for i in (2, 3, 4, 9))
+    _link(a, "alice", 2, "日本国")
+    _link(b, "bob", 2, "安全保障")  # another entry
+    _link(a, "alice", 9, "安全保障")  # bob leaves it unlinked
+    _link(b, "bob", 4, "両国")  # alice leaves it unlinked; only bob has that entry
+    _link(a, "alice", 3, "日本国")
+    _link(b, "bob", 3, "日本国")  # the same term: agreement, though their entries' English differ
+
+    data = json.loads(_ok("agree", str(a), str(b), "--json").stdout)["spans"]
+    ranges = {(spans[i]["lang"], spans[i]["start"], spans[i]["end"]): i for i in (2, 3, 4, 9)}
+    by_link = {
+        ranges[(d["lang"], d["start"], d["end"])] for d in data["disagreements"] if d["differs_in"] == "link"
+    }
+    assert by_link == {2, 4, 9}
+    assert len(data["disagreements"]) == 8 + 3 and data["link_disagreements"] == 3
+    assert (data["linked_a"], data["linked_b"]) == (3, 3) and 0.8 < data["link_agreement"] < 1.0
+    assert (
+        data["exact_f1"]
+        == json.loads(_ok("agree", *map(str, projects), "--json").stdout)["spans"]["exact_f1"]
+    )
+    assert "Glossary links of spans both accepted" in _ok("agree", str(a), str(b)).stdout
+
+    merged = tmp_path / "merged.db"
+    assert _counts(merged, a, b)["span"]["items"] == 11
+    with Project.open(merged, user="lead", create=False) as project:
+        items = adjudication.queue(project)
+        link_items = {
+            n: item
+            for item in items
+            for (lang, start, end), n in ranges.items()
+            if item.key == f"{PAIR}:{lang}:{start}-{end}"
+        }
+        assert set(link_items) == {2, 4, 9} and "→ 安全保障" in link_items[2].title
+        adjudication.decide(project, link_items[2].id, "b")
+        adjudication.decide(project, link_items[9].id, "b")
+        with pytest.raises(ProjectError, match="両国, which the merged glossary lacks; settle that entry"):
+            adjudication.decide(project, link_items[4].id, "b")
+        entry = next(i for i in items if i.kind == "entry" and "両国" in i.title)
+        adjudication.decide(project, entry.id, "b")  # bob's entry first, then his link to it
+        adjudication.decide(project, link_items[4].id, "b")
+    entries = {
+        e["id"]: e["ja"] for e in json.loads(_ok("glossary", "list", "--db", str(merged), "--json").stdout)
+    }
+    after = _spans(merged)
+    assert [entries.get(after[i]["entry_id"]) for i in (2, 3, 4, 9)] == ["安全保障", "日本国", "両国", None]
+    assert after[2]["label"] == spans[2]["label"] and after[2]["status"] == "accepted"
+    assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout
+    assert _spans(merged)[4]["entry_id"] is None
+
+
+def test_adjudicate_again_brings_in_what_both_analysts_changed_alike(
+    projects: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Built again after both analysts made the same edits: those come in (one undoable action), while the
+    lead's decisions and the lead's own edit in the merged project stay as they are."""
+    from tui.core import adjudication
+    from tui.core.project import Project
+
+    a, b = _copies(projects, tmp_path)
+    merged = tmp_path / "merged.db"
+    _counts(merged, a, b)
+    with Project.open(merged, user="lead", create=False) as project:
+        items = adjudication.queue(project)
+        adjudication.decide(project, items[0].id, "b")  # bob's merge of beads 10 and 11
+        japan = next(i for i in items if i.kind == "entry" and "日本国" in i.title)
+        adjudication.decide(project, japan.id, "b")  # State of Japan
+    security = _entries(merged)["安全保障"]["id"]
+    _ok("glossary", "edit", str(security), "--en", "security policy", "--db", str(merged), "--user", "lead")
+    beads_before = _beads(merged)
+    ja_start = beads_before[50][0][0]  # a bead neither analyst confirmed, the same in both
+    assert beads_before[50] in _beads(b) and beads_before[51] in _beads(b)
+
+    for path, user in ((a, "alice"), (b, "bob")):  # both analysts make the same changes
+        _ok("glossary", "add", "--ja", "日米", "--en", "Japan-US", "--db", str(path), "--user", user)
+        for ja, en in (("安全保障", "national security"), ("日本国", "Japan (the State)")):
+            _ok(
+                "glossary",
+                "edit",
+                str(_entries(path)[ja]["id"]),
+                "--en",
+                en,
+                "--db",
+                str(path),
+                "--user",
+                user,
+            )
+        _ok("spans", "accept", "31", "--db", str(path), "--user", user, "-q")
+        _merge_at(path, user, ja_start)
+    _ok("spans", "reject", "26", "--db", str(a), "--user", "alice", "-q")  # alice now agrees with bob
+
+    result = _cli("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
+    assert result.exit_code == 0, result.output
+    assert "Brought in 4 changes A and B made alike" in result.output
+    assert "Not brought in: glossary 安全保障: changed in the merged project" in result.output
+    assert "brought in" in result.stdout  # the table's column
+    entries, spans, beads = _entries(merged), _spans(merged), _beads(merged)
+    assert entries["日米"]["en"] == "Japan-US"
+    assert entries["安全保障"]["en"] == "security policy"  # the lead's own edit
+    assert entries["日本国"]["en"] == "State of Japan"  # the lead's decision
+    assert (spans[31]["status"], spans[26]["status"]) == ("accepted", "rejected")
+    assert len(beads) == len(beads_before) - 1 and beads[9] == beads_before[9]  # the decided merge stays
+    both = (beads_before[50][0] + beads_before[51][0], beads_before[50][1] + beads_before[51][1])
+    assert beads[50] == both and beads[50][0] == (ja_start, ja_start + 1)  # the merge both made
+    summary = json.loads(_ok("adjudicate", str(a), str(b), "-o", str(merged), "--json").stdout)
+    assert summary["brought_in"] == {"beads": 0, "span": 0, "entry": 0} and summary["left_out"] == []
+    assert summary["kinds"]["span"]["items"] == 7  # the range alice and bob now agree on left the queue
+    assert summary["kinds"]["entry"] == {"items": 2, "decided": 1, "open": 1}
+
+    history = json.loads(_ok("history", "--db", str(merged), "--json").stdout)
+    assert history[0]["action"] == "adjudicate-sync" and history[0]["user"] == "lead"
+    _ok("undo", "--db", str(merged), "--user", "lead")  # the whole bring-in goes back
+    assert "日米" not in _entries(merged) and _spans(merged)[31]["status"] == "suggested"
+    assert _beads(merged) == beads_before
+
+
+def test_the_app_opens_the_adjudication_queue_with_a_key(
+    projects: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q in the app opened on any project (`taiyaku annotate`): the queue of a merged project when it has
+    open items, one line when it has none."""
+    import asyncio
+
+    from textual.app import App
+
+    from tui.app import make_app
+    from tui.core import adjudication
+    from tui.core.project import Project
+    from tui.screens.adjudicate import AdjudicateScreen
+    from tui.screens.help import HelpScreen
+    from tui.screens.pairs import PairListScreen
+
+    a, b = projects
+    merged = tmp_path / "merged.db"
+    _ok("adjudicate", str(a), str(b), "-o", str(merged), "--no-tui", "--user", "lead")
+    said: list[str] = []
+    original = App.notify
+
+    def notify(self: App[object], message: str, **kw: Any) -> None:
+        said.append(message)
+        original(self, message, **kw)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+    async def press_q(path: Path) -> tuple[str, int, list[str]]:
+        app = make_app(path, user="lead")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, PairListScreen)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            rows = app.screen.rows
+            assert any(k == "Q" and w.startswith("Open the adjudication queue") for _, k, w, _ in rows)
+            await pilot.press("escape", "Q")
+            await pilot.pause()
+            if isinstance(app.screen, AdjudicateScreen):
+                await pilot.press("enter")  # the pair of the first item; Q goes back to the same queue
+                await pilot.pause()
+                assert type(app.screen).__name__ == "AlignScreen"
+                await pilot.press("Q")
+                await pilot.pause()
+            stack = [type(s).__name__ for s in app.screen_stack]
+            return type(app.screen).__name__, stack.count("AdjudicateScreen"), list(said)
+
+    assert asyncio.run(press_q(merged))[:2] == ("AdjudicateScreen", 1)
+    said.clear()
+    name, _, lines = asyncio.run(press_q(a))  # an analyst's own project: no queue
+    assert name == "PairListScreen" and any(line.startswith("Nothing to adjudicate") for line in lines)
+    with Project.open(merged, user="lead", create=False) as project:
+        for item in adjudication.queue(project):
+            adjudication.decide(project, item.id, "a")
+    said.clear()
+    name, _, lines = asyncio.run(press_q(merged))
+    assert name == "PairListScreen" and "All 12 items of the adjudication queue are settled." in lines

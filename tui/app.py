@@ -61,6 +61,14 @@ class AnnotateApp(App[None]):
         Binding("U,ctrl+y", "redo", "Redo", show=False, id="app.redo"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("g", "glossary", "Glossary", show=False, id="app.glossary"),
+        Binding(
+            "Q",
+            "queue",
+            "Adjudication queue",
+            show=False,
+            id="app.queue",
+            tooltip="Open the adjudication queue (disagreements of a merged project, glossary merge conflicts)",
+        ),
         Binding("ctrl+r,f5", "refresh", "Refresh", show=False, id="app.refresh"),
         Binding(
             "G",
@@ -136,6 +144,29 @@ class AnnotateApp(App[None]):
 
     def action_glossary(self) -> None:
         self.post_message(OpenGlossary())
+
+    def action_queue(self) -> None:
+        """The adjudication queue, when it has open items (back to it when it is already open underneath)."""
+        from tui.core import adjudication
+        from tui.screens.adjudicate import AdjudicateScreen  # it builds on this module
+
+        if isinstance(self.screen, ModalScreen | AdjudicateScreen):
+            return
+        open_here = [s for s in self.screen_stack if isinstance(s, AdjudicateScreen)]
+        if open_here:
+            while self.screen is not open_here[-1]:
+                self.pop_screen()
+            return
+        items = adjudication.queue(self.session.project)
+        still = sum(1 for i in items if i.decision is None)
+        if not still:
+            self.notify(
+                f"All {len(items)} items of the adjudication queue are settled."
+                if items
+                else "Nothing to adjudicate: this project has no adjudication queue (taiyaku adjudicate)."
+            )
+            return
+        self.push_screen(AdjudicateScreen(self.session))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

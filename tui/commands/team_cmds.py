@@ -54,6 +54,10 @@ def _print_agreement(result: Agreement) -> None:
         f"Spans: exact F1 {_pct(s['exact_f1'])}; Cohen's kappa {_kappa(s['kappa'])} on the labels of "
         f"{s['shared_ranges']} ranges both accepted; {len(result.span_items)} ranges in disagreement"
     )
+    click.echo(
+        f"Glossary links of spans both accepted: {_pct(s['link_agreement'])} the same entry "
+        f"({s['link_disagreements']} differ; linked: A {s['linked_a']}, B {s['linked_b']})"
+    )
     print_table(
         ["glossary", "A", "B", "matched", "same status", "same approved English", "terms in disagreement"],
         [
@@ -81,12 +85,14 @@ def agree_cmd(a_path: str, b_path: str, pair: str | None, as_json: bool) -> None
 
     Pairs are matched by name and must hold the same texts. Beads: strict and lax F1 (the evaluation's
     scoring) and the beads both confirmed; accepted spans: exact and overlap F1 per label and Cohen's kappa
-    on the labels of ranges both accepted; glossary: entries matched by term, agreement on status and on
+    on the labels of ranges both accepted, and how often a span both accepted links to the same glossary
+    entry (entries matched by term); glossary: entries matched by term, agreement on status and on
     approved English. Both projects are only read.
 
     The share of beads both confirmed counts the beads (same sentences on both sides) that both analysts
     confirmed, out of the distinct beads of either. JSON keys: `beads` (with `by_pair`), `spans`,
-    `glossary`, each with its figures and `disagreements` (bead numbers from 1, `*_index` from 0).
+    `glossary`, each with its figures and `disagreements` (bead numbers from 1, `*_index` from 0); a span
+    disagreement says whether it `differs_in` the label or only in the glossary link.
 
     Example:
 
@@ -127,7 +133,9 @@ def adjudicate_cmd(
     MERGED starts as a copy of A; every bead stretch, span range and glossary term they disagree on
     becomes an item of a queue kept in MERGED (showing A's version until decided). The app opens on the
     queue: take A, take B or edit, each decision recorded with who made it and undoable (`taiyaku undo`).
-    Running it again on a partly adjudicated MERGED keeps the decisions made and adds new disagreements.
+    Running it again on a partly adjudicated MERGED keeps the decisions made, adds new disagreements,
+    and brings in what A and B changed alike since the last build (beads, spans, entries; "brought in"),
+    except where a decision covers the place or the lead changed it in MERGED (listed, left as it is).
 
     Example:
 
@@ -142,10 +150,23 @@ def adjudicate_cmd(
         print_json(summary)
     elif no_tui:
         print_table(
-            ["kind", "items", "decided", "open"],
-            [(k, v["items"], v["decided"], v["open"]) for k, v in summary["kinds"].items()],
+            ["kind", "items", "decided", "open", "brought in"],
+            [
+                (k, v["items"], v["decided"], v["open"], summary["brought_in"][k])
+                for k, v in summary["kinds"].items()
+            ],
             title=f"Adjudication queue in {out_path}",
         )
+    if not as_json:
+        brought = sum(counts.brought_in.values())
+        if brought:
+            click.echo(
+                f"Brought in {brought} change{'' if brought == 1 else 's'} A and B made alike since the last "
+                "build (one action: taiyaku undo takes it back)",
+                err=True,
+            )
+        for line in counts.left_out:
+            click.echo(f"Not brought in: {line}", err=True)
     if counts.changed and not as_json:
         click.echo(
             f"{counts.changed} decided item{'s' if counts.changed > 1 else ''} changed in A or B since the "

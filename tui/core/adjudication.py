@@ -5,7 +5,8 @@ provenance); every bead stretch, span range and glossary term they disagree on b
 (glossary.review_store), showing A's version until decided. Each decision (take A, take B, edit) is one
 action of the application layer: the merged project's content and the item's decision change in one
 transaction, logged in the shared history with who decided, and undoable. Building again on a partly
-adjudicated project keeps every decision made.
+adjudicated project keeps every decision made and brings in what A and B changed alike since
+(tui.core.adjudication_sync).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from glossary.project import open_glossary_project
 from glossary.review_store import Decision, Item, Kind
 from tui.core import history
 from tui.core.adjudication_apply import apply_version
+from tui.core.adjudication_sync import bring_in_agreed
 from tui.core.project import Project
 
 
@@ -43,6 +45,10 @@ class QueueCounts:
     changed: int = 0
     """Decided items whose analysts changed their versions since the decision (kept, worth a look)."""
     created: bool = False
+    brought_in: dict[Kind, int] = field(default_factory=dict)
+    """Places where A and B made the same change since the last build, now in the merged project."""
+    left_out: list[str] = field(default_factory=list)
+    """Such changes not brought in (the lead changed the place in the merged project), one line each."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +58,8 @@ class QueueCounts:
             "kept": self.kept,
             "dropped": self.dropped,
             "changed_since_decided": self.changed,
+            "brought_in": {k: self.brought_in.get(k, 0) for k in review_store.KINDS},
+            "left_out": self.left_out,
             "kinds": {
                 k: {
                     "items": self.items.get(k, 0),
@@ -89,7 +97,13 @@ def _span_item(d: SpanDiff) -> tuple[Kind, str, str | None, str, Any, Any]:
 
 
 def _labels(rows: Sequence[SpanRow]) -> str:
-    return ", ".join(s.label for s in rows if s.status == "accepted") or "—"
+    """The accepted labels, each with the term of the glossary entry it links to (→ term)."""
+    return (
+        ", ".join(
+            s.label + (f" → {s.link_text()}" if s.entry else "") for s in rows if s.status == "accepted"
+        )
+        or "—"
+    )
 
 
 def _entry_item(d: EntryDiff) -> tuple[Kind, str, str | None, str, Any, Any]:
@@ -173,6 +187,8 @@ def build_queue(
                 counts.kept += how != "added"
                 counts.changed += how == "changed"
             counts.dropped = review_store.drop_open_except(db, {r[1] for r in rows}, set(found.pairs))
+        report = bring_in_agreed(project, found)
+        counts.brought_in, counts.left_out = dict(report.brought_in), report.left_out
         for item in review_store.items(db):
             counts.items[item.kind] = counts.items.get(item.kind, 0) + 1
             if item.decision is not None:

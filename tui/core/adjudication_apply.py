@@ -20,7 +20,7 @@ from glossary import change_store, store
 from glossary import spans as span_store
 from glossary.agreement_diff import ENTRY_FIELDS, SpanRow, entry_key
 from glossary.model import Entry
-from glossary.review_store import Item
+from glossary.review_store import Item, Kind
 from tui.core import history
 from tui.core.beads import load_pair
 from tui.core.clause_follow import follow_clauses
@@ -30,10 +30,17 @@ from tui.core.terms import entry_from_json, entry_ops
 
 def apply_version(project: Project, act: Action, item: Item, version: Any) -> tuple[int | None, int | None]:
     """Apply `version` for the item; returns the pair id and 0-based bead it concerns (where undo goes)."""
-    if item.kind == "beads":
-        return _apply_beads(project, act, item.pair or "", version)
-    if item.kind == "span":
-        return _apply_spans(project, act, item.pair or "", version)
+    return apply_at(project, act, item.kind, item.pair, version)
+
+
+def apply_at(
+    project: Project, act: Action, kind: Kind, pair: str | None, version: Any
+) -> tuple[int | None, int | None]:
+    """Apply a version (shaped as an item's) at a place of the merged project, item or not."""
+    if kind == "beads":
+        return _apply_beads(project, act, pair or "", version)
+    if kind == "span":
+        return _apply_spans(project, act, pair or "", version)
     _apply_entry(project, act, version)
     return None, None
 
@@ -78,12 +85,20 @@ def _apply_beads(project: Project, act: Action, pair_name: str, version: Any) ->
 
 
 def _entry_id(db: Database, row: SpanRow) -> int | None:
-    """The merged project's entry for a span's link (entries are matched by their terms)."""
+    """The merged project's entry for a span's link: the same terms, else the same term as entries are
+    matched (its English may be settled differently). A link to an entry the merged glossary lacks is a
+    one-line error: the entry's own item is settled first."""
     if row.entry is None:
         return None
     ja, en, acronym = row.entry
     found = store.find_duplicate(db, Entry(ja=ja, en=en, acronym=acronym))
-    return found.id if found is not None else None
+    if found is None:
+        found = next((e for e in store.list_entries(db) if entry_key(e) == row.link), None)
+    if found is None or found.id is None:
+        raise ProjectError(
+            f"{row.text} links to {row.link_text()}, which the merged glossary lacks; settle that entry first"
+        )
+    return found.id
 
 
 def _apply_spans(project: Project, act: Action, pair_name: str, version: Any) -> tuple[int, None]:
@@ -97,13 +112,13 @@ def _apply_spans(project: Project, act: Action, pair_name: str, version: Any) ->
         if (r["lang"], r["start"], r["end"]) == (lang, start, end)
     }
     targets = [SpanRow.from_dict(s) for s in version["spans"]]
+    entry_ids = [_entry_id(db, t) for t in targets]  # before any change: a missing entry changes nothing
     for label, span_id in current.items():
         if all(t.label != label for t in targets):
             before = change_store.span_row(db, span_id)
             span_store.remove_span(db, span_id)
             act.ops.append(history.rows_op("spans", {"id": span_id}, before, None))
-    for t in targets:
-        entry_id = _entry_id(db, t)
+    for t, entry_id in zip(targets, entry_ids, strict=True):
         if t.label in current:
             span_id = current[t.label]
             before = change_store.span_row(db, span_id)

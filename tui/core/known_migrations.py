@@ -19,6 +19,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("glossary", "m005_lookup_status"),
         ("history", "m001_history"),
         ("review", "m001_review"),
+        ("review", "m002_review_base"),
         ("spans", "m001_spans"),
         ("spans", "m002_entry_link_without_foreign_key"),
         ("views", "m001_browsing_views"),

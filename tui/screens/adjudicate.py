@@ -174,7 +174,8 @@ class AdjudicateScreen(Screen[None]):
             spans = version["spans"]
             head = f"{version['lang'].upper()} 「{version['text']}」 {version['start']}–{version['end']}\n"
             return head + (
-                "\n".join(f"{s['label']} {s['status']} ({s['source']})" for s in spans) or "— no span here"
+                "\n".join(f"{s['label']} {s['status']} ({s['source']}){_link(s)}" for s in spans)
+                or "— no span here"
             )
         entry = version["entry"]
         if entry is None:
@@ -310,6 +311,11 @@ class AdjudicateScreen(Screen[None]):
 
 def _range(r: list[int]) -> str:
     return "—" if r[0] == r[1] else str(r[0] + 1) if r[1] == r[0] + 1 else f"{r[0] + 1}–{r[1]}"
+
+
+def _link(span: dict[str, Any]) -> str:
+    entry = span.get("entry")
+    return f"\n  → glossary: {' / '.join(x for x in entry if x)}" if entry else ""
 
 
 def _escape(text: str) -> str:
