@@ -176,7 +176,10 @@ def test_bead_edits_and_realign_from_the_cli_with_the_real_aligner(run, pair: st
     for args, message in [
         (("bead", "split", pair, "99"), f"{pair} has 6 beads; there is no bead 99"),
         (("bead", "split", pair, "2"), "bead 2 (1-0) has only one segment"),
-        (("bead", "merge", pair, "0"), "0 is not in the range x>=1"),
+        (
+            ("bead", "merge", pair, "0"),
+            "'0' is not a bead number (12) or a clause bead (12.3), counted from 1",
+        ),
     ]:
         result = run(*args)
         assert result.exit_code != 0 and message in result.output, result.output

@@ -155,12 +155,15 @@ def merge_cmd(
         number,
         edit.merge,
         "merge",
-        f"merge bead {number} with the next",
+        f"merge bead {number} with {number.bead + 1}"
+        if number.clause is None
+        else f"merge bead {number} with the next",
         no_embeddings,
         db_path,
         user,
     )
-    _done(quiet, f"{name}: merged bead {number} with the next")
+    nxt = str(number.bead + 1) if number.clause is None else "the next"
+    _done(quiet, f"{name}: merged bead {number} with {nxt}")
 
 
 @bead_group.command("split")
