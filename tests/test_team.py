@@ -484,8 +484,11 @@ def test_agree_counts_and_adjudicate_queues_differing_glossary_links(
     projects: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Same span, same label, linked to different glossary entries (or one unlinked): a disagreement."""
+    import asyncio
+
     from tui.core import adjudication
     from tui.core.project import Project
+    from tui.screens.adjudicate import AdjudicateScreen, make_adjudicate_app
 
     a, b = _copies(projects, tmp_path)
     spans = _spans(a)
@@ -515,25 +518,51 @@ def test_agree_counts_and_adjudicate_queues_differing_glossary_links(
     assert _counts(merged, a, b)["span"]["items"] == 11
     with Project.open(merged, user="lead", create=False) as project:
         items = adjudication.queue(project)
-        link_items = {
-            n: item
-            for item in items
-            for (lang, start, end), n in ranges.items()
-            if item.key == f"{PAIR}:{lang}:{start}-{end}"
-        }
-        assert set(link_items) == {2, 4, 9} and "→ 安全保障" in link_items[2].title
+    link_items = {
+        n: item
+        for item in items
+        for (lang, start, end), n in ranges.items()
+        if item.key == f"{PAIR}:{lang}:{start}-{end}"
+    }
+    assert set(link_items) == {2, 4, 9} and "→ 安全保障" in link_items[2].title
+
+    async def edit_in_the_app() -> str:
+        """The lead edits span 9's item in the queue, keeping its label: A's link comes with it."""
+        app = make_adjudicate_app(merged, user="lead")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, AdjudicateScreen)
+            screen.table.move_cursor(
+                row=next(n for n, i in enumerate(screen.items) if i.id == link_items[9].id)
+            )
+            await pilot.pause()
+            shown = str(screen.query_one("#adj-a").render())
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press(*spans[9]["label"], "enter")
+            await pilot.pause()
+            return shown
+
+    assert "→ glossary: 安全保障" in asyncio.run(edit_in_the_app())
+    with Project.open(merged, user="lead", create=False) as project:
         adjudication.decide(project, link_items[2].id, "b")
-        adjudication.decide(project, link_items[9].id, "b")
         with pytest.raises(ProjectError, match="両国, which the merged glossary lacks; settle that entry"):
             adjudication.decide(project, link_items[4].id, "b")
         entry = next(i for i in items if i.kind == "entry" and "両国" in i.title)
         adjudication.decide(project, entry.id, "b")  # bob's entry first, then his link to it
         adjudication.decide(project, link_items[4].id, "b")
+        assert adjudication.queue(project)[[i.id for i in items].index(link_items[9].id)].decision == "edit"
     entries = {
         e["id"]: e["ja"] for e in json.loads(_ok("glossary", "list", "--db", str(merged), "--json").stdout)
     }
     after = _spans(merged)
-    assert [entries.get(after[i]["entry_id"]) for i in (2, 3, 4, 9)] == ["安全保障", "日本国", "両国", None]
+    assert [entries.get(after[i]["entry_id"]) for i in (2, 3, 4, 9)] == [
+        "安全保障",
+        "日本国",
+        "両国",
+        "安全保障",
+    ]
     assert after[2]["label"] == spans[2]["label"] and after[2]["status"] == "accepted"
     assert "Undone" in _ok("undo", "--db", str(merged), "--user", "lead").stdout
     assert _spans(merged)[4]["entry_id"] is None

@@ -139,9 +139,9 @@ class _Sync:
     def _pair(self, base: dict[str, Any] | None, name: str, what: str) -> Any:
         return None if base is None else base.get("pairs", {}).get(name, {}).get(what)
 
-    def settle(self, now: Any, a: Any, before_merged: Any, before_a: Any, where: str) -> bool:
+    def settle(self, now: Any, a: Any, before_merged: Any, before_a: Any, where: str, *, kept: bool) -> bool:
         """Whether A's version (agreed with B) comes in at a place where the merged project differs."""
-        if self.merged is None:  # no base kept: every agreed difference, but nothing is removed
+        if not kept:  # no base kept for this place: every agreed difference, but nothing is removed
             return a not in (None, [])
         if a == before_a:  # not a change of the analysts: the difference is the lead's, or older
             return False
@@ -163,21 +163,23 @@ class _Sync:
             before_m = (self.merged or {}).get("entries", {}).get(_term(key))
             before_a = (self.analysts or {}).get("entries", {}).get(_term(key))
             where = f"glossary {key[1]}"
-            if self.settle(now, a, before_m, before_a, where):
+            if self.settle(now, a, before_m, before_a, where, kept=self.merged is not None):
                 entry = by_a.get(key)
                 version = {"key": list(key), "entry": entry_to_dict(entry, who=True) if entry else None}
                 self.bring(act, "entry", None, version, where)
 
     def spans(self, act: Action, name: str, a: PairSide, b: PairSide, now_side: PairSide) -> None:
         now, sa, sb = _spans_state(now_side.spans), _spans_state(a.spans), _spans_state(b.spans)
-        kept_m = self._pair(self.merged, name, "spans") or {}
+        kept_m = self._pair(self.merged, name, "spans")
         kept_a = self._pair(self.analysts, name, "spans") or {}
+        kept = kept_m is not None  # a pair first compared now (an earlier build had --pair) has no base
+        kept_m = kept_m or {}
         for key in sorted(now.keys() | sa.keys()):
             here, agreed = now.get(key, []), sa.get(key, [])
             if here == agreed or agreed != sb.get(key, []) or f"{name}:{key}" in self.decided:
                 continue
             where = f"{name}: spans at {key}"
-            if self.settle(here, agreed, kept_m.get(key, []), kept_a.get(key, []), where):
+            if self.settle(here, agreed, kept_m.get(key, []), kept_a.get(key, []), where, kept=kept):
                 lang, offsets = key.split(":")
                 start, end = (int(x) for x in offsets.split("-"))
                 spans = [s.to_dict() for s in a.spans if _range_key(s) == key]

@@ -264,7 +264,7 @@ class AdjudicateScreen(Screen[None]):
         item = self.current
         if label is None or item is None:
             return
-        spans = [] if label == NO_SPAN else [_span_row(item.a, label)]
+        spans = [] if label == NO_SPAN else [_span_row(item.a, label, _link_of(item, label))]
         self._decide("edit", {**{k: item.a[k] for k in ("lang", "start", "end", "text")}, "spans": spans})
 
     def _entry_edited(self, result: tuple[str, str] | None) -> None:
@@ -322,7 +322,16 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-def _span_row(meta: dict[str, Any], label: str) -> dict[str, Any]:
+def _link_of(item: Item, label: str) -> Any:
+    """The glossary link an edited label keeps: A's, else B's, for a span of that label they accepted."""
+    for version in (item.a, item.b):
+        for span in version["spans"]:
+            if span["label"] == label and span["status"] == "accepted" and span.get("entry"):
+                return span["entry"]
+    return None
+
+
+def _span_row(meta: dict[str, Any], label: str, entry: Any = None) -> dict[str, Any]:
     return {
         "lang": meta["lang"],
         "start": meta["start"],
@@ -332,7 +341,7 @@ def _span_row(meta: dict[str, Any], label: str) -> dict[str, Any]:
         "source": "user",
         "text": meta["text"],
         "hint": None,
-        "entry": None,
+        "entry": entry,
     }
 
 
