@@ -205,7 +205,7 @@ async def test_review_queue_goes_to_low_scores(project: Path) -> None:
         await pilot.press("n")
         assert table.cursor == 4  # 0.35: below the confidence threshold (alignment.confidence.FLAG_BELOW)
         await pilot.press("N")
-        assert table.cursor == 3  # 0.71 is doubtful too; 0.88 and above are not
+        assert table.cursor == 3  # 0.71 is doubtful too; 0.93 and above are not
     assert stored(project)[2][2] == "confirmed"
 
 

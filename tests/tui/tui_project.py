@@ -66,7 +66,7 @@ def sample_beads() -> list[Bead]:
     """JA 2 has no English; EN 2 stands alone (a 0-1): the shape of a real review."""
     return [
         Bead((0, 1), (0, 1), score=0.92),
-        Bead((1, 2), (1, 2), score=0.88),
+        Bead((1, 2), (1, 2), score=0.93),
         Bead((2, 3), (2, 2), score=0.05),
         Bead((3, 4), (2, 3), score=0.71),
         Bead((4, 5), (3, 4), score=0.35),
