@@ -42,9 +42,8 @@ class Weights:
     anchor_miss: float = 0.08
     anchor_cap: float = 4.0
     gain: float = 0.5
-    """Weight of the merge gain: how much more similar an n:m bead is than its best sub-bead (one end
-    segment dropped). USE embeddings of a concatenation stay close to any of its parts, so without this an
-    unrelated extra sentence is cheaply absorbed into a merge instead of being left as 1-0 / 0-1."""
+    """Weight of the merge gain: how much more similar an n:m bead is than its best sub-bead (one end segment
+    dropped). USE embeddings of a concatenation stay close to its parts: without this, merges absorb strays."""
     gain_cap: float = 0.15
     gain_loss: float = 1.0
     """Weight of a negative merge gain (the merge is less similar than its best sub-bead): a sentence with
@@ -53,9 +52,8 @@ class Weights:
     skip: float = -0.1
     """Score of a 1-0 or 0-1 bead (a dropped or added sentence)."""
     run_bonus: float = 0.1
-    """Added per segment beyond the first to a run of deleted segments taken as one bead (2-0, 3-0: types
-    of `dp.SENTENCE_TYPES`): a left-out passage is one event, so the second and third sentence of it cost
-    less than a sentence left out on its own."""
+    """Added per segment after the first of a 2-0 / 3-0 bead (`dp.SENTENCE_TYPES`): a passage left out is
+    one event, so its later sentences cost less than a sentence left out on its own."""
     priors: Mapping[BeadType, float] = field(
         default_factory=lambda: {
             (1, 1): 0.0,
@@ -79,9 +77,11 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-SENTENCE_WEIGHTS = replace(DEFAULT_WEIGHTS, priors={**DEFAULT_WEIGHTS.priors, (1, 3): 0.0, (3, 1): 0.0})
-"""Sentence level: with deletion runs as beads of their own (`dp.SENTENCE_TYPES`) a third merged sentence
-needs no extra prior (re-tuned on perturb trials 0-5); the clause level keeps DEFAULT_WEIGHTS."""
+SENTENCE_WEIGHTS = replace(
+    DEFAULT_WEIGHTS, margin=0.8, priors={**DEFAULT_WEIGHTS.priors, (1, 3): 0.0, (3, 1): 0.0}
+)
+"""Sentence level, re-tuned with the deletion runs (`dp.SENTENCE_TYPES`) on perturb trials 0-5: no prior for
+a third merged sentence, less neighbour margin. The clause level keeps DEFAULT_WEIGHTS."""
 
 # --- per-side features ----------------------------------------------------------------------------------
 
