@@ -8,6 +8,7 @@ level aligns its clauses in a worker (with the loading indicator), as one undoab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import work
@@ -53,6 +54,21 @@ class ClausesAligned(Message, bubble=False):
 
 class Zoom(BeadEdits):
     """Keys and jobs of the clause level."""
+
+    def change_zoom(self, change: Callable[[clauses.ClauseState], clauses.ClauseState]) -> bool:
+        """Run one clause action of tui.core on the zoom; a refusal is shown (a rule's as a warning)."""
+        if self.zoom is None:
+            return False
+        try:
+            self.zoom = change(self.zoom)
+        except EditError as exc:  # a refusal that explains itself (pieces in two beads, say)
+            self.notify(str(exc), severity="warning")
+            return False
+        except ProjectError as exc:
+            self.refused(exc)
+            return False
+        self.state = self.zoom.sentences
+        return True
 
     # --- zooming ---------------------------------------------------------------------------------------
 
@@ -162,20 +178,15 @@ class Zoom(BeadEdits):
             return
         lang: Lang = "ja" if choice.lang == "ja" else "en"
         row = self.table.cursor
-        try:
-            if choice.at is None:
-                self.zoom = self.session.join_pieces(self.zoom, lang, choice.clause)
-                done = "Joined the two pieces"
-            else:
-                self.zoom = self.session.cut_piece(self.zoom, lang, choice.clause, choice.at)
-                done = "Cut the piece"
-        except EditError as exc:  # a refusal that explains itself (pieces in two beads, say)
-            self.notify(str(exc), severity="warning")
+        if choice.at is None:
+            done = "Joined the two pieces"
+            ok = self.change_zoom(lambda z: self.session.join_pieces(z, lang, choice.clause))
+        else:
+            at = choice.at
+            done = "Cut the piece"
+            ok = self.change_zoom(lambda z: self.session.cut_piece(z, lang, choice.clause, at))
+        if not ok:
             return
-        except ProjectError as exc:
-            self.refused(exc)
-            return
-        self.state = self.zoom.sentences
         self.show(row)
         self.notify(f"{done} (u undoes it; s splits the clause bead, / cuts again).", timeout=4)
 
@@ -221,17 +232,8 @@ class Zoom(BeadEdits):
         )
 
         def done(text: str | None) -> None:
-            if text is None or self.zoom is None:
+            if text is None or not self.change_zoom(lambda z: self.session.render_clause(z, row, text)):
                 return
-            try:
-                self.zoom = self.session.render_clause(self.zoom, row, text)
-            except EditError as exc:
-                self.notify(str(exc), severity="warning")
-                return
-            except ProjectError as exc:
-                self.refused(exc)
-                return
-            self.state = self.zoom.sentences
             self.spans = self.notes.spans_by_segment(self.pair_state.pair)
             self.show(row)
 
