@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from alignment.importer import Plan, Source, plan_import
 from alignment.layout import Override
-from alignment.model import Bead, Level
+from alignment.model import Bead, Level, Segment
 
 if TYPE_CHECKING:
     import numpy as np
@@ -157,26 +157,100 @@ class RecordingEmbedder:
         return out
 
 
-def align_document(job: AlignJob) -> Aligned:
-    """Align one pair's segment texts around its confirmed beads (no project involved)."""
-    from alignment.aligner import align_texts, make_embedder
+def _recorder(use_embeddings: bool, cached: dict[str, bytes]) -> tuple[RecordingEmbedder | None, str | None]:
+    """The job's embedder (None when embeddings are off) and why there is none."""
+    from alignment.aligner import make_embedder
 
-    started = time.perf_counter()
-    recorder: RecordingEmbedder | None = None
-    embedder, note = make_embedder(None, job.use_embeddings)
-    if embedder is not None:
-        recorder = RecordingEmbedder(job.cached)
-    beads, signals, todo = align_texts(
+    embedder, note = make_embedder(None, use_embeddings)
+    return (RecordingEmbedder(cached) if embedder is not None else None), note
+
+
+def _align(
+    job: AlignJob, recorder: RecordingEmbedder | None, note: str | None, cuts: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Bead], Signals, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    from alignment.aligner import align_texts
+
+    return align_texts(
         job.ja,
         job.en,
         embedder=recorder,
         glossary=job.glossary,
         fixed=[b for b in job.current if b.status == "confirmed"],
+        cuts=cuts,
         note=note,
         level=job.level,
     )
+
+
+def align_document(job: AlignJob) -> Aligned:
+    """Align one pair's segment texts around its confirmed beads (no project involved)."""
+    started = time.perf_counter()
+    recorder, note = _recorder(job.use_embeddings, job.cached)
+    beads, signals, todo = _align(job, recorder, note)
     vectors = recorder.vectors if recorder is not None else {}
     return Aligned(tuple(beads), signals, tuple(todo), work_since(started), vectors)
+
+
+# --- clause level -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseJob:
+    """One pair to align at clause level: its clause segments and clause beads, and the sentence beads whose
+    ends cut the clause search; a pair with no sentence beads brings its sentence job instead, which the
+    worker aligns first (as `align --level clause` does for such a pair)."""
+
+    clauses: AlignJob
+    """The clause texts, the clause beads as read (confirmed ones are kept), anchors, cached vectors."""
+    ja: tuple[Segment, ...]
+    en: tuple[Segment, ...]
+    sentence_beads: tuple[Bead, ...] = ()
+    sentences: AlignJob | None = None
+
+    @property
+    def name(self) -> str:
+        return self.clauses.name
+
+    @property
+    def chars(self) -> int:
+        return self.clauses.chars + (self.sentences.chars if self.sentences is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseAligned:
+    clauses: Aligned
+    sentence_beads: tuple[Bead, ...] | None = None
+    """The sentence beads aligned first for a pair that had none (None: the pair's own were used)."""
+
+    @property
+    def work(self) -> Work:
+        return self.clauses.work
+
+
+def clause_cuts(
+    sentence_beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]
+) -> list[tuple[int, int]]:
+    """Clause-index nodes at every sentence-bead boundary, as `aligner.align_pair` cuts a pair's clauses."""
+    from alignment.aligner import _first_clause
+
+    first_ja, first_en = _first_clause(ja), _first_clause(en)
+    return [(first_ja.get(b.ja[0], len(ja)), first_en.get(b.en[0], len(en))) for b in sentence_beads]
+
+
+def align_clauses(job: ClauseJob) -> ClauseAligned:
+    """Align one pair's clauses inside its sentence beads (aligning its sentences first if it has none)."""
+    started = time.perf_counter()
+    # One recorder for both levels: the clause pass sees the sentence pass's vectors as cached, as the
+    # single-pair command sees them in the project's cache.
+    cached = {**(job.sentences.cached if job.sentences is not None else {}), **job.clauses.cached}
+    recorder, note = _recorder(job.clauses.use_embeddings, cached)
+    sentence_beads, made = job.sentence_beads, None
+    if job.sentences is not None:
+        made = sentence_beads = tuple(_align(job.sentences, recorder, note)[0])
+    cuts = clause_cuts(sentence_beads, job.ja, job.en)
+    beads, signals, todo = _align(job.clauses, recorder, note, cuts)
+    vectors = recorder.vectors if recorder is not None else {}
+    return ClauseAligned(Aligned(tuple(beads), signals, tuple(todo), work_since(started), vectors), made)
 
 
 def cache_mark(db: Database) -> int:

@@ -5,7 +5,9 @@ The floor is the serial run (`--workers 1`: the same pure functions in this proc
 run; the figures are ratios against it. Every configuration must store the same project content (timestamps
 aside): the digests printed must be equal.
 
-    .venv/bin/python bench/batch.py [--docs 16] [--workers 2] [--no-dask] [--keep DIR]
+    .venv/bin/python bench/batch.py [--docs 16] [--workers 2] [--no-dask] [--level clause] [--keep DIR]
+
+`--level clause` adds a fourth stage: the clauses of every pair aligned inside its sentence beads.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def digest(db: Path) -> str:
     return hashlib.sha256(repr(sorted(dump(db).items())).encode()).hexdigest()[:16]
 
 
-def run_all(folder: Path, db: Path, workers: int, scheduler: str | None = None) -> dict[str, Any]:
+def run_all(
+    folder: Path, db: Path, workers: int, scheduler: str | None = None, *, clauses: bool = False
+) -> dict[str, Any]:
     from alignment.store import list_pairs
     from tui.core.archive import Options, align_archive, import_archive, read_folder, suggest_archive
     from tui.core.batch import pool
@@ -67,10 +71,13 @@ def run_all(folder: Path, db: Path, workers: int, scheduler: str | None = None) 
         pairs = list_pairs(project.db)
         suggested = suggest_archive(project, pairs, where)
         aligned = align_archive(project, pairs, where)
+        by_clause = align_archive(project, pairs, where, level="clause") if clauses else None
         description = where.description
     total = time.perf_counter() - started
     docs = len(imported.stored)
-    for name, outcome in (("import", imported), ("suggest", suggested), ("align", aligned)):
+    outcomes = [("import", imported), ("suggest", suggested), ("align", aligned)]
+    outcomes += [("align_clause", by_clause)] if by_clause is not None else []
+    for name, outcome in outcomes:
         assert not outcome.failed, outcome.failed
         stages[name] = {
             "seconds": round(outcome.seconds, 2),
@@ -142,6 +149,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--level", choices=("sentence", "clause"), default="sentence")
     parser.add_argument("--keep", type=Path, default=None, help="Keep the projects in this (new) folder.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,10 +158,12 @@ def main() -> None:
         folder = base / "archive"
         folder.mkdir()
         sizes = make_archive(folder, args.docs)
-        serial = run_all(folder, base / "serial.db", 1)
-        local = run_all(folder, base / "local.db", args.workers)
+        clauses = args.level == "clause"
+        serial = run_all(folder, base / "serial.db", 1, clauses=clauses)
+        local = run_all(folder, base / "local.db", args.workers, clauses=clauses)
         out: dict[str, Any] = {
             "documents": args.docs,
+            "level": args.level,
             "characters": sum(sizes),
             "mean_characters_per_document": round(sum(sizes) / len(sizes)),
             "serial": serial,
@@ -164,7 +174,7 @@ def main() -> None:
         }
         if not args.no_dask:
             with dask_processes(args.workers, base) as address:
-                cluster = run_all(folder, base / "dask.db", args.workers, address)
+                cluster = run_all(folder, base / "dask.db", args.workers, address, clauses=clauses)
             out["dask"] = cluster
             out["identical_dask"] = cluster["digest"] == serial["digest"]
             out["dask_overhead_vs_local"] = round(cluster["seconds"] / local["seconds"] - 1, 3)

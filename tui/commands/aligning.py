@@ -111,7 +111,9 @@ def _summary(db: Database, result: Alignment, pair: Pair, lowest: int) -> dict[s
     help="How many of the lowest-scoring beads to list for review.",
 )
 @batch_options
-@click.option("--skip-done", is_flag=True, help="With --all: skip pairs that have beads (continue a batch).")
+@click.option(
+    "--skip-done", is_flag=True, help="With --all: skip pairs that have beads at --level (continue a batch)."
+)
 @db_option
 @json_option
 @quiet_option
@@ -146,18 +148,19 @@ def align_cmd(
     from alignment.store import get_document, resolve_pairs
     from tui.core.beads import align_pairs
 
-    no_batch(all_ and level == "sentence", workers, scheduler, "go with --all at sentence level")
+    no_batch(all_, workers, scheduler)
     with open_project(db_path, user=user) as project:
         db = project.db
         pairs = resolve_pairs(db, name, all_)
         if all_:
             pairs = [p for p in pairs if get_document(db, p.id, "en") is not None]
-        if all_ and level == "sentence":  # a batch: on every core, or on a Dask cluster
+        if all_:  # a batch: on every core, or on a Dask cluster
             pairs, outcome = align_many(
                 project,
                 pairs,
                 workers=workers,
                 scheduler=scheduler,
+                level=level,
                 use_embeddings=not no_embeddings,
                 skip_done=skip_done,
                 quiet=quiet or as_json,

@@ -15,7 +15,7 @@ from tui.common import F, print_json, progress
 
 if TYPE_CHECKING:
     from alignment.aligner import Alignment
-    from alignment.model import Pair
+    from alignment.model import Level, Pair
     from glossary.suggest import SuggestReport
     from tui.core.archive import Options
     from tui.core.batch import Outcome, Tick
@@ -156,23 +156,29 @@ def align_many(
     *,
     workers: int | None,
     scheduler: str | None,
+    level: Level = "sentence",
     use_embeddings: bool,
     skip_done: bool,
     quiet: bool,
 ) -> tuple[list[Pair], Outcome[Alignment]]:
-    """`align --all` as a batch; returns the pairs aligned (in order) with the outcome."""
+    """`align --all` as a batch; returns the pairs aligned (in order) with the outcome.
+
+    `skip_done` skips the pairs that have beads at `level`. At clause level that includes a pair whose clause
+    beads a later sentence edit reset (tui.core.clause_follow): without `skip_done` it is aligned again."""
     from alignment.bead_store import bead_count
     from tui.core.archive import align_archive
     from tui.core.batch import pool
 
     if skip_done:
-        pairs = [p for p in pairs if not bead_count(project.db, [p.id], "sentence")]
+        pairs = [p for p in pairs if not bead_count(project.db, [p.id], level)]
     with pool(workers, scheduler) as where:
         outcome = run_reported(
             "Aligning",
             len(pairs),
             quiet,
-            lambda tick: align_archive(project, pairs, where, use_embeddings=use_embeddings, on_tick=tick),
+            lambda tick: align_archive(
+                project, pairs, where, level=level, use_embeddings=use_embeddings, on_tick=tick
+            ),
         )
     by_name = {p.name: p for p in pairs}
     _finish_on_close(outcome, quiet)

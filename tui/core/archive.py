@@ -2,7 +2,8 @@
 
 Each action reads what a worker needs, sends the pure work out (alignment.batch, glossary.batch) and stores
 each result here as one transaction: an import as `run_import` writes it (no history, as the single import),
-suggestions and alignments as one undoable action per pair, as their single-pair forms do.
+suggestions and alignments as one undoable action per pair (and per level aligned: a pair aligned at clause
+level before it had sentence beads gets both, in one transaction), as their single-pair forms do.
 """
 
 from __future__ import annotations
@@ -11,13 +12,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignment.aligner import Alignment
-from alignment.batch import Aligned, AlignJob, Imported, ImportJob, align_document, prepare_import
+from sqlite_utils import Database
+
+from alignment.aligner import Alignment, save_alignment
+from alignment.batch import (
+    Aligned,
+    AlignJob,
+    ClauseAligned,
+    ClauseJob,
+    Imported,
+    ImportJob,
+    align_clauses,
+    align_document,
+    cache_mark,
+    cached_vectors,
+    prepare_import,
+    store_vectors,
+)
 from alignment.bead_store import get_beads
+from alignment.features import overlap_texts
 from alignment.importer import ImportSummary, check_free, check_name, read_source, run_import
 from alignment.layout import Override
-from alignment.model import Pair
-from alignment.project import ProjectError
+from alignment.model import Bead, Level, Pair, Segment
+from alignment.project import ProjectError, write
 from alignment.store import get_document, pair_exists, pair_segments
 from alignment.textio import path_text
 from glossary.batch import Suggested, SuggestJob, read_suggest_job, suggest_document
@@ -170,49 +187,114 @@ def align_archive(
     pairs: Sequence[Pair],
     where: Pool,
     *,
+    level: Level = "sentence",
     use_embeddings: bool = True,
     on_tick: OnTick = None,
 ) -> Outcome[Alignment]:
-    """Align every pair at sentence level around its confirmed beads, each stored as one undoable action."""
-    from alignment.aligner import make_embedder, save_alignment
-    from alignment.batch import cache_mark, cached_vectors, store_vectors
-    from alignment.features import overlap_texts
+    """Align every pair around its confirmed beads, each stored as one undoable action (as `align` does).
 
-    db = project.db
+    At clause level a pair's clauses are aligned inside its sentence beads; a pair with no sentence beads
+    is aligned at sentence level first, by the same worker, and both actions are stored in one transaction.
+    """
+    from alignment.aligner import make_embedder
+
     make_embedder(None, use_embeddings)  # a missing encoder is one line before any work is sent
-    mark = cache_mark(db)
-    anchors = tuple(anchor_pairs(db))
+    reader = _Reader(project.db, tuple(anchor_pairs(project.db)), use_embeddings)
     by_name = {p.name: p for p in pairs}
+    names = [p.name for p in pairs]
 
-    def job(pair: Pair) -> Callable[[], AlignJob]:
-        def read() -> AlignJob:
-            if get_document(db, pair.id, "en") is None:
-                raise ProjectError(f"pair {pair.name!r} has no English document to align with")
-            ja = tuple(s.text for s in pair_segments(db, pair, "ja"))
-            en = tuple(s.text for s in pair_segments(db, pair, "en"))
-            current = tuple(get_beads(db, pair.id, "sentence"))
-            runs = [
-                t for side, lang in ((ja, "ja"), (en, "en")) for r in overlap_texts(side, lang) for t in r
-            ]
-            cached = cached_vectors(db, runs, mark) if use_embeddings else {}
-            return AlignJob(pair.name, ja, en, current, anchors, use_embeddings, cached=cached)
+    def sentence_job(pair: Pair) -> Callable[[], AlignJob]:
+        return lambda: reader.sentence_job(pair)
 
-        return read
+    def clause_job(pair: Pair) -> Callable[[], ClauseJob]:
+        return lambda: reader.clause_job(pair)
 
-    def store(j: AlignJob, result: Aligned) -> Alignment:
+    def store_sentences(j: AlignJob, result: Aligned) -> Alignment:
         pair = by_name[j.name]
-        store_vectors(db, result.vectors)
-        with project.action("align", f"{pair.name}: align (sentence level)", pair_id=pair.id) as act:
-            before = get_beads(db, pair.id, "sentence")
-            save_alignment(db, pair.id, j.current, result.beads, level="sentence", user=project.user)
-            after = get_beads(db, pair.id, "sentence")
-            if before != after:
-                act.ops.append(history.beads_op(pair.id, 0, before, after, "sentence"))
+        store_vectors(project.db, result.vectors)
+        after = _save(project, pair, j.current, result.beads, "sentence")
+        return Alignment(pair.name, "sentence", after, result.signals, result.realigned, _fixed(j.current))
+
+    def store_clauses(j: ClauseJob, result: ClauseAligned) -> Alignment:
+        pair, aligned = by_name[j.name], result.clauses
+        with write(project.db, durable=True):  # one transaction, with one action per level aligned
+            store_vectors(project.db, aligned.vectors)
+            if result.sentence_beads is not None:
+                _save(project, pair, (), result.sentence_beads, "sentence")
+            after = _save(project, pair, j.clauses.current, aligned.beads, "clause")
+        fixed = _fixed(j.clauses.current)
+        return Alignment(pair.name, "clause", after, aligned.signals, aligned.realigned, fixed)
+
+    if level == "clause":
+        return run(
+            where, [clause_job(p) for p in pairs], names, align_clauses, store_clauses, on_tick=on_tick
+        )
+    return run(
+        where, [sentence_job(p) for p in pairs], names, align_document, store_sentences, on_tick=on_tick
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads what a worker needs to align a pair: texts, beads as they are, and the cached vectors of the
+    texts as the cache stood when the batch started (see alignment.batch.cache_mark)."""
+
+    db: Database
+    anchors: tuple[tuple[str, str], ...]
+    use_embeddings: bool
+    mark: int = -1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mark", cache_mark(self.db))
+
+    def sentence_job(self, pair: Pair) -> AlignJob:
+        self._check_english(pair)
+        ja, en = (tuple(pair_segments(self.db, pair, lang)) for lang in ("ja", "en"))
+        return self._job(pair, ja, en, "sentence")
+
+    def clause_job(self, pair: Pair) -> ClauseJob:
+        self._check_english(pair)  # the same checks, in the same order, as align_pair makes
+        ja, en = (tuple(pair_segments(self.db, pair, lang, "clause")) for lang in ("ja", "en"))
+        if not (ja and en):
+            raise ProjectError(f"pair {pair.name!r} has no clause segments on both sides (re-import it)")
+        clauses = self._job(pair, ja, en, "clause")
+        sentence_beads = tuple(get_beads(self.db, pair.id, "sentence"))
+        if sentence_beads:
+            return ClauseJob(clauses, ja, en, sentence_beads=sentence_beads)
+        return ClauseJob(clauses, ja, en, sentences=self.sentence_job(pair))
+
+    def _check_english(self, pair: Pair) -> None:
+        if get_document(self.db, pair.id, "en") is None:
+            raise ProjectError(f"pair {pair.name!r} has no English document to align with")
+
+    def _job(
+        self, pair: Pair, ja_segs: Sequence[Segment], en_segs: Sequence[Segment], level: Level
+    ) -> AlignJob:
+        ja = tuple(s.text for s in ja_segs)
+        en = tuple(s.text for s in en_segs)
+        current = tuple(get_beads(self.db, pair.id, level))
+        runs = [t for side, lang in ((ja, "ja"), (en, "en")) for r in overlap_texts(side, lang) for t in r]
+        cached = cached_vectors(self.db, runs, self.mark) if self.use_embeddings else {}
+        return AlignJob(pair.name, ja, en, current, self.anchors, self.use_embeddings, level, cached)
+
+
+def _save(
+    project: Project, pair: Pair, current: Sequence[Bead], beads: Sequence[Bead], level: Level
+) -> tuple[Bead, ...]:
+    """Store a pair's new beads at one level as one undoable action, as tui.core.beads.align_pairs does
+    (at sentence level, the clause beads of every changed sentence bead are reset in the same action)."""
+    db = project.db
+    with project.action("align", f"{pair.name}: align ({level} level)", pair_id=pair.id) as act:
+        before = get_beads(db, pair.id, level)
+        save_alignment(db, pair.id, current, beads, level=level, user=project.user)
+        after = get_beads(db, pair.id, level)
+        if before != after:
+            act.ops.append(history.beads_op(pair.id, 0, before, after, level))
+            if level == "sentence":
                 note = follow_clauses(db, act.ops, pair, before, after, user=project.user)
                 act.summary += f" ({note})" if note else ""
-        fixed = sum(1 for b in j.current if b.status == "confirmed")
-        return Alignment(pair.name, "sentence", tuple(after), result.signals, result.realigned, fixed)
+    return tuple(after)
 
-    return run(
-        where, [job(p) for p in pairs], [p.name for p in pairs], align_document, store, on_tick=on_tick
-    )
+
+def _fixed(current: Sequence[Bead]) -> int:
+    return sum(1 for b in current if b.status == "confirmed")
