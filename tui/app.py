@@ -188,6 +188,10 @@ class AnnotateApp(App[None]):
     def _history(self, redo: bool) -> None:
         if isinstance(self.screen, ModalScreen):
             return
+        job = getattr(self.screen, "writing_job", None)
+        if job:  # the job's result becomes an action: an undo now would be dropped from the redo chain
+            self.notify(f"Wait until {job} finishes, then undo or redo.", severity="warning")
+            return
         try:
             entry = self.session.redo() if redo else self.session.undo()
         except ProjectError as exc:

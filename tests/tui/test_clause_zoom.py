@@ -228,3 +228,23 @@ async def test_e_writes_english_for_a_clause_without_any(real: Path, notificatio
         after = run(real, "segments", NAME, "--lang", "en", "--json")
         assert "and will find further opportunities." not in after
     assert notifications.errors == []
+
+
+async def test_undo_waits_while_the_first_zoom_aligns(real: Path, notifications: Notifications) -> None:
+    """The clause alignment a first zoom starts is stored as an action when it is back: an undo pressed
+    meanwhile would take back an older action and lose its redo, so it waits (as edits do)."""
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        await pilot.press("c")  # confirm bead 1: the action an early undo would take back
+        screen.query_one(BeadTable).move_to(ITEM)
+        await pilot.press("z", "u")
+        assert any("Wait until aligning the clauses finishes, then undo" in m for m in notifications.shown)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.zoom is not None and screen.pair_state.beads[0].status == "confirmed"
+        await pilot.press("u")  # now it undoes the clause alignment, and the confirmation stays
+        await pilot.press("z")
+        assert screen.pair_state.beads[0].status == "confirmed"
+    assert notifications.errors == []

@@ -93,8 +93,8 @@ class BeadEdits(AlignView):
         self, fn: BeadEdit, action: str, summary: str, cursor_after: Callable[[int], int] | None = None
     ) -> bool:
         """Apply an alignment.edit function at the cursor, store it with its history entry, redraw."""
-        if self.realigning:
-            self.notify("Wait until the realignment finishes.", severity="warning")
+        if self.realigning or self.writing_job:
+            self.notify(f"Wait until {self.writing_job or 'realigning'} finishes.", severity="warning")
             return False
         if self.stale():
             return False
@@ -220,6 +220,9 @@ class BeadEdits(AlignView):
 
     def action_render(self) -> None:
         state = self.pair_state
+        if self.writing_job:
+            self.notify(f"Wait until {self.writing_job} finishes.", severity="warning")
+            return
         if not state.beads or self.stale():
             return
         if self.zoom is not None:

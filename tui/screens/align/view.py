@@ -66,6 +66,9 @@ class AlignView(Screen[None]):
         self.show_rejected = False
         self.generation = session.generation
         self.zoom: ClauseState | None = None
+        self.writing_job: str | None = None
+        """A worker whose result will be stored as an action (aligning clauses, realigning): until it is
+        back, edits, undo and redo wait, so nothing the person does is dropped by it."""
         """The sentence bead zoomed into (clause level), or None (sentence level)."""
 
     # --- layout ------------------------------------------------------------------------------------

@@ -105,6 +105,7 @@ class Workers(SpanActions):
             self.notify(f"Nothing to realign: this stretch has no {side} yet{hint}.", severity="warning")
             return
         self.realigning = stretch
+        self.writing_job = "realigning"
         self.set_busy(True)
         self.show_status()
         self._realign_worker(state, stretch)
@@ -120,6 +121,7 @@ class Workers(SpanActions):
 
     def on_realign_finished(self, message: RealignFinished) -> None:
         stretch, self.realigning = self.realigning, None
+        self.writing_job = None
         self.set_busy(False)
         if message.error or message.beads is None or stretch is None:
             self.notify(f"Realignment failed: {message.error}", severity="error", timeout=8)

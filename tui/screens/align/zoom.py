@@ -96,6 +96,7 @@ class Zoom(BeadEdits):
                 self.notify("Align the pair's sentences first (R realigns a stretch).", severity="warning")
                 return
             self.set_busy(True)
+            self.writing_job = "aligning the clauses"
             self.show_status("aligning the clauses of this pair inside its sentence beads…")
             self._align_clauses_worker(self.pair_state.pair, sentence)
             return
@@ -124,6 +125,7 @@ class Zoom(BeadEdits):
 
     def on_clauses_aligned(self, message: ClausesAligned) -> None:
         self.set_busy(False)
+        self.writing_job = None
         if self.state is None or self.state.pair.id != message.pair_id:
             return
         if message.error:
