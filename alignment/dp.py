@@ -21,7 +21,7 @@ BeadRange = tuple[Span, Span]
 """A bead as (JA half-open range, EN half-open range)."""
 
 # Up to three segments on a side; insertions and deletions only one segment at a time, as in
-# Gale–Church and bertalign (a dropped paragraph is a run of 1-0 beads, each scored on its own).
+# Gale–Church and bertalign (a dropped paragraph is a run of 1-0 beads; SENTENCE_TYPES adds 2-0 and 3-0).
 BEAD_TYPES: tuple[BeadType, ...] = (
     (1, 1),
     (1, 0),
