@@ -165,6 +165,9 @@ QUERIES = (
     "第12回",
     "Partnership for",
     "zzz-no-such-term",
+    "a",
+    "ip",
+    "12",
     "%",
     "a_b",
     "防衛装備",
@@ -218,8 +221,9 @@ def bench_cli(path: Path, runs: int, pycache: Path | None) -> dict[str, float]:
     """Cold `taiyaku glossary lookup` against the floor, `python -c "import click, sqlite3"`, run alternately
     (floor, then each case, `runs` times) so both see the same machine load; ratios are of medians.
 
-    One query of each kind: 1 and 2 Japanese characters (the gram table), full-width Latin and half-width
-    katakana (folding), a Latin word matching thousands of entries and a phrase (the trigram index). Every
+    One query of each kind: 1 and 2 Japanese characters (the gram table), 1 and 2 plain Latin letters or
+    digits (the Latin posting lists), full-width Latin and half-width katakana (folding), a Latin word
+    matching thousands of entries and a phrase (the trigram index). Every
     process reads compiled bytecode, as an installed taiyaku does (pip compiles on install; the editable
     checkout may not be writable): PYTHONDONTWRITEBYTECODE is unset and the bytecode goes to `pycache`,
     written by one untimed run of each case. With `pycache` None, every run compiles the checkout's modules
@@ -237,6 +241,9 @@ def bench_cli(path: Path, runs: int, pycache: Path | None) -> dict[str, float]:
         "cold_cli_table_協力": [str(exe), "glossary", "lookup", "協力"],
         "cold_cli_table_海": [str(exe), "glossary", "lookup", "海"],
         "cold_cli_table_ｾﾝﾀｰ": [str(exe), "glossary", "lookup", "ｾﾝﾀｰ"],
+        "cold_cli_table_a": [str(exe), "glossary", "lookup", "a"],
+        "cold_cli_table_ip": [str(exe), "glossary", "lookup", "ip"],
+        "cold_cli_table_12": [str(exe), "glossary", "lookup", "12"],
         "cold_cli_json_ipmda": [str(exe), "glossary", "lookup", "ipmda", "--json"],
         "cold_cli_table_ＩＰＭＤＡ": [str(exe), "glossary", "lookup", "ＩＰＭＤＡ"],
         "cold_cli_table_Maritime": [str(exe), "glossary", "lookup", "Maritime"],

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from alignment.text import fold_char
-from glossary import lookup_grams
+from glossary import lookup_grams, lookup_latin
 from glossary.model import (
     FIELDS,
     RANKS,
@@ -64,8 +64,9 @@ _FIELD_ORDER = " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FIELDS))
 # on all its keys: glossary_lookup.status_rank, 0 approved … 3 forbidden) so GROUP BY can take min().
 # Entries are then ordered by rank, approved first, shortest matching term, oldest entry, reading no
 # entry row. instr() instead of LIKE: % and _ in a query are plain characters. Queries of 3+ characters
-# first ask the trigram index for candidate keys; 1-2 character ones read glossary.lookup_grams, or scan
-# every key (a-z, 0-9 and spaces only, or an older file), since a trigram index finds nothing for them.
+# first ask the trigram index for candidate keys; 1-2 character ones read glossary.lookup_grams, or
+# glossary.lookup_latin when they are only a-z and 0-9 (an older file without them scans every key), since a
+# trigram index finds nothing for them.
 _SCORE = f"""min((CASE WHEN key = :q THEN 0 WHEN substr(key, 1, :n) = :q THEN 1 ELSE 2 END) * 100000000
         + status_rank * 10000000 + (CASE field {_FIELD_ORDER} END) * 1000000 + length(key)) AS score"""
 _SCAN = f"""SELECT entry_id, {_SCORE}
@@ -107,8 +108,8 @@ def _index_tables(db: Queryable) -> set[str]:
     return {
         name
         for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
-            ["glossary_lookup_trigrams", lookup_grams.TABLE],
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?, ?)",
+            ["glossary_lookup_trigrams", lookup_grams.TABLE, lookup_latin.TABLE],
         )
     }
 
@@ -140,13 +141,34 @@ def search(
     if len(key) >= 3 and _has_trigrams(db):
         best = _TRIGRAMS
         params["m"] = trigram_query(key)
-    elif lookup_grams.indexed(key) and lookup_grams.TABLE in _index_tables(db):
-        grams, total = lookup_grams.search(db, key, limit=max(1, limit), statuses=statuses)
-        return [_hit(db, g.entry_id, _pack(g.rank, 0, g.field, g.length), key) for g in grams], total
+    elif len(key) < 3 and (tables := _index_tables(db)):
+        if lookup_grams.indexed(key) and lookup_grams.TABLE in tables:
+            grams, total = lookup_grams.search(db, key, limit=max(1, limit), statuses=statuses)
+            return [_hit(db, g.entry_id, _pack(g.rank, 0, g.field, g.length), key) for g in grams], total
+        if lookup_latin.indexed(key) and lookup_latin.TABLE in tables:
+            ranks = [lookup_grams.STATUS_ORDER.index(s) for s in statuses]
+            latin, total = lookup_latin.search(db, key, limit=max(1, limit), statuses=ranks)
+            return [
+                _hit(db, h.entry_id, _pack(h.rank, 0, _field_no(db, h, key), h.length), key) for h in latin
+            ], total
     rows = db.execute(_SEARCH_SQL.format(best=best.format(status_filter=status_filter)), params).fetchall()
     hits = [_hit(db, r[0], r[1], key) for r in rows]
     total = rows[0][2] if rows else 0
     return hits, total
+
+
+def _field_no(db: Queryable, hit: lookup_latin.LatinHit, key: str) -> int:
+    """The field of the term that gave a Latin-index hit its rank and length (the index keeps the rank and the length, not the field)."""
+    fields = [
+        FIELDS.index(field)
+        for field, term_key in db.execute(
+            "SELECT field, key FROM glossary_lookup WHERE entry_id = ?", [hit.entry_id]
+        ).fetchall()
+        if len(term_key) == hit.length
+        and key in term_key
+        and (0 if term_key == key else 1 if term_key.startswith(key) else 2) == hit.rank
+    ]
+    return min(fields, default=0)
 
 
 def _hit(db: Queryable, entry_id: int, score: int, key: str) -> KeyHit:

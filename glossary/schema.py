@@ -198,3 +198,12 @@ def m005_lookup_status(db: Database) -> None:
     # the scan's covering index, now with the status
     db.execute("DROP INDEX glossary_lookup_entry")
     db.execute("CREATE INDEX glossary_lookup_entry ON glossary_lookup(entry_id, key, field, status_rank)")
+
+
+@GLOSSARY()
+def m006_lookup_latin(db: Database) -> None:
+    """The 1-2 character index of plain-Latin pieces of lookup keys (glossary.lookup_latin), filled from
+    the stored keys."""
+    from glossary import lookup_latin
+
+    lookup_latin.create(db)

@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING, Any
 
 from alignment.project import now, write
-from glossary import lookup_grams
+from glossary import lookup_grams, lookup_latin
 from glossary.errors import DuplicateEntry, EntryNotFound, InvalidEntry
 from glossary.location import termbase
 from glossary.lookup import lookup_key
@@ -99,10 +99,10 @@ def _record(
 def _write_children(db: Database, entry: Entry, ts: str, user: str) -> Entry:
     """Replace the variants, sources and lookup keys of a stored entry; returns it with sources stamped."""
     eid = entry.id
-    lookup_grams.replace(
-        db, _stored_id(entry), [(f, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)]
-    )
+    keys = [(f, lookup_key(t)) for f, t in entry.terms() if lookup_key(t)]
     status_rank = lookup_grams.STATUS_ORDER.index(entry.status)
+    lookup_grams.replace(db, _stored_id(entry), keys)
+    lookup_latin.replace(db, _stored_id(entry), keys, status_rank)
     for table in ("glossary_variants", "glossary_sources", "glossary_lookup"):
         db.execute(f"DELETE FROM {table} WHERE entry_id = ?", [eid])
     db.conn.executemany(
@@ -270,7 +270,9 @@ def remove(db: Database, entry_id: int, *, user: str, reason: str | None = None)
     ts = now()
     with write(db):
         before = get(db, entry_id)
-        lookup_grams.drop(db, _stored_id(before))  # (before the cascade deletes the keys it derives from)
+        # (before the cascade deletes the keys they derive from)
+        lookup_grams.drop(db, _stored_id(before))
+        lookup_latin.replace(db, _stored_id(before), [], 0)
         db.execute("DELETE FROM glossary_entries WHERE id = ?", [before.id])
         _record(db, _stored_id(before), "remove", user, ts, before, None, reason)
         if project is db:
@@ -305,7 +307,7 @@ def import_entries(
     updated: list[int] = []
     unchanged: list[int] = []
     ts = now()
-    with write(db):
+    with write(db), lookup_latin.deferred(db):  # each slot of the Latin index rewritten once, at the end
         for position, entry in enumerate(entries):
             entry = validate(entry)
             dup = find_duplicate(db, entry)

@@ -17,6 +17,7 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("glossary", "m003_location"),
         ("glossary", "m004_lookup_grams"),
         ("glossary", "m005_lookup_status"),
+        ("glossary", "m006_lookup_latin"),
         ("history", "m001_history"),
         ("review", "m001_review"),
         ("review", "m002_review_base"),
