@@ -80,7 +80,7 @@ class Within:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "bead": self.bead,
+            "sentence_bead": self.bead,
             "clause": self.clause,
             "ja_sentence_index": list(self.ja_sentence_index),
             "en_sentence_index": list(self.en_sentence_index),
@@ -156,8 +156,9 @@ def _clause_records(db: Database, pairs: Sequence[Pair], *, confirmed_only: bool
             yield BeadRecord(
                 pair=pair.name,
                 index=position,
-                ja=tuple(c.text for c in ja[slice(*bead.ja)]),
-                en=tuple(c.text for c in en[slice(*bead.en)]),
+                # Rule-cut clauses keep the space before the next one (they tile the sentence): not text.
+                ja=tuple(c.text.strip() for c in ja[slice(*bead.ja)]),
+                en=tuple(c.text.strip() for c in en[slice(*bead.en)]),
                 ja_index=tuple(bead.ja_indexes),
                 en_index=tuple(bead.en_indexes),
                 type=bead.type,
@@ -263,7 +264,8 @@ def write_tmx(records: Iterable[BeadRecord], out: TextIO, *, segtype: str = "sen
             ("x-score", "" if rec.score is None else repr(rec.score)),
             ("x-ja-index", " ".join(map(str, rec.ja_index))),
             ("x-en-index", " ".join(map(str, rec.en_index))),
-            ("x-bead", str(rec.within.bead) if rec.within else ""),
+            ("x-sentence-bead", str(rec.within.bead) if rec.within else ""),
+            ("x-clause", str(rec.within.clause) if rec.within else ""),
         ):
             if value:  # a bead a person made has no score yet: no empty <prop>
                 tmx.leaf("prop", value, {"type": prop})

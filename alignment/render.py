@@ -21,7 +21,7 @@ from alignment.bead_store import get_beads, save_beads
 from alignment.edit import EditError, check_cover
 from alignment.model import Bead, BeadStatus
 from alignment.project import ProjectError, now, write
-from alignment.store import get_document, get_segments, touch_pair
+from alignment.store import get_document, get_segments, has_segments, touch_pair
 
 Splice = dict[str, Any]
 Range = tuple[int, int]
@@ -156,14 +156,9 @@ def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, u
         new_text = block + "\n"
     old_text = text[pos:old_end]
     new_sents = [(pos + s, pos + e) for s, e in sentence_ranges(new_text)]
-    has_clauses = (
-        doc is not None
-        and doc.id is not None
-        and bool(
-            db.execute(
-                "SELECT 1 FROM segments WHERE document_id = ? AND level = 'clause' LIMIT 1", [doc.id]
-            ).fetchone()
-        )
+    # A pair cut into clauses is cut on both sides: English written where there was none gets clauses too.
+    has_clauses = has_segments(db, pair_id, "en", "clause") or (
+        not segs and has_segments(db, pair_id, "ja", "clause")
     )
     clauses = _clauses(db, doc.id) if has_clauses and doc and doc.id is not None else []
     old_clauses = [c for c in clauses if a <= c[2] < b]

@@ -161,6 +161,15 @@ def segment_starts(db: Database, pair_id: int, lang: Lang, level: Level = "sente
     ]
 
 
+def has_segments(db: Database, pair_id: int, lang: Lang, level: Level) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM segments s JOIN documents d ON s.document_id = d.id"
+        " WHERE d.pair_id = ? AND d.lang = ? AND s.level = ? LIMIT 1",
+        [pair_id, lang, level],
+    ).fetchone()
+    return row is not None
+
+
 def clause_parents(db: Database, pair_id: int, lang: Lang) -> list[int | None]:
     """The sentence index of each clause of a document, in clause order (light: no text is read)."""
     return [

@@ -203,7 +203,7 @@ def test_export_confirmed_only_keeps_clause_beads_of_checked_sentences(project: 
         project, state, edit.confirm(list(state.beads), 0), action="confirm", summary="c", cursor=0
     )
     records = list(bead_records(project.db, [pair], level="clause", confirmed_only=True))
-    assert [r.as_json()["bead"] for r in records] == [1, 2]
+    assert [r.as_json()["sentence_bead"] for r in records] == [1, 2]
 
 
 def test_english_written_for_a_clause_goes_inside_its_sentence_and_undo_takes_it_out(
@@ -300,3 +300,37 @@ def test_clause_beads_by_number_from_the_command_line(project: Project) -> None:
     assert [r["type"] for r in rows] == ["3-2", "1-1"]
     run("bead", "join", "p", "1.1")
     assert json.loads(run("beads", "p", "--level", "clause", "--json"))[0]["en"] == [EN[0]]
+
+
+def test_english_written_for_a_sentence_gets_clauses_and_links_its_japanese_clauses(project: Project) -> None:
+    state = beads.load_pair(project.db, "p")
+    state = beads.change_beads(
+        project, state, edit.unlink(list(state.beads), 0), action="x", summary="x", cursor=0
+    )
+    assert [(b.ja, b.en) for b in get_beads(project.db, state.pair.id, "clause")][:2] == [
+        ((0, 3), (0, 0)),
+        ((3, 3), (0, 1)),
+    ]
+    beads.write_english(project, state, 0, "Japan advances cooperation; it makes plans.")
+    # the new English is cut into clauses like imported English, and the sentence bead's clauses are one bead
+    assert _pieces(project)[:2] == ["Japan advances cooperation; ", "it makes plans."]
+    assert _shape(project)[0] == ((0, 3), (0, 2), "auto")
+    undo.undo(project)
+    assert _pieces(project) == EN
+
+
+def test_english_written_where_a_pair_had_none_is_cut_into_clauses(tmp_path: Path) -> None:
+    p = Project.open(tmp_path / "taiyaku.db", user="ana")
+    with write(p.db):
+        pair_id = create_pair(p.db, "ja-only")
+        doc, ss, cs = _document("ja", JA, JA_CLAUSES)
+        insert_document(p.db, pair_id, doc, ss, cs)
+    state = beads.load_pair(p.db, "ja-only")
+    beads.write_english(p, state, 0, "Japan will advance cooperation and make plans.")
+    pair = get_pair(p.db, "ja-only")
+    assert [c.text for c in pair_segments(p.db, pair, "en", "clause")] == [
+        "Japan will advance cooperation and make plans."
+    ]
+    beads.align_pairs(p, [pair], level="clause", use_embeddings=False)  # what the first zoom does
+    zoom = clauses.load_clauses(p.db, "ja-only", 0)
+    assert zoom.run is not None and [b.type for b in zoom.beads] == ["3-1"]

@@ -189,7 +189,7 @@ async def test_zoom_cut_link_confirm_and_find_the_clause_beads(
         real, "export", NAME, "--level", "clause", "--format", "jsonl", "--confirmed-only", "-o", "-"
     )
     records = [json.loads(line) for line in exported.splitlines() if line.startswith("{")]
-    assert [(r["bead"], r["clause"]) for r in records] == [(ITEM + 1, k) for k in range(1, 4)]
+    assert [(r["sentence_bead"], r["clause"]) for r in records] == [(ITEM + 1, k) for k in range(1, 4)]
     assert [("".join(r["ja"]), " ".join(e.strip() for e in r["en"])) for r in records] == LINKED
     assert all(r["ja_sentence_index"] == [ITEM] for r in records)
 

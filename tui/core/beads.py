@@ -21,7 +21,7 @@ from alignment.render import render
 from alignment.store import get_pair, pair_revision, segment_starts, segment_texts
 from glossary.store import anchor_pairs
 from tui.core import history, scoring
-from tui.core.clause_follow import follow_clauses
+from tui.core.clause_follow import follow_clauses, reset_sentence
 from tui.core.project import Action, Project, open_db
 from tui.core.spans import follow_splice
 
@@ -309,6 +309,7 @@ def write_english(project: Project, state: PairState, bead_index: int, typed: st
         splice = render(db, state.pair.id, bead_index, typed, user=project.user)
         act.ops.append(splice)
         act.ops.extend(follow_splice(db, state.pair, splice))
+        reset_sentence(db, act.ops, state.pair, get_beads(db, state.pair.id), bead_index, user=project.user)
         n = len(splice["segs_after"])
         what = "remove the English" if not n else f"write {n} English segment{'s' if n > 1 else ''}"
         act.summary = f"{name}: {what} for bead {bead_index + 1}"

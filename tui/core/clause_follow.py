@@ -59,3 +59,21 @@ def _had_links(bead: Bead, index: clause_beads.ClauseIndex, clauses: Sequence[Be
     return (ja[1] - ja[0]) + (en[1] - en[0]) > 2 or any(
         c.status == "confirmed" for c in clauses if clause_beads.inside(c, ja, en)
     )
+
+
+def reset_sentence(
+    db: Database, ops: list[history.Op], pair: Pair, sentences: Sequence[Bead], k: int, *, user: str
+) -> bool:
+    """Make the clause beads of sentence bead k one whole bead (its English was just written anew, so links
+    to the old pieces mean nothing); inside the caller's action. False when there was nothing to change."""
+    clauses = get_beads(db, pair.id, "clause")
+    if not clauses or not sentences:
+        return False
+    index = clause_index(db, pair, max(b.ja[1] for b in sentences), max(b.en[1] for b in sentences))
+    ja, en = index.clauses_of(sentences[k])
+    run = clause_beads.window(clauses, ja, en)
+    if run is None or run[1] - run[0] <= 1:
+        return False
+    new = [*clauses[: run[0]], *clause_beads.whole(ja, en), *clauses[run[1] :]]
+    history.store_beads(db, ops, pair.id, clauses, new, user=user, level="clause")
+    return True
