@@ -202,3 +202,26 @@ def set_scores(db: Database, pair_id: int, scores: Mapping[int, float]) -> int:
             [(score, bead_id, pair_id) for bead_id, score in scores.items()],
         )
     return int(cur.rowcount)
+
+
+def bead_json(bead: Bead) -> dict[str, Any]:
+    """A bead as the undo log and the splices keep it (ranges, score, status, who and when; no row id)."""
+    return {
+        "ja": list(bead.ja),
+        "en": list(bead.en),
+        "score": bead.score,
+        "status": bead.status,
+        "by": bead.updated_by,
+        "at": bead.updated_at,
+    }
+
+
+def bead_from_json(data: dict[str, Any]) -> Bead:
+    return Bead(
+        ja=(data["ja"][0], data["ja"][1]),
+        en=(data["en"][0], data["en"][1]),
+        score=data["score"],
+        status=data["status"],
+        updated_by=data.get("by"),
+        updated_at=data.get("at"),
+    )

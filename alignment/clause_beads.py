@@ -138,13 +138,19 @@ def _range_after_join(r: Range, c: int) -> Range:
 
 
 def beads_after_cut(beads: Sequence[Bead], lang: Lang, c: int) -> list[Bead]:
-    """Clause beads once clause c of `lang` became two: the bead holding it holds both pieces."""
-    return [_with_side(b, lang, _range_after_cut(_side(b, lang), c)) for b in beads]
+    """Clause beads once clause c of `lang` became two: the bead holding it holds both pieces (and loses
+    its score: the aligner never saw it so)."""
+    return [_with_side(b, lang, _range_after_cut(_side(b, lang), c), _holds(b, lang, c)) for b in beads]
 
 
 def beads_after_join(beads: Sequence[Bead], lang: Lang, c: int) -> list[Bead]:
     """Clause beads once clauses c and c + 1 of `lang` became one (both must be in the same bead)."""
-    return [_with_side(b, lang, _range_after_join(_side(b, lang), c)) for b in beads]
+    return [_with_side(b, lang, _range_after_join(_side(b, lang), c), _holds(b, lang, c)) for b in beads]
+
+
+def _holds(bead: Bead, lang: Lang, c: int) -> bool:
+    a, b = _side(bead, lang)
+    return a <= c < b
 
 
 def same_bead(beads: Sequence[Bead], lang: Lang, c: int) -> bool:
@@ -156,11 +162,12 @@ def _side(bead: Bead, lang: Lang) -> Range:
     return bead.ja if lang == "ja" else bead.en
 
 
-def _with_side(bead: Bead, lang: Lang, r: Range) -> Bead:
-    if r == _side(bead, lang):
+def _with_side(bead: Bead, lang: Lang, r: Range, unscored: bool = False) -> Bead:
+    if r == _side(bead, lang) and not unscored:
         return bead
     ja, en = (r, bead.en) if lang == "ja" else (bead.ja, r)
-    return Bead(ja, en, bead.score, bead.status, bead.id, bead.updated_by, bead.updated_at)
+    score = None if unscored else bead.score
+    return Bead(ja, en, score, bead.status, bead.id, bead.updated_by, bead.updated_at)
 
 
 def piece_cut(text: str, start: int, end: int, at: int) -> tuple[Range, Range] | None:

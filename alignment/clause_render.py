@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from alignment.bead_store import get_beads
+from alignment.bead_store import bead_json, get_beads
 from alignment.edit import EditError
 from alignment.model import Bead
 from alignment.project import now
-from alignment.render import Splice, _bead_json, _hash, _shift_runs
+from alignment.render import Splice, _hash, _shift_runs
 from alignment.store import get_document, get_segments
 
 
@@ -92,10 +92,10 @@ def plan_clause_rendering(
         "runs_before": runs,
         "runs_after": _shift_runs(runs, pos, old_end - pos, len(new_text)),
         "bead": sentence_bead,
-        "bead_before": _bead_json(holder),
-        "bead_after": _bead_json(holder),
-        "clause_beads_before": [_bead_json(x) for x in clause_beads],
-        "clause_beads_after": [_bead_json(x) for x in clause_after],
+        "bead_before": bead_json(holder),
+        "bead_after": bead_json(holder),
+        "clause_beads_before": [bead_json(x) for x in clause_beads],
+        "clause_beads_after": [bead_json(x) for x in clause_after],
         "hash_before": _hash(text),
         "hash_after": _hash(text[:pos] + new_text + text[old_end:]),
     }

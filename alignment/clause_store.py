@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from alignment.bead_store import bead_from_json, bead_json
 from alignment.clause_beads import beads_after_cut, beads_after_join, piece_cut, same_bead
 from alignment.edit import EditError
 from alignment.model import Lang, Segment
@@ -41,6 +42,9 @@ def plan_cut(db: Database, pair_id: int, lang: Lang, clause: int, at: int) -> Cu
     if pieces is None:
         raise EditError("cut between two words of the piece, not at its edge")
     left, right = pieces
+    from alignment.bead_store import get_beads
+
+    beads = get_beads(db, pair_id, "clause")
     return {
         "op": "clause_cut",
         "pair_id": pair_id,
@@ -49,6 +53,9 @@ def plan_cut(db: Database, pair_id: int, lang: Lang, clause: int, at: int) -> Cu
         "whole": [c.start, c.end],
         "left": list(left),
         "right": list(right),
+        # the clause beads either way, so undo gives back their scores and stamps too
+        "beads_before": [bead_json(b) for b in beads],
+        "beads_after": [bead_json(b) for b in beads_after_cut(beads, lang, clause)],
     }
 
 
@@ -62,7 +69,8 @@ def plan_join(db: Database, pair_id: int, lang: Lang, clause: int) -> Cut:
         raise EditError("these pieces are in different sentences; only pieces of one sentence join")
     from alignment.bead_store import get_beads
 
-    if not same_bead(get_beads(db, pair_id, "clause"), lang, clause):
+    beads = get_beads(db, pair_id, "clause")
+    if not same_bead(beads, lang, clause):
         raise EditError("these pieces are in different clause beads: merge the beads first (m)")
     cut = {
         "op": "clause_cut",
@@ -72,6 +80,8 @@ def plan_join(db: Database, pair_id: int, lang: Lang, clause: int) -> Cut:
         "whole": [a.start, b.end],
         "left": [a.start, a.end],
         "right": [b.start, b.end],
+        "beads_before": [bead_json(x) for x in beads],
+        "beads_after": [bead_json(x) for x in beads_after_join(beads, lang, clause)],
     }
     return {**cut, "joined": True}
 
@@ -93,8 +103,15 @@ def apply_cut(db: Database, cut: Cut, *, forward: bool = True) -> None:
             if got != [left, right]:
                 raise CutConflict("the clause pieces changed since; cannot join them")
         beads = get_beads(db, pair_id, "clause")
-        if not cutting and beads and not same_bead(beads, lang, c):
-            raise CutConflict("these pieces are in different clause beads now; cannot join them")
+        expect, target = (
+            (cut["beads_before"], cut["beads_after"])
+            if forward
+            else (cut["beads_after"], cut["beads_before"])
+        )
+        if [(b.ja, b.en, b.status) for b in beads] != [
+            (tuple(x["ja"]), tuple(x["en"]), x["status"]) for x in expect
+        ]:
+            raise CutConflict("the clause beads changed since; cannot cut or join these pieces")
         _shift(db, doc_id, c + 1, 1 if cutting else -1, skip=0 if cutting else 1)
         first_end = left[1] if cutting else whole[1]
         db.execute(
@@ -112,8 +129,7 @@ def apply_cut(db: Database, cut: Cut, *, forward: bool = True) -> None:
                 [doc_id, c + 1, right[0], right[1], parent, text[right[0] : right[1]]],
             )
         if beads:
-            after = beads_after_cut(beads, lang, c) if cutting else beads_after_join(beads, lang, c)
-            save_beads(db, pair_id, after, level="clause")
+            save_beads(db, pair_id, [bead_from_json(x) for x in target], level="clause")
         touch_pair(db, pair_id)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from alignment.bead_store import get_beads, save_beads
+from alignment.bead_store import bead_from_json, bead_json, get_beads, save_beads
 from alignment.edit import EditError, check_cover
 from alignment.model import Bead, BeadStatus
 from alignment.project import ProjectError, now, write
@@ -103,29 +103,6 @@ def _clause_beads_after(beads: Sequence[Bead], ca: int, cb: int, kc: int) -> lis
     return [*before, *middle, *shifted]
 
 
-def _bead_json(b: Bead) -> dict[str, Any]:
-    return {
-        "ja": list(b.ja),
-        "en": list(b.en),
-        "score": b.score,
-        "status": b.status,
-        "by": b.updated_by,
-        "at": b.updated_at,
-    }
-
-
-def _bead_from(d: dict[str, Any]) -> Bead:
-    return Bead(
-        (d["ja"][0], d["ja"][1]),
-        (d["en"][0], d["en"][1]),
-        d["score"],
-        d["status"],
-        None,
-        d.get("by"),
-        d.get("at"),
-    )
-
-
 def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, user: str) -> Splice:
     """Describe (without applying) the change that makes `typed` the English of bead `bead_index`."""
     beads = get_beads(db, pair_id)
@@ -192,10 +169,10 @@ def plan_rendering(db: Database, pair_id: int, bead_index: int, typed: str, *, u
         "runs_before": runs,
         "runs_after": _shift_runs(runs, pos, len(old_text), len(new_text)),
         "bead": bead_index,
-        "bead_before": _bead_json(bead),
-        "bead_after": _bead_json(after_bead),
-        "clause_beads_before": [_bead_json(x) for x in clause_beads] if clause_beads else None,
-        "clause_beads_after": [_bead_json(x) for x in clause_after] if clause_beads else None,
+        "bead_before": bead_json(bead),
+        "bead_after": bead_json(after_bead),
+        "clause_beads_before": [bead_json(x) for x in clause_beads] if clause_beads else None,
+        "clause_beads_after": [bead_json(x) for x in clause_after] if clause_beads else None,
         # The whole text's fingerprint: an insertion replaces nothing, so only this notices another edit.
         "hash_before": _hash(text),
         "hash_after": _hash(text[:pos] + new_text + text[pos + len(old_text) :]),
@@ -268,7 +245,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
             raise RenderConflict("the English segments changed since; cannot apply the change")
         beads = get_beads(db, pair_id)
         k = s["bead"]
-        expect = _bead_from(s["bead_before"])
+        expect = bead_from_json(s["bead_before"])
         if k >= len(beads) or (beads[k].ja, beads[k].en, beads[k].status) != (
             expect.ja,
             expect.en,
@@ -335,7 +312,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
                 [d_pos, d_pos, doc.id, pos + len(old)],
             )
         # sentence beads: this one gets the new range, later ones shift
-        after = _bead_from(s["bead_after"])
+        after = bead_from_json(s["bead_after"])
         rows = db.execute(
             "SELECT id, ord FROM beads WHERE pair_id = ? AND level = 'sentence' ORDER BY ord LIMIT 1 OFFSET ?",
             [pair_id, k],
@@ -364,7 +341,7 @@ def apply_splice(db: Database, splice: Splice, *, forward: bool = True) -> None:
             current = [(b.ja, b.en) for b in get_beads(db, pair_id, "clause")]
             if current != [(tuple(b["ja"]), tuple(b["en"])) for b in s["clause_beads_before"]]:
                 raise RenderConflict("the clause alignment changed since; cannot apply the change")
-            save_beads(db, pair_id, [_bead_from(b) for b in s["clause_beads_after"]], level="clause")
+            save_beads(db, pair_id, [bead_from_json(b) for b in s["clause_beads_after"]], level="clause")
         if s.get("deleted") and not text:
             db.execute("DELETE FROM documents WHERE id = ?", [doc.id])
         touch_pair(db, pair_id)

@@ -334,3 +334,14 @@ def test_english_written_where_a_pair_had_none_is_cut_into_clauses(tmp_path: Pat
     beads.align_pairs(p, [pair], level="clause", use_embeddings=False)  # what the first zoom does
     zoom = clauses.load_clauses(p.db, "ja-only", 0)
     assert zoom.run is not None and [b.type for b in zoom.beads] == ["3-1"]
+
+
+def test_a_cut_clears_its_beads_score_and_undo_gives_it_back(project: Project) -> None:
+    zoom = clauses.load_clauses(project.db, "p", 0)
+    assert zoom.beads[0].score == 1.0
+    text = get_document(project.db, zoom.sentences.pair.id, "en").text  # type: ignore[union-attr]
+    zoom = clauses.cut_piece(project, zoom, "en", 0, text.index("and make"))
+    assert zoom.beads[0].score is None  # the aligner never saw this bead with two pieces
+    assert zoom.clauses.beads[1].score == 1.0  # the other sentence bead's clause bead is untouched
+    undo.undo(project)
+    assert clauses.load_clauses(project.db, "p", 0).beads[0].score == 1.0

@@ -114,7 +114,7 @@ def change_clauses(
     lo, hi = zoom.run
     new_run = fn(list(zoom.beads), cursor)
     new = [*zoom.clauses.beads[:lo], *new_run, *zoom.clauses.beads[hi:]]
-    where = f"{zoom.sentences.pair.name}: bead {zoom.sentence + 1}: {summary}"
+    where = f"bead {zoom.sentence + 1}: {summary}"  # change_beads names the pair
     change_beads(project, zoom.clauses, new, action=f"clause-{action}", summary=where, cursor=zoom.sentence)
     return reload(project.db, zoom)
 
@@ -130,7 +130,7 @@ def repair(project: Project, zoom: ClauseState) -> ClauseState:
     if not followed.reset:
         return zoom
     n = len(followed.reset)
-    where = f"{zoom.sentences.pair.name}: reset the clause links of {n} bead{'s' if n > 1 else ''}"
+    where = f"reset the clause links of {n} bead{'s' if n > 1 else ''}"
     change_beads(
         project, zoom.clauses, followed.beads, action="clause-reset", summary=where, cursor=zoom.sentence
     )
@@ -241,7 +241,7 @@ def apply_clause_realignment(
     new = [*zoom.clauses.beads[: stretch.start], *beads, *zoom.clauses.beads[stretch.stop :]]
     lo, n = zoom.offset, stretch.stop - stretch.start
     what = f"realign clause beads {stretch.start - lo + 1}–{stretch.stop - lo} ({n} → {len(beads)})"
-    where = f"{zoom.sentences.pair.name}: bead {zoom.sentence + 1}: {what}"
+    where = f"bead {zoom.sentence + 1}: {what}"
     change_beads(project, zoom.clauses, new, action="clause-realign", summary=where, cursor=zoom.sentence)
     return reload(project.db, zoom)
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from sqlite_utils import Database, Migrations
 
-from alignment.bead_store import get_beads, replace_beads
+from alignment.bead_store import bead_from_json, bead_json, get_beads, replace_beads
 from alignment.edit import Window, changed_window
 from alignment.model import Bead, Level
 from alignment.project import ProjectError, now, write
@@ -106,28 +106,6 @@ def register_op(kind: str) -> Callable[[Apply], Apply]:
     return deco
 
 
-def bead_to_json(bead: Bead) -> dict[str, Any]:
-    return {
-        "ja": list(bead.ja),
-        "en": list(bead.en),
-        "score": bead.score,
-        "status": bead.status,
-        "by": bead.updated_by,
-        "at": bead.updated_at,
-    }
-
-
-def bead_from_json(data: dict[str, Any]) -> Bead:
-    return Bead(
-        ja=(data["ja"][0], data["ja"][1]),
-        en=(data["en"][0], data["en"][1]),
-        score=data["score"],
-        status=data["status"],
-        updated_by=data.get("by"),
-        updated_at=data.get("at"),
-    )
-
-
 def beads_op(
     pair_id: int, start: int, before: Sequence[Bead], after: Sequence[Bead], level: Level = "sentence"
 ) -> Op:
@@ -137,8 +115,8 @@ def beads_op(
         "pair_id": pair_id,
         "level": level,
         "start": start,
-        "before": [bead_to_json(b) for b in before],
-        "after": [bead_to_json(b) for b in after],
+        "before": [bead_json(b) for b in before],
+        "after": [bead_json(b) for b in after],
     }
 
 
