@@ -233,14 +233,26 @@ async def test_e_writes_english_for_a_clause_without_any(real: Path, notificatio
 async def test_undo_waits_while_the_first_zoom_aligns(real: Path, notifications: Notifications) -> None:
     """The clause alignment a first zoom starts is stored as an action when it is back: an undo pressed
     meanwhile would take back an older action and lose its redo, so it waits (as edits do)."""
+    import threading
+
     app = make_app(real, user="ana", pair=NAME)
+    held = threading.Event()
+    align = app.session.align_clauses
+
+    def slow_align(pair: object) -> None:  # the real alignment, once the test has pressed its keys
+        held.wait(30)
+        align(pair)  # type: ignore[arg-type]
+
+    app.session.align_clauses = slow_align  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, AlignScreen)
         await pilot.press("c")  # confirm bead 1: the action an early undo would take back
         screen.query_one(BeadTable).move_to(ITEM)
-        await pilot.press("z", "u")
+        await pilot.press("z", "u", "m")
         assert any("Wait until aligning the clauses finishes, then undo" in m for m in notifications.shown)
+        assert "Wait until aligning the clauses finishes." in notifications.shown  # edits wait too
+        held.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.zoom is not None and screen.pair_state.beads[0].status == "confirmed"

@@ -197,6 +197,19 @@ def _apply(db: Database, ops: Iterable[Op], forward: bool, user: str) -> None:
         handler(db, op, forward, user)
 
 
+def level_of(entry: Entry) -> Level | None:
+    """Which alignment level an action changed: sentence beads or our English (a splice), clause beads or
+    pieces, or neither (spans, the glossary): where a screen should show it undone."""
+    kinds = {(op["op"], op.get("level", "sentence")) for op in entry.ops}
+    if ("splice", "sentence") in kinds and entry.action.startswith("clause"):
+        return "clause"  # English written for one clause
+    if ("splice", "sentence") in kinds or ("beads", "sentence") in kinds:
+        return "sentence"
+    if ("beads", "clause") in kinds or any(op == "clause_cut" for op, _ in kinds):
+        return "clause"
+    return None
+
+
 # --- the log ------------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ project only through tui.core and then asks the view to redraw.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +30,25 @@ from tui.widgets.bead_detail import BeadDetail, SpanMark
 from tui.widgets.bead_table import BeadTable, TableData
 from tui.widgets.footer import AppFooter
 from tui.widgets.glossary_panel import GlossaryPanel, PanelEntry, PanelProblem
+
+
+def find_again(beads: Sequence[Bead], old: Bead | None) -> int | None:
+    """The position of a bead after a reload: the one with the same segments, else the one now holding its
+    first segment (None: leave the cursor where it is)."""
+    if old is None:
+        return None
+    same = next((k for k, b in enumerate(beads) if (b.ja, b.en) == (old.ja, old.en)), None)
+    if same is not None:
+        return same
+    side, first = ("ja", old.ja[0]) if old.ja[0] < old.ja[1] else ("en", old.en[0])
+    return next(
+        (
+            k
+            for k, b in enumerate(beads)
+            if (b.ja if side == "ja" else b.en)[0] <= first < (b.ja if side == "ja" else b.en)[1]
+        ),
+        None,
+    )
 
 
 def bead_header(i: int, total: int, bead: Bead) -> str:
@@ -300,7 +319,13 @@ class AlignView(Screen[None]):
     def refused(self, exc: ProjectError) -> None:
         """An action was refused; when the pair changed elsewhere, show it as it is now."""
         if self.state is not None and not self.session.is_current(self.state):
-            self.notify(f"{exc} — refreshed: press the key again.", severity="warning", timeout=8)
+            said = (
+                "This pair was changed by another program or screen: it is shown as it is now. Check it, "
+                "then press the key again."
+                if str(exc) == STALE
+                else f"{exc} — the pair is shown as it is now: check it, then press the key again."
+            )
+            self.notify(said, severity="warning", timeout=8)
             self.post_message(ProjectChanged(None))
             return
         self.notify(str(exc), severity="error", timeout=8)
@@ -324,17 +349,21 @@ class AlignView(Screen[None]):
         if self.state is None:
             return
         entry = message.entry
+        before = self.beads[self.table.cursor] if self.beads else None
         self.generation = self.session.generation
         self.notes.invalidate()
         self.state = self.session.load(self.pair_name)
         self.derive()
-        self.show(self.refocus(entry))
+        self.show(self.refocus(entry, before))
 
-    def refocus(self, entry: Entry | None) -> int | None:
-        """Where the cursor goes after a reload: the bead of the change undone or redone, if in this pair
-        (the zoom part also decides the level to show)."""
+    def refocus(self, entry: Entry | None, before: Bead | None) -> int | None:
+        """Where the cursor goes after a reload: the bead of the change undone or redone, if in this pair;
+        else the bead it was on (found again by its segments, wherever other changes moved it). The zoom
+        part also decides the level to show."""
         here = entry is not None and entry.pair_id == self.pair_state.pair.id and entry.bead is not None
-        return entry.bead if here and entry is not None else None
+        if here and entry is not None:
+            return entry.bead
+        return find_again(self.pair_state.beads, before)
 
     def action_toggle_panel(self) -> None:
         self.toggle_class("-no-panel")

@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from alignment.edit import EditError
-from alignment.model import Lang, Pair
+from alignment.model import Bead, Lang, Pair
 from alignment.project import ProjectError
 from tui.core import clauses
-from tui.core.history import Entry
+from tui.core.history import Entry, level_of
 from tui.screens.align.bead_edits import BeadEdits
+from tui.screens.align.view import find_again
 from tui.screens.cut_pieces import CutChoice, CutPiecesModal, Piece
 from tui.screens.modals import RenderModal
 
@@ -136,24 +137,42 @@ class Zoom(BeadEdits):
         self.zoom_into(message.sentence)
         self.notify("Clauses aligned inside every sentence bead (u undoes it); z zooms back out.", timeout=5)
 
-    def refocus(self, entry: Entry | None) -> int | None:
-        """After undo, redo or a refresh: show the level where the change was (clause actions zoom in)."""
-        here = entry is not None and entry.pair_id == self.pair_state.pair.id and entry.bead is not None
-        clause_action = here and entry is not None and entry.action.startswith("clause")
-        if here and entry is not None and not clause_action:
+    def refocus(self, entry: Entry | None, before: Bead | None) -> int | None:
+        """After undo, redo or a refresh: show the level where the change was (a clause action zooms into
+        its bead, a sentence action shows the sentences), else stay at the level shown, on the same bead."""
+        state = self.pair_state
+        here = entry is not None and entry.pair_id == state.pair.id and entry.bead is not None
+        level = level_of(entry) if here and entry is not None else None
+        if level == "sentence" and entry is not None:
             self.zoom = None
             return entry.bead
-        if self.zoom is None and not clause_action:
-            return None
-        sentence = entry.bead if clause_action and entry is not None and entry.bead is not None else None
-        target = sentence if sentence is not None else self.zoom.sentence if self.zoom else 0
+        if self.zoom is None and level is None:
+            return super().refocus(entry, before)
+        if here and entry is not None and entry.bead is not None:
+            sentence: int | None = entry.bead
+        else:  # the same sentence bead, found again by its segments (another program may have moved it)
+            assert self.zoom is not None
+            sentence = find_again(state.beads, self.zoom.sentences.beads[self.zoom.sentence])
+            if sentence is not None and (state.beads[sentence].ja, state.beads[sentence].en) != (
+                self.zoom.sentences.beads[self.zoom.sentence].ja,
+                self.zoom.sentences.beads[self.zoom.sentence].en,
+            ):
+                self.notify(f"Bead {sentence + 1} was changed elsewhere: back at the sentence level.")
+                self.zoom = None
+                return sentence
+        if sentence is None or not 0 <= sentence < len(state.beads):
+            self.zoom = None
+            return sentence
         try:
-            zoom = self.session.zoom(self.pair_state, min(target, len(self.pair_state.beads) - 1))
+            zoom = self.session.zoom(state, sentence)
         except ProjectError:
             self.zoom = None
-            return target
-        self.zoom = zoom if zoom.run is not None else None
-        return None if self.zoom is not None else target
+            return sentence
+        if zoom.run is None:
+            self.zoom = None
+            return sentence
+        self.zoom = zoom
+        return find_again(zoom.beads, before) if not here else None
 
     # --- cutting and joining pieces ------------------------------------------------------------------
 
