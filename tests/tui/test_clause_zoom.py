@@ -260,3 +260,47 @@ async def test_undo_waits_while_the_first_zoom_aligns(real: Path, notifications:
         await pilot.press("z")
         assert screen.pair_state.beads[0].status == "confirmed"
     assert notifications.errors == []
+
+
+async def test_a_change_elsewhere_keeps_the_zoom_on_its_bead_or_says_it_changed(
+    real: Path, notifications: Notifications
+) -> None:
+    from alignment import edit
+    from tui.core import beads
+    from tui.core.project import Project
+
+    def merge_elsewhere(number: int) -> None:  # another program merges bead `number` with the next
+        other = Project.open(real, user="bo", create=False)
+        try:
+            state = beads.load_pair(other.db, NAME)
+            new = edit.merge(list(state.beads), number - 1)
+            beads.change_beads(other, state, new, action="merge", summary="merge", cursor=number - 1)
+        finally:
+            other.db.close()
+
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        screen.query_one(BeadTable).move_to(ITEM)
+        await pilot.press("z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.zoom is not None
+        mine = screen.pair_state.beads[ITEM]
+        merge_elsewhere(ITEM - 1)  # two beads before this one become one: it is bead 35 now
+        await pilot.press("c")  # refused on stale beads, and shown as they are now
+        await pilot.pause()
+        assert any("changed by another program" in m for m in notifications.shown)
+        assert screen.zoom is not None and screen.zoom.sentence == ITEM - 1
+        assert (screen.pair_state.beads[ITEM - 1].ja, screen.pair_state.beads[ITEM - 1].en) == (
+            mine.ja,
+            mine.en,
+        )
+        assert all(b.status != "confirmed" for b in screen.beads)  # nothing was confirmed on the wrong bead
+        merge_elsewhere(ITEM)  # now the zoomed bead itself is merged with the next
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.zoom is None and screen.table.cursor == ITEM - 1
+        assert any("was changed elsewhere: back at the sentence level" in m for m in notifications.shown)
+    assert notifications.errors == []
