@@ -304,3 +304,25 @@ async def test_a_change_elsewhere_keeps_the_zoom_on_its_bead_or_says_it_changed(
         assert screen.zoom is None and screen.table.cursor == ITEM - 1
         assert any("was changed elsewhere: back at the sentence level" in m for m in notifications.shown)
     assert notifications.errors == []
+
+
+async def test_e_on_a_sentence_without_english_writes_the_sentence_and_stays_zoomed(
+    real: Path, notifications: Notifications
+) -> None:
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        screen.query_one(BeadTable).move_to(ITEM)
+        await pilot.press("x")  # bead 36 torn: its Japanese is a 1-0 bead with no English
+        await pilot.press("z")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.zoom is not None and [b.type for b in screen.beads] == ["4-0"]
+        await pilot.press("e")
+        assert isinstance(app.screen, RenderModal) and "has none yet" in app.screen.title_text
+        await pilot.press(*"In order to modernise cooperation, we will look further.", "ctrl+s")
+        await pilot.pause()
+        assert screen.zoom is not None and [b.type for b in screen.beads] == ["4-1"]
+        assert screen.bead_text(0)[1] == "In order to modernise cooperation, we will look further."
+    assert notifications.errors == []

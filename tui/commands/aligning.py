@@ -253,7 +253,8 @@ def beads_cmd(
     finally:
         db.close()
     if not beads and not as_json and not quiet:
-        raise ProjectError(f"pair {name!r} has no {level} beads yet (run `taiyaku align {name}`)")
+        how = f"taiyaku align {name}" + (" --level clause" if level == "clause" else "")
+        raise ProjectError(f"pair {name!r} has no {level} beads yet (run `{how}`)")
     rows = [
         _bead_row(k, b, ja, en, within.get(k))
         for k, b in enumerate(beads)

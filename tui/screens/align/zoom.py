@@ -93,8 +93,12 @@ class Zoom(BeadEdits):
             self.refused(exc)
             return
         if not zoom.aligned:
+            if not self.pair_state.en_texts:
+                self.notify("This pair has no English yet: e writes it for a bead, then z shows its clauses.")
+                return
             if not self.pair_state.stored:
-                self.notify("Align the pair's sentences first (R realigns a stretch).", severity="warning")
+                name = self.pair_name
+                self.notify(f"Align the pair's sentences first: R here, or `taiyaku align {name}`.")
                 return
             self.set_busy(True)
             self.writing_job = "aligning the clauses"
@@ -243,6 +247,10 @@ class Zoom(BeadEdits):
             return
         row = self.table.cursor
         bead = zoom.beads[row]
+        holder = zoom.sentences.beads[zoom.sentence]
+        if holder.en[0] == holder.en[1]:
+            self.render_sentence_here(zoom)
+            return
         if bead.ja[0] == bead.ja[1]:
             self.notify("This clause bead has no Japanese to render.", severity="warning")
             return
@@ -259,3 +267,27 @@ class Zoom(BeadEdits):
             self.show(row)
 
         self.app.push_screen(RenderModal(ja, en, title=title), done)
+
+    def render_sentence_here(self, zoom: clauses.ClauseState) -> None:
+        """The sentence has no English at all: write it for the whole sentence bead (then its clauses are one
+        clause bead, ready to cut), without leaving the clause level."""
+        sentence = zoom.sentence
+        state = zoom.sentences
+        ja = "\n".join(state.ja_texts[k] for k in range(*state.beads[sentence].ja))
+        title = f"English for bead {sentence + 1} (new: the sentence has none yet)"
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.state = self.session.render(self.pair_state, sentence, text)
+                self.zoom = self.session.zoom(self.state, sentence)
+            except ProjectError as exc:
+                self.refused(exc)
+                return
+            self.spans = self.notes.spans_by_segment(self.pair_state.pair)
+            if self.zoom.run is None:
+                self.zoom = None
+            self.show(0 if self.zoom is not None else sentence)
+
+        self.app.push_screen(RenderModal(ja, "", title=title), done)
