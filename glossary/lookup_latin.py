@@ -15,8 +15,6 @@ for the hot path.
 
 from __future__ import annotations
 
-import array
-import re
 import sys
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,8 +29,6 @@ if TYPE_CHECKING:
 
 TABLE = "glossary_lookup_latin"
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-_CODE = {c: i for i, c in enumerate(_ALPHABET)}
-_PLAIN = re.compile(r"[0-9a-z]{1,2}")
 _FIELD_NO = {f: i for i, f in enumerate(FIELDS)}
 _LENGTHS = 1 << 20  # room for any key's length (a term is at most 500 characters, NFKC may lengthen it)
 _STATUSES = 4  # glossary_lookup.status_rank: 0 approved … 3 forbidden
@@ -41,18 +37,16 @@ _PER_GRAM = 3 * _STATUSES * _LENGTHS
 
 def indexed(key: str) -> bool:
     """Whether the table answers `key` (a folded query): one or two of a-z, 0-9."""
-    return _PLAIN.fullmatch(key) is not None
+    return key in _BASE
+
+
+_BASE = {g: i * _PER_GRAM for i, g in enumerate([*_ALPHABET, *[a + b for a in _ALPHABET for b in _ALPHABET]])}
+"""Each gram's first slot number (a gram's slots are consecutive): 0-35 times the slots per gram for one
+character, 36-1331 times for two."""
 
 
 def gram_no(gram: str) -> int:
-    """0-35 for one character, 36-1331 for two."""
-    if len(gram) == 1:
-        return _CODE[gram]
-    return len(_ALPHABET) + _CODE[gram[0]] * len(_ALPHABET) + _CODE[gram[1]]
-
-
-_BASE = {g: gram_no(g) * _PER_GRAM for g in [*_ALPHABET, *(a + b for a in _ALPHABET for b in _ALPHABET)]}
-"""Each gram's first slot number (a gram's slots are consecutive)."""
+    return _BASE[gram] // _PER_GRAM
 
 
 def slot(gram: str, rank: int, status: int, length: int) -> int:
@@ -95,6 +89,8 @@ _BIG = sys.byteorder == "big"  # blobs are little-endian, whatever machine wrote
 
 def encode(ids: Sequence[int]) -> bytes:
     """Ascending ids, 4 bytes each (8 when one is outside 0 … 2³²-1), after a one-byte type code."""
+    import array  # (the write path only: reading needs no module)
+
     code = "I" if not ids or (ids[0] >= 0 and ids[-1] < 1 << 32) else "q"
     packed = array.array(code, ids)
     if _BIG:
@@ -105,12 +101,16 @@ def encode(ids: Sequence[int]) -> bytes:
 def decode(blob: bytes, limit: int | None = None) -> list[int]:
     """The ids of a blob (the first `limit` of them)."""
     code = chr(blob[0])
-    packed = array.array(code)
-    end = len(blob) if limit is None else min(len(blob), 1 + limit * packed.itemsize)
-    packed.frombytes(blob[1:end])
+    width = 4 if code == "I" else 8
+    end = len(blob) if limit is None else min(len(blob), 1 + limit * width)
     if _BIG:
+        import array
+
+        packed = array.array(code, blob[1:end])
         packed.byteswap()
-    return packed.tolist()
+        return packed.tolist()
+    view = memoryview(blob)[1:end]
+    return (view.cast("I") if width == 4 else view.cast("q")).tolist()
 
 
 def size(blob: bytes) -> int:
