@@ -26,6 +26,9 @@ class EditError(ProjectError):
     """An edit that makes no sense at this place (nothing to merge with, a bead too small to split…)."""
 
 
+_WORD = {"next": "next", "prev": "previous"}
+
+
 def _fresh(ja: tuple[int, int], en: tuple[int, int]) -> Bead:
     return Bead(ja=ja, en=en, score=None, status="auto")
 
@@ -90,7 +93,7 @@ def merge(beads: Sequence[Bead], i: int, direction: Direction = "next") -> list[
     _check_index(beads, i)
     j = i + 1 if direction == "next" else i - 1
     if not 0 <= j < len(beads):
-        raise EditError(f"there is no {direction} bead to merge with")
+        raise EditError(f"there is no {_WORD[direction]} bead to merge with")
     a, b = (beads[i], beads[j]) if j > i else (beads[j], beads[i])
     lo = min(i, j)
     return _splice(beads, lo, lo + 2, [_fresh((a.ja[0], b.ja[1]), (a.en[0], b.en[1]))])
@@ -166,7 +169,7 @@ def pull_segment(beads: Sequence[Bead], i: int, side: Side, direction: Direction
     _check_index(beads, i)
     j = i + 1 if direction == "next" else i - 1
     if not 0 <= j < len(beads):
-        raise EditError(f"there is no {direction} bead to take a segment from")
+        raise EditError(f"there is no {_WORD[direction]} bead to take a segment from")
     if _size(beads[j], side) == 0:
         raise EditError(f"the {direction} bead has no {side.upper()} segment")
     return move_segment(beads, j, side, "prev" if direction == "next" else "next")

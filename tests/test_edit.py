@@ -32,7 +32,7 @@ def test_merge_next_and_prev() -> None:
     assert ranges(edit.merge(beads, 2, "prev")) == [((0, 1), (0, 1)), ((1, 3), (1, 2))]
     with pytest.raises(EditError, match="no next bead"):
         edit.merge(beads, 2, "next")
-    with pytest.raises(EditError, match="no prev bead"):
+    with pytest.raises(EditError, match="no previous bead"):
         edit.merge(beads, 0, "prev")
 
 

@@ -129,7 +129,7 @@ async def test_zoom_cut_link_confirm_and_find_the_clause_beads(
         await pilot.pause()
         zoom = screen.zoom
         assert zoom is not None and zoom.sentence == ITEM
-        assert "CLAUSE level, bead 36" in str(screen.query_one("#status-line").render())
+        assert "CLAUSE level · bead 36" in str(screen.query_one("#status-line").render())
         # the aligner makes one 4-1 clause bead: the English is one piece
         assert [b.type for b in screen.beads] == ["4-1"]
         for words in CUTS:

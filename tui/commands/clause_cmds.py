@@ -56,7 +56,11 @@ def zoom_at(project: Project, name: str, ref: BeadRef) -> tuple[ClauseState, int
             f"bead {ref.bead}: {NOT_ALIGNED.replace('z aligns', '`taiyaku align --level clause` aligns')}"
         )
     n = len(zoom.beads)
-    if ref.clause is None or not 1 <= ref.clause <= n:
+    if ref.clause is None:
+        raise ProjectError(
+            f"name a clause bead as {ref.bead}.N (`taiyaku beads {name} --level clause` lists them)"
+        )
+    if not 1 <= ref.clause <= n:
         raise ProjectError(
             f"bead {ref.bead} of {name} has {n} clause bead{'s' if n != 1 else ''}; there is no {ref}"
         )
@@ -161,9 +165,8 @@ def join_cmd(
         zoom, cursor = zoom_at(project, name, ref)
         pieces = _pieces(zoom, side, cursor)
         if piece >= len(pieces):
-            raise ProjectError(
-                f"clause bead {ref} has {len(pieces)} {lang.upper()} piece(s): nothing to join"
-            )
+            some = f"one {lang.upper()} piece" if len(pieces) == 1 else f"{len(pieces)} {lang.upper()} pieces"
+            raise ProjectError(f"clause bead {ref} has {some}: nothing to join after piece {piece}")
         join_pieces(project, zoom, side, pieces[piece - 1][0])
     if not quiet:
         click.echo(f"{name}: joined {lang.upper()} pieces {piece} and {piece + 1} of clause bead {ref}")

@@ -102,7 +102,7 @@ class CutPiecesModal(ModalScreen[CutChoice | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static("", id="cut-side")
             yield Static("", id="cut-text")
-            yield Label("←/→ word, ↑/↓ 8 · enter cuts (joins on ┃) · tab: EN/JA · esc")
+            yield Label("", id="cut-keys")
 
     def on_mount(self) -> None:
         stops = self.stops
@@ -116,6 +116,9 @@ class CutPiecesModal(ModalScreen[CutChoice | None]):
         place = stops[self.cursor] if stops else None
         side = "English" if self.lang == "en" else "Japanese"
         self.query_one("#cut-side", Static).update(Text(f"{side} pieces", style="bold"))
+        step = "word" if self.lang == "en" else "character"
+        keys = f"←/→ {step}, ↑/↓ 8 · enter cuts (joins on ┃) · tab: EN/JA · esc"
+        self.query_one("#cut-keys", Label).update(keys)
         body = drawing(self.pieces.get(self.lang, []), place)
         self.query_one("#cut-text", Static).update(
             body if stops else Text("nothing to cut here", style="dim")
@@ -129,9 +132,12 @@ class CutPiecesModal(ModalScreen[CutChoice | None]):
 
     def action_switch(self) -> None:
         other = "ja" if self.lang == "en" else "en"
-        if self.pieces.get(other):
-            self.lang = other
-            self.on_mount()
+        if not self.pieces.get(other):
+            side = "Japanese" if other == "ja" else "English"
+            self.notify(f"This clause bead has no {side} piece.", severity="warning")
+            return
+        self.lang = other
+        self.on_mount()
 
     def action_choose(self) -> None:
         stops = self.stops

@@ -112,7 +112,10 @@ class BeadEdits(AlignView):
                 if self.state.note:
                     self.notify(f"{self.state.note.capitalize()} (u undoes it).", timeout=6)
         except EditError as exc:
-            self.notify(str(exc), severity="warning")
+            said = str(exc)
+            if self.zoom is not None:  # alignment.edit speaks of beads and segments
+                said = said.replace("bead", "clause bead").replace("segment", "piece")
+            self.notify(said, severity="warning")
             return False
         except ProjectError as exc:
             self.refused(exc)
@@ -142,7 +145,8 @@ class BeadEdits(AlignView):
         self.edit_at_cursor(
             lambda b, i: edit.move_segment(b, i, s, way),
             "move-segment",
-            f"move a {s.upper()} {self.piece} of {self.noun} {i + 1} to the {where} {self.noun}",
+            f"move {'an' if s == 'en' else 'a'} {s.upper()} {self.piece} of {self.noun} {i + 1} "
+            f"to the {where} {self.noun}",
         )
 
     def action_pull(self, side: str) -> None:

@@ -215,15 +215,14 @@ class AlignView(Screen[None]):
         done = state.confirmed
         pct = f"{100 * done // total}%" if total else "–"
         busy = "  ·  realigning…" if self.realigning else ""
-        level = ""
-        if self.zoom is not None:
+        line = f"{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}"
+        if self.zoom is not None:  # the title names the pair: room for the clause level at 80 columns
             n, ok = len(self.zoom.beads), sum(1 for b in self.zoom.beads if b.status == "confirmed")
-            level = f"CLAUSE level, bead {self.zoom.sentence + 1} ({ok}/{n} confirmed)  ·  "
-        self.query_one("#status-line", Static).update(
-            extra
-            or f"{level}{self.pair_name}  ·  {done}/{total} confirmed ({pct})  ·  {self.session.user}{busy}",
-            layout=False,
-        )
+            line = (
+                f"CLAUSE level · bead {self.zoom.sentence + 1}: {ok}/{n} clause beads confirmed  ·  "
+                f"{done}/{total} beads  ·  {self.session.user}{busy}"
+            )
+        self.query_one("#status-line", Static).update(extra or line, layout=False)
 
     def segment_base(self, lang: str, k: int) -> tuple[int, int, int]:
         """(sentence index, start, end) in the document of segment k of the level shown."""

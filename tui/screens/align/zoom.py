@@ -73,6 +73,13 @@ class Zoom(BeadEdits):
 
     # --- zooming ---------------------------------------------------------------------------------------
 
+    def action_back(self) -> None:
+        """Escape goes out one level: from the clauses to the sentences, from there to the pair list."""
+        if self.zoom is not None:
+            self.action_zoom()
+            return
+        super().action_back()
+
     def action_zoom(self) -> None:
         if self.busy or self.realigning:
             self.notify("Wait until the running job finishes.", severity="warning")
