@@ -10,6 +10,7 @@ import numpy as np
 
 from alignment.anchors import Anchors
 from alignment.dp import Band, BeadType, Problem
+from alignment.simband import SimBand, dot_rows, sim_band
 
 # A scorer rates beads of one type (a JA segments, b EN segments) for a block of start positions at a time
 # (see `alignment.dp.BandScorer`). Per-segment features are kept as prefix sums, so the features of any run
@@ -202,52 +203,6 @@ def length_ratio(ja: Side, en: Side) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class SimBand:
-    """Cosines of runs of `a` JA and `b` EN segments for the start nodes near a search band.
-
-    values[i0, k] is the cosine for JA run start i0 and EN run start left[i0] + k; NaN where not computed.
-    """
-
-    left: np.ndarray
-    values: np.ndarray
-
-    def lookup(self, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
-        rows = np.minimum(np.maximum(i0, 0), len(self.left) - 1)
-        k = j0 - self.left[rows]
-        inside = (i0 >= 0) & (i0 < len(self.left)) & (k >= 0) & (k < self.values.shape[1])
-        vals = self.values[rows, np.minimum(np.maximum(k, 0), self.values.shape[1] - 1)]
-        return np.where(inside, vals, np.nan)
-
-
-# How far (in nodes) similarity lookups reach beyond a band cell: margin neighbours and merge-gain sub-beads
-# sit at most 3 rows / 6 columns away for runs of up to 3 segments.
-_REACH_ROWS, _REACH_COLS = 7, 6
-_SIM_ROWS_PER_BLOCK = 16
-
-
-def sim_band(ja: Side, en: Side, a: int, b: int, band_lo: np.ndarray, band_width: int) -> SimBand:
-    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 16 rows."""
-    n = ja.n
-    lo = band_lo
-    left = lo[np.arange(n + 1)] - _REACH_COLS
-    right = lo[np.minimum(np.arange(n + 1) + _REACH_ROWS, n)] + band_width + _REACH_COLS
-    width = int((right - left).max()) + 1
-    values = np.full((n + 1, width), np.nan, dtype=np.float32)
-    last_row, last_col = n - a, en.n - b
-    for s0 in range(0, last_row + 1, _SIM_ROWS_PER_BLOCK):
-        s1 = min(s0 + _SIM_ROWS_PER_BLOCK, last_row + 1)
-        c0, c1 = max(int(left[s0]), 0), min(int(right[s1 - 1]), last_col)
-        if c1 < c0:
-            continue
-        block = ja.range_vectors(a, np.arange(s0, s1)) @ en.range_vectors(b, np.arange(c0, c1 + 1)).T
-        cols = left[s0:s1, None] + np.arange(width)[None, :]
-        inside = (cols >= c0) & (cols <= c1)
-        gathered = np.take_along_axis(block, np.clip(cols - c0, 0, c1 - c0), axis=1)
-        values[s0:s1] = np.where(inside, gathered, np.nan)
-    return SimBand(left=left, values=values)
-
-
-@dataclass(frozen=True, slots=True)
 class Scorer:
     """Scores beads between two sides (a `dp.BandScorer`).
 
@@ -326,20 +281,21 @@ class Scorer:
 
     def cosine(self, a: int, b: int, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
         """Cosine of runs ja[i0 : i0 + a] and en[j0 : j0 + b] (broadcast shapes); NaN for runs off the ends."""
-        valid = (i0 >= 0) & (i0 <= self.ja.n - a) & (j0 >= 0) & (j0 <= self.en.n - b)
         if self.band_lo is not None:
             key = (a, b)
             if key not in self._sims:
                 self._sims[key] = sim_band(self.ja, self.en, a, b, self.band_lo, self.band_width)
-            return np.where(valid, self._sims[key].lookup(i0, j0), np.nan)
+            # The band holds NaN wherever a run would leave a document, so no validity mask is needed.
+            return self._sims[key].lookup(i0, j0)
+        valid = (i0 >= 0) & (i0 <= self.ja.n - a) & (j0 >= 0) & (j0 <= self.en.n - b)
         i0b, j0b = np.broadcast_arrays(i0, j0)
         if not valid.any():
             return np.full(j0b.shape, np.nan)
         r_lo, r_hi = int(i0b[valid].min()), int(i0b[valid].max())
         c_lo, c_hi = int(j0b[valid].min()), int(j0b[valid].max())
-        block = (
-            self.ja.range_vectors(a, np.arange(r_lo, r_hi + 1))
-            @ self.en.range_vectors(b, np.arange(c_lo, c_hi + 1)).T
+        block = dot_rows(
+            self.ja.range_vectors(a, np.arange(r_lo, r_hi + 1)),
+            self.en.range_vectors(b, np.arange(c_lo, c_hi + 1)),
         )
         vals = block[np.clip(i0b - r_lo, 0, r_hi - r_lo), np.clip(j0b - c_lo, 0, c_hi - c_lo)]
         return np.where(valid, vals, np.nan)

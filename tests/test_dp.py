@@ -249,6 +249,42 @@ def test_similarity_term_prefers_the_matching_vectors() -> None:
     assert row.argmax() == 1
 
 
+def test_band_scorer_matches_the_direct_scorer_on_every_cell() -> None:
+    """The prepared scorer (cosines computed once over the band, looked up with a NaN border) scores every
+    band cell as the scorer that multiplies vectors per call, also next to both ends of the documents."""
+    rng = np.random.default_rng(3)
+    n, m = 23, 27
+    sides = []
+    for count in (n, m):
+        single = rng.standard_normal((count, 8)).astype(np.float32)
+        single /= np.linalg.norm(single, axis=1, keepdims=True)
+        sides.append([single, costs.make_side([1] * count, np.zeros((count, 1)), [single]).range_vectors])
+    ja_vecs = [sides[0][1](k, np.arange(n - k + 1)) for k in (1, 2, 3)]
+    en_vecs = [sides[1][1](k, np.arange(m - k + 1)) for k in (1, 2, 3)]
+    direct = _scorer(
+        rng.integers(5, 40, n).tolist(), rng.integers(5, 40, m).tolist(), ja_vecs=ja_vecs, en_vecs=en_vecs
+    )
+    band = dp.band_from_path([((0, n), (0, m))], n, m, factor=1, margin=2)
+    prepared = direct.prepare(band)
+    i0 = np.arange(n + 1)
+    j0 = band.columns()  # start columns around the band, some past either end of the documents
+    for a, b in dp.SENTENCE_TYPES:
+        starts = np.clip(j0 - b, -3, m)
+        np.testing.assert_allclose(prepared(a, b, i0 - a, starts), direct(a, b, i0 - a, starts), atol=1e-6)
+
+
+def test_dot_rows_is_one_product_in_pieces() -> None:
+    from alignment.simband import dot_rows
+
+    rng = np.random.default_rng(0)
+    x, y = (
+        rng.standard_normal((37, 512)).astype(np.float32),
+        rng.standard_normal((300, 512)).astype(np.float32),
+    )
+    np.testing.assert_allclose(dot_rows(x, y), x @ y.T, rtol=1e-5, atol=1e-4)
+    assert dot_rows(x, y).shape == (37, 300)
+
+
 def test_gale_church_prefers_matching_lengths() -> None:
     gc = gale_church.GaleChurch.from_lengths([10, 20], [20, 40])
     assert gc.ratio == 2
