@@ -178,8 +178,8 @@ _DEFERRED: dict[int, Pending] = {}  # by id() of the connection (sqlite3 connect
 
 @contextmanager
 def deferred(db: Database) -> Iterator[None]:
-    """Within this block (inside the write transaction), replace() and drop() collect their changes; they
-    are written once when it ends without an error, so an import rewrites each slot once."""
+    """Within this block (inside the write transaction), replace() only collects its changes; they are
+    written when the block ends without an error, so an import rewrites each slot it touches once."""
     if id(db.conn) in _DEFERRED:  # nested: the outer block writes
         yield
         return
