@@ -27,19 +27,21 @@ def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> 
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
     steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
     dummy = np.full(width, -1, dtype=np.int8)
+    # Candidates of every bead type for one row, stacked so that one max takes the best per cell.
+    cand = np.empty((len(steps) + 1, width))
     for i in range(n, -1, -1):
-        row = np.full(width, NEG)
+        cand.fill(NEG)
         if i == n and 0 <= m - lo[n] < width:
-            row[m - lo[n]] = 0.0
-        for t, a, b in steps:
+            cand[-1, m - lo[n]] = 0.0
+        for row_k, (t, a, b) in enumerate(steps):
             if i + a > n:
                 continue
             # The bead from (i, lo[i] + k) ends at (i + a, lo[i] + k + b): cell k + d of row i + a.
             d = lo[i] + b - lo[i + a]
             k0, k1 = max(0, -d), min(width, width - d)
             if k0 < k1:
-                cand = scores[t, i + a, k0 + d : k1 + d] + out[i + a, k0 + d : k1 + d]
-                np.maximum(row[k0:k1], cand, out=row[k0:k1])
+                np.add(scores[t, i + a, k0 + d : k1 + d], out[i + a, k0 + d : k1 + d], out=cand[row_k, k0:k1])
+        row = cand.max(axis=0)
         if insert_t >= 0 and width > 1:
             # row[k] = max(row[k], step[k + 1] + row[k + 1]): the forward prefix scan on the reversed row.
             rev = row[::-1].copy()
@@ -197,23 +199,33 @@ def _lse_scan(row: np.ndarray, step: np.ndarray) -> None:
             row[k0:k1] = csum + np.logaddexp.accumulate(row[k0:k1] - csum)
 
 
+def _logsumexp_rows(cand: np.ndarray) -> np.ndarray:
+    """log(sum(exp(cand), axis=0)), -inf where every candidate is -inf (one pass per row, not per type)."""
+    top = cand.max(axis=0)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.asarray(safe + np.log(np.exp(cand - safe).sum(axis=0)))
+
+
 def _soft_forward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> np.ndarray:
     n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
     out = np.full((n + 1, width), NEG)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
     steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    cand = np.empty((len(steps) + 1, width))
     with np.errstate(invalid="ignore"):
         for i in range(n + 1):
-            row = np.full(width, NEG)
-            for t, a, b in steps:
+            cand.fill(NEG)
+            for row_k, (t, a, b) in enumerate(steps):
                 if i < a:
                     continue
                 d = lo[i] - lo[i - a] - b
                 k0, k1 = (0, width - d) if d >= 0 else (-d, width)
                 if k0 < k1:
-                    row[k0:k1] = np.logaddexp(row[k0:k1], out[i - a, k0 + d : k1 + d] + scaled[t, i, k0:k1])
+                    np.add(out[i - a, k0 + d : k1 + d], scaled[t, i, k0:k1], out=cand[row_k, k0:k1])
             if i == 0 and lo[0] == 0:
-                row[0] = 0.0
+                cand[-1, 0] = 0.0
+            row = _logsumexp_rows(cand)
             if insert_t >= 0:
                 _lse_scan(row, scaled[insert_t, i])
             if lo[i] + width - 1 > m:
@@ -227,19 +239,22 @@ def _soft_backward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) ->
     out = np.full((n + 1, width), NEG)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
     steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
+    cand = np.empty((len(steps) + 1, width))
     with np.errstate(invalid="ignore"):
         for i in range(n, -1, -1):
-            row = np.full(width, NEG)
+            cand.fill(NEG)
             if i == n and 0 <= m - lo[n] < width:
-                row[m - lo[n]] = 0.0
-            for t, a, b in steps:
+                cand[-1, m - lo[n]] = 0.0
+            for row_k, (t, a, b) in enumerate(steps):
                 if i + a > n:
                     continue
                 d = lo[i] + b - lo[i + a]
                 k0, k1 = max(0, -d), min(width, width - d)
                 if k0 < k1:
-                    cand = scaled[t, i + a, k0 + d : k1 + d] + out[i + a, k0 + d : k1 + d]
-                    row[k0:k1] = np.logaddexp(row[k0:k1], cand)
+                    np.add(
+                        scaled[t, i + a, k0 + d : k1 + d], out[i + a, k0 + d : k1 + d], out=cand[row_k, k0:k1]
+                    )
+            row = _logsumexp_rows(cand)
             if insert_t >= 0 and width > 1:
                 rev = row[::-1].copy()
                 step = np.empty(width)
@@ -263,21 +278,21 @@ def posteriors(
     back = _soft_backward(scaled, band, types)
     lo = band.lo
     z = float(fwd[band.n, band.m - int(lo[band.n])])
-    out = []
-    for (i0, i1), (j0, j1) in path:
-        t = types.index((i1 - i0, j1 - j0))
-        k_end = j1 - int(lo[i1])
-        k_start = j0 - int(lo[i0])
-        if not (0 <= k_start < band.width and 0 <= k_end < band.width) or not np.isfinite(z):
-            out.append(1.0)
-            continue
-        if j1 == j0:
-            # A deletion: the chance that each of its segments is deleted at this EN node, in any pieces.
-            log_p = min(_deleted(fwd, back, scaled, table, s, j0) for s in range(i0, i1)) - z
-        else:
-            log_p = fwd[i0, k_start] + scaled[t, i1, k_end] + back[i1, k_end] - z
-        out.append(float(min(1.0, np.exp(min(log_p, 0.0)))))
-    return out
+    if not path:
+        return []
+    index = {ab: t for t, ab in enumerate(types)}
+    (i0, i1), (j0, j1) = (np.array(x).T for x in zip(*path, strict=True))
+    t = np.array([index[ab] for ab in zip((i1 - i0).tolist(), (j1 - j0).tolist(), strict=True)])
+    k_start, k_end = j0 - lo[i0], j1 - lo[i1]
+    inside = (k_start >= 0) & (k_start < band.width) & (k_end >= 0) & (k_end < band.width) & np.isfinite(z)
+    ks, ke = np.where(inside, k_start, 0), np.where(inside, k_end, 0)
+    with np.errstate(invalid="ignore"):
+        log_p = fwd[i0, ks] + scaled[t, i1, ke] + back[i1, ke] - z
+    for k in np.flatnonzero(inside & (j1 == j0) & (i1 > i0)).tolist():
+        # A deletion: the chance that each of its segments is deleted at this EN node, in any pieces.
+        log_p[k] = min(_deleted(fwd, back, scaled, table, s, int(j0[k])) for s in range(i0[k], i1[k])) - z
+    p = np.minimum(1.0, np.exp(np.minimum(log_p, 0.0)))
+    return [float(x) for x in np.where(inside, p, 1.0)]
 
 
 def _deleted(
