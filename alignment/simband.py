@@ -29,11 +29,14 @@ class SimBand:
         padded = np.full((self.values.shape[0] + 2, self.values.shape[1] + 2), np.nan, self.values.dtype)
         padded[1:-1, 1:-1] = self.values
         object.__setattr__(self, "_padded", padded)
-        object.__setattr__(self, "_left", np.concatenate([self.left[:1], self.left, self.left[-1:]]))
+        # Shifted by one column too, so that j0 - _left[row + 1] is already the padded column.
+        object.__setattr__(self, "_left", np.concatenate([self.left[:1], self.left, self.left[-1:]]) - 1)
 
     def lookup(self, i0: np.ndarray, j0: np.ndarray) -> np.ndarray:
-        rows = np.clip(i0, -1, len(self.left)) + 1
-        k = np.clip(j0 - self._left[rows], -1, self.values.shape[1]) + 1
+        rows = np.minimum(np.maximum(i0 + 1, 0), len(self.left) + 1)
+        k = j0 - self._left[rows]
+        np.maximum(k, 0, out=k)
+        np.minimum(k, self.values.shape[1] + 1, out=k)
         return np.asarray(self._padded[rows, k])
 
 
