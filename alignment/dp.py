@@ -115,27 +115,22 @@ def fill(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType] = BEAD_T
     types = tuple(bead_types)
     check_bead_types(types)
     n, width, lo = band.n, band.width, band.lo
-    best = np.full((n + 1, width), NEG)
+    # The table is a flat array with one -inf cell after it: every bead's start node is read by one gather
+    # per row (`step_sources`), pointing at that cell where the start is outside the band.
+    flat = np.full((n + 1) * width + 1, NEG)
+    best = flat[:-1].reshape(n + 1, width)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     cols = np.arange(width)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
-    # Candidates of every bead type for one row, stacked so that one argmax picks the best per cell.
-    steps = [(k, t, a, b) for k, (t, (a, b)) in enumerate((t, ab) for t, ab in enumerate(types) if ab[0] > 0)]
-    step_type = np.asarray([t for _, t, _, _ in steps], dtype=np.int8)
-    cand = np.empty((len(steps), width))
+    steps = [(t, ab) for t, ab in enumerate(types) if ab[0] > 0]
+    step_type = np.asarray([t for t, _ in steps], dtype=np.int8)
+    step_t = step_type.astype(np.intp)
     lo_list = [int(x) for x in lo]
+    sources = row_sources(band, [ab for _, ab in steps], forward=True)
     for i in range(n + 1):
-        cand.fill(NEG)
         li = lo_list[i]
-        for row_k, t, a, b in steps:
-            if i < a:
-                continue
-            # Column j of row i comes from column j - b of row i - a: a plain shift between band rows.
-            d = li - lo_list[i - a] - b
-            k0, k1 = (0, width - d) if d >= 0 else (-d, width)
-            if k0 < k1:
-                np.add(best[i - a, k0 + d : k1 + d], scores[t, i, k0:k1], out=cand[row_k, k0:k1])
         if steps:
+            cand = flat[sources(i)] + scores[step_t, i]
             pick = cand.argmax(axis=0)
             row = cand[pick, cols]
             arg = np.where(row > NEG, step_type[pick], -1).astype(np.int8)
@@ -150,6 +145,44 @@ def fill(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType] = BEAD_T
             row[band.m - li + 1 :] = NEG
         best[i], back[i] = row, arg
     return DpTable(best, back, band, types)
+
+
+ROWS_PER_GATHER = 256
+"""Rows whose gather indexes (`step_sources`) are computed at once (memory: rows x bead types x width)."""
+
+
+def step_sources(band: Band, steps: Sequence[BeadType], r0: int, r1: int, *, forward: bool) -> np.ndarray:
+    """For rows r0 .. r1 - 1, every bead type and every band cell: the flat index (row * width + column) of
+    the node a bead of that type links the cell to, or (n + 1) * width where that node is off the band.
+
+    forward: the node a bead ending at the cell starts from; else the node a bead starting there ends at.
+    """
+    n, width, lo = band.n, band.width, band.lo
+    i = np.arange(r0, r1)[:, None, None]
+    ab = np.asarray(steps, dtype=np.intp).reshape(-1, 2)
+    sign = -1 if forward else 1
+    rows = i + sign * ab[None, :, 0, None]
+    inside = (rows >= 0) & (rows <= n)
+    rows = np.clip(rows, 0, n)
+    ks = lo[i] + np.arange(width)[None, None, :] + sign * ab[None, :, 1, None] - lo[rows]
+    inside = inside & (ks >= 0) & (ks < width)
+    return np.where(inside, rows * width + ks, (n + 1) * width)
+
+
+def row_sources(band: Band, steps: Sequence[BeadType], *, forward: bool) -> Callable[[int], np.ndarray]:
+    """`step_sources` for one row at a time (rows in either order), computed ROWS_PER_GATHER rows at once."""
+    r0 = r1 = 0
+    held = np.empty((0, len(steps), band.width), dtype=np.intp)
+
+    def at(i: int) -> np.ndarray:
+        nonlocal r0, r1, held
+        if not r0 <= i < r1:
+            r0 = i if forward else max(0, i - ROWS_PER_GATHER + 1)
+            r1 = min(band.n + 1, r0 + ROWS_PER_GATHER)
+            held = step_sources(band, steps, r0, r1, forward=forward)
+        return np.asarray(held[i - r0])
+
+    return at
 
 
 def _insertions(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:

@@ -16,32 +16,41 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, Span, _insertions
+from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, Span, _insertions, row_sources
+
+
+def _end_tables(
+    scores: np.ndarray, band: Band, types: Sequence[BeadType]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[BeadType]]:
+    """A flat table with one -inf cell after it (and its 2-D view), and the scores of the bead types with
+    JA segments as flat rows with the same extra cell: a backward row gathers every bead's end node at once
+    (`dp.row_sources`)."""
+    n, width = band.n, band.width
+    flat = np.full((n + 1) * width + 1, NEG)
+    tsel = [t for t, (a, _) in enumerate(types) if a > 0]
+    step_scores = np.full((len(tsel), (n + 1) * width + 1), NEG)
+    step_scores[:, :-1] = scores[tsel].reshape(len(tsel), -1)
+    return flat, flat[:-1].reshape(n + 1, width), step_scores, [types[t] for t in tsel]
 
 
 def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> np.ndarray:
     """B[i, k]: best score of a path from node (i, band.lo[i] + k) to (n, m); -inf where none exists."""
     types = tuple(bead_types)
     n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
-    out = np.full((n + 1, width), NEG)
+    flat, out, step_scores, steps = _end_tables(scores, band, types)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
-    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
     dummy = np.full(width, -1, dtype=np.int8)
-    # Candidates of every bead type for one row, stacked so that one max takes the best per cell.
-    cand = np.empty((len(steps) + 1, width))
+    which = np.arange(len(steps))[:, None]
+    sources = row_sources(band, steps, forward=False)
     for i in range(n, -1, -1):
-        cand.fill(NEG)
+        if steps:
+            at = sources(i)
+            # The bead from (i, lo[i] + k) ends at (i + a, lo[i] + k + b): its score and the rest of the path.
+            row = (step_scores[which, at] + flat[at]).max(axis=0)
+        else:
+            row = np.full(width, NEG)
         if i == n and 0 <= m - lo[n] < width:
-            cand[-1, m - lo[n]] = 0.0
-        for row_k, (t, a, b) in enumerate(steps):
-            if i + a > n:
-                continue
-            # The bead from (i, lo[i] + k) ends at (i + a, lo[i] + k + b): cell k + d of row i + a.
-            d = lo[i] + b - lo[i + a]
-            k0, k1 = max(0, -d), min(width, width - d)
-            if k0 < k1:
-                np.add(scores[t, i + a, k0 + d : k1 + d], out[i + a, k0 + d : k1 + d], out=cand[row_k, k0:k1])
-        row = cand.max(axis=0)
+            row[m - lo[n]] = 0.0
         if insert_t >= 0 and width > 1:
             # row[k] = max(row[k], step[k + 1] + row[k + 1]): the forward prefix scan on the reversed row.
             rev = row[::-1].copy()
@@ -209,23 +218,16 @@ def _logsumexp_rows(cand: np.ndarray) -> np.ndarray:
 
 def _soft_forward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> np.ndarray:
     n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
-    out = np.full((n + 1, width), NEG)
+    flat = np.full((n + 1) * width + 1, NEG)
+    out = flat[:-1].reshape(n + 1, width)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
-    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
-    cand = np.empty((len(steps) + 1, width))
+    tsel = [t for t, (a, _) in enumerate(types) if a > 0]
+    sources = row_sources(band, [types[t] for t in tsel], forward=True)
     with np.errstate(invalid="ignore"):
         for i in range(n + 1):
-            cand.fill(NEG)
-            for row_k, (t, a, b) in enumerate(steps):
-                if i < a:
-                    continue
-                d = lo[i] - lo[i - a] - b
-                k0, k1 = (0, width - d) if d >= 0 else (-d, width)
-                if k0 < k1:
-                    np.add(out[i - a, k0 + d : k1 + d], scaled[t, i, k0:k1], out=cand[row_k, k0:k1])
+            row = _logsumexp_rows(flat[sources(i)] + scaled[tsel, i]) if tsel else np.full(width, NEG)
             if i == 0 and lo[0] == 0:
-                cand[-1, 0] = 0.0
-            row = _logsumexp_rows(cand)
+                row[0] = 0.0
             if insert_t >= 0:
                 _lse_scan(row, scaled[insert_t, i])
             if lo[i] + width - 1 > m:
@@ -236,25 +238,19 @@ def _soft_forward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> 
 
 def _soft_backward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> np.ndarray:
     n, width, lo, m = band.n, band.width, [int(x) for x in band.lo], band.m
-    out = np.full((n + 1, width), NEG)
+    flat, out, step_scores, steps = _end_tables(scaled, band, types)
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
-    steps = [(t, a, b) for t, (a, b) in enumerate(types) if a > 0]
-    cand = np.empty((len(steps) + 1, width))
+    which = np.arange(len(steps))[:, None]
+    sources = row_sources(band, steps, forward=False)
     with np.errstate(invalid="ignore"):
         for i in range(n, -1, -1):
-            cand.fill(NEG)
+            if steps:
+                at = sources(i)
+                row = _logsumexp_rows(step_scores[which, at] + flat[at])
+            else:
+                row = np.full(width, NEG)
             if i == n and 0 <= m - lo[n] < width:
-                cand[-1, m - lo[n]] = 0.0
-            for row_k, (t, a, b) in enumerate(steps):
-                if i + a > n:
-                    continue
-                d = lo[i] + b - lo[i + a]
-                k0, k1 = max(0, -d), min(width, width - d)
-                if k0 < k1:
-                    np.add(
-                        scaled[t, i + a, k0 + d : k1 + d], out[i + a, k0 + d : k1 + d], out=cand[row_k, k0:k1]
-                    )
-            row = _logsumexp_rows(cand)
+                row[m - lo[n]] = 0.0
             if insert_t >= 0 and width > 1:
                 rev = row[::-1].copy()
                 step = np.empty(width)

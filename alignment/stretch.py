@@ -46,6 +46,7 @@ class Searched:
     path: list[BeadRange]
     scores: list[float]
     margins: list[float]
+    """Per bead of the path (`soft` searches only)."""
     near: list[tuple[float, tuple[int, int, int, int]]]
     """Merged beads (i0, a, j0, b) on some path within RUN_MARGIN of the best, stretch-relative, with
     their shortfall."""
@@ -66,7 +67,12 @@ def search(
     band_scores, table = dp.search_table(costs.make_problem(scorer), bead_types, guide=guide)
     scored = dp.backtrace_scored(table)
     path = [bead for bead, _ in scored]
-    margins, marg = marginals.margins_and_edges(band_scores, table, path)
+    if soft:
+        margins, marg = marginals.margins_and_edges(band_scores, table, path)
+    else:
+        # The first pass only asks which merges lie near the best path: no per-bead margins.
+        back = marginals.backward(band_scores, table.band, table.bead_types)
+        margins, marg = [], marginals.edge_marginals(band_scores, table, back)
     near = marginals.near_best(marg, table, near_margin) if near_margin > 0 else []
     temperature = TEMPERATURE[scorer.embeddings]
     post = marginals.posteriors(band_scores, table, path, temperature=temperature) if soft else []
