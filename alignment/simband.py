@@ -68,27 +68,31 @@ def dot_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def sim_band(ja: Side, en: Side, a: int, b: int, band_lo: np.ndarray, band_width: int) -> SimBand:
-    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 16 rows."""
+    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 16 rows.
+
+    Each block of rows keeps its product as it is: the rows of a block share their first column (`left`),
+    wide enough for every row's reach, so nothing is gathered into a per-row window.
+    """
     n = ja.n
     lo = band_lo
     left = lo[np.arange(n + 1)] - _REACH_COLS
     right = lo[np.minimum(np.arange(n + 1) + _REACH_ROWS, n)] + band_width + _REACH_COLS
-    width = int((right - left).max()) + 1
-    values = np.full((n + 1, width), np.nan, dtype=np.float32)
     last_row, last_col = n - a, en.n - b
-    if last_row < 0 or last_col < 0:
-        return SimBand(left=left, values=values)
-    # Every run vector once (pooled ones are normalised sums), then one product per block of rows.
-    x = ja.range_vectors(a, np.arange(last_row + 1))
-    y = en.range_vectors(b, np.arange(last_col + 1))
-    for s0 in range(0, last_row + 1, _SIM_ROWS_PER_BLOCK):
+    blocks = []
+    for s0 in range(0, max(last_row + 1, 0), _SIM_ROWS_PER_BLOCK):
         s1 = min(s0 + _SIM_ROWS_PER_BLOCK, last_row + 1)
         c0, c1 = max(int(left[s0]), 0), min(int(right[s1 - 1]), last_col)
-        if c1 < c0:
-            continue
-        block = dot_rows(x[s0:s1], y[c0 : c1 + 1])
-        cols = left[s0:s1, None] + np.arange(width)[None, :]
-        inside = (cols >= c0) & (cols <= c1)
-        gathered = np.take_along_axis(block, np.clip(cols - c0, 0, c1 - c0), axis=1)
-        values[s0:s1] = np.where(inside, gathered, np.nan)
-    return SimBand(left=left, values=values)
+        if c1 >= c0:
+            blocks.append((s0, s1, c0, c1))
+    width = max((c1 - c0 + 1 for _, _, c0, c1 in blocks), default=1)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    values = np.full((n + 1, width), np.nan, dtype=np.float32)
+    if not blocks:
+        return SimBand(left=starts, values=values)
+    # Every run vector once (pooled ones are normalised sums).
+    x = ja.range_vectors(a, np.arange(last_row + 1))
+    y = en.range_vectors(b, np.arange(last_col + 1))
+    for s0, s1, c0, c1 in blocks:
+        starts[s0:s1] = c0
+        values[s0:s1, : c1 - c0 + 1] = dot_rows(x[s0:s1], y[c0 : c1 + 1])
+    return SimBand(left=starts, values=values)
