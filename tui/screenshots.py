@@ -17,12 +17,16 @@ SIZE = (100, 34)
 PAIR = "000_018672d04432ce13"
 # A short review first, so the shots show confirmed beads and decided spans next to open ones.
 REVIEW = ("j",) * 9 + ("C", "y", "j", "f", "a", "a", "r")
+WAIT = "<wait>"
+"""Not a key: wait until the screen's workers are done (the first zoom aligns the pair's clauses)."""
 SHOTS: dict[str, tuple[str | None, Sequence[str]]] = {
     # name: (pair to open or None for the pair list, keys to press first)
     "pairs": (None, ()),
     "alignment": (PAIR, (*REVIEW, "n", "n", "n", "f")),
     "glossary": (PAIR, ("g", "down", "s", *"approved", "enter")),
     "help": (PAIR, ("question_mark",)),
+    # bead 36 at clause level (its clauses aligned by the first zoom), with the cut dialog open
+    "clauses": (PAIR, (*("j",) * 35, "z", WAIT, "slash", "left", "left")),
 }
 
 
@@ -34,7 +38,10 @@ async def shoot(db: Path, out: Path, name: str, pair: str | None, keys: Sequence
         await pilot.pause()
         await app.workers.wait_for_complete()
         for key in keys:
-            await pilot.press(key)
+            if key == WAIT:
+                await app.workers.wait_for_complete()
+            else:
+                await pilot.press(key)
             await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause(0.2)
