@@ -17,6 +17,7 @@ from alignment.simband import SimBand, dot_rows, sim_band
 # of consecutive segments cost O(1).
 
 NEG = -np.inf
+_ANCHOR_ROWS = 64
 MAX_ANCHOR_CELLS = 4_000_000
 """Above this many (segment x distinct token) entries, anchor tokens are hashed into fewer columns."""
 
@@ -265,15 +266,18 @@ class Scorer:
         total = self.ja.anchor_counts(a, i0)[:, None] + self.en.anchor_counts(b, j0)
         if not total.any():
             return np.zeros(j0.shape)
-        x = self.ja.anchors(a, i0)
-        lo, hi = int(j0.min()), int(j0.max())
-        y = self.en.anchors(b, np.arange(lo, hi + 1))
-        shared = x.any(axis=0) & y.any(axis=0)
         match = np.zeros(j0.shape)
-        if shared.any():
-            xs, ys = x[:, shared], y[:, shared]
-            block = np.minimum(xs[:, None, :], ys[None, :, :]).sum(axis=2)
-            match = np.take_along_axis(block, j0 - lo, axis=1)
+        for r0 in range(0, len(i0), _ANCHOR_ROWS):
+            # A block of rows at a time: its EN runs span about as many columns as it has rows.
+            rows, cols = i0[r0 : r0 + _ANCHOR_ROWS], j0[r0 : r0 + _ANCHOR_ROWS]
+            x = self.ja.anchors(a, rows)
+            lo, hi = int(cols.min()), int(cols.max())
+            y = self.en.anchors(b, np.arange(lo, hi + 1))
+            shared = x.any(axis=0) & y.any(axis=0)
+            if shared.any():
+                xs, ys = x[:, shared], y[:, shared]
+                block = np.minimum(xs[:, None, :], ys[None, :, :]).sum(axis=2)
+                match[r0 : r0 + _ANCHOR_ROWS] = np.take_along_axis(block, cols - lo, axis=1)
         miss = total - 2 * match
         return np.asarray(
             w.anchor_match * np.minimum(match, w.anchor_cap) - w.anchor_miss * np.minimum(miss, w.anchor_cap)

@@ -254,7 +254,7 @@ def score_band(
     *,
     n: int,
     m: int,
-    rows_per_block: int = 64,
+    rows_per_block: int = 256,
 ) -> np.ndarray:
     """Evaluate `scorer` on every band cell for every bead type; impossible beads get -inf.
 
