@@ -9,6 +9,8 @@ from dataclasses import dataclass
 # numpy at module level is fine here: only the align/eval commands import this module, inside their bodies.
 import numpy as np
 
+from alignment.bandrows import insertion_sums, row_sources
+
 # The search space is the grid of nodes (i, j), 0 <= i <= n JA segments, 0 <= j <= m EN segments. A bead of
 # type (a, b) moves from node (i - a, j - b) to node (i, j), so every path from (0, 0) to (n, m) covers each
 # segment exactly once, in order. Scores are higher-is-better and add up along the path. Only a band of nodes
@@ -127,6 +129,7 @@ def fill(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType] = BEAD_T
     step_t = step_type.astype(np.intp)
     lo_list = [int(x) for x in lo]
     sources = row_sources(band, [ab for _, ab in steps], forward=True)
+    whole_row, sums = insertion_sums(scores[insert_t] if insert_t >= 0 else np.zeros((n + 1, width)))
     for i in range(n + 1):
         li = lo_list[i]
         if steps:
@@ -140,49 +143,14 @@ def fill(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType] = BEAD_T
         if i == 0 and li == 0:
             row[0], arg[0] = 0.0, -1
         if insert_t >= 0:
-            _insertions(row, arg, scores[insert_t, i], insert_t)
+            if whole_row[i]:
+                _scan_sums(row, arg, sums[i], insert_t)
+            else:
+                _insertions(row, arg, scores[insert_t, i], insert_t)
         if li + width - 1 > band.m:
             row[band.m - li + 1 :] = NEG
         best[i], back[i] = row, arg
     return DpTable(best, back, band, types)
-
-
-ROWS_PER_GATHER = 256
-"""Rows whose gather indexes (`step_sources`) are computed at once (memory: rows x bead types x width)."""
-
-
-def step_sources(band: Band, steps: Sequence[BeadType], r0: int, r1: int, *, forward: bool) -> np.ndarray:
-    """For rows r0 .. r1 - 1, every bead type and every band cell: the flat index (row * width + column) of
-    the node a bead of that type links the cell to, or (n + 1) * width where that node is off the band.
-
-    forward: the node a bead ending at the cell starts from; else the node a bead starting there ends at.
-    """
-    n, width, lo = band.n, band.width, band.lo
-    i = np.arange(r0, r1)[:, None, None]
-    ab = np.asarray(steps, dtype=np.intp).reshape(-1, 2)
-    sign = -1 if forward else 1
-    rows = i + sign * ab[None, :, 0, None]
-    inside = (rows >= 0) & (rows <= n)
-    rows = np.clip(rows, 0, n)
-    ks = lo[i] + np.arange(width)[None, None, :] + sign * ab[None, :, 1, None] - lo[rows]
-    inside = inside & (ks >= 0) & (ks < width)
-    return np.where(inside, rows * width + ks, (n + 1) * width)
-
-
-def row_sources(band: Band, steps: Sequence[BeadType], *, forward: bool) -> Callable[[int], np.ndarray]:
-    """`step_sources` for one row at a time (rows in either order), computed ROWS_PER_GATHER rows at once."""
-    r0 = r1 = 0
-    held = np.empty((0, len(steps), band.width), dtype=np.intp)
-
-    def at(i: int) -> np.ndarray:
-        nonlocal r0, r1, held
-        if not r0 <= i < r1:
-            r0 = i if forward else max(0, i - ROWS_PER_GATHER + 1)
-            r1 = min(band.n + 1, r0 + ROWS_PER_GATHER)
-            held = step_sources(band, steps, r0, r1, forward=forward)
-        return np.asarray(held[i - r0])
-
-    return at
 
 
 def _insertions(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:
@@ -206,6 +174,11 @@ def _scan(row: np.ndarray, arg: np.ndarray, step: np.ndarray, t: int) -> None:
     csum = np.empty(len(row))
     csum[0] = 0.0
     np.cumsum(step[1:], out=csum[1:])
+    _scan_sums(row, arg, csum, t)
+
+
+def _scan_sums(row: np.ndarray, arg: np.ndarray, csum: np.ndarray, t: int) -> None:
+    """`_scan` with the running sums of the steps given (`bandrows.insertion_sums`)."""
     y = row - csum
     run = np.maximum.accumulate(y)
     from_left = np.empty(len(row), dtype=bool)

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, Span, _insertions, row_sources
+from alignment.bandrows import insertion_sums, row_sources
+from alignment.dp import NEG, Band, BeadRange, BeadType, DpTable, Span, _insertions, _scan_sums
 
 
 def _end_tables(
@@ -24,13 +25,23 @@ def _end_tables(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[BeadType]]:
     """A flat table with one -inf cell after it (and its 2-D view), and the scores of the bead types with
     JA segments as flat rows with the same extra cell: a backward row gathers every bead's end node at once
-    (`dp.row_sources`)."""
+    (`bandrows.row_sources`)."""
     n, width = band.n, band.width
     flat = np.full((n + 1) * width + 1, NEG)
     tsel = [t for t, (a, _) in enumerate(types) if a > 0]
     step_scores = np.full((len(tsel), (n + 1) * width + 1), NEG)
     step_scores[:, :-1] = scores[tsel].reshape(len(tsel), -1)
     return flat, flat[:-1].reshape(n + 1, width), step_scores, [types[t] for t in tsel]
+
+
+def _reversed_steps(scores: np.ndarray, insert_t: int) -> np.ndarray:
+    """The 0-1 steps of every row read right to left (a backward row is scanned as a reversed forward one):
+    out[i, k] is the step from cell width - k - 1 into cell width - k; column 0 unused."""
+    n1, width = scores.shape[1:]
+    out = np.full((n1, width), NEG)
+    if insert_t >= 0:
+        out[:, 1:] = scores[insert_t, :, :0:-1]
+    return out
 
 
 def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> np.ndarray:
@@ -42,6 +53,8 @@ def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> 
     dummy = np.full(width, -1, dtype=np.int8)
     which = np.arange(len(steps))[:, None]
     sources = row_sources(band, steps, forward=False)
+    rsteps = _reversed_steps(scores, insert_t)
+    whole, sums = insertion_sums(rsteps)
     for i in range(n, -1, -1):
         if steps:
             at = sources(i)
@@ -54,10 +67,10 @@ def backward(scores: np.ndarray, band: Band, bead_types: Sequence[BeadType]) -> 
         if insert_t >= 0 and width > 1:
             # row[k] = max(row[k], step[k + 1] + row[k + 1]): the forward prefix scan on the reversed row.
             rev = row[::-1].copy()
-            step = np.empty(width)
-            step[0] = NEG
-            step[1:] = scores[insert_t, i, ::-1][:-1]
-            _insertions(rev, dummy.copy(), step, insert_t)
+            if whole[i]:
+                _scan_sums(rev, dummy.copy(), sums[i], insert_t)
+            else:
+                _insertions(rev, dummy.copy(), rsteps[i], insert_t)
             row = rev[::-1]
         if lo[i] + width - 1 > m:
             row[m - lo[i] + 1 :] = NEG
@@ -197,8 +210,14 @@ def _deletion_alt(
 # good alternatives there are.
 
 
-def _lse_scan(row: np.ndarray, step: np.ndarray) -> None:
-    """row[k] = logaddexp(row[k], row[k - 1] + step[k]) from left to right, in place (step[0] unused)."""
+def _lse_scan(row: np.ndarray, step: np.ndarray, sums: np.ndarray | None = None) -> None:
+    """row[k] = logaddexp(row[k], row[k - 1] + step[k]) from left to right, in place (step[0] unused).
+
+    sums: the running sums of step, given when every step of the row is possible (`bandrows.insertion_sums`).
+    """
+    if sums is not None:
+        row[:] = sums + np.logaddexp.accumulate(row - sums)
+        return
     finite = step[1:] > NEG
     edges = [0, *(np.flatnonzero(~finite) + 1).tolist(), len(row)]
     for k0, k1 in itertools.pairwise(edges):
@@ -223,13 +242,14 @@ def _soft_forward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) -> 
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
     tsel = [t for t, (a, _) in enumerate(types) if a > 0]
     sources = row_sources(band, [types[t] for t in tsel], forward=True)
+    whole, sums = insertion_sums(scaled[insert_t] if insert_t >= 0 else np.zeros((n + 1, width)))
     with np.errstate(invalid="ignore"):
         for i in range(n + 1):
             row = _logsumexp_rows(flat[sources(i)] + scaled[tsel, i]) if tsel else np.full(width, NEG)
             if i == 0 and lo[0] == 0:
                 row[0] = 0.0
             if insert_t >= 0:
-                _lse_scan(row, scaled[insert_t, i])
+                _lse_scan(row, scaled[insert_t, i], sums[i] if whole[i] else None)
             if lo[i] + width - 1 > m:
                 row[m - lo[i] + 1 :] = NEG
             out[i] = row
@@ -242,6 +262,8 @@ def _soft_backward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) ->
     insert_t = types.index((0, 1)) if (0, 1) in types else -1
     which = np.arange(len(steps))[:, None]
     sources = row_sources(band, steps, forward=False)
+    rsteps = _reversed_steps(scaled, insert_t)
+    whole, sums = insertion_sums(rsteps)
     with np.errstate(invalid="ignore"):
         for i in range(n, -1, -1):
             if steps:
@@ -253,10 +275,7 @@ def _soft_backward(scaled: np.ndarray, band: Band, types: Sequence[BeadType]) ->
                 row[m - lo[n]] = 0.0
             if insert_t >= 0 and width > 1:
                 rev = row[::-1].copy()
-                step = np.empty(width)
-                step[0] = NEG
-                step[1:] = scaled[insert_t, i, ::-1][:-1]
-                _lse_scan(rev, step)
+                _lse_scan(rev, rsteps[i], sums[i] if whole[i] else None)
                 row = rev[::-1]
             if lo[i] + width - 1 > m:
                 row[m - lo[i] + 1 :] = NEG
