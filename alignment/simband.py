@@ -43,7 +43,7 @@ class SimBand:
 # How far (in nodes) similarity lookups reach beyond a band cell: margin neighbours and merge-gain sub-beads
 # sit at most 3 rows / 6 columns away for runs of up to 3 segments.
 _REACH_ROWS, _REACH_COLS = 7, 6
-_SIM_ROWS_PER_BLOCK = 8
+_SIM_ROWS_PER_BLOCK = 16
 _SINGLE_THREAD_MNK = 1 << 18
 """OpenBLAS runs a matrix product on the calling thread up to rows x columns x depth = 65536 x 4 (its
 GEMM_MULTITHREAD_THRESHOLD); above that it wakes its thread pool, which on these small products costs more
@@ -68,7 +68,7 @@ def dot_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def sim_band(ja: Side, en: Side, a: int, b: int, band_lo: np.ndarray, band_width: int) -> SimBand:
-    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 8 rows.
+    """All cosines a band's beads (and their neighbours) will ask for, one small matrix product per 16 rows.
 
     Each block of rows keeps its product as it is: the rows of a block share their first column (`left`),
     wide enough for every row's reach, so nothing is gathered into a per-row window.

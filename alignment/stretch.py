@@ -24,6 +24,11 @@ TEMPERATURE = {True: 0.1, False: 0.2}
 scores spread wider); chosen by the held-out reliability of bench/calibrate.py."""
 RUN_BUDGET = 0.3
 """... but at most this share of the documents' characters is encoded again as runs."""
+GUIDE_MARGIN = 3
+"""The second pass searches this many nodes either side of the first pass's path (not the 5 of a band
+projected from a coarser level, which is only known to within a node or two): the runs embedded in between
+turn merges into their parts or back, which moves the path by at most a bead (3 segments) at a time.
+Same beads and confidences as 5 on dev-gold and all its perturbed variants; a sixth less to search."""
 
 
 def scorer_for(feats: Features, stretch: Stretch, weights: Weights | None) -> Scorer:
@@ -64,7 +69,12 @@ def search(
 ) -> Searched:
     from alignment import costs, dp, marginals
 
-    band_scores, table = dp.search_table(costs.make_problem(scorer), bead_types, guide=guide)
+    problem = costs.make_problem(scorer)
+    band_scores, table = (
+        dp.search_table(problem, bead_types, guide=guide, margin=GUIDE_MARGIN)
+        if guide
+        else dp.search_table(problem, bead_types)
+    )
     scored = dp.backtrace_scored(table)
     path = [bead for bead, _ in scored]
     if soft:
