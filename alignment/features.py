@@ -126,13 +126,19 @@ def features(
     return Features(ja_len, en_len, anc_ja, anc_en, vec_ja, vec_en, ratio, signals, tuple(ja), tuple(en))
 
 
-def _pooled_runs(single: np.ndarray, k: int) -> np.ndarray:
-    """Normalised sums of k consecutive unit vectors: the stand-in for runs that were not embedded."""
+def _pooled_runs(single: np.ndarray, sizes: Iterable[int]) -> list[np.ndarray]:
+    """Normalised sums of k consecutive unit vectors for each k: the stand-in for runs that were not
+    embedded (one running sum for all sizes)."""
     import numpy as np
 
     csum = np.zeros((len(single) + 1, single.shape[1]), dtype=np.float64)
     np.cumsum(single, axis=0, out=csum[1:])
-    v = csum[k:] - csum[:-k]
+    return [_normalised(csum[k:] - csum[:-k]) for k in sizes]
+
+
+def _normalised(v: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     return np.asarray(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9), dtype=np.float32)
 
 
@@ -148,7 +154,7 @@ def refine(feats: Features, runs: Iterable[Run], embedder: Embedder) -> Features
     vecs = np.asarray(embedder(joined), dtype=np.float32) if joined else None
     out: dict[str, list[np.ndarray]] = {}
     for side, single in (("ja", feats.ja_vectors[0]), ("en", feats.en_vectors[0])):
-        out[side] = [single, *(_pooled_runs(single, k) for k in range(2, OVERLAP + 1) if k <= len(single))]
+        out[side] = [single, *_pooled_runs(single, [k for k in range(2, OVERLAP + 1) if k <= len(single)])]
     for row, (side, i, k) in enumerate(wanted):
         assert vecs is not None
         out[side][k - 1][i] = vecs[row]
