@@ -247,7 +247,13 @@ async def test_metadata_lists_the_views_first_and_hides_every_cache(project: Pat
     info = (await _get(ds, "/taiyaku.json")).json()
     shown = {t["name"] for t in info["tables"] if not t["hidden"]}
     every = {t["name"] for t in info["tables"]}
-    assert {"history", "review_items", "acronym_definitions", "suggest_runs", "glossary_lookup_grams"} <= every
+    assert {
+        "history",
+        "review_items",
+        "acronym_definitions",
+        "suggest_runs",
+        "glossary_lookup_grams",
+    } <= every
     assert shown == DATA_TABLES, f"a table neither read by people nor hidden: {shown ^ DATA_TABLES}"
     # the database page: a link to every view, by its title, before the list of tables
     page = (await _get(ds, "/taiyaku")).text
