@@ -16,13 +16,9 @@ import argparse
 import hashlib
 import json
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +28,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from batchdump import dump  # noqa: E402
+from daskprocs import dask_processes  # noqa: E402
 from testdata import DEV_GOLD, SEEDS  # noqa: E402
 
 SEED_PAIRS = ("000_018672d04432ce13", "001_5af3baea35b63ec3")
@@ -98,52 +95,6 @@ def run_all(
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def dask_processes(n: int, cwd: Path) -> Iterator[str]:
-    """A `dask scheduler` and n single-threaded `dask worker` processes on 127.0.0.1, always stopped."""
-    from distributed import Client
-
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    log = (cwd / "dask.log").open("wb")
-    py = [sys.executable, "-m"]
-    procs = [
-        subprocess.Popen(
-            [*py, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-             "--dashboard-address", ":0", "--no-show"],
-            stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
-        )
-    ]  # fmt: skip
-    try:
-        for _ in range(n):
-            procs.append(
-                subprocess.Popen(
-                    [*py, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
-                     "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", "60"],
-                    stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
-                )
-            )  # fmt: skip
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(n, timeout=120)
-        yield address
-    finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=16)
@@ -173,7 +124,7 @@ def main() -> None:
             "documents_per_hour_per_core_serial": round(args.docs / serial["seconds"] * 3600),
         }
         if not args.no_dask:
-            with dask_processes(args.workers, base) as address:
+            with dask_processes(args.workers, base) as (address, _workers):
                 cluster = run_all(folder, base / "dask.db", args.workers, address, clauses=clauses)
             out["dask"] = cluster
             out["identical_dask"] = cluster["digest"] == serial["digest"]

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import daskprocs
 import pytest
 from batchdump import dump
 from click.testing import CliRunner
@@ -71,51 +70,11 @@ def test_local_cluster_stores_what_a_serial_run_stores(archive: Path, serial, tm
     assert dump(tmp_path / "cluster.db") == serial
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def dask_processes(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """`dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead)."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    log = (tmp_path / "dask.log").open("wb")
-    base = [sys.executable, "-m"]
-    procs = [
-        subprocess.Popen(
-            [*base, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port),
-             "--dashboard-address", ":0", "--no-show"],
-            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-        )
-    ]  # fmt: skip
-    try:
-        for _ in range(2):
-            procs.append(
-                subprocess.Popen(
-                    [*base, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
-                     "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", str(STARTUP)],
-                    stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-                )
-            )  # fmt: skip
-        from distributed import Client
-
-        with Client(address, timeout=STARTUP) as client:
-            client.wait_for_workers(2, timeout=STARTUP)
-        yield address, procs[1:]
-    finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=20)
-        log.close()
+    with daskprocs.dask_processes(2, tmp_path, STARTUP) as running:
+        yield running
 
 
 def test_real_dask_processes_and_a_worker_killed_mid_batch(
