@@ -330,23 +330,9 @@ def _clause_cuts(
     sentence_beads = bead_store.get_beads(db, pair.id, "sentence")
     if not sentence_beads:
         sentence_beads = list(align_pair(db, pair, level="sentence", **kwargs).beads)
-    first_ja = _first_clause(ja)
-    first_en = _first_clause(en)
-    return [(first_ja.get(b.ja[0], len(ja)), first_en.get(b.en[0], len(en))) for b in sentence_beads]
+    from alignment.clause_beads import sentence_cuts
 
-
-def _first_clause(clauses: Sequence[Segment]) -> dict[int, int]:
-    """Sentence index -> index of its first clause (sentences without clauses map to the next one's)."""
-    out: dict[int, int] = {}
-    for c in clauses:
-        if c.parent is not None:
-            out.setdefault(c.parent, c.index)
-    if out:
-        # A sentence with no clause of its own starts where the next sentence's first clause starts.
-        nxt = len(clauses)
-        for s in range(max(out), -1, -1):
-            nxt = out.setdefault(s, nxt)
-    return out
+    return sentence_cuts(sentence_beads, [c.parent for c in ja], [c.parent for c in en])
 
 
 def save_alignment(

@@ -231,10 +231,9 @@ def clause_cuts(
     sentence_beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]
 ) -> list[tuple[int, int]]:
     """Clause-index nodes at every sentence-bead boundary, as `aligner.align_pair` cuts a pair's clauses."""
-    from alignment.aligner import _first_clause
+    from alignment.clause_beads import sentence_cuts
 
-    first_ja, first_en = _first_clause(ja), _first_clause(en)
-    return [(first_ja.get(b.ja[0], len(ja)), first_en.get(b.en[0], len(en))) for b in sentence_beads]
+    return sentence_cuts(sentence_beads, [c.parent for c in ja], [c.parent for c in en])
 
 
 def align_clauses(job: ClauseJob) -> ClauseAligned:

@@ -53,6 +53,17 @@ def first_clauses(parents: Sequence[int | None], n_sentences: int) -> tuple[int,
     return tuple(first)
 
 
+def sentence_cuts(
+    sentence_beads: Sequence[Bead], ja_parents: Sequence[int | None], en_parents: Sequence[int | None]
+) -> list[tuple[int, int]]:
+    """The clause-index nodes at every sentence bead's start: the cuts every clause alignment passes through
+    (`align --level clause`, in one process or on workers)."""
+    n_ja = max((b.ja[1] for b in sentence_beads), default=0)
+    n_en = max((b.en[1] for b in sentence_beads), default=0)
+    index = ClauseIndex.from_parents(ja_parents, en_parents, n_ja, n_en)
+    return [(index.ja_first[b.ja[0]], index.en_first[b.en[0]]) for b in sentence_beads]
+
+
 def inside(bead: Bead, ja: Range, en: Range) -> bool:
     """Whether a clause bead lies within these clause ranges (an empty side at the edge counts by the other)."""
     return ja[0] <= bead.ja[0] <= bead.ja[1] <= ja[1] and en[0] <= bead.en[0] <= bead.en[1] <= en[1]

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from alignment import edit
 from alignment.bead_store import get_beads, save_beads
+from alignment.clause_beads import inside
 from alignment.model import Bead, Lang
 from alignment.project import ProjectError
 from alignment.store import get_pair
@@ -48,10 +49,6 @@ def apply_at(
 # --- beads ------------------------------------------------------------------------------------------------
 
 
-def _inside(b: Bead, ja: tuple[int, int], en: tuple[int, int]) -> bool:
-    return ja[0] <= b.ja[0] <= b.ja[1] <= ja[1] and en[0] <= b.en[0] <= b.en[1] <= en[1]
-
-
 def _apply_beads(project: Project, act: Action, pair_name: str, version: Any) -> tuple[int, int]:
     db, user = project.db, project.user
     state = load_pair(db, pair_name)
@@ -61,12 +58,12 @@ def _apply_beads(project: Project, act: Action, pair_name: str, version: Any) ->
         act.ops.append(history.beads_op(pair_id, 0, [], get_beads(db, pair_id)))
     old = get_beads(db, pair_id)
     ja, en = (version["ja"][0], version["ja"][1]), (version["en"][0], version["en"][1])
-    inside = [k for k, b in enumerate(old) if _inside(b, ja, en)]
-    if not inside or inside != list(range(inside[0], inside[-1] + 1)):
+    held = [k for k, b in enumerate(old) if inside(b, ja, en)]
+    if not held or held != list(range(held[0], held[-1] + 1)):
         raise ProjectError(
             f"{pair_name}: the beads over these sentences were changed elsewhere; check the pair"
         )
-    start, stop = inside[0], inside[-1] + 1
+    start, stop = held[0], held[-1] + 1
     target = [
         Bead((x["ja"][0], x["ja"][1]), (x["en"][0], x["en"][1]), score=x.get("score"), status=x["status"])
         for x in version["beads"]
