@@ -201,16 +201,23 @@ def english_pieces(screen: AlignScreen) -> list[str]:
     return [zoom.clauses.en_texts[k].strip() for k in range(lo, hi)]
 
 
+async def zoom_into_item(pilot: Pilot[None], *first: str) -> AlignScreen:
+    """On bead 36, press `first` keys, then zoom into its clauses (waiting for the first zoom's alignment)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, AlignScreen)
+    screen.query_one(BeadTable).move_to(ITEM)
+    await pilot.press(*first, "z")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert screen.zoom is not None and screen.zoom.sentence == ITEM
+    return screen
+
+
 async def test_e_writes_english_for_a_clause_without_any(real: Path, notifications: Notifications) -> None:
     app = make_app(real, user="ana", pair=NAME)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, AlignScreen)
+        screen = await zoom_into_item(pilot)
         table = screen.query_one(BeadTable)
-        table.move_to(ITEM)
-        await pilot.press("z")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         await pilot.press("x")  # 4-1 torn apart: four 1-0 and one 0-1
         assert [b.type for b in screen.beads] == ["1-0"] * 4 + ["0-1"]
         table.move_to(3)  # 更なる機会を見出す。 has no English of its own
@@ -280,13 +287,7 @@ async def test_a_change_elsewhere_keeps_the_zoom_on_its_bead_or_says_it_changed(
 
     app = make_app(real, user="ana", pair=NAME)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, AlignScreen)
-        screen.query_one(BeadTable).move_to(ITEM)
-        await pilot.press("z")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.zoom is not None
+        screen = await zoom_into_item(pilot)
         mine = screen.pair_state.beads[ITEM]
         merge_elsewhere(ITEM - 1)  # two beads before this one become one: it is bead 35 now
         await pilot.press("c")  # refused on stale beads, and shown as they are now
@@ -311,14 +312,8 @@ async def test_e_on_a_sentence_without_english_writes_the_sentence_and_stays_zoo
 ) -> None:
     app = make_app(real, user="ana", pair=NAME)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        assert isinstance(screen, AlignScreen)
-        screen.query_one(BeadTable).move_to(ITEM)
-        await pilot.press("x")  # bead 36 torn: its Japanese is a 1-0 bead with no English
-        await pilot.press("z")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert screen.zoom is not None and [b.type for b in screen.beads] == ["4-0"]
+        screen = await zoom_into_item(pilot, "x")  # bead 36 torn first: its Japanese has no English
+        assert [b.type for b in screen.beads] == ["4-0"]
         await pilot.press("e")
         assert isinstance(app.screen, RenderModal) and "has none yet" in app.screen.title_text
         await pilot.press(*"In order to modernise cooperation, we will look further.", "ctrl+s")
