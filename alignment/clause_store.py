@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from alignment.bead_store import bead_from_json, bead_json
+from alignment.bead_store import bead_from_json, bead_json, get_beads, save_beads
 from alignment.clause_beads import beads_after_cut, beads_after_join, piece_cut, same_bead
 from alignment.edit import EditError
 from alignment.model import Lang, Segment
@@ -42,8 +42,6 @@ def plan_cut(db: Database, pair_id: int, lang: Lang, clause: int, at: int) -> Cu
     if pieces is None:
         raise EditError("cut between two words of the piece, not at its edge")
     left, right = pieces
-    from alignment.bead_store import get_beads
-
     beads = get_beads(db, pair_id, "clause")
     return {
         "op": "clause_cut",
@@ -67,8 +65,6 @@ def plan_join(db: Database, pair_id: int, lang: Lang, clause: int) -> Cut:
     a, b = clauses[clause], clauses[clause + 1]
     if a.parent != b.parent:
         raise EditError("these pieces are in different sentences; only pieces of one sentence join")
-    from alignment.bead_store import get_beads
-
     beads = get_beads(db, pair_id, "clause")
     if not same_bead(beads, lang, clause):
         raise EditError("these pieces are in different clause beads: merge the beads first (m)")
@@ -90,8 +86,6 @@ def apply_cut(db: Database, cut: Cut, *, forward: bool = True) -> None:
     """Cut (forward) or join (backward) as described; a joined plan runs the other way round."""
     pair_id, lang, c = cut["pair_id"], cut["lang"], cut["clause"]
     cutting = forward != bool(cut.get("joined"))
-    from alignment.bead_store import get_beads, save_beads
-
     with write(db):
         doc_id, text, clauses = _clauses(db, pair_id, lang)
         whole, left, right = cut["whole"], cut["left"], cut["right"]

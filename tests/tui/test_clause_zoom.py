@@ -321,3 +321,24 @@ async def test_e_on_a_sentence_without_english_writes_the_sentence_and_stays_zoo
         assert screen.zoom is not None and [b.type for b in screen.beads] == ["4-1"]
         assert screen.bead_text(0)[1] == "In order to modernise cooperation, we will look further."
     assert notifications.errors == []
+
+
+async def test_spans_follow_the_clause_in_focus(real: Path, notifications: Notifications) -> None:
+    app = make_app(real, user="ana", pair=NAME)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AlignScreen)
+        state = screen.pair_state
+        k = state.beads[ITEM].ja[0]
+        start = state.ja_starts[k] + state.ja_texts[k].index("新興技術")
+        screen.notes.add_span(state.pair, ITEM, "ja", start, start + 4, "TERM")
+        screen = await zoom_into_item(pilot, "ctrl+r")
+        screen.table.move_to(0)
+        await pilot.press("s")  # the first clause apart from the other three: the span is in the second
+        await pilot.pause()
+        assert screen.bead_spans(0) == []
+        marks = [screen.mark(s) for s in screen.bead_spans(1)]
+        assert [(m.text, m.label) for m in marks] == [("新興技術", "TERM")]
+        clause = screen.shown.ja_texts[marks[0].segment]
+        assert clause.startswith("新しく") and clause[marks[0].start : marks[0].end] == "新興技術"
+    assert notifications.errors == []

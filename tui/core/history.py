@@ -200,12 +200,12 @@ def _apply(db: Database, ops: Iterable[Op], forward: bool, user: str) -> None:
 def level_of(entry: Entry) -> Level | None:
     """Which alignment level an action changed: sentence beads or our English (a splice), clause beads or
     pieces, or neither (spans, the glossary): where a screen should show it undone."""
+    if entry.action.startswith("clause"):  # every clause action of tui.core.clauses is named so
+        return "clause"
     kinds = {(op["op"], op.get("level", "sentence")) for op in entry.ops}
-    if ("splice", "sentence") in kinds and entry.action.startswith("clause"):
-        return "clause"  # English written for one clause
-    if ("splice", "sentence") in kinds or ("beads", "sentence") in kinds:
+    if kinds & {("splice", "sentence"), ("beads", "sentence")}:
         return "sentence"
-    if ("beads", "clause") in kinds or any(op == "clause_cut" for op, _ in kinds):
+    if kinds & {("beads", "clause"), ("clause_cut", "sentence")}:
         return "clause"
     return None
 

@@ -252,15 +252,13 @@ class AlignView(Screen[None]):
     def mark(self, s: BeadSpan) -> SpanMark:
         """A span with offsets relative to its segment (its clause when zoomed), as the detail pane draws it."""
         segment, base, end = s.segment, 0, s.end
+        shown = self.shown
+        starts = shown.ja_starts if s.lang == "ja" else shown.en_starts
         if self.zoom is None:
-            starts = self.pair_state.ja_starts if s.lang == "ja" else self.pair_state.en_starts
             base = starts[s.segment] if s.segment < len(starts) else 0
-        else:
-            shown = self.shown
-            starts = shown.ja_starts if s.lang == "ja" else shown.en_starts
-            k = max(0, bisect.bisect_right(starts, s.start) - 1)
-            segment, base = k, starts[k] if starts else 0
-            _, _, clause_end = self.segment_base(s.lang, k) if starts else (0, 0, s.end)
+        elif starts:  # the clause the span starts in; a span running past its end is drawn up to it
+            segment = max(0, bisect.bisect_right(starts, s.start) - 1)
+            _, base, clause_end = self.segment_base(s.lang, segment)
             end = min(s.end, clause_end)
         entry = f"#{s.entry_id}" if s.entry_id else None
         return SpanMark(
