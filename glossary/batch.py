@@ -28,8 +28,8 @@ class SuggestJob:
     pair: Pair
     documents: tuple[tuple[Document, tuple[Segment, ...]], ...]
     """Each document of the pair with its sentence segments (Japanese first, as analyse_pair reads them)."""
-    cached: dict[str, Parse]
-    """Parses the project already holds, by sentence text."""
+    cached: dict[str, str]
+    """Parses the project already holds, by sentence text, encoded (the worker decodes them)."""
     matcher: Matcher | None
 
     @property
@@ -51,7 +51,7 @@ class Suggested:
 
 def read_suggest_job(db: Database, pair: Pair, matcher: Matcher | None) -> SuggestJob:
     """What a worker needs to suggest spans for `pair`, read from the project (nothing is written)."""
-    from alignment.parse import cached_parses
+    from alignment.parse import cached_parse_data
     from alignment.store import get_document, get_segments
 
     documents = []
@@ -60,23 +60,24 @@ def read_suggest_job(db: Database, pair: Pair, matcher: Matcher | None) -> Sugge
         if doc is not None and doc.id is not None:
             documents.append((doc, tuple(get_segments(db, doc.id))))
     ja_texts = [s.text for doc, segs in documents if doc.lang == "ja" for s in segs]
-    return SuggestJob(pair, tuple(documents), cached_parses(db, ja_texts), matcher)
+    return SuggestJob(pair, tuple(documents), cached_parse_data(db, ja_texts), matcher)
 
 
 def suggest_document(job: SuggestJob) -> Suggested:
     """Propose spans for one pair from its texts and parses (no project involved)."""
-    from alignment.parse import parse_texts
+    from alignment.parse import decode_parses, parse_texts
 
     started = time.perf_counter()
+    cached = decode_parses(job.cached)
     fresh: list[tuple[str, Parse]] = []
     docs: list[AnalysisInput] = []
     for doc, segments in job.documents:
         if doc.lang == "ja" and segments:
             texts = [s.text for s in segments]
-            missing = list(dict.fromkeys(t for t in texts if t not in job.cached))
+            missing = list(dict.fromkeys(t for t in texts if t not in cached))
             made = dict(zip(missing, parse_texts(None, missing), strict=True))
             fresh.extend(made.items())
-            parses = [job.cached[t] if t in job.cached else made[t] for t in texts]
+            parses = [cached[t] if t in cached else made[t] for t in texts]
             tokens, ents = doc_tokens(segments, parses)
             docs.append((doc, segments, tokens, ents))
         else:

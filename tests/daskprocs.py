@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -24,6 +25,8 @@ def dask_processes(
     stopped on the way out; the processes log to `cwd/dask.log`."""
     from distributed import Client
 
+    from alignment.threads import WORKER_ENV
+
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     log = (cwd / "dask.log").open("wb")
@@ -41,7 +44,7 @@ def dask_processes(
                 subprocess.Popen(
                     [*py, "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny",
                      "--host", "127.0.0.1", "--no-dashboard", "--death-timeout", str(startup)],
-                    stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                    stdout=log, stderr=subprocess.STDOUT, cwd=cwd, env={**os.environ, **WORKER_ENV},
                 )
             )  # fmt: skip
         with Client(address, timeout=startup) as client:

@@ -6,8 +6,13 @@ import os
 
 import click
 
+from alignment.threads import single_threaded_blas
 from tui.commands import LazyCommands
 from tui.common import TaiyakuGroup
+
+# Here, not in cli(): click loads a command's module before the group's callback runs, and the setting must
+# come before numpy loads (GiNZA parses faster on one BLAS thread: see alignment.threads).
+single_threaded_blas()
 
 
 class Root(TaiyakuGroup, LazyCommands):

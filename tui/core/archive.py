@@ -35,7 +35,7 @@ from alignment.importer import ImportSummary, check_free, check_name, read_sourc
 from alignment.layout import Override
 from alignment.model import Bead, Level, Pair, Segment
 from alignment.project import ProjectError, write
-from alignment.store import get_document, pair_exists, pair_segments
+from alignment.store import get_document, pair_exists, pair_segments, pair_sizes
 from alignment.textio import path_text
 from glossary.batch import Suggested, SuggestJob, read_suggest_job, suggest_document
 from glossary.store import anchor_pairs
@@ -147,10 +147,25 @@ def import_archive(
         store_parses(db, result.parses)  # run_import reads them from the cache: nothing is parsed here
         return run_import(db, result.plan)
 
+    sizes = [_file_size(e.ja) + (_file_size(e.en) if e.en is not None else 0) for e in todo]
     outcome = run(
-        where, [job(e) for e in todo], [e.name for e in todo], prepare_import, store, on_tick=on_tick
+        where,
+        [job(e) for e in todo],
+        [e.name for e in todo],
+        prepare_import,
+        store,
+        sizes=sizes,
+        on_tick=on_tick,
     )
     return outcome, skipped
+
+
+def _file_size(path: Path) -> int:
+    """Bytes, as a hint of the work (an unreadable file is reported when its turn comes to be read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # --- suggest ----------------------------------------------------------------------------------------------
@@ -174,9 +189,21 @@ def suggest_archive(
         store_parses(db, result.parses)
         return store_suggestions(project, j.pair, result.analyses)
 
+    sizes = _sizes(db, pairs)
     return run(
-        where, [job(p) for p in pairs], [p.name for p in pairs], suggest_document, store, on_tick=on_tick
+        where,
+        [job(p) for p in pairs],
+        [p.name for p in pairs],
+        suggest_document,
+        store,
+        sizes=sizes,
+        on_tick=on_tick,
     )
+
+
+def _sizes(db: Database, pairs: Sequence[Pair]) -> list[int]:
+    by_id = pair_sizes(db)
+    return [by_id.get(p.id, 0) for p in pairs]
 
 
 # --- align ------------------------------------------------------------------------------------------------
@@ -225,12 +252,25 @@ def align_archive(
         fixed = _fixed(j.clauses.current)
         return Alignment(pair.name, "clause", after, aligned.signals, aligned.realigned, fixed)
 
+    sizes = _sizes(project.db, pairs)
     if level == "clause":
         return run(
-            where, [clause_job(p) for p in pairs], names, align_clauses, store_clauses, on_tick=on_tick
+            where,
+            [clause_job(p) for p in pairs],
+            names,
+            align_clauses,
+            store_clauses,
+            sizes=sizes,
+            on_tick=on_tick,
         )
     return run(
-        where, [sentence_job(p) for p in pairs], names, align_document, store_sentences, on_tick=on_tick
+        where,
+        [sentence_job(p) for p in pairs],
+        names,
+        align_document,
+        store_sentences,
+        sizes=sizes,
+        on_tick=on_tick,
     )
 
 

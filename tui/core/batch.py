@@ -10,7 +10,6 @@ the end; the others are stored.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
@@ -21,12 +20,17 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from alignment.batch import Work
 from alignment.project import ProjectError
+from alignment.threads import cores, worker_start
 
 J = TypeVar("J", bound="Job")
 R = TypeVar("R", bound="Result")
 S = TypeVar("S")
 
 CLUSTER_HINT = "--scheduler needs Dask distributed: pip install 'taiyaku[cluster]'"
+HELD_CHARS = 400_000
+"""Characters of results held here, done but waiting for an earlier document to be written, past which no more
+documents are sent. Results are written in order, so behind a long document the others wait; holding them
+(and sending more) keeps every worker busy meanwhile, up to about 100 MB of results."""
 MAX_ATTEMPTS = 3
 """A document whose worker died this many times is reported, not tried again (it may be what kills it)."""
 CONNECT_TIMEOUT = 10
@@ -73,10 +77,6 @@ class Outcome(Generic[S]):
     writing: float = 0.0
     """Seconds spent storing results here (the single writer: the part that more workers do not shorten)."""
     workers: str = "this process"
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 class _Serial(Executor):
@@ -141,12 +141,12 @@ class Pool:
             from concurrent.futures import ProcessPoolExecutor
 
             n = min(self.workers, jobs)
-            # One BLAS thread per worker: n workers on n cores, not n × cores threads fighting for them
-            # (the vectors do not depend on the thread count). Read by the workers when they start.
-            for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                os.environ.setdefault(var, "1")
-            # spawn, not fork: the parent may hold SQLite connections and BLAS threads
-            self.executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+            # spawn, not fork: the parent may hold SQLite connections and BLAS threads. Each worker starts
+            # with one BLAS thread: n workers on n cores, not n × cores threads fighting for them (the
+            # vectors do not depend on the thread count).
+            self.executor = ProcessPoolExecutor(
+                n, mp_context=multiprocessing.get_context("spawn"), initializer=worker_start
+            )
             self.description = f"{n} local worker processes"
         else:
             self.executor = _Serial()
@@ -171,7 +171,7 @@ class Pool:
 
     @property
     def window(self) -> int:
-        """Documents out at once (running, or done and waiting for their turn to be written)."""
+        """Documents sent at once (running, or queued for a worker that is about to be free)."""
         return max(2, 2 * self.workers)
 
     def restart(self) -> None:
@@ -191,7 +191,7 @@ class Pool:
 
 @contextmanager
 def pool(workers: int | None = None, scheduler: str | None = None) -> Iterator[Pool]:
-    p = Pool(workers or default_workers(), scheduler)
+    p = Pool(workers or cores(), scheduler)
     try:
         if scheduler is not None:
             p.start(2)  # connect now: a wrong address is one line before any work starts
@@ -215,12 +215,15 @@ def run(
     compute: Callable[[J], R],
     store: Callable[[J, R], S],
     *,
+    sizes: Sequence[int] | None = None,
     on_tick: Callable[[Tick], None] | None = None,
 ) -> Outcome[S]:
     """Compute every job on `where` and store each result here, in order, one call of `store` per job.
 
     `jobs` are made lazily (reading a document's files, say) when their turn to be sent comes; making one
-    can fail like computing it. `store` runs in this process and writes one transaction.
+    can fail like computing it. `store` runs in this process and writes one transaction. `sizes` (say, in
+    characters) send the largest jobs first: a long document started last keeps one worker busy while the
+    others have nothing left to do.
     """
     started = time.perf_counter()
     out: Outcome[S] = Outcome()
@@ -232,8 +235,11 @@ def run(
     # Documents that were in a pool when a worker died: any of them may have killed it, so each runs alone
     # from then on, and only a death alone counts against it (a bystander is never blamed for another).
     alone: set[int] = set()
-    queue = list(range(n))
-    queue.reverse()  # pop() takes the next in order
+
+    def order(k: int) -> tuple[int, int]:  # the queue's last is sent next: the largest, then the first
+        return (sizes[k] if sizes is not None else 0, -k)
+
+    queue = sorted(range(n), key=order)
     written = chars = 0
     executor = where.start(n) if n else None
 
@@ -248,11 +254,23 @@ def run(
         assert executor is not None
         pending[executor.submit(compute, job)] = k
 
+    def held() -> int:
+        return sum(made[k].chars for k in ready if k in made)
+
+    def next_job() -> int | None:
+        """The next to send; over the budget of results held, only the one the writer waits for."""
+        if not queue or len(pending) >= where.window:
+            return None
+        if ready and held() >= HELD_CHARS:
+            return written if written in queue else None
+        return queue[-1]
+
     while written < n:
-        while queue and len(pending) + len(ready) < where.window:
-            if any(k in alone for k in pending.values()) or (queue[-1] in alone and pending):
+        while (k := next_job()) is not None:
+            if any(j in alone for j in pending.values()) or (k in alone and pending):
                 break
-            send(queue.pop())
+            queue.pop() if queue[-1] == k else queue.remove(k)
+            send(k)
         if pending and written not in ready:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             broken: list[int] = []
@@ -277,7 +295,7 @@ def run(
                         ready[k] = ProjectError(f"its worker process died {attempts[k]} times")
                     else:
                         queue.append(k)
-                queue.sort(reverse=True)
+                queue.sort(key=order)
         while written in ready:
             k = written
             result = ready.pop(k)
