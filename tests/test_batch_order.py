@@ -47,7 +47,7 @@ def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -
     assert outcome.stored == ["A", "B", "C", "D", "E"]
 
 
-def test_over_the_budget_of_held_results_only_the_document_the_writer_waits_for_is_sent(
+def test_over_the_budget_of_held_results_documents_go_in_the_batchs_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(batch, "HELD_CHARS", 60)
@@ -61,9 +61,27 @@ def test_over_the_budget_of_held_results_only_the_document_the_writer_waits_for_
     outcome = run(
         Pool(1), _jobs(sizes), list(sizes), compute, lambda j, r: r.value, sizes=list(sizes.values())
     )
-    # b and d (100 characters) wait for a: a is sent next, not e; once a and b are written, e goes first again
-    assert computed == ["b", "d", "a", "e", "c"]
+    # b and d (100 characters) wait for a: a and c are sent next, in order, not e
+    assert computed == ["b", "d", "a", "c", "e"]
     assert outcome.stored == ["A", "B", "C", "D", "E"]
+
+
+def test_a_long_archive_stays_close_to_its_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The largest is chosen among the next LOOKAHEAD documents only (here 4: twice the window of one worker),
+    so results held while earlier ones run stay few."""
+    monkeypatch.setattr(batch, "LOOKAHEAD", 1)
+    sizes = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 1, "f": 100}
+    computed: list[str] = []
+
+    def compute(job: Sized) -> Done:
+        computed.append(job.name)
+        return Done(job.name.upper())
+
+    outcome = run(
+        Pool(1), _jobs(sizes), list(sizes), compute, lambda j, r: r.value, sizes=list(sizes.values())
+    )
+    assert computed == ["d", "c", "f", "b", "a", "e"]  # f, the largest, waits until it is among the next 4
+    assert outcome.stored == ["A", "B", "C", "D", "E", "F"]
 
 
 def worker_settings(job: Sized) -> Done:

@@ -31,6 +31,9 @@ HELD_CHARS = 400_000
 """Characters of results held here, done but waiting for an earlier document to be written, past which no more
 documents are sent. Results are written in order, so behind a long document the others wait; holding them
 (and sending more) keeps every worker busy meanwhile, up to about 100 MB of results."""
+LOOKAHEAD = 64
+"""Documents ahead in the batch's order among which the largest is sent first (at least twice the window):
+a short batch goes longest first, a long archive stays close to its order, so results rarely wait long."""
 MAX_ATTEMPTS = 3
 """A document whose worker died this many times is reported, not tried again (it may be what kills it)."""
 CONNECT_TIMEOUT = 10
@@ -221,9 +224,9 @@ def run(
     """Compute every job on `where` and store each result here, in order, one call of `store` per job.
 
     `jobs` are made lazily (reading a document's files, say) when their turn to be sent comes; making one
-    can fail like computing it. `store` runs in this process and writes one transaction. `sizes` (say, in
-    characters) send the largest jobs first: a long document started last keeps one worker busy while the
-    others have nothing left to do.
+    can fail like computing it. `store` runs in this process and writes one transaction. With `sizes` (say,
+    in characters) the largest of the next LOOKAHEAD jobs is sent first: a long document started last keeps
+    one worker busy while the others have nothing left to do.
     """
     started = time.perf_counter()
     out: Outcome[S] = Outcome()
@@ -236,10 +239,8 @@ def run(
     # from then on, and only a death alone counts against it (a bystander is never blamed for another).
     alone: set[int] = set()
 
-    def order(k: int) -> tuple[int, int]:  # the queue's last is sent next: the largest, then the first
-        return (sizes[k] if sizes is not None else 0, -k)
-
-    queue = sorted(range(n), key=order)
+    queue = list(range(n))  # not sent yet, in the batch's order
+    lookahead = max(LOOKAHEAD, 2 * where.window)
     written = chars = 0
     executor = where.start(n) if n else None
 
@@ -258,18 +259,19 @@ def run(
         return sum(made[k].chars for k in ready if k in made)
 
     def next_job() -> int | None:
-        """The next to send; over the budget of results held, only the one the writer waits for."""
+        """The largest of the next documents, so that no long one is left for the end while the other workers
+        have nothing to do; over the budget of results held, simply the next."""
         if not queue or len(pending) >= where.window:
             return None
-        if ready and held() >= HELD_CHARS:
-            return written if written in queue else None
-        return queue[-1]
+        if sizes is None or (ready and held() >= HELD_CHARS):
+            return queue[0]
+        return max(queue[:lookahead], key=lambda k: (sizes[k], -k))
 
     while written < n:
         while (k := next_job()) is not None:
             if any(j in alone for j in pending.values()) or (k in alone and pending):
                 break
-            queue.pop() if queue[-1] == k else queue.remove(k)
+            queue.remove(k)
             send(k)
         if pending and written not in ready:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
@@ -295,7 +297,7 @@ def run(
                         ready[k] = ProjectError(f"its worker process died {attempts[k]} times")
                     else:
                         queue.append(k)
-                queue.sort(key=order)
+                queue.sort()
         while written in ready:
             k = written
             result = ready.pop(k)
