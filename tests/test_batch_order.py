@@ -13,7 +13,7 @@ import pytest
 from alignment import encoder_cache, threads
 from alignment.batch import Work
 from tui.core import batch
-from tui.core.batch import Pool, run
+from tui.core.batch import Pool, Tick, run
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,21 @@ def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -
         computed.append(job.name)
         return Done(job.name.upper())
 
+    ticks: list[Tick] = []
     outcome = run(
-        Pool(1), _jobs(sizes), list(sizes), compute, lambda j, r: r.value, sizes=list(sizes.values())
+        Pool(1),
+        _jobs(sizes),
+        list(sizes),
+        compute,
+        lambda j, r: r.value,
+        sizes=list(sizes.values()),
+        on_tick=ticks.append,
     )
     assert computed == ["b", "d", "e", "c", "a"]  # equal sizes go in the batch's order
     assert outcome.stored == ["A", "B", "C", "D", "E"]
+    # the bar hears of results that wait for `a` (it would look stuck otherwise), then of each one written
+    assert [(t.done, t.waiting, t.name) for t in ticks if t.waiting] == [(0, 2, "a"), (0, 4, "a")]
+    assert [(t.done, t.name) for t in ticks if not t.waiting] == list(enumerate("abcde", 1))
 
 
 def test_over_the_budget_of_held_results_documents_go_in_the_batchs_order(
@@ -178,3 +188,13 @@ def test_the_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert encoder_cache.cache_dir() == tmp_path / "xdg" / "taiyaku"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert encoder_cache.cache_dir() == Path.home() / ".cache" / "taiyaku"
+
+
+def test_the_bar_says_what_results_wait_for() -> None:
+    from tui.commands.batch_cmds import BatchBar
+
+    with BatchBar("Importing", 5, quiet=True) as bar:
+        bar(Tick(0, 5, 0, 3.0, "big", waiting=2))
+        assert bar._text == "2 more done, to be written after big"
+        bar(Tick(1, 5, 7200, 4.0, "big"))
+        assert bar._text == "7,200 chars · 1,800 chars/s · 900 docs/h"

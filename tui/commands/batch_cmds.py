@@ -58,6 +58,11 @@ class BatchBar:
         self._ctx.__exit__(None, None, None)
 
     def __call__(self, tick: Tick) -> None:
+        if tick.waiting:  # results done out of order (the largest documents go first) wait for `tick.name`
+            self._text = f"{tick.waiting} more done, to be written after {tick.name}"
+            if hasattr(self._bar, "render_progress"):  # update(0) would not draw the new text
+                self._bar.render_progress()
+            return
         rate = tick.chars / tick.seconds if tick.seconds > 0 else 0.0
         docs_h = tick.done / tick.seconds * 3600 if tick.seconds > 0 else 0.0
         self._text = f"{tick.chars:,} chars · {rate:,.0f} chars/s · {docs_h:,.0f} docs/h"

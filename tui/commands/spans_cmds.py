@@ -103,7 +103,10 @@ def suggest_cmd(
             pairs = []
         matcher = glossary_matcher(db)
         total = sum(work_size(db, p) for p in pairs)
-        with progress(range(total), label="Suggesting spans", length=total, quiet=quiet or as_json) as bar:
+        # no second bar after a batch (it would sit at 0 %)
+        with progress(
+            range(total), label="Suggesting spans", length=total, quiet=quiet or as_json or not pairs
+        ) as bar:
             for pair in pairs:
                 last = 0
 

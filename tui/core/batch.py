@@ -67,6 +67,9 @@ class Tick:
     chars: int
     seconds: float
     name: str
+    """The document just written; with `waiting`, the one the results done since wait for."""
+    waiting: int = 0
+    """Documents computed but waiting for an earlier one (`name`) to be written."""
 
 
 @dataclass(slots=True)
@@ -241,7 +244,7 @@ def run(
 
     queue = list(range(n))  # not sent yet, in the batch's order
     lookahead = max(LOOKAHEAD, 2 * where.window)
-    written = chars = 0
+    written = chars = told = 0
     executor = where.start(n) if n else None
 
     def send(k: int) -> None:
@@ -268,6 +271,7 @@ def run(
         return max(queue[:lookahead], key=lambda k: (sizes[k], -k))
 
     while written < n:
+        before = written
         while (k := next_job()) is not None:
             if any(j in alone for j in pending.values()) or (k in alone and pending):
                 break
@@ -317,6 +321,11 @@ def run(
             written += 1
             if on_tick is not None:
                 on_tick(Tick(written, n, chars, time.perf_counter() - started, names[k]))
+        if (
+            on_tick is not None and ready and (len(ready) > told or written > before)
+        ):  # or the bar looks stuck
+            on_tick(Tick(written, n, chars, time.perf_counter() - started, names[written], len(ready)))
+        told = len(ready)
     out.seconds = time.perf_counter() - started
     out.workers = where.description
     return out
