@@ -32,15 +32,15 @@ def _jobs(sizes: dict[str, int]) -> list:
     return [lambda n=n, s=s: Sized(n, s) for n, s in sizes.items()]
 
 
-def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -> None:
-    sizes = {"a": 1, "b": 50, "c": 5, "d": 50, "e": 20}
+def _run_sized(sizes: dict[str, int], ticks: list[Tick] | None = None) -> tuple[list[str], list[str]]:
+    """Runs jobs of these sizes in this process: the order they were computed in, and the values stored."""
     computed: list[str] = []
 
     def compute(job: Sized) -> Done:
         computed.append(job.name)
         return Done(job.name.upper())
 
-    ticks: list[Tick] = []
+    on_tick = ticks.append if ticks is not None else None
     outcome = run(
         Pool(1),
         _jobs(sizes),
@@ -48,10 +48,16 @@ def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -
         compute,
         lambda j, r: r.value,
         sizes=list(sizes.values()),
-        on_tick=ticks.append,
+        on_tick=on_tick,
     )
+    return computed, outcome.stored
+
+
+def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -> None:
+    ticks: list[Tick] = []
+    computed, stored = _run_sized({"a": 1, "b": 50, "c": 5, "d": 50, "e": 20}, ticks)
     assert computed == ["b", "d", "e", "c", "a"]  # equal sizes go in the batch's order
-    assert outcome.stored == ["A", "B", "C", "D", "E"]
+    assert stored == ["A", "B", "C", "D", "E"]
     # the bar hears of results that wait for `a` (it would look stuck otherwise), then of each one written
     assert [(t.done, t.waiting, t.name) for t in ticks if t.waiting] == [(0, 2, "a"), (0, 4, "a")]
     assert [(t.done, t.name) for t in ticks if not t.waiting] == list(enumerate("abcde", 1))
@@ -61,37 +67,19 @@ def test_over_the_budget_of_held_results_documents_go_in_the_batchs_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(batch, "HELD_CHARS", 60)
-    sizes = {"a": 1, "b": 50, "c": 5, "d": 50, "e": 20}
-    computed: list[str] = []
-
-    def compute(job: Sized) -> Done:
-        computed.append(job.name)
-        return Done(job.name.upper())
-
-    outcome = run(
-        Pool(1), _jobs(sizes), list(sizes), compute, lambda j, r: r.value, sizes=list(sizes.values())
-    )
+    computed, stored = _run_sized({"a": 1, "b": 50, "c": 5, "d": 50, "e": 20})
     # b and d (100 characters) wait for a: a and c are sent next, in order, not e
     assert computed == ["b", "d", "a", "c", "e"]
-    assert outcome.stored == ["A", "B", "C", "D", "E"]
+    assert stored == ["A", "B", "C", "D", "E"]
 
 
 def test_a_long_archive_stays_close_to_its_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The largest is chosen among the next LOOKAHEAD documents only (here 4: twice the window of one worker),
     so results held while earlier ones run stay few."""
     monkeypatch.setattr(batch, "LOOKAHEAD", 1)
-    sizes = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 1, "f": 100}
-    computed: list[str] = []
-
-    def compute(job: Sized) -> Done:
-        computed.append(job.name)
-        return Done(job.name.upper())
-
-    outcome = run(
-        Pool(1), _jobs(sizes), list(sizes), compute, lambda j, r: r.value, sizes=list(sizes.values())
-    )
+    computed, stored = _run_sized({"a": 1, "b": 2, "c": 3, "d": 4, "e": 1, "f": 100})
     assert computed == ["d", "c", "f", "b", "a", "e"]  # f, the largest, waits until it is among the next 4
-    assert outcome.stored == ["A", "B", "C", "D", "E", "F"]
+    assert stored == ["A", "B", "C", "D", "E", "F"]
 
 
 def worker_settings(job: Sized) -> Done:
