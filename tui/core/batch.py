@@ -28,8 +28,8 @@ S = TypeVar("S")
 
 CLUSTER_HINT = "--scheduler needs Dask distributed: pip install 'taiyaku[cluster]'"
 HELD_CHARS = 400_000
-"""Characters of results held here, done but waiting for an earlier document to be written, past which no more
-documents are sent. Results are written in order, so behind a long document the others wait; holding them
+"""Characters of results held here, done but waiting for an earlier document to be written, past which only
+that document is sent. Results are written in order, so behind a long document the others wait; holding them
 (and sending more) keeps every worker busy meanwhile, up to about 100 MB of results."""
 LOOKAHEAD = 64
 """Documents ahead in the batch's order among which the largest is sent first (at least twice the window):
@@ -228,8 +228,8 @@ def run(
 
     `jobs` are made lazily (reading a document's files, say) when their turn to be sent comes; making one
     can fail like computing it. `store` runs in this process and writes one transaction. With `sizes` (say,
-    in characters) the largest of the next LOOKAHEAD jobs is sent first: a long document started last keeps
-    one worker busy while the others have nothing left to do.
+    in characters) and workers, the largest of the next jobs (LOOKAHEAD, or twice the window) is sent first:
+    a long document started last keeps one worker busy while the others have nothing left to do.
     """
     started = time.perf_counter()
     out: Outcome[S] = Outcome()
@@ -246,6 +246,8 @@ def run(
     lookahead = max(LOOKAHEAD, 2 * where.window)
     written = chars = told = 0
     executor = where.start(n) if n else None
+    # in this process, out of order only delays the writes (and a Ctrl-C then loses more)
+    by_size = sizes if not isinstance(executor, _Serial) else None
 
     def send(k: int) -> None:
         nonlocal executor
@@ -256,19 +258,26 @@ def run(
             return
         attempts[k] += 1
         assert executor is not None
-        pending[executor.submit(compute, job)] = k
+        try:
+            future = executor.submit(compute, job)
+        except BrokenProcessPool as exc:  # a worker died since the last wait: the restart below handles it
+            future = Future()
+            future.set_exception(exc)
+        pending[future] = k
 
     def held() -> int:
         return sum(made[k].chars for k in ready if k in made)
 
     def next_job() -> int | None:
         """The largest of the next documents, so that no long one is left for the end while the other workers
-        have nothing to do; over the budget of results held, simply the next."""
+        have nothing to do; over the budget of results held, only the one the writer waits for."""
         if not queue or len(pending) >= where.window:
             return None
-        if sizes is None or (ready and held() >= HELD_CHARS):
+        if ready and held() >= HELD_CHARS:
+            return queue[0] if queue[0] == written else None
+        if by_size is None:
             return queue[0]
-        return max(queue[:lookahead], key=lambda k: (sizes[k], -k))
+        return max(queue[:lookahead], key=lambda k: (by_size[k], -k))
 
     while written < n:
         before = written
@@ -293,7 +302,7 @@ def run(
                 broken.extend(pending.pop(f) for f in list(pending))
                 where.restart()
                 executor = where.start(n)
-                for k in sorted(broken, reverse=True):
+                for k in sorted(broken):
                     if len(broken) > 1 and k not in alone:
                         attempts[k] -= 1  # not known to be its fault: it runs alone next
                         alone.add(k)
