@@ -4,6 +4,8 @@ stopping the workers, each worker runs one BLAS thread, and the encoder loads fr
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -178,6 +180,13 @@ def test_a_worker_that_dies_while_the_writer_stores_is_replaced_and_named() -> N
         where.close()
     assert outcome.stored == ["A", "C", "D", "E", "F"]
     assert [(f.name, f.reason) for f in outcome.failed] == [("kill", "its worker process died 3 times")]
+
+
+def test_the_taiyaku_command_starts_blas_on_one_thread_before_numpy_loads() -> None:
+    code = "import sys, os, tui.cli; print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if k not in threads.BLAS_VARS}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]
 
 
 def test_thread_settings_leave_a_users_choice_alone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,14 +7,11 @@ clause`; undo and redo across both levels, keyboard only.
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
-from testdata import ROOT
 from textual.widgets import TextArea
 
 from tui.app import make_app
@@ -55,22 +52,16 @@ LINKED = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed 000 as `taiyaku import` and `align` leave it (sentence level only: the app aligns the clauses)."""
-    db = tmp_path_factory.mktemp("clauses") / "taiyaku.db"
-    runner = CliRunner()
-    for args in (
-        ["import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")],
-        ["align", NAME],
-    ):
-        result = runner.invoke(cli, args, env={"TAIYAKU_DB": str(db)}, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-    return db
+    from tui_project import seed_project  # here, once pytest has taken it as a plugin (assertions rewritten)
+
+    return seed_project(tmp_path_factory.mktemp("clauses") / "taiyaku.db", ["align", NAME])
 
 
 @pytest.fixture
-def real(built: Path, tmp_path: Path) -> Iterator[Path]:
-    db = tmp_path / "taiyaku.db"
-    shutil.copy(built, db)
-    yield db
+def real(built: Path, tmp_path: Path) -> Path:
+    from tui_project import copy_of
+
+    return copy_of(built, tmp_path)
 
 
 def run(db: Path, *args: str) -> str:

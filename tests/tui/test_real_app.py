@@ -7,14 +7,10 @@ a test does not expect fails it (the `notifications` fixture of tui_project).
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
-from testdata import ROOT
 from textual.widgets import DataTable, Input, TextArea
 
 from alignment.bead_store import get_beads
@@ -46,26 +42,17 @@ SIZE = (120, 40)
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed 000 as `taiyaku import`, `align`, `suggest` and `glossary harvest` leave it."""
-    from tui.cli import cli
+    from tui_project import seed_project  # here, once pytest has taken it as a plugin (assertions rewritten)
 
-    db = tmp_path_factory.mktemp("real") / "taiyaku.db"
-    runner = CliRunner()
-    for args in (
-        ["import", str(ROOT / f"seeds/{NAME}.txt"), str(ROOT / f"seeds/en/{NAME}.en.txt")],
-        ["align", NAME],
-        ["suggest", NAME],
-        ["glossary", "harvest", NAME],
-    ):
-        result = runner.invoke(cli, args, env={"TAIYAKU_DB": str(db)}, catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-    return db
+    steps = (["align", NAME], ["suggest", NAME], ["glossary", "harvest", NAME])
+    return seed_project(tmp_path_factory.mktemp("real") / "taiyaku.db", *steps)
 
 
 @pytest.fixture
-def real(built: Path, tmp_path: Path) -> Iterator[Path]:
-    db = tmp_path / "taiyaku.db"
-    shutil.copy(built, db)
-    yield db
+def real(built: Path, tmp_path: Path) -> Path:
+    from tui_project import copy_of
+
+    return copy_of(built, tmp_path)
 
 
 def beads_of(project: Path) -> list[tuple[tuple[int, int], tuple[int, int], str]]:

@@ -4,6 +4,7 @@ another folder's tests import their own `conftest` by name, and a second conftes
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,30 @@ EN = [
     "Both countries confirmed the importance of ReCAAP.",
     "This statement takes effect on the date of signature.",
 ]
+
+
+SEED = "000_018672d04432ce13"
+
+
+def seed_project(db: Path, *steps: Sequence[str]) -> Path:
+    """Seed 000 with our English as `taiyaku import` leaves it, then each step run as a command (`align`, ...)."""
+    from click.testing import CliRunner
+    from testdata import ROOT
+
+    from tui.cli import cli
+
+    runner = CliRunner()
+    for args in (["import", str(ROOT / f"seeds/{SEED}.txt"), str(ROOT / f"seeds/en/{SEED}.en.txt")], *steps):
+        result = runner.invoke(cli, list(args), env={"TAIYAKU_DB": str(db)}, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def copy_of(built: Path, folder: Path) -> Path:
+    """A test's own copy of a project built once for the module or session."""
+    db = folder / "taiyaku.db"
+    shutil.copy(built, db)
+    return db
 
 
 def document(lang: str, lines: Sequence[str]) -> tuple[Document, list]:
